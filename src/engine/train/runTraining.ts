@@ -1,0 +1,66 @@
+import type { BackendReport } from '../../shared/backends';
+import type { FinishedEvent } from '../../shared/events';
+import type { TrainStartRequest } from '../../shared/ipc';
+import { findPreset } from '../../shared/spec/presets';
+import { loadBuiltinDataset } from '../data/builtinDatasets';
+import { findDataset } from '../data/catalog';
+import { prepareTextClassification } from '../data/textClassification';
+import { trainTextClassifier, type TextTrainingOptions, type TrainingHooks } from './trainTextClassifier';
+
+export interface TrainingJob {
+  runId: string;
+  request: TrainStartRequest;
+  backend: BackendReport;
+  cacheDir: string;
+}
+
+export type MonitoringIntervals = Pick<TextTrainingOptions, 'attentionIntervalMs' | 'progressIntervalMs'>;
+
+/**
+ * One training run from request to finished event: resolves the preset and dataset, prepares the data, trains.
+ * Whatever goes wrong before training starts also ends as a 'failed' finished event naming the cause.
+ */
+export async function runTraining(job: TrainingJob, hooks: TrainingHooks, intervals: MonitoringIntervals = {}): Promise<FinishedEvent> {
+  const { runId, request } = job;
+  try {
+    const preset = findPreset(request.presetId);
+    if (!preset) throw new Error(`unknown preset "${request.presetId}"`);
+    const dataset = findDataset(request.datasetId);
+    if (!dataset) throw new Error(`unknown dataset "${request.datasetId}"`);
+    if (dataset.task !== preset.task) {
+      throw new Error(`preset "${preset.id}" is for ${preset.task}, dataset "${dataset.id}" is ${dataset.task}`);
+    }
+    const tokens = preset.spec.inputs.find((input) => input.kind === 'tokens');
+    if (!tokens || tokens.kind !== 'tokens') throw new Error(`preset "${preset.id}" has no token input`);
+    const data = prepareTextClassification(await loadBuiltinDataset(dataset.id, job.cacheDir), {
+      maxLength: tokens.maxLength,
+      vocabSize: tokens.vocabSize,
+      validationFraction: request.hyperParams.validationFraction,
+      testFraction: request.hyperParams.testFraction,
+      seed: request.hyperParams.seed,
+    });
+    return await trainTextClassifier(
+      {
+        runId,
+        datasetId: dataset.id,
+        presetId: preset.id,
+        spec: preset.spec,
+        hyperParams: request.hyperParams,
+        backend: job.backend,
+        data,
+        ...intervals,
+      },
+      hooks,
+    );
+  } catch (error) {
+    const finished: FinishedEvent = {
+      type: 'finished',
+      runId,
+      status: 'failed',
+      reason: error instanceof Error ? error.message : String(error),
+      epochs: 0,
+    };
+    hooks.emit(finished);
+    return finished;
+  }
+}

@@ -1,0 +1,216 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendReport } from '../../shared/backends';
+import type { AttentionEvent, FinishedEvent, TrainEvent } from '../../shared/events';
+import type { HyperParams } from '../../shared/hyperParams';
+import type { ModelSpec } from '../../shared/spec/modelSpec';
+import type { PreparedTextClassification } from '../data/textClassification';
+import { seededRandom, shuffleInPlace } from '../data/seededRandom';
+import { buildModel } from '../models/buildModel';
+import { readAttention, type AttentionSample } from './attentionSnapshot';
+import { evaluateSplit } from './evaluate';
+import { applyWeightDecay, createOptimizer, decayedWeights } from './optimizer';
+import { classificationLoss, correctCount, disposeBatch, textBatch } from './textBatches';
+
+export interface TextTrainingOptions {
+  runId: string;
+  datasetId: string;
+  presetId: string;
+  spec: ModelSpec;
+  hyperParams: HyperParams;
+  backend: BackendReport;
+  data: PreparedTextClassification;
+  /** Least time between two attention snapshots: monitoring must cost the training little. Defaults to 1000 ms. */
+  attentionIntervalMs?: number;
+  /** Least time between two progress events. Defaults to 200 ms. */
+  progressIntervalMs?: number;
+}
+
+export interface TrainingHooks {
+  emit(event: TrainEvent): void;
+  /** Polled between steps; true ends the run as 'stopped' after the current step. */
+  stopRequested(): boolean;
+  /** Called after every optimizer step, with tf state settled (used by the memory tests). */
+  afterStep?(globalStep: number): void;
+}
+
+/** Lets queued messages (a stop request) in between two steps. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Trains a text classifier built from `spec` on prepared data: shuffled mini-batches, validation after every epoch,
+ * optional early stopping on validation loss (restoring the best weights), and a test evaluation at the end.
+ * Emits started / progress / epoch / attention events and returns the finished event, which it also emits.
+ */
+export async function trainTextClassifier(options: TextTrainingOptions, hooks: TrainingHooks): Promise<FinishedEvent> {
+  const { runId, hyperParams, data } = options;
+  const classes = data.classNames.length;
+  const { model, probe, attentionLayers } = buildModel(options.spec, {
+    vocabSize: data.vocabulary.size,
+    classes,
+    dropout: hyperParams.dropout,
+  });
+  const optimizer = createOptimizer(hyperParams);
+  const trainableVariables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const decayed = decayedWeights(model.trainableWeights);
+  const trainRows = Array.from({ length: data.train.count }, (_, i) => i);
+  const rowsPerEpoch = hyperParams.maxTrainExamples > 0 ? Math.min(hyperParams.maxTrainExamples, data.train.count) : data.train.count;
+  const stepsPerEpoch = Math.ceil(rowsPerEpoch / hyperParams.batchSize);
+  const attentionSplit = data.validation.count > 0 ? data.validation : data.train;
+  const sample: AttentionSample = {
+    ids: attentionSplit.ids.slice(0, data.maxLength),
+    words: attentionSplit.words(0),
+    label: attentionSplit.labels[0]!,
+  };
+
+  hooks.emit({
+    type: 'started',
+    runId,
+    backend: options.backend,
+    datasetId: options.datasetId,
+    presetId: options.presetId,
+    hyperParams,
+    parameterCount: model.countParams(),
+    classNames: data.classNames,
+    split: { train: data.train.count, validation: data.validation.count, test: data.test.count },
+    stepsPerEpoch,
+  });
+
+  let epoch = 0;
+  let globalStep = 0;
+  const emitAttention = async () => {
+    if (attentionLayers.length === 0) return;
+    const reading = await readAttention(probe, attentionLayers, sample);
+    const event: AttentionEvent = {
+      type: 'attention',
+      runId,
+      epoch,
+      globalStep,
+      tokens: sample.words,
+      label: data.classNames[sample.label]!,
+      predicted: data.classNames[reading.predicted] ?? String(reading.predicted),
+      layers: reading.layers,
+    };
+    hooks.emit(event);
+  };
+
+  const random = seededRandom(hyperParams.seed + 1);
+  const attentionInterval = options.attentionIntervalMs ?? 1000;
+  const progressInterval = options.progressIntervalMs ?? 200;
+  let best: { valLoss: number; epoch: number; weights: tf.Tensor[] | null } = { valLoss: Infinity, epoch: 0, weights: null };
+  let finished: FinishedEvent = { type: 'finished', runId, status: 'completed', epochs: 0 };
+
+  try {
+    await emitAttention();
+    let lastAttention = performance.now();
+    training: for (epoch = 1; epoch <= hyperParams.epochs; epoch++) {
+      const epochStart = performance.now();
+      const rows = shuffleInPlace(trainRows, random).slice(0, rowsPerEpoch);
+      let epochLoss = 0;
+      let epochCorrect = 0;
+      let windowLoss = 0;
+      let windowSteps = 0;
+      let windowSamples = 0;
+      let windowStart = performance.now();
+      for (let step = 1; step <= stepsPerEpoch; step++) {
+        if (hooks.stopRequested()) {
+          finished = { ...finished, status: 'stopped', reason: 'stopped by the user' };
+          break training;
+        }
+        const batchRows = rows.slice((step - 1) * hyperParams.batchSize, step * hyperParams.batchSize);
+        const batch = textBatch(data.train, batchRows, data.maxLength);
+        let correct: tf.Scalar | undefined;
+        let loss: tf.Scalar | null = null;
+        try {
+          loss = optimizer.minimize(
+            () => {
+              const logits = model.apply(batch.ids, { training: true }) as tf.Tensor; // [B, C]
+              correct = tf.keep(correctCount(logits, batch.labels));
+              return classificationLoss(logits, batch.labels, classes);
+            },
+            true,
+            trainableVariables,
+          );
+          applyWeightDecay(decayed, hyperParams);
+        } finally {
+          disposeBatch(batch);
+        }
+        const lossValue = (await loss!.data())[0]!;
+        const correctValue = (await correct!.data())[0]!;
+        loss!.dispose();
+        correct!.dispose();
+        if (!Number.isFinite(lossValue)) {
+          throw new Error(`the loss became ${lossValue} at epoch ${epoch}, step ${step}: lower the learning rate`);
+        }
+        globalStep++;
+        epochLoss += lossValue * batchRows.length;
+        epochCorrect += correctValue;
+        windowLoss += lossValue;
+        windowSteps++;
+        windowSamples += batchRows.length;
+        hooks.afterStep?.(globalStep);
+
+        const now = performance.now();
+        if (now - windowStart >= progressInterval || step === stepsPerEpoch) {
+          hooks.emit({
+            type: 'progress',
+            runId,
+            epoch,
+            step,
+            globalStep,
+            loss: windowLoss / windowSteps,
+            samplesPerSecond: (windowSamples * 1000) / Math.max(1, now - windowStart),
+          });
+          windowLoss = 0;
+          windowSteps = 0;
+          windowSamples = 0;
+          windowStart = now;
+        }
+        if (now - lastAttention >= attentionInterval) {
+          await emitAttention();
+          lastAttention = performance.now();
+        }
+        await yieldToEventLoop();
+      }
+
+      const validation = await evaluateSplit(model, data.validation, data.maxLength, classes, hyperParams.batchSize);
+      hooks.emit({
+        type: 'epoch',
+        runId,
+        epoch,
+        loss: epochLoss / rows.length,
+        accuracy: epochCorrect / rows.length,
+        valLoss: validation.loss,
+        valAccuracy: validation.accuracy,
+        seconds: (performance.now() - epochStart) / 1000,
+      });
+      finished = { ...finished, epochs: epoch };
+      await emitAttention();
+      lastAttention = performance.now();
+
+      if (hyperParams.earlyStoppingPatience > 0) {
+        if (validation.loss < best.valLoss) {
+          best.weights?.forEach((w) => w.dispose());
+          best = { valLoss: validation.loss, epoch, weights: model.getWeights().map((w) => tf.keep(w.clone())) };
+        } else if (epoch - best.epoch >= hyperParams.earlyStoppingPatience) {
+          finished = { ...finished, reason: `early stopping: no better validation loss since epoch ${best.epoch}` };
+          break;
+        }
+      }
+    }
+    if (best.weights) model.setWeights(best.weights);
+    if (finished.status === 'completed' && data.test.count > 0) {
+      finished = {
+        ...finished,
+        test: await evaluateSplit(model, data.test, data.maxLength, classes, hyperParams.batchSize),
+      };
+    }
+  } catch (error) {
+    finished = { ...finished, status: 'failed', reason: error instanceof Error ? error.message : String(error) }; if (process.env.WB_DEBUG) console.error((error as Error).stack?.split("\n").slice(0, 40).join("\n"));
+  } finally {
+    best.weights?.forEach((w) => w.dispose());
+    optimizer.dispose();
+    model.dispose();
+  }
+  hooks.emit(finished);
+  return finished;
+}

@@ -1,0 +1,29 @@
+import { app, BrowserWindow } from 'electron';
+import { APP_VERSION } from './appVersion';
+import { createWorkbench } from './createWorkbench';
+import { setupElectronIpc } from './ipc/bindElectronIpc';
+import { createMainWindow, rendererUrl } from './mainWindow';
+import { setupSecurity } from './security';
+import { workerLauncher } from './training/launchTrainingWorker';
+
+setupSecurity();
+
+app.whenReady().then(async () => {
+  const workbench = await createWorkbench({
+    dataDir: app.getPath('userData'),
+    version: APP_VERSION,
+    transport: 'electron',
+    launchWorker: workerLauncher(new URL('./trainingWorker.js', import.meta.url)),
+    ...(process.env['WORKBENCH_BACKEND'] ? { backend: process.env['WORKBENCH_BACKEND'] } : {}),
+  });
+  setupElectronIpc(workbench, rendererUrl());
+  createMainWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createMainWindow();
+  });
+  app.on('will-quit', () => void workbench.close());
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

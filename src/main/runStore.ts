@@ -1,0 +1,112 @@
+import { appendFile, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AttentionEvent, TrainEvent } from '../shared/events';
+import type { RunRecord } from '../shared/runs';
+
+/** JSON with typed arrays written as plain arrays. */
+function toJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (v instanceof Float32Array ? Array.from(v) : v));
+}
+
+/**
+ * One folder per run: run.json (what the run is, rewritten atomically), metrics.ndjson (every event but attention,
+ * append-only), attention/epoch-N.json (the snapshot at the end of each epoch). Writes of one run are chained, so
+ * lines keep their order and a crash leaves every earlier line readable.
+ */
+export class RunStore {
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly latestAttention = new Map<string, AttentionEvent>();
+
+  constructor(readonly root: string) {}
+
+  private folder(id: string): string {
+    return join(this.root, id);
+  }
+
+  private enqueue(id: string, write: () => Promise<void>): Promise<void> {
+    const next = (this.chains.get(id) ?? Promise.resolve()).then(write);
+    this.chains.set(id, next.catch(() => undefined));
+    return next;
+  }
+
+  private async writeAtomically(path: string, text: string): Promise<void> {
+    const temporary = `${path}.tmp`;
+    await writeFile(temporary, text);
+    await rename(temporary, path);
+  }
+
+  create(record: RunRecord): Promise<void> {
+    return this.enqueue(record.id, async () => {
+      await mkdir(join(this.folder(record.id), 'attention'), { recursive: true });
+      await this.writeAtomically(join(this.folder(record.id), 'run.json'), toJson(record));
+    });
+  }
+
+  update(id: string, patch: Partial<RunRecord>): Promise<void> {
+    return this.enqueue(id, async () => {
+      const path = join(this.folder(id), 'run.json');
+      const record = JSON.parse(await readFile(path, 'utf8')) as RunRecord;
+      await this.writeAtomically(path, toJson({ ...record, ...patch, updatedAt: new Date().toISOString() }));
+    });
+  }
+
+  append(id: string, event: TrainEvent): Promise<void> {
+    if (event.type === 'attention') {
+      this.latestAttention.set(id, event);
+      return Promise.resolve();
+    }
+    return this.enqueue(id, async () => {
+      await appendFile(join(this.folder(id), 'metrics.ndjson'), `${toJson(event)}\n`);
+      const attention = this.latestAttention.get(id);
+      if (attention && (event.type === 'epoch' || event.type === 'finished')) {
+        this.latestAttention.delete(id);
+        await this.writeAtomically(join(this.folder(id), 'attention', `epoch-${attention.epoch}.json`), toJson(attention));
+      }
+    });
+  }
+
+  /** Waits until everything queued for the run is on disk. */
+  async flush(id: string): Promise<void> {
+    await this.chains.get(id);
+  }
+
+  async get(id: string): Promise<{ run: RunRecord; events: TrainEvent[] }> {
+    await this.flush(id);
+    const folder = this.folder(id);
+    const run = JSON.parse(await readFile(join(folder, 'run.json'), 'utf8')) as RunRecord;
+    let lines: string[] = [];
+    try {
+      lines = (await readFile(join(folder, 'metrics.ndjson'), 'utf8')).split('\n');
+    } catch {
+      // A run that has not logged anything yet.
+    }
+    // A crash mid-write can leave a partial last line; every complete line before it still counts.
+    const events = lines.flatMap((line) => {
+      try {
+        return line.trim() ? [JSON.parse(line) as TrainEvent] : [];
+      } catch {
+        return [];
+      }
+    });
+    return { run, events };
+  }
+
+  async list(): Promise<RunRecord[]> {
+    let names: string[] = [];
+    try {
+      names = await readdir(this.root);
+    } catch {
+      return [];
+    }
+    const runs = await Promise.all(
+      names.map(async (name) => {
+        try {
+          return JSON.parse(await readFile(join(this.folder(name), 'run.json'), 'utf8')) as RunRecord;
+        } catch {
+          return null;
+        }
+      }),
+    );
+    return runs.filter((run): run is RunRecord => run !== null).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+}

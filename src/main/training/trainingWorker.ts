@@ -1,0 +1,63 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { describeBackend, selectBackend } from '../../engine/backend';
+import { runTraining } from '../../engine/train/runTraining';
+import type { BackendReport } from '../../shared/backends';
+import type { TrainEvent } from '../../shared/events';
+import type { SupervisorMessage, TrainingWorkerData, WorkerMessage } from '../../shared/workerProtocol';
+
+/**
+ * The one long-lived thread that owns TensorFlow.js: it loads the backend once (the native addon is only reliable in
+ * the first worker that loads it) and trains the runs it is sent, one after another.
+ */
+
+const port = parentPort!;
+const { cacheDir, backend: forcedBackend } = workerData as TrainingWorkerData;
+const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+
+function postEvent(event: TrainEvent): void {
+  // Attention weights are moved, not copied: the worker has no further use for them.
+  const transfer = event.type === 'attention' ? event.layers.map((l) => l.weights.buffer as ArrayBuffer) : [];
+  post({ type: 'event', event }, transfer);
+}
+
+const queue: Extract<SupervisorMessage, { type: 'start' }>[] = [];
+const stopRequests = new Set<string>();
+let backend: BackendReport | null = null;
+let busy = false;
+
+async function drain(): Promise<void> {
+  if (busy || !backend) return;
+  busy = true;
+  try {
+    for (let job = queue.shift(); job; job = queue.shift()) {
+      const runId = job.runId;
+      if (stopRequests.delete(runId)) {
+        postEvent({ type: 'finished', runId, status: 'stopped', reason: 'stopped before it started', epochs: 0 });
+        continue;
+      }
+      await runTraining(
+        { runId, request: job.request, backend, cacheDir },
+        { emit: postEvent, stopRequested: () => stopRequests.has(runId) },
+      );
+      stopRequests.delete(runId);
+    }
+  } finally {
+    busy = false;
+  }
+}
+
+port.on('message', (message: SupervisorMessage) => {
+  if (message.type === 'start') queue.push(message);
+  else if (message.type === 'stop') stopRequests.add(message.runId);
+  void drain();
+});
+
+selectBackend(forcedBackend).then(
+  (report) => {
+    backend = report;
+    console.log(`[training worker] backend: ${describeBackend(report)}`);
+    post({ type: 'ready', backend: report });
+    void drain();
+  },
+  (error: unknown) => post({ type: 'fatal', message: error instanceof Error ? error.message : String(error) }),
+);

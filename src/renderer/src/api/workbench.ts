@@ -1,0 +1,20 @@
+import type { WorkbenchBridge } from '../../../shared/channels';
+import type { EventPayloads, WorkbenchApi } from '../../../shared/ipc';
+import { createWebSocketBridge } from './webSocketBridge';
+
+/** Turns a transport's envelopes into typed calls that resolve with the value or throw the main process's message. */
+export function typedWorkbench(bridge: WorkbenchBridge): WorkbenchApi {
+  return {
+    async invoke(channel, request) {
+      const result = await bridge.invoke(channel, request);
+      if (!result.ok) throw new Error(result.error);
+      return result.value as never;
+    },
+    on(channel, listener) {
+      return bridge.on(channel, (payload) => listener(payload as EventPayloads[typeof channel]));
+    },
+  };
+}
+
+/** Electron's preload bridge when there is one, else the browser host's WebSocket: the app cannot tell which. */
+export const workbench: WorkbenchApi = typedWorkbench(window.workbench ?? createWebSocketBridge(window.location));

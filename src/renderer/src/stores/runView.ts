@@ -1,0 +1,78 @@
+import type { AttentionEvent, EpochEvent, RunStatus, TrainEvent } from '../../../shared/events';
+import type { BackendReport } from '../../../shared/backends';
+
+/** What the training view shows of one run, folded from its events. */
+export interface RunView {
+  runId: string;
+  status: RunStatus | 'starting';
+  reason: string | null;
+  backend: BackendReport | null;
+  classNames: string[];
+  parameterCount: number;
+  stepsPerEpoch: number;
+  epochs: number;
+  epoch: number;
+  step: number;
+  globalStep: number;
+  samplesPerSecond: number;
+  /** [global step, train loss] */
+  stepLoss: [number, number][];
+  epochMetrics: EpochEvent[];
+  attention: AttentionEvent | null;
+  test: { loss: number; accuracy: number } | null;
+}
+
+export function emptyRunView(runId: string, epochs: number): RunView {
+  return {
+    runId,
+    status: 'starting',
+    reason: null,
+    backend: null,
+    classNames: [],
+    parameterCount: 0,
+    stepsPerEpoch: 0,
+    epochs,
+    epoch: 0,
+    step: 0,
+    globalStep: 0,
+    samplesPerSecond: 0,
+    stepLoss: [],
+    epochMetrics: [],
+    attention: null,
+    test: null,
+  };
+}
+
+/** Folds one event into the view; events of other runs are ignored. Returns whether the view changed. */
+export function applyTrainEvent(view: RunView, event: TrainEvent): boolean {
+  if (event.runId !== view.runId) return false;
+  switch (event.type) {
+    case 'started':
+      view.status = 'running';
+      view.backend = event.backend;
+      view.classNames = event.classNames;
+      view.parameterCount = event.parameterCount;
+      view.stepsPerEpoch = event.stepsPerEpoch;
+      view.epochs = event.hyperParams.epochs;
+      break;
+    case 'progress':
+      view.epoch = event.epoch;
+      view.step = event.step;
+      view.globalStep = event.globalStep;
+      view.samplesPerSecond = event.samplesPerSecond;
+      view.stepLoss = [...view.stepLoss, [event.globalStep, event.loss]];
+      break;
+    case 'epoch':
+      view.epochMetrics = [...view.epochMetrics, event];
+      break;
+    case 'attention':
+      view.attention = event;
+      break;
+    case 'finished':
+      view.status = event.status;
+      view.reason = event.reason ?? null;
+      view.test = event.test ?? null;
+      break;
+  }
+  return true;
+}

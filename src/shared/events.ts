@@ -1,0 +1,73 @@
+import type { BackendReport } from './backends';
+import type { HyperParams } from './hyperParams';
+
+export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed';
+
+/** The attention weights of one attention layer for one sample, row-major [heads, queries, keys]. */
+export interface AttentionLayerSnapshot {
+  layer: string;
+  heads: number;
+  queries: number;
+  keys: number;
+  weights: Float32Array;
+}
+
+export interface StartedEvent {
+  type: 'started';
+  runId: string;
+  backend: BackendReport;
+  datasetId: string;
+  presetId: string;
+  hyperParams: HyperParams;
+  parameterCount: number;
+  classNames: string[];
+  split: { train: number; validation: number; test: number };
+  stepsPerEpoch: number;
+}
+
+/** Training loss, averaged over the steps since the previous progress event. */
+export interface ProgressEvent {
+  type: 'progress';
+  runId: string;
+  epoch: number;
+  step: number;
+  globalStep: number;
+  loss: number;
+  samplesPerSecond: number;
+}
+
+export interface EpochEvent {
+  type: 'epoch';
+  runId: string;
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  valLoss: number;
+  valAccuracy: number;
+  seconds: number;
+}
+
+/** What the model looks at for one fixed validation sample, at one moment of training. */
+export interface AttentionEvent {
+  type: 'attention';
+  runId: string;
+  epoch: number;
+  globalStep: number;
+  tokens: string[];
+  label: string;
+  predicted: string;
+  layers: AttentionLayerSnapshot[];
+}
+
+export interface FinishedEvent {
+  type: 'finished';
+  runId: string;
+  status: Exclude<RunStatus, 'running'>;
+  reason?: string;
+  epochs: number;
+  test?: { loss: number; accuracy: number };
+}
+
+/** Everything a training run tells the world, in the order it happens. */
+export type TrainEvent = StartedEvent | ProgressEvent | EpochEvent | AttentionEvent | FinishedEvent;
+export type TrainEventType = TrainEvent['type'];

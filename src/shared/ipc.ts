@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import type { BackendReport } from './backends';
+import type { DatasetSummary } from './datasets';
+import type { TrainEvent } from './events';
+import type { EventChannel, InvokeChannel } from './channels';
+export type { EventChannel, InvokeChannel };
+import { hyperParamsSchema } from './hyperParams';
+import type { RunRecord } from './runs';
+import type { Preset } from './spec/presets';
+
+/**
+ * The one contract between the renderer and the main process. Each invoke channel pairs the schema that main
+ * validates its request with (which also gives the request's type) with the type of its response; each event
+ * channel names what it pushes. Both transports (Electron IPC and the browser host's WebSocket) are bound from it.
+ */
+
+const runId = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'a run id is letters, digits, _ or -');
+
+export const trainStartRequestSchema = z
+  .object({
+    datasetId: z.string().min(1).max(200),
+    presetId: z.string().min(1).max(200),
+    hyperParams: hyperParamsSchema.default(hyperParamsSchema.parse({})),
+  })
+  .strict();
+export type TrainStartRequest = z.infer<typeof trainStartRequestSchema>;
+
+export interface AppInfo {
+  version: string;
+  transport: 'electron' | 'browser-host';
+  dataDir: string;
+  /** The backend of the training worker, once it has started. */
+  backend: BackendReport | null;
+  /** Why the training worker had to be restarted, if it was. */
+  notice: string | null;
+}
+
+const noRequest = z.object({}).strict();
+
+/** Ties a request schema to a response type that exists only for the compiler. */
+function channel<Request extends z.ZodType, Response>(request: Request) {
+  return { request, response: undefined as unknown as Response };
+}
+
+type ChannelShape = { request: z.ZodType; response: unknown };
+
+export const invokeContract = {
+  'app:info': channel<typeof noRequest, AppInfo>(noRequest),
+  'datasets:list': channel<typeof noRequest, DatasetSummary[]>(noRequest),
+  'presets:list': channel<typeof noRequest, Preset[]>(noRequest),
+  'train:start': channel<typeof trainStartRequestSchema, { runId: string }>(trainStartRequestSchema),
+  'train:stop': channel<z.ZodObject<{ runId: typeof runId }>, { stopped: boolean }>(z.object({ runId }).strict()),
+  'runs:list': channel<typeof noRequest, RunRecord[]>(noRequest),
+  'runs:get': channel<z.ZodObject<{ runId: typeof runId }>, { run: RunRecord; events: TrainEvent[] }>(
+    z.object({ runId }).strict(),
+  ),
+} satisfies Record<InvokeChannel, ChannelShape>;
+
+export type InvokeRequest<C extends InvokeChannel> = z.input<(typeof invokeContract)[C]['request']>;
+export type ValidInvokeRequest<C extends InvokeChannel> = z.output<(typeof invokeContract)[C]['request']>;
+export type InvokeResponse<C extends InvokeChannel> = (typeof invokeContract)[C]['response'];
+
+export interface EventPayloads {
+  'train:event': TrainEvent;
+}
+// Fails to compile if channels.ts names an event channel without a payload here, or the other way round.
+type EventPayloadsCoverChannels = [EventChannel] extends [keyof EventPayloads]
+  ? [keyof EventPayloads] extends [EventChannel] ? true : never
+  : never;
+export const eventPayloadsCoverChannels: EventPayloadsCoverChannels = true;
+
+/** window.workbench: all the renderer knows of the main process, whatever the transport. */
+export interface WorkbenchApi {
+  // typed from the contract; the transports below it only move envelopes
+  invoke<C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<InvokeResponse<C>>;
+  on<E extends EventChannel>(channel: E, listener: (payload: EventPayloads[E]) => void): () => void;
+}

@@ -1,0 +1,20 @@
+import type { BackendReport } from './backends';
+import type { RunStatus } from './events';
+import type { HyperParams } from './hyperParams';
+import type { ModelSpec } from './spec/modelSpec';
+
+/** run.json: what a run is, written when it starts and rewritten when its status changes. */
+export interface RunRecord {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+  status: RunStatus;
+  reason?: string;
+  datasetId: string;
+  presetId: string;
+  spec: ModelSpec;
+  hyperParams: HyperParams;
+  backend?: BackendReport;
+  parameterCount?: number;
+  test?: { loss: number; accuracy: number };
+}

@@ -1,0 +1,24 @@
+import type { BackendReport } from './backends';
+import type { TrainEvent } from './events';
+import type { TrainStartRequest } from './ipc';
+
+/**
+ * The messages between the training supervisor (main thread) and the training worker. Tensors never cross: the
+ * attention snapshots inside events travel as Float32Arrays, transferred rather than copied.
+ */
+export type SupervisorMessage =
+  | { type: 'start'; runId: string; request: TrainStartRequest }
+  | { type: 'stop'; runId: string };
+
+export type WorkerMessage =
+  | { type: 'ready'; backend: BackendReport }
+  | { type: 'event'; event: TrainEvent }
+  /** The worker cannot train at all (no backend loaded); the supervisor fails queued runs with this reason. */
+  | { type: 'fatal'; message: string };
+
+export interface TrainingWorkerData {
+  /** Where datasets that are slow to prepare keep a ready-to-load copy. */
+  cacheDir: string;
+  /** Forces one backend (tests, benchmarks, or a user who wants the same numbers everywhere). */
+  backend?: string;
+}
