@@ -1,4 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+// Training needs every op's gradient. tfjs-core's Node build leaves them out; tfjs-layers' Node build carries them
+// and registers them in tfjs-core's global registry when loaded (core's own dist/register_all_gradients is ESM
+// with directory imports, which Node refuses outside a bundler).
+import '@tensorflow/tfjs-layers';
 import { BACKEND_ORDER, type BackendName, type BackendReport } from '../shared/backends';
 import { installSegmentSumByScatter } from './kernels/segmentSumByScatter';
 import { installTransposeFreeMatMul } from './kernels/transposeFreeMatMul';

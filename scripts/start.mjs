@@ -1,0 +1,33 @@
+// npm start: build, then open the Electron app. Where Electron cannot run (its binary could not be downloaded, or
+// there is no display), say so in one line and serve the same UI through the browser host instead.
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { buildApp } from './build.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** The Electron binary's path, or the reason there is none. require('electron') downloads it on first use. */
+function findElectron() {
+  const probe = spawnSync(process.execPath, ['-e', "process.stdout.write(require('electron'))"], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (probe.status === 0 && probe.stdout) return { path: probe.stdout };
+  const reason = (probe.stderr || '').split('\n').find((line) => /Error|error/.test(line))?.trim();
+  return { reason: reason || (probe.error ? probe.error.message : 'its binary could not be downloaded') };
+}
+
+buildApp();
+const electron = findElectron();
+const headless = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
+if (electron.path && !headless) {
+  const child = spawn(electron.path, [root, ...process.argv.slice(2)], { stdio: 'inherit' });
+  child.on('exit', (code) => process.exit(code ?? 0));
+} else {
+  const why = electron.path ? 'there is no display' : `Electron is not available (${electron.reason})`;
+  console.log(`${why}: serving the same UI in your browser instead.`);
+  const child = spawn(process.execPath, [fileURLToPath(new URL('../out/main/serve.js', import.meta.url))], { stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code) => process.exit(code ?? 0));
+}

@@ -1,0 +1,90 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../../src/engine/backend';
+import { generateKeywordTopics } from '../../../src/engine/data/keywordTopics';
+import { prepareTextClassification } from '../../../src/engine/data/textClassification';
+import { trainTextClassifier, type TextTrainingOptions } from '../../../src/engine/train/trainTextClassifier';
+import type { BackendReport } from '../../../src/shared/backends';
+import type { TrainEvent } from '../../../src/shared/events';
+import { hyperParamsSchema, type HyperParamsInput } from '../../../src/shared/hyperParams';
+import { findPreset } from '../../../src/shared/spec/presets';
+
+let backend: BackendReport;
+const spec = structuredClone(findPreset('transformer-text')!.spec);
+spec.inputs[0] = { id: 'tokens', kind: 'tokens', maxLength: 32, vocabSize: 400 };
+const data = prepareTextClassification(generateKeywordTopics(900, 3), {
+  maxLength: 32,
+  vocabSize: 400,
+  validationFraction: 0.15,
+  testFraction: 0.1,
+  seed: 1,
+});
+
+function options(hyperParams: HyperParamsInput): TextTrainingOptions {
+  return {
+    runId: 'test',
+    datasetId: 'keyword-topics',
+    presetId: 'transformer-text',
+    spec,
+    hyperParams: hyperParamsSchema.parse(hyperParams),
+    backend,
+    data,
+    attentionIntervalMs: 0,
+    progressIntervalMs: 0,
+  };
+}
+
+beforeAll(async () => {
+  backend = await selectBackend(process.env['WORKBENCH_BACKEND']);
+});
+
+describe('trainTextClassifier', () => {
+  it('lowers the loss, keeps the tensor count flat from step 5 to step 50, and frees its model', async () => {
+    const events: TrainEvent[] = [];
+    const tensorsAt = new Map<number, number>();
+    const before = tf.memory().numTensors;
+    const finished = await trainTextClassifier(options({ epochs: 1, batchSize: 12, learningRate: 2e-3 }), {
+      emit: (event) => events.push(event),
+      stopRequested: () => false,
+      afterStep: (step) => tensorsAt.set(step, tf.memory().numTensors),
+    });
+    expect(finished.status).toBe('completed');
+    expect(tensorsAt.get(50)).toBe(tensorsAt.get(5));
+    expect(tf.memory().numTensors).toBe(before);
+
+    const losses = events.flatMap((e) => (e.type === 'progress' ? [e.loss] : []));
+    expect(losses.length).toBeGreaterThanOrEqual(50);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(losses.slice(-10))).toBeLessThan(mean(losses.slice(0, 10)) * 0.8);
+
+    const types = events.map((e) => e.type);
+    expect(types[0]).toBe('started');
+    expect(types.at(-1)).toBe('finished');
+    expect(types).toContain('epoch');
+    const attention = events.find((e) => e.type === 'attention')!;
+    expect(attention.type === 'attention' && attention.layers.map((l) => [l.heads, l.queries, l.keys])).toEqual([
+      [4, attention.tokens.length, attention.tokens.length],
+      [4, attention.tokens.length, attention.tokens.length],
+    ]);
+  });
+
+  it('stops between steps when asked', async () => {
+    let steps = 0;
+    const finished = await trainTextClassifier(options({ epochs: 5 }), {
+      emit: () => undefined,
+      stopRequested: () => steps >= 3,
+      afterStep: () => steps++,
+    });
+    expect(finished.status).toBe('stopped');
+    expect(steps).toBe(3);
+  });
+
+  it('fails with a clear reason when the loss stops being a number', async () => {
+    const finished = await trainTextClassifier(options({ epochs: 2, optimizer: 'sgd', learningRate: 10, dropout: 0 }), {
+      emit: () => undefined,
+      stopRequested: () => false,
+    });
+    expect(finished.status).toBe('failed');
+    expect(finished.reason).toMatch(/the loss became (NaN|Infinity|-Infinity) at epoch \d+, step \d+: lower the learning rate/);
+  });
+});

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    // Training tests saturate a core each; two files at a time fits the 2-core machines this runs on.
+    maxWorkers: 2,
+  },
+});
