@@ -5,21 +5,25 @@ import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 export interface PositionalEncodingArgs extends LayerArgs {
   /** 'learned': a trained vector per position; 'sinusoidal': the fixed encoding of Vaswani et al. Defaults to 'learned'. */
   kind?: 'learned' | 'sinusoidal';
+  /** Multiplies the embeddings by sqrt(D) before adding positions, as Vaswani et al. do (3.4). Defaults to true. */
+  scaleEmbeddings?: boolean;
 }
 
 /**
- * Adds position information to token embeddings x [B, T, D]:  y[b, t] = x[b, t] + P[t].
+ * Adds position information to token embeddings x [B, T, D]:  y[b, t] = s x[b, t] + P[t], s = sqrt(D) or 1.
  * Sinusoidal: P[t, 2i] = sin(t / 10000^(2i/D)), P[t, 2i+1] = cos(t / 10000^(2i/D)) (Vaswani et al. 2017, 3.5).
  */
 export class PositionalEncoding extends layers.Layer {
   static readonly className = 'PositionalEncoding';
   readonly kind: 'learned' | 'sinusoidal';
+  readonly scaleEmbeddings: boolean;
   private table: LayerVariable | null = null;
   private fixedTable: tf.Tensor2D | null = null;
 
   constructor(args: PositionalEncodingArgs = {}) {
     super(args);
     this.kind = args.kind ?? 'learned';
+    this.scaleEmbeddings = args.scaleEmbeddings ?? true;
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -40,7 +44,8 @@ export class PositionalEncoding extends layers.Layer {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs; // [B, T, D]
       const table = this.table ? this.table.read() : this.fixedTable!; // [T, D]
-      return tf.add(x, table); // broadcast over B
+      const scaled = this.scaleEmbeddings ? tf.mul(x, Math.sqrt(x.shape[x.shape.length - 1]!)) : x;
+      return tf.add(scaled, table); // broadcast over B
     });
   }
 
@@ -51,7 +56,7 @@ export class PositionalEncoding extends layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), kind: this.kind };
+    return { ...super.getConfig(), kind: this.kind, scaleEmbeddings: this.scaleEmbeddings };
   }
 }
 

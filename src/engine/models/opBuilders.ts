@@ -1,4 +1,4 @@
-import { layers, type SymbolicTensor } from '@tensorflow/tfjs-layers';
+import { initializers, layers, type SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { opParamSchemas, type OpName, type OpParams } from '../../shared/spec/ops';
 import { LayerNormalization } from '../layers/layerNormalization';
 import { MaskedAveragePooling1D } from '../layers/maskedAveragePooling1d';
@@ -64,8 +64,19 @@ const transformerEncoder: OpBuilder<'transformerEncoder'> = (params, context) =>
 };
 
 const builders: { [O in OpName]: OpBuilder<O> } = {
+  // N(0, 1/D) here and multiplied by sqrt(D) in PositionalEncoding (Vaswani et al. 3.4): activations of unit size,
+  // so the first block's attention is not flat from the start (with tfjs' uniform(±0.05) it stays flat for
+  // hundreds of steps), while Adam's steps stay large relative to the weights, which learns faster than N(0, 1).
   embedding: (params, context) => ({
-    output: apply(layers.embedding({ name: context.nodeId, inputDim: context.vocabSize, outputDim: params.dim }), single(context)),
+    output: apply(
+      layers.embedding({
+        name: context.nodeId,
+        inputDim: context.vocabSize,
+        outputDim: params.dim,
+        embeddingsInitializer: initializers.randomNormal({ mean: 0, stddev: 1 / Math.sqrt(params.dim) }),
+      }),
+      single(context),
+    ),
     mask: context.mask,
   }),
   positionalEncoding: (params, context) => ({

@@ -50,8 +50,12 @@ describe('PositionalEncoding', () => {
       expectClose(table[t]!, [Math.sin(t), Math.cos(t), Math.sin(t / 100), Math.cos(t / 100)], 1e-6);
     }
     const layer = new PositionalEncoding({ kind: 'sinusoidal' });
-    const output = layer.apply(tf.zeros([2, 3, 4])) as tf.Tensor;
-    expectClose((await output.array() as number[][][])[1]!.flat(), table.flat(), 1e-6);
+    const x = tf.fill([2, 3, 4], 0.5);
+    const output = layer.apply(x) as tf.Tensor;
+    // sqrt(D) * x + P, with sqrt(4) * 0.5 = 1
+    expectClose((await output.array() as number[][][])[1]!.flat(), table.flat().map((p) => p + 1), 1e-6);
+    const unscaled = new PositionalEncoding({ kind: 'sinusoidal', scaleEmbeddings: false }).apply(x) as tf.Tensor;
+    expectClose((await unscaled.array() as number[][][])[0]!.flat(), table.flat().map((p) => p + 0.5), 1e-6);
     layer.dispose();
   });
 });

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { applyTrainEvent, emptyRunView } from '../../src/renderer/src/stores/runView';
+import { headWeights, weightShade } from '../../src/renderer/src/charts/drawAttention';
+import { viridis } from '../../src/renderer/src/charts/viridis';
+import type { TrainEvent } from '../../src/shared/events';
+import { hyperParamsSchema } from '../../src/shared/hyperParams';
+
+describe('applyTrainEvent', () => {
+  it('folds a run from started to finished and ignores other runs', () => {
+    const view = emptyRunView('r', 3);
+    const events: TrainEvent[] = [
+      {
+        type: 'started', runId: 'r', backend: { name: 'wasm', skipped: [] }, datasetId: 'd', presetId: 'p',
+        hyperParams: hyperParamsSchema.parse({ epochs: 2 }), parameterCount: 10, classNames: ['a', 'b'],
+        split: { train: 8, validation: 2, test: 0 }, stepsPerEpoch: 4,
+      },
+      { type: 'progress', runId: 'r', epoch: 1, step: 1, globalStep: 1, loss: 0.9, samplesPerSecond: 50 },
+      { type: 'progress', runId: 'other', epoch: 1, step: 9, globalStep: 9, loss: 9, samplesPerSecond: 1 },
+      { type: 'progress', runId: 'r', epoch: 1, step: 2, globalStep: 2, loss: 0.7, samplesPerSecond: 60 },
+      { type: 'epoch', runId: 'r', epoch: 1, loss: 0.8, accuracy: 0.5, valLoss: 0.75, valAccuracy: 0.6, seconds: 1 },
+      { type: 'finished', runId: 'r', status: 'completed', epochs: 2, test: { loss: 0.5, accuracy: 0.9 } },
+    ];
+    const changed = events.map((event) => applyTrainEvent(view, event));
+    expect(changed).toEqual([true, true, false, true, true, true]);
+    expect(view).toMatchObject({
+      status: 'completed', epochs: 2, stepsPerEpoch: 4, globalStep: 2, samplesPerSecond: 60,
+      stepLoss: [[1, 0.9], [2, 0.7]], test: { loss: 0.5, accuracy: 0.9 }, backend: { name: 'wasm' },
+    });
+    expect(view.epochMetrics.map((e) => e.valAccuracy)).toEqual([0.6]);
+  });
+});
+
+describe('attention colours', () => {
+  it('reads a head out of [heads, queries, keys] and shades weights absolutely', () => {
+    const layer = { layer: 'l', heads: 2, queries: 2, keys: 2, weights: new Float32Array([0.5, 0.5, 0.5, 0.5, 0.9, 0.1, 0.2, 0.8]) };
+    expect(headWeights(layer, 1)).toEqual({ values: new Float32Array([0.9, 0.1, 0.2, 0.8]), min: expect.closeTo(0.1, 6), max: expect.closeTo(0.9, 6) });
+    expect(weightShade(0.25)).toBe(0.5);
+    expect(viridis(0)).toEqual([68, 1, 84]);
+    expect(viridis(1)).toEqual([253, 231, 37]);
+    expect(viridis(Number.NaN)).toEqual([68, 1, 84]);
+  });
+});
