@@ -51,10 +51,9 @@ export class RunStore {
   }
 
   append(id: string, event: TrainEvent): Promise<void> {
-    if (event.type === 'attention') {
-      this.latestAttention.set(id, event);
-      return Promise.resolve();
-    }
+    // Attention goes through the queue too, though only the last one before an epoch ends is written: callers
+    // rely on writes of one run settling in the order they were asked for.
+    if (event.type === 'attention') return this.enqueue(id, async () => void this.latestAttention.set(id, event));
     return this.enqueue(id, async () => {
       await appendFile(join(this.folder(id), 'metrics.ndjson'), `${toJson(event)}\n`);
       const attention = this.latestAttention.get(id);

@@ -1,9 +1,8 @@
 import type { BackendReport } from '../../shared/backends';
 import type { FinishedEvent } from '../../shared/events';
 import type { TrainStartRequest } from '../../shared/ipc';
-import { findPreset } from '../../shared/spec/presets';
 import { loadBuiltinDataset } from '../data/builtinDatasets';
-import { findDataset } from '../data/catalog';
+import { resolveTrainingTarget } from '../data/resolveTrainingTarget';
 import { prepareTextClassification } from '../data/textClassification';
 import { trainTextClassifier, type TextTrainingOptions, type TrainingHooks } from './trainTextClassifier';
 
@@ -23,13 +22,7 @@ export type MonitoringIntervals = Pick<TextTrainingOptions, 'attentionIntervalMs
 export async function runTraining(job: TrainingJob, hooks: TrainingHooks, intervals: MonitoringIntervals = {}): Promise<FinishedEvent> {
   const { runId, request } = job;
   try {
-    const preset = findPreset(request.presetId);
-    if (!preset) throw new Error(`unknown preset "${request.presetId}"`);
-    const dataset = findDataset(request.datasetId);
-    if (!dataset) throw new Error(`unknown dataset "${request.datasetId}"`);
-    if (dataset.task !== preset.task) {
-      throw new Error(`preset "${preset.id}" is for ${preset.task}, dataset "${dataset.id}" is ${dataset.task}`);
-    }
+    const { preset, dataset } = resolveTrainingTarget(request.presetId, request.datasetId);
     const tokens = preset.spec.inputs.find((input) => input.kind === 'tokens');
     if (!tokens || tokens.kind !== 'tokens') throw new Error(`preset "${preset.id}" has no token input`);
     const data = prepareTextClassification(await loadBuiltinDataset(dataset.id, job.cacheDir), {

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TrainEvent } from '../../shared/events';
 import type { TrainStartRequest } from '../../shared/ipc';
-import { findPreset } from '../../shared/spec/presets';
-import { findDataset } from '../../engine/data/catalog';
+import { resolveTrainingTarget } from '../../engine/data/resolveTrainingTarget';
 import type { RunStore } from '../runStore';
 import type { TrainingSupervisor } from '../training/trainingSupervisor';
 
@@ -26,13 +25,7 @@ export class TrainingService {
   }
 
   async start(request: TrainStartRequest): Promise<{ runId: string }> {
-    const preset = findPreset(request.presetId);
-    if (!preset) throw new Error(`unknown preset "${request.presetId}"`);
-    const dataset = findDataset(request.datasetId);
-    if (!dataset) throw new Error(`unknown dataset "${request.datasetId}"`);
-    if (dataset.task !== preset.task) {
-      throw new Error(`preset "${preset.name}" is for ${preset.task}, but "${dataset.name}" is ${dataset.task}`);
-    }
+    const { preset, dataset } = resolveTrainingTarget(request.presetId, request.datasetId);
     const now = new Date();
     const runId = `${now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
     await this.store.create({
@@ -53,21 +46,28 @@ export class TrainingService {
     return { stopped: this.supervisor.stop(runId) };
   }
 
+  /**
+   * Writes the event (and the run.json change it implies), then passes it on: what a window shows is already on disk.
+   * The writes of one run are queued in call order, so events still reach the windows in the order they happened.
+   */
   private async record(event: TrainEvent): Promise<void> {
-    this.broadcast(event);
-    try {
-      await this.store.append(event.runId, event);
-      if (event.type === 'started') {
-        await this.store.update(event.runId, { backend: event.backend, parameterCount: event.parameterCount });
-      } else if (event.type === 'finished') {
-        await this.store.update(event.runId, {
+    const writes = [this.store.append(event.runId, event)];
+    if (event.type === 'started') {
+      writes.push(this.store.update(event.runId, { backend: event.backend, parameterCount: event.parameterCount }));
+    } else if (event.type === 'finished') {
+      writes.push(
+        this.store.update(event.runId, {
           status: event.status,
           ...(event.reason ? { reason: event.reason } : {}),
           ...(event.test ? { test: event.test } : {}),
-        });
-      }
+        }),
+      );
+    }
+    try {
+      await Promise.all(writes);
     } catch (error) {
       console.error(`[run store] could not record ${event.type} of run ${event.runId}:`, error);
     }
+    this.broadcast(event);
   }
 }
