@@ -1,4 +1,6 @@
 import { input, model, type LayersModel, type SymbolicTensor } from '@tensorflow/tfjs-layers';
+import { analyzeSpec, describeIssue } from '../../shared/spec/analyzeSpec';
+import { orderGraph } from '../../shared/spec/graphOrder';
 import { isOpName } from '../../shared/spec/ops';
 import type { ModelSpec } from '../../shared/spec/modelSpec';
 import { PaddingMask } from '../layers/paddingMask';
@@ -19,27 +21,10 @@ export interface BuiltModel {
   attentionLayers: string[];
 }
 
-/** Orders nodes so that each comes after the nodes it reads; names the node at fault for a cycle or a dangling id. */
-export function topologicalOrder(spec: ModelSpec): ModelSpec['nodes'] {
-  const known = new Set(spec.inputs.map((i) => i.id));
-  const byId = new Map(spec.nodes.map((n) => [n.id, n]));
-  const ordered: ModelSpec['nodes'] = [];
-  const state = new Map<string, 'visiting' | 'done'>();
-  const visit = (id: string, from: string) => {
-    if (known.has(id) || state.get(id) === 'done') return;
-    const node = byId.get(id);
-    if (!node) throw new Error(`node "${from}" reads "${id}", which is neither an input nor a node`);
-    if (state.get(id) === 'visiting') throw new Error(`node "${id}" is part of a cycle`);
-    state.set(id, 'visiting');
-    for (const source of node.inputs) visit(source, id);
-    state.set(id, 'done');
-    ordered.push(node);
-  };
-  for (const node of spec.nodes) visit(node.id, node.id);
-  return ordered;
-}
-
+/** Builds a spec that analyzeSpec accepts; a spec it rejects throws with every issue, each naming its node. */
 export function buildModel(spec: ModelSpec, binding: ModelBinding): BuiltModel {
+  const { issues } = analyzeSpec(spec, { vocabSize: binding.vocabSize, classes: binding.classes });
+  if (issues.length > 0) throw new Error(`the model cannot be built: ${issues.map(describeIssue).join('; ')}`);
   const tensors = new Map<string, SymbolicTensor>();
   const masks = new Map<string, SymbolicTensor | null>();
   const inputs: SymbolicTensor[] = [];
@@ -52,8 +37,8 @@ export function buildModel(spec: ModelSpec, binding: ModelBinding): BuiltModel {
   }
 
   const attention: { name: string; weights: SymbolicTensor }[] = [];
-  for (const node of topologicalOrder(spec)) {
-    if (!isOpName(node.op)) throw new Error(`node "${node.id}": unknown op "${node.op}"`);
+  for (const node of orderGraph(spec).order) {
+    if (!isOpName(node.op)) continue; // analyzeSpec has refused unknown ops
     const { output, mask } = buildOp(node.op, node.params, {
       nodeId: node.id,
       inputs: node.inputs.map((id) => tensors.get(id)!),

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/engine/backend';
-import { buildModel, topologicalOrder } from '../../../src/engine/models/buildModel';
-import { modelSpecSchema, type ModelSpec } from '../../../src/shared/spec/modelSpec';
+import { buildModel } from '../../../src/engine/models/buildModel';
+import { analyzeSpec } from '../../../src/shared/spec/analyzeSpec';
+import { modelSpecSchema } from '../../../src/shared/spec/modelSpec';
 import { opParamSchemas, isOpName } from '../../../src/shared/spec/ops';
 import { PRESETS, findPreset } from '../../../src/shared/spec/presets';
 
@@ -32,22 +33,23 @@ describe('presets', () => {
     model.dispose();
   });
 
-  it('names the node at fault for a dangling input, a cycle or bad params', () => {
-    const base = findPreset('transformer-text')!.spec;
-    const withNodes = (nodes: ModelSpec['nodes']): ModelSpec => ({ ...base, nodes });
-    expect(() => topologicalOrder(withNodes([{ id: 'a', op: 'dense', params: { units: 2 }, inputs: ['ghost'] }]))).toThrow(
-      'node "a" reads "ghost", which is neither an input nor a node',
+  it('every preset: shape inference counts the same parameters as the built tf model', () => {
+    for (const preset of PRESETS) {
+      const binding = { vocabSize: 321, classes: 5, dropout: 0 };
+      const analysis = analyzeSpec(preset.spec, binding);
+      expect(analysis.issues).toEqual([]);
+      const { model } = buildModel(preset.spec, binding);
+      expect(analysis.totalParams).toBe(model.countParams());
+      for (const id of preset.spec.outputs) expect([null, ...analysis.nodes[id]!.shape]).toEqual(model.outputs[0]!.shape);
+      model.dispose();
+    }
+  });
+
+  it('refuses a spec that analyzeSpec rejects, naming the node and parameter', () => {
+    const badHeads = structuredClone(findPreset('transformer-text')!.spec);
+    badHeads.nodes[2]!.params = { heads: 5, ffnDim: 8 };
+    expect(() => buildModel(badHeads, { vocabSize: 50, classes: 2, dropout: 0 })).toThrow(
+      'the model cannot be built: node "encoder1", parameter "heads": 5 heads do not divide the model width 64',
     );
-    expect(() =>
-      topologicalOrder(
-        withNodes([
-          { id: 'a', op: 'dense', params: { units: 2 }, inputs: ['b'] },
-          { id: 'b', op: 'dense', params: { units: 2 }, inputs: ['a'] },
-        ]),
-      ),
-    ).toThrow(/is part of a cycle/);
-    const badHeads = structuredClone(base);
-    badHeads.nodes[2]!.params = { heads: 0, ffnDim: 8 };
-    expect(() => buildModel(badHeads, { vocabSize: 50, classes: 2, dropout: 0 })).toThrow(/node "encoder1" \(transformerEncoder\): parameter "heads"/);
   });
 });

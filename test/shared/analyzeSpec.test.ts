@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeSpec, describeIssue } from '../../src/shared/spec/analyzeSpec';
+import type { ModelSpec } from '../../src/shared/spec/modelSpec';
+import { findPreset } from '../../src/shared/spec/presets';
+
+const preset = findPreset('transformer-text')!.spec;
+const withNodes = (nodes: ModelSpec['nodes'], outputs = preset.outputs): ModelSpec => ({ ...preset, nodes, outputs });
+const messages = (spec: ModelSpec) => analyzeSpec(spec, { vocabSize: 100, classes: 3 }).issues.map(describeIssue);
+
+describe('analyzeSpec', () => {
+  it('infers every node of the Transformer preset with its weights and cost, computed by hand', () => {
+    const { nodes, issues, totalParams, totalFlops } = analyzeSpec(preset, { vocabSize: 8000, classes: 2 });
+    expect(issues).toEqual([]);
+    const [T, D, F] = [64, 64, 128];
+    const blockParams = 4 * (D * D + D) + 4 * D + 2 * D * F + F + D;
+    const blockFlops = 8 * T * D * D + 4 * T * T * D + 4 * T * D * F;
+    expect(nodes['tokens']).toEqual({ shape: [T], params: 0, flops: 0 });
+    expect(nodes['embed']).toEqual({ shape: [T, D], params: 8000 * D, flops: 0 });
+    expect(nodes['position']).toEqual({ shape: [T, D], params: T * D, flops: 0 });
+    expect(nodes['encoder1']).toEqual({ shape: [T, D], params: blockParams, flops: blockFlops });
+    expect(nodes['pool']!.shape).toEqual([D]);
+    expect(nodes['head']).toEqual({ shape: [2], params: D * 2 + 2, flops: 2 * D * 2 });
+    expect(totalParams).toBe(8000 * D + T * D + 2 * blockParams + D * 2 + 2);
+    expect(totalFlops).toBe(2 * blockFlops + 4 * D);
+  });
+
+  it('names the node and parameter of each problem, in words, and keeps going after the first', () => {
+    const nodes = structuredClone(preset.nodes);
+    nodes[2]!.params = { heads: 5, ffnDim: 128 };
+    nodes[3]!.params = { heads: 4, ffnDim: -1 };
+    expect(messages(withNodes(nodes))).toEqual([
+      'node "encoder1", parameter "heads": 5 heads do not divide the model width 64',
+      expect.stringMatching(/^node "encoder2", parameter "ffnDim": /),
+    ]);
+  });
+
+  it('reports a dangling input, a cycle, a duplicate id, an unknown op and a missing output', () => {
+    expect(
+      messages(
+        withNodes(
+          [
+            { id: 'embed', op: 'embedding', params: { dim: 8 }, inputs: ['tokens'] },
+            { id: 'a', op: 'dense', params: { units: 4 }, inputs: ['b'] },
+            { id: 'b', op: 'dense', params: { units: 4 }, inputs: ['a'] },
+            { id: 'c', op: 'dense', params: { units: 4 }, inputs: ['ghost'] },
+            { id: 'embed', op: 'dropout', params: {}, inputs: ['tokens'] },
+            { id: 'd', op: 'wormhole', params: {}, inputs: ['embed'] },
+          ],
+          ['head'],
+        ),
+      ),
+    ).toEqual([
+      'node "embed": the id "embed" is used twice',
+      'node "a": "a" is part of a cycle: a node cannot read its own output',
+      'node "c", parameter "inputs": reads "ghost", which is neither an input nor a node',
+      'the graph, parameter "outputs": output "head" is not a node of the graph',
+      'node "d", parameter "op": unknown op "wormhole"',
+    ]);
+  });
+
+  it('refuses a sequence op on a pooled vector and a classifier on a sequence', () => {
+    expect(
+      messages(
+        withNodes([
+          { id: 'embed', op: 'embedding', params: { dim: 8 }, inputs: ['tokens'] },
+          { id: 'pool', op: 'globalAveragePool1d', params: {}, inputs: ['embed'] },
+          { id: 'encoder', op: 'transformerEncoder', params: { heads: 2, ffnDim: 8 }, inputs: ['pool'] },
+          { id: 'head', op: 'classifier', params: {}, inputs: ['embed'] },
+        ]),
+      ),
+    ).toEqual([
+      'node "encoder", parameter "inputs": a Transformer encoder block needs a sequence of vectors [T, D]; it gets [8]',
+      'node "head", parameter "inputs": the classifier needs one vector per example [D]; it gets [64, 8]: pool the sequence first',
+    ]);
+  });
+});
