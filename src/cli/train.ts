@@ -10,7 +10,7 @@ import { defaultDataDir } from '../main/defaultDataDir';
 import { formatEvent } from './formatEvent';
 
 const USAGE = `usage: npm run train -- --preset <id> [--dataset <id>] [--epochs N] [--batch-size N] [--learning-rate X]
-                     [--optimizer adam|sgd] [--max-train N] [--backend name] [--json]
+                     [--optimizer adam|sgd] [--max-train N] [--backend name] [--export dir] [--json]
 presets: ${PRESETS.map((p) => p.id).join(', ')}`;
 
 /** `npm run train`: the same engine and events as the app, headless. */
@@ -25,6 +25,7 @@ async function main(): Promise<number> {
       optimizer: { type: 'string' },
       'max-train': { type: 'string' },
       backend: { type: 'string' },
+      export: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -72,9 +73,11 @@ async function main(): Promise<number> {
       request: { datasetId, presetId: preset.id, hyperParams: parsed.data },
       backend,
       cacheDir: join(defaultDataDir(), 'cache'),
+      ...(values.export ? { exportDir: values.export } : {}),
     },
     { emit, stopRequested: () => interrupted },
   );
+  if (values.export && finished.status !== 'failed' && !values.json) print(`model written to ${values.export}\n`);
   return finished.status === 'failed' ? 1 : 0;
 }
 

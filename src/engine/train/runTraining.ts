@@ -2,6 +2,7 @@ import type { BackendReport } from '../../shared/backends';
 import type { FinishedEvent } from '../../shared/events';
 import type { TrainStartRequest } from '../../shared/ipc';
 import { loadBuiltinDataset } from '../data/builtinDatasets';
+import { exportModel } from '../io/exportModel';
 import { resolveTrainingTarget } from '../data/resolveTrainingTarget';
 import { prepareTextClassification } from '../data/textClassification';
 import { trainTextClassifier, type TextTrainingOptions, type TrainingHooks } from './trainTextClassifier';
@@ -11,6 +12,8 @@ export interface TrainingJob {
   request: TrainStartRequest;
   backend: BackendReport;
   cacheDir: string;
+  /** Where to write the trained model (TensorFlow.js layers format, with the vocabulary); none by default. */
+  exportDir?: string;
 }
 
 export type MonitoringIntervals = Pick<TextTrainingOptions, 'attentionIntervalMs' | 'progressIntervalMs'>;
@@ -42,6 +45,17 @@ export async function runTraining(job: TrainingJob, hooks: TrainingHooks, interv
         backend: job.backend,
         data,
         ...intervals,
+        ...(job.exportDir
+          ? {
+              onTrained: (model) =>
+                exportModel(model, job.exportDir!, {
+                  spec: preset.spec,
+                  classNames: data.classNames,
+                  maxLength: data.maxLength,
+                  vocabulary: data.vocabulary.tokens,
+                }),
+            }
+          : {}),
       },
       hooks,
     );

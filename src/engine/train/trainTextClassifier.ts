@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { BackendReport } from '../../shared/backends';
 import type { AttentionEvent, FinishedEvent, TrainEvent } from '../../shared/events';
 import type { HyperParams } from '../../shared/hyperParams';
@@ -23,6 +24,8 @@ export interface TextTrainingOptions {
   attentionIntervalMs?: number;
   /** Least time between two progress events. Defaults to 200 ms. */
   progressIntervalMs?: number;
+  /** Called with the trained model (best weights restored) before it is freed, unless training failed. */
+  onTrained?: (model: LayersModel) => Promise<void>;
 }
 
 export interface TrainingHooks {
@@ -204,8 +207,16 @@ export async function trainTextClassifier(options: TextTrainingOptions, hooks: T
         test: await evaluateSplit(model, data.test, data.maxLength, classes, hyperParams.batchSize),
       };
     }
+    if (options.onTrained) {
+      try {
+        await options.onTrained(model);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        finished = { ...finished, status: 'failed', reason: `the model trained but could not be exported: ${message}` };
+      }
+    }
   } catch (error) {
-    finished = { ...finished, status: 'failed', reason: error instanceof Error ? error.message : String(error) }; if (process.env.WB_DEBUG) console.error((error as Error).stack?.split("\n").slice(0, 40).join("\n"));
+    finished = { ...finished, status: 'failed', reason: error instanceof Error ? error.message : String(error) };
   } finally {
     best.weights?.forEach((w) => w.dispose());
     optimizer.dispose();
