@@ -7,6 +7,7 @@ import type { TrainEvent } from '../shared/events';
 import { hyperParamsSchema } from '../shared/hyperParams';
 import { findPreset, PRESETS } from '../shared/spec/presets';
 import { defaultDataDir } from '../main/defaultDataDir';
+import { toPlainJson } from '../shared/wireFormat';
 import { formatEvent } from './formatEvent';
 
 const USAGE = `usage: npm run train -- --preset <id> [--dataset <id>] [--epochs N] [--batch-size N] [--learning-rate X]
@@ -64,7 +65,7 @@ async function main(): Promise<number> {
   let interrupted = false;
   process.once('SIGINT', () => (interrupted = true));
   const emit = (event: TrainEvent) => {
-    const line = values.json ? JSON.stringify(event, (_k, v: unknown) => (v instanceof Float32Array ? Array.from(v) : v)) : formatEvent(event);
+    const line = values.json ? toPlainJson(event) : formatEvent(event);
     if (line) print(`${line}\n`);
   };
   const finished = await runTraining(

@@ -2,11 +2,8 @@ import { appendFile, mkdir, readdir, readFile, rename, writeFile } from 'node:fs
 import { join } from 'node:path';
 import type { AttentionEvent, TrainEvent } from '../shared/events';
 import type { RunRecord } from '../shared/runs';
+import { toPlainJson } from '../shared/wireFormat';
 
-/** JSON with typed arrays written as plain arrays. */
-function toJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (v instanceof Float32Array ? Array.from(v) : v));
-}
 
 /**
  * One folder per run: run.json (what the run is, rewritten atomically), metrics.ndjson (every event but attention,
@@ -38,7 +35,7 @@ export class RunStore {
   create(record: RunRecord): Promise<void> {
     return this.enqueue(record.id, async () => {
       await mkdir(join(this.folder(record.id), 'attention'), { recursive: true });
-      await this.writeAtomically(join(this.folder(record.id), 'run.json'), toJson(record));
+      await this.writeAtomically(join(this.folder(record.id), 'run.json'), toPlainJson(record));
     });
   }
 
@@ -46,7 +43,7 @@ export class RunStore {
     return this.enqueue(id, async () => {
       const path = join(this.folder(id), 'run.json');
       const record = JSON.parse(await readFile(path, 'utf8')) as RunRecord;
-      await this.writeAtomically(path, toJson({ ...record, ...patch, updatedAt: new Date().toISOString() }));
+      await this.writeAtomically(path, toPlainJson({ ...record, ...patch, updatedAt: new Date().toISOString() }));
     });
   }
 
@@ -55,11 +52,11 @@ export class RunStore {
     // rely on writes of one run settling in the order they were asked for.
     if (event.type === 'attention') return this.enqueue(id, async () => void this.latestAttention.set(id, event));
     return this.enqueue(id, async () => {
-      await appendFile(join(this.folder(id), 'metrics.ndjson'), `${toJson(event)}\n`);
+      await appendFile(join(this.folder(id), 'metrics.ndjson'), `${toPlainJson(event)}\n`);
       const attention = this.latestAttention.get(id);
       if (attention && (event.type === 'epoch' || event.type === 'finished')) {
         this.latestAttention.delete(id);
-        await this.writeAtomically(join(this.folder(id), 'attention', `epoch-${attention.epoch}.json`), toJson(attention));
+        await this.writeAtomically(join(this.folder(id), 'attention', `epoch-${attention.epoch}.json`), toPlainJson(attention));
       }
     });
   }

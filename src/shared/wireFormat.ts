@@ -32,3 +32,8 @@ export function decodeWire(text: string): unknown {
     return v;
   });
 }
+
+/** JSON for files and terminals, where a reader expects numbers: typed arrays written as plain arrays. */
+export function toPlainJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (v instanceof Float32Array ? Array.from(v) : v));
+}
