@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeBackend, selectBackend } from '../engine/backend';
-import { findDataset } from '../engine/data/catalog';
+import { resolveTrainingTarget } from '../engine/data/resolveTrainingTarget';
 import { runTraining } from '../engine/train/runTraining';
 import type { TrainEvent } from '../shared/events';
 import { hyperParamsSchema } from '../shared/hyperParams';
@@ -38,7 +38,8 @@ async function main(): Promise<number> {
   const preset = findPreset(values.preset);
   if (!preset) throw new Error(`unknown preset "${values.preset}"\n${USAGE}`);
   const datasetId = values.dataset ?? preset.defaultDatasetId;
-  if (!findDataset(datasetId)) throw new Error(`unknown dataset "${datasetId}"`);
+  // Before the backend loads, so that a wrong name or a preset/dataset mismatch is answered at once.
+  resolveTrainingTarget(preset.id, datasetId);
   const number = (flag: string, text: string | undefined) => {
     if (text === undefined) return undefined;
     const value = Number(text);

@@ -1,6 +1,5 @@
 import { input, model, type LayersModel, type SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { analyzeSpec, describeIssue } from '../../shared/spec/analyzeSpec';
-import { orderGraph } from '../../shared/spec/graphOrder';
 import { isOpName } from '../../shared/spec/ops';
 import type { ModelSpec } from '../../shared/spec/modelSpec';
 import { PaddingMask } from '../layers/paddingMask';
@@ -23,7 +22,7 @@ export interface BuiltModel {
 
 /** Builds a spec that analyzeSpec accepts; a spec it rejects throws with every issue, each naming its node. */
 export function buildModel(spec: ModelSpec, binding: ModelBinding): BuiltModel {
-  const { issues } = analyzeSpec(spec, { vocabSize: binding.vocabSize, classes: binding.classes });
+  const { issues, order } = analyzeSpec(spec, { vocabSize: binding.vocabSize, classes: binding.classes });
   if (issues.length > 0) throw new Error(`the model cannot be built: ${issues.map(describeIssue).join('; ')}`);
   const tensors = new Map<string, SymbolicTensor>();
   const masks = new Map<string, SymbolicTensor | null>();
@@ -37,7 +36,7 @@ export function buildModel(spec: ModelSpec, binding: ModelBinding): BuiltModel {
   }
 
   const attention: { name: string; weights: SymbolicTensor }[] = [];
-  for (const node of orderGraph(spec).order) {
+  for (const node of order) {
     if (!isOpName(node.op)) continue; // analyzeSpec has refused unknown ops
     const { output, mask } = buildOp(node.op, node.params, {
       nodeId: node.id,

@@ -1,9 +1,11 @@
 import { orderGraph, type SpecIssue } from './graphOrder';
-import type { ModelSpec } from './modelSpec';
+import type { ModelSpec, NodeSpec } from './modelSpec';
 import { OP_SHAPES, ShapeProblem, type NodeShape, type ShapeContext } from './opShapes';
 import { isOpName, opParamSchemas } from './ops';
 
 export interface SpecAnalysis {
+  /** The nodes that are free of graph problems, each after the nodes it reads. */
+  order: NodeSpec[];
   /** Output shape, weights and cost of every node that could be inferred, and of every input. */
   nodes: Record<string, NodeShape>;
   issues: SpecIssue[];
@@ -58,6 +60,7 @@ export function analyzeSpec(spec: ModelSpec, context: Partial<ShapeContext> = {}
   }
   const all = Object.values(nodes);
   return {
+    order,
     nodes,
     issues,
     totalParams: all.reduce((sum, n) => sum + n.params, 0),
