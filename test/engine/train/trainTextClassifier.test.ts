@@ -39,23 +39,24 @@ beforeAll(async () => {
 });
 
 describe('trainTextClassifier', () => {
-  it('lowers the loss, keeps the tensor count flat from step 5 to step 50, and frees its model', async () => {
+  // Two epochs: on this task the loss stays near ln 3 for 40-60 steps before it drops, so one epoch was a coin toss.
+  it('lowers the loss, keeps the tensor count flat from step 5 to step 100, and frees its model', async () => {
     const events: TrainEvent[] = [];
     const tensorsAt = new Map<number, number>();
     const before = tf.memory().numTensors;
-    const finished = await trainTextClassifier(options({ epochs: 1, batchSize: 12, learningRate: 2e-3 }), {
+    const finished = await trainTextClassifier(options({ epochs: 2, batchSize: 12, learningRate: 2e-3 }), {
       emit: (event) => events.push(event),
       stopRequested: () => false,
       afterStep: (step) => tensorsAt.set(step, tf.memory().numTensors),
     });
     expect(finished.status).toBe('completed');
-    expect(tensorsAt.get(50)).toBe(tensorsAt.get(5));
+    expect(tensorsAt.get(100)).toBe(tensorsAt.get(5));
     expect(tf.memory().numTensors).toBe(before);
 
     const losses = events.flatMap((e) => (e.type === 'progress' ? [e.loss] : []));
-    expect(losses.length).toBeGreaterThanOrEqual(50);
+    expect(losses.length).toBeGreaterThanOrEqual(100);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    expect(mean(losses.slice(-10))).toBeLessThan(mean(losses.slice(0, 10)) * 0.8);
+    expect(mean(losses.slice(-10))).toBeLessThan(mean(losses.slice(0, 10)) * 0.5);
 
     const types = events.map((e) => e.type);
     expect(types[0]).toBe('started');
