@@ -4,6 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 // with directory imports, which Node refuses outside a bundler).
 import '@tensorflow/tfjs-layers';
 import { BACKEND_ORDER, type BackendName, type BackendReport } from '../shared/backends';
+import { installConvFilterGradByConv } from './kernels/convFilterGradByConv';
+import { installCpuFallbackKernels } from './kernels/cpuFallbackKernels';
 import { installSegmentSumByScatter } from './kernels/segmentSumByScatter';
 import { installTransposeFreeMatMul } from './kernels/transposeFreeMatMul';
 
@@ -28,12 +30,17 @@ async function activate(name: BackendName): Promise<void> {
     if (!(await tf.setBackend('tensorflow'))) throw new Error('the native backend failed to initialise');
     return;
   }
+  // The cpu package is loaded for wasm too: its kernels are the fallback for the few wasm lacks.
+  await import('@tensorflow/tfjs-backend-cpu');
   if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
-  else await import('@tensorflow/tfjs-backend-cpu');
   if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend failed to initialise`);
   // Kernels that wasm lacks for training, and that are pathologically slow on cpu (shared/BACKENDS.md).
   installSegmentSumByScatter(name);
-  if (name === 'wasm') installTransposeFreeMatMul(name);
+  if (name === 'wasm') {
+    installTransposeFreeMatMul(name);
+    installConvFilterGradByConv(name);
+    installCpuFallbackKernels(name);
+  }
 }
 
 function firstLine(error: unknown): string {
