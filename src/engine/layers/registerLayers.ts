@@ -1,15 +1,25 @@
 // Importing a layer registers it for tfjs serialization; this module imports them all, so that a saved model that
 // uses any of them loads with a plain tf.loadLayersModel.
+import './additiveAttention';
+import './attentionPooling';
+import './cbam';
 import './layerNormalization';
 import './maskedAveragePooling1d';
 import './multiHeadAttention';
 import './paddingMask';
 import './positionalEncoding';
+import './spatialAttention';
+import './squeezeExcitation';
 
 export const WORKBENCH_LAYERS = [
+  'AdditiveAttention',
+  'AttentionPooling',
+  'Cbam',
   'WorkbenchLayerNormalization',
   'MaskedAveragePooling1D',
   'MultiHeadAttention',
   'PaddingMask',
   'PositionalEncoding',
+  'SpatialAttention',
+  'SqueezeExcitation',
 ] as const;
