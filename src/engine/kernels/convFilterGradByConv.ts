@@ -58,7 +58,7 @@ export function installConvFilterGradByConv(backendName: string, fallback?: Kern
           ? explicitPadding(padding, [inHeight!, inWidth!], [outHeight!, outWidth!], [filterHeight!, filterWidth!], [strideHeight, strideWidth])
           : null;
       if (!sides) {
-        if (fallback) return fallback({ inputs, backend, attrs });
+        if (fallback) return fallback({ inputs, backend, attrs: attrs ?? {} });
         throw new Error(`Conv2DBackpropFilter on ${backendName}: explicit padding and NCHW are not supported`);
       }
       const temporaries: tf.TensorInfo[] = [];

@@ -46,7 +46,10 @@ export class Cbam extends layers.Layer {
     this.hiddenBias = this.addWeight('channel_hidden_bias', [units], 'float32', initializers.zeros());
     this.outputKernel = this.addWeight('channel_output_kernel', [units, channels], 'float32', initializers.glorotUniform({}));
     this.outputBias = this.addWeight('channel_output_bias', [channels], 'float32', initializers.zeros());
-    [this.spatialKernel, this.spatialBias] = addSpatialWeights(this, this.kernelSize);
+    [this.spatialKernel, this.spatialBias] = addSpatialWeights(
+      (name, shape, init) => this.addWeight(name, shape, 'float32', init),
+      this.kernelSize,
+    );
     this.built = true;
   }
 

@@ -13,15 +13,17 @@ export interface SpatialAttentionArgs extends LayerArgs {
  * Used by SpatialAttention and by CBAM. x [B, H, W, C] -> m [B, H, W, 1].
  */
 export function spatialMap(x: tf.Tensor4D, kernel: tf.Tensor, bias: tf.Tensor): tf.Tensor4D {
-  const pooled = tf.concat([tf.mean(x, 3, true), tf.max(x, 3, true)], 3); // [B, H, W, 2]
+  const pooled = tf.concat([tf.mean(x, 3, true), tf.max(x, 3, true)], 3) as tf.Tensor4D; // [B, H, W, 2]
   return tf.sigmoid(tf.add(tf.conv2d(pooled, kernel as tf.Tensor4D, 1, 'same'), bias)) as tf.Tensor4D;
 }
 
-/** The weights of spatialMap: a k x k x 2 x 1 kernel and its bias. */
-export function addSpatialWeights(layer: layers.Layer, kernelSize: number): [LayerVariable, LayerVariable] {
+type AddWeight = (name: string, shape: number[], initializer: initializers.Initializer) => LayerVariable;
+
+/** The weights of spatialMap, a k x k x 2 x 1 kernel and its bias, added through the owning layer's addWeight. */
+export function addSpatialWeights(addWeight: AddWeight, kernelSize: number): [LayerVariable, LayerVariable] {
   return [
-    layer.addWeight('spatial_kernel', [kernelSize, kernelSize, 2, 1], 'float32', initializers.glorotUniform({})),
-    layer.addWeight('spatial_bias', [1], 'float32', initializers.zeros()),
+    addWeight('spatial_kernel', [kernelSize, kernelSize, 2, 1], initializers.glorotUniform({})),
+    addWeight('spatial_bias', [1], initializers.zeros()),
   ];
 }
 
@@ -41,7 +43,7 @@ export class SpatialAttention extends layers.Layer {
   }
 
   override build(): void {
-    [this.kernel, this.bias] = addSpatialWeights(this, this.kernelSize);
+    [this.kernel, this.bias] = addSpatialWeights((name, shape, init) => this.addWeight(name, shape, 'float32', init), this.kernelSize);
     this.built = true;
   }
 
