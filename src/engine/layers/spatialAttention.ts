@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable, type Shape } from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
+import type { Initializer } from '@tensorflow/tfjs-layers/dist/initializers';
 
 export interface SpatialAttentionArgs extends LayerArgs {
   /** Side of the square convolution that turns the pooled maps into one score per pixel. Defaults to 7. */
@@ -17,7 +18,7 @@ export function spatialMap(x: tf.Tensor4D, kernel: tf.Tensor, bias: tf.Tensor): 
   return tf.sigmoid(tf.add(tf.conv2d(pooled, kernel as tf.Tensor4D, 1, 'same'), bias)) as tf.Tensor4D;
 }
 
-type AddWeight = (name: string, shape: number[], initializer: initializers.Initializer) => LayerVariable;
+type AddWeight = (name: string, shape: number[], initializer: Initializer) => LayerVariable;
 
 /** The weights of spatialMap, a k x k x 2 x 1 kernel and its bias, added through the owning layer's addWeight. */
 export function addSpatialWeights(addWeight: AddWeight, kernelSize: number): [LayerVariable, LayerVariable] {
