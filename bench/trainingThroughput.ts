@@ -10,7 +10,7 @@ import { findPreset } from '../src/shared/spec/presets';
  */
 export async function trainingThroughput(backendName?: string): Promise<void> {
   const backend = await selectBackend(backendName);
-  const { model, probe, attentionLayers } = buildModel(findPreset('transformer-text')!.spec, { vocabSize: 8000, classes: 2, dropout: 0.1 });
+  const { model, probe, attention } = buildModel(findPreset('transformer-text')!.spec, { vocabSizes: { tokens: 8000 }, classes: 2, dropout: 0.1 });
   const optimizer = tf.train.adam(1e-3);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const batch = 32;
@@ -27,9 +27,9 @@ export async function trainingThroughput(backendName?: string): Promise<void> {
   const start = performance.now();
   for (let i = 0; i < steps; i++) await step();
   const stepMs = (performance.now() - start) / steps;
-  const sample = { ids: (await ids.data()).slice(0, 64) as Int32Array, words: Array.from({ length: 64 }, (_, i) => `w${i}`), label: 0 };
+  const sample = { inputs: [tf.slice(ids, [0, 0], [1, 64])], tokens: { tokens: Array.from({ length: 64 }, (_, i) => `w${i}`) } };
   const snapshotStart = performance.now();
-  for (let i = 0; i < 5; i++) await readAttention(probe, attentionLayers, sample);
+  for (let i = 0; i < 5; i++) await readAttention(probe, attention, sample);
   const snapshotMs = (performance.now() - snapshotStart) / 5;
   console.log(`training step, transformer-text, batch ${batch}, backend ${describeBackend(backend)}:`);
   console.log(`  ${stepMs.toFixed(0)} ms/step, ${((batch * 1000) / stepMs).toFixed(1)} samples/s`);
@@ -37,5 +37,5 @@ export async function trainingThroughput(backendName?: string): Promise<void> {
   console.log(`  tensors: ${tensorsBefore} before ${steps} steps and 5 snapshots, ${tf.memory().numTensors} after`);
   model.dispose();
   optimizer.dispose();
-  tf.dispose([ids, labels]);
+  tf.dispose([ids, labels, ...sample.inputs]);
 }

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // with directory imports, which Node refuses outside a bundler).
 import '@tensorflow/tfjs-layers';
 import { BACKEND_ORDER, type BackendName, type BackendReport } from '../shared/backends';
+import { installChainedOps } from './chainedOps';
 import { installConvFilterGradByConv } from './kernels/convFilterGradByConv';
 import { installCpuFallbackKernels } from './kernels/cpuFallbackKernels';
 import { installSegmentSumByScatter } from './kernels/segmentSumByScatter';
@@ -54,6 +55,7 @@ function firstLine(error: unknown): string {
  * search at that backend.
  */
 export async function selectBackend(forced?: string): Promise<BackendReport> {
+  installChainedOps();
   let order: readonly BackendName[] = BACKEND_ORDER;
   if (forced) {
     const index = BACKEND_ORDER.indexOf(forced as BackendName);

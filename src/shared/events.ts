@@ -3,9 +3,20 @@ import type { HyperParams } from './hyperParams';
 
 export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed';
 
+/**
+ * What the axes of an attention map are: 'tokens' (queries x keys of token sequences, labelled with the tokens),
+ * 'channels' (one weight per feature channel: squeeze-and-excitation, CBAM), 'spatial' (one weight per pixel, rows x
+ * columns of the feature map).
+ */
+export type AttentionKind = 'tokens' | 'channels' | 'spatial';
+
 /** The attention weights of one attention layer for one sample, row-major [heads, queries, keys]. */
 export interface AttentionLayerSnapshot {
   layer: string;
+  kind: AttentionKind;
+  /** Label of each query row and key column: tokens for sequences, indices for channels and pixels. */
+  queryLabels: string[];
+  keyLabels: string[];
   heads: number;
   queries: number;
   keys: number;
@@ -65,7 +76,8 @@ export interface FinishedEvent {
   status: Exclude<RunStatus, 'running'>;
   reason?: string;
   epochs: number;
-  test?: { loss: number; accuracy: number };
+  /** Test split: loss, accuracy (per token for per-token tasks) and, for seq2seq, exact match of greedy decoding. */
+  test?: { loss: number; accuracy: number; exactMatch?: number };
 }
 
 /** Everything a training run tells the world, in the order it happens. */

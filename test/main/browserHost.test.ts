@@ -75,7 +75,7 @@ describe('browser host', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     sink!('train:event', {
       type: 'attention', runId: 'r', epoch: 0, globalStep: 0, tokens: ['a'], label: 'x', predicted: 'x',
-      layers: [{ layer: 'l', heads: 1, queries: 1, keys: 1, weights: new Float32Array([0.125]) }],
+      layers: [{ layer: 'l', kind: 'tokens', queryLabels: ['a'], keyLabels: ['a'], heads: 1, queries: 1, keys: 1, weights: new Float32Array([0.125]) }],
     });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(messages).toContainEqual({ id: 7, result: { ok: true, value: { answered: true } } });

@@ -30,7 +30,7 @@ describe('RunStore', () => {
     writes.push(
       store.append('r1', {
         type: 'attention', runId: 'r1', epoch: 1, globalStep: 20, tokens: ['a', 'b'], label: 'x', predicted: 'x',
-        layers: [{ layer: 'l', heads: 1, queries: 2, keys: 2, weights: new Float32Array([0.25, 0.75, 0.5, 0.5]) }],
+        layers: [{ layer: 'l', kind: 'tokens', queryLabels: ['a', 'b'], keyLabels: ['a', 'b'], heads: 1, queries: 2, keys: 2, weights: new Float32Array([0.25, 0.75, 0.5, 0.5]) }],
       }),
     );
     writes.push(store.append('r1', { type: 'epoch', runId: 'r1', epoch: 1, loss: 0.5, accuracy: 0.8, valLoss: 0.6, valAccuracy: 0.7, seconds: 1 }));

@@ -32,7 +32,7 @@ describe('applyTrainEvent', () => {
 
 describe('attention colours', () => {
   it('reads a head out of [heads, queries, keys] and shades weights absolutely', () => {
-    const layer = { layer: 'l', heads: 2, queries: 2, keys: 2, weights: new Float32Array([0.5, 0.5, 0.5, 0.5, 0.9, 0.1, 0.2, 0.8]) };
+    const layer = { layer: 'l', kind: 'tokens' as const, queryLabels: ['a', 'b'], keyLabels: ['a', 'b'], heads: 2, queries: 2, keys: 2, weights: new Float32Array([0.5, 0.5, 0.5, 0.5, 0.9, 0.1, 0.2, 0.8]) };
     expect(headWeights(layer, 1)).toEqual({ values: new Float32Array([0.9, 0.1, 0.2, 0.8]), min: expect.closeTo(0.1, 6), max: expect.closeTo(0.9, 6) });
     expect(weightShade(0.25)).toBe(0.5);
     expect(viridis(0)).toEqual([68, 1, 84]);

@@ -69,8 +69,57 @@ describe('analyzeSpec', () => {
         ]),
       ),
     ).toEqual([
-      'node "encoder", parameter "inputs": a Transformer encoder block needs a sequence of vectors [T, D]; it gets [8]',
+      'node "encoder", parameter "inputs": a Transformer encoder block needs a sequence of vectors [T, D]; it gets [8]: it is a single vector',
       'node "head", parameter "inputs": the classifier needs one vector per example [D]; it gets [64, 8]: pool the sequence first',
     ]);
+  });
+
+  it('reports wrong arity, mismatched merges, a window too large, an image op on a sequence, and a graph that does not fit its task', () => {
+    const image = { id: 'image', kind: 'image' as const, height: 8, width: 8, channels: 3 };
+    const imageSpec = (nodes: ModelSpec['nodes']): ModelSpec => ({ name: 'x', task: 'image-classification', inputs: [image], nodes, outputs: ['head'] });
+    const found = (spec: ModelSpec) => analyzeSpec(spec, { classes: 4 }).issues.map(describeIssue);
+    expect(
+      found(
+        imageSpec([
+          { id: 'a', op: 'conv2d', params: { filters: 4, kernelSize: 3 }, inputs: ['image'] },
+          { id: 'b', op: 'conv2d', params: { filters: 6, kernelSize: 3 }, inputs: ['image'] },
+          { id: 'sum', op: 'add', params: {}, inputs: ['a', 'b'] },
+          { id: 'big', op: 'conv2d', params: { filters: 2, kernelSize: 9, padding: 'valid' }, inputs: ['image'] },
+          { id: 'lonely', op: 'add', params: {}, inputs: ['a'] },
+          { id: 'lstm', op: 'lstm', params: { units: 4 }, inputs: ['a'] },
+          { id: 'se', op: 'squeezeExcitation', params: {}, inputs: ['image'] },
+          { id: 'pool', op: 'globalAveragePool2d', params: {}, inputs: ['se'] },
+          { id: 'head', op: 'classifier', params: {}, inputs: ['pool'] },
+        ]),
+      ),
+    ).toEqual([
+      'node "sum", parameter "inputs": adds tensors of different shapes: [8, 8, 4] and [8, 8, 6]',
+      'node "big", parameter "kernelSize": a window of 9 does not fit in 8 positions without padding',
+      'node "lonely", parameter "inputs": add reads 2 to 16 inputs; it has 1',
+      'node "lstm", parameter "inputs": an LSTM needs a sequence of vectors [T, D]; it gets [8, 8, 4]: it is an image, pool or flatten it first',
+    ]);
+    // Sound graphs that do not fit the task or leave a node dangling.
+    expect(
+      found(
+        imageSpec([
+          { id: 'conv', op: 'conv2d', params: { filters: 4, kernelSize: 3 }, inputs: ['image'] },
+          { id: 'unused', op: 'dense', params: { units: 3 }, inputs: ['conv'] },
+          { id: 'head', op: 'flatten', params: {}, inputs: ['conv'] },
+        ]),
+      ),
+    ).toEqual([
+      'node "unused": does not lead to the output "head": connect it or delete it',
+      'node "head", parameter "outputs": image-classification models output [4]; this one gives [256]: end with a classifier on one vector',
+    ]);
+    const tagger = structuredClone(findPreset('transformer-tagger')!.spec);
+    tagger.nodes.push({ id: 'pool', op: 'globalAveragePool1d', params: {}, inputs: ['norm'] }, { id: 'vector', op: 'classifier', params: {}, inputs: ['pool'] });
+    tagger.outputs = ['vector'];
+    tagger.nodes = tagger.nodes.filter((n) => n.id !== 'tags');
+    expect(found(tagger)).toEqual([
+      'node "vector", parameter "outputs": sequence-labelling models output [24, 4]; this one gives [4]: end with a per-token classifier on the sequence',
+    ]);
+    const seq2seq = structuredClone(findPreset('transformer-seq2seq')!.spec);
+    seq2seq.nodes.find((n) => n.id === 'decoder1')!.inputs = ['targetPosition'];
+    expect(found(seq2seq)).toEqual(['node "decoder1", parameter "inputs": transformerDecoder reads 2 inputs; it has 1']);
   });
 });

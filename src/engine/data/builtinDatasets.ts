@@ -1,17 +1,25 @@
 import { findDataset } from './catalog';
+import { generateDateFormats } from './dateFormats';
+import type { LoadedDataset } from './datasetTypes';
+import { generateEntityTagging } from './entityTagging';
 import { generateKeywordTopics } from './keywordTopics';
+import { generateObjectInClutter } from './objectInClutter';
+import { generateSequenceReversal } from './sequenceReversal';
 import { loadSpamAssassin } from './spamAssassin';
-import type { TextClassificationData } from './textClassification';
 
-const LOADERS: Record<string, (cacheDir: string) => Promise<TextClassificationData>> = {
-  'spam-assassin': loadSpamAssassin,
-  'keyword-topics': async () => generateKeywordTopics(),
+const LOADERS: Record<string, (cacheDir: string) => Promise<LoadedDataset>> = {
+  'spam-assassin': async (cacheDir) => ({ kind: 'text-classification', ...(await loadSpamAssassin(cacheDir)) }),
+  'keyword-topics': async () => ({ kind: 'text-classification', ...generateKeywordTopics() }),
+  'object-in-clutter': async () => generateObjectInClutter(),
+  'entity-tagging': async () => generateEntityTagging(),
+  'date-formats': async () => generateDateFormats(),
+  'sequence-reversal': async () => generateSequenceReversal(),
 };
 
 // Loaded once per process: the training worker lives long and runs many trainings on the same data.
-const loaded = new Map<string, Promise<TextClassificationData>>();
+const loaded = new Map<string, Promise<LoadedDataset>>();
 
-export function loadBuiltinDataset(id: string, cacheDir: string): Promise<TextClassificationData> {
+export function loadBuiltinDataset(id: string, cacheDir: string): Promise<LoadedDataset> {
   const loader = LOADERS[id];
   if (!loader || !findDataset(id)) return Promise.reject(new Error(`unknown dataset "${id}"`));
   let data = loaded.get(id);

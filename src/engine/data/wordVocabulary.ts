@@ -1,7 +1,11 @@
 /** Reserved ids: 0 pads a sequence (the models mask it out), 1 stands for a word outside the vocabulary. */
 export const PAD_ID = 0;
 export const UNKNOWN_ID = 1;
+/** In a decoder's vocabulary, 2 starts and 3 ends a sequence. */
+export const BOS_ID = 2;
+export const EOS_ID = 3;
 const RESERVED = ['<pad>', '<unk>'];
+export const DECODER_RESERVED = ['<pad>', '<unk>', '<bos>', '<eos>'];
 
 // A run of letters (with their combining marks), a run of digits, or one other visible character.
 const WORD = /[\p{L}\p{M}]+|\p{N}+|[^\s\p{L}\p{M}\p{N}]/gu;
@@ -19,15 +23,16 @@ export class WordVocabulary {
     this.ids = new Map(tokens.map((token, id) => [token, id]));
   }
 
-  static learn(documents: Iterable<readonly string[]>, maxSize: number, minFrequency = 2): WordVocabulary {
+  static learn(documents: Iterable<readonly string[]>, maxSize: number, minFrequency = 2, reserved: readonly string[] = RESERVED): WordVocabulary {
     const counts = new Map<string, number>();
     for (const words of documents) for (const word of words) counts.set(word, (counts.get(word) ?? 0) + 1);
     const kept = [...counts.entries()]
       .filter(([, count]) => count >= minFrequency)
       .sort(([a, ca], [b, cb]) => cb - ca || (a < b ? -1 : a > b ? 1 : 0))
-      .slice(0, Math.max(0, maxSize - RESERVED.length))
+      .filter(([word]) => !reserved.includes(word))
+      .slice(0, Math.max(0, maxSize - reserved.length))
       .map(([word]) => word);
-    return new WordVocabulary([...RESERVED, ...kept]);
+    return new WordVocabulary([...reserved, ...kept]);
   }
 
   get size(): number {

@@ -2,20 +2,18 @@ import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { ModelSpec } from '../../shared/spec/modelSpec';
+import type { ExportVocabularies } from '../data/preparedDataset';
 import '../layers/registerLayers';
 import { registerFileSystemRouter } from './fileSystemHandler';
 
-export interface ExportedModelInfo {
+/** workbench.json: what it takes to feed an exported model and read its output. */
+export interface ExportedModelInfo extends ExportVocabularies {
   spec: ModelSpec;
-  classNames: string[];
-  maxLength: number;
-  /** Token of each id: the model reads ids, this turns words into them (0 pads, 1 is unknown). */
-  vocabulary: readonly string[];
 }
 
 /**
  * Writes a trained model in the TensorFlow.js layers format (model.json + weights.bin) with workbench.json beside
- * it: the spec, the class names and the vocabulary needed to feed it text.
+ * it: the spec, the class names and the vocabulary of each token input (0 pads, 1 is unknown).
  */
 export async function exportModel(model: LayersModel, folder: string, info: ExportedModelInfo): Promise<void> {
   registerFileSystemRouter();

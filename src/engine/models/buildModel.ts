@@ -4,59 +4,69 @@ import { isOpName } from '../../shared/spec/ops';
 import type { ModelSpec } from '../../shared/spec/modelSpec';
 import { PaddingMask } from '../layers/paddingMask';
 import { buildOp } from './opBuilders';
+import type { PlacedAttention, SequenceInfo } from './opContext';
 
 /** What a spec is built against: sizes that come from the dataset and the run. */
 export interface ModelBinding {
-  vocabSize: number;
+  /** Vocabulary size of each token input, by input id (the dataset's vocabulary, not the spec's cap). */
+  vocabSizes: Record<string, number>;
   classes: number;
   dropout: number;
 }
 
+/** An attention map the probe returns, described without its tensor. */
+export type AttentionLayerInfo = Omit<PlacedAttention, 'weights'>;
+
 export interface BuiltModel {
-  /** Inputs -> logits. What the optimizer trains. */
+  /** Inputs (in spec order) -> logits. What the optimizer trains. */
   model: LayersModel;
-  /** Same layers, inputs -> [logits, ...attention weights [B, H, Tq, Tk]]: for the live attention views. */
+  /** Same layers, inputs -> [logits, ...attention maps [B, H, Q, K]]: for the live attention views. */
   probe: LayersModel;
-  attentionLayers: string[];
+  attention: AttentionLayerInfo[];
 }
 
 /** Builds a spec that analyzeSpec accepts; a spec it rejects throws with every issue, each naming its node. */
 export function buildModel(spec: ModelSpec, binding: ModelBinding): BuiltModel {
-  const { issues, order } = analyzeSpec(spec, { vocabSize: binding.vocabSize, classes: binding.classes });
+  const { issues, order } = analyzeSpec(spec, { vocabSizes: binding.vocabSizes, classes: binding.classes });
   if (issues.length > 0) throw new Error(`the model cannot be built: ${issues.map(describeIssue).join('; ')}`);
   const tensors = new Map<string, SymbolicTensor>();
-  const masks = new Map<string, SymbolicTensor | null>();
+  const sequences = new Map<string, SequenceInfo | null>();
   const inputs: SymbolicTensor[] = [];
-  for (const spec_input of spec.inputs) {
-    if (spec_input.kind !== 'tokens') throw new Error(`input "${spec_input.id}": ${spec_input.kind} inputs are not supported yet`);
-    const tokens = input({ name: spec_input.id, shape: [spec_input.maxLength], dtype: 'int32' });
-    inputs.push(tokens);
-    tensors.set(spec_input.id, tokens);
-    masks.set(spec_input.id, new PaddingMask({ name: `${spec_input.id}_padding_mask` }).apply(tokens) as SymbolicTensor);
+  for (const specInput of spec.inputs) {
+    if (specInput.kind === 'tokens') {
+      const tokens = input({ name: specInput.id, shape: [specInput.maxLength], dtype: 'int32' });
+      inputs.push(tokens);
+      tensors.set(specInput.id, tokens);
+      const mask = new PaddingMask({ name: `${specInput.id}_padding_mask` }).apply(tokens) as SymbolicTensor;
+      sequences.set(specInput.id, { mask, origin: specInput.id });
+    } else {
+      const image = input({ name: specInput.id, shape: [specInput.height, specInput.width, specInput.channels], dtype: 'float32' });
+      inputs.push(image);
+      tensors.set(specInput.id, image);
+      sequences.set(specInput.id, null);
+    }
   }
 
-  const attention: { name: string; weights: SymbolicTensor }[] = [];
+  const attention: PlacedAttention[] = [];
   for (const node of order) {
     if (!isOpName(node.op)) continue; // analyzeSpec has refused unknown ops
-    const { output, mask } = buildOp(node.op, node.params, {
+    const tokenInput = spec.inputs.find((i) => i.id === node.inputs[0] && i.kind === 'tokens');
+    const { output, sequence } = buildOp(node.op, node.params, {
       nodeId: node.id,
       inputs: node.inputs.map((id) => tensors.get(id)!),
-      mask: masks.get(node.inputs[0]!) ?? null,
-      vocabSize: binding.vocabSize,
+      inputIds: node.inputs,
+      sequences: node.inputs.map((id) => sequences.get(id) ?? null),
+      vocabSize: tokenInput ? (binding.vocabSizes[tokenInput.id] ?? 0) : 0,
       classes: binding.classes,
       dropout: binding.dropout,
-      onAttention: (name, weights) => attention.push({ name, weights }),
+      onAttention: (placed) => attention.push(placed),
     });
     tensors.set(node.id, output);
-    masks.set(node.id, mask);
+    sequences.set(node.id, sequence);
   }
 
-  const outputs = spec.outputs.map((id) => {
-    const tensor = tensors.get(id);
-    if (!tensor) throw new Error(`output "${id}" is not a node of the graph`);
-    return tensor;
-  });
+  const outputs = spec.outputs.map((id) => tensors.get(id)!);
   const trained = model({ inputs, outputs, name: spec.name.replace(/[^A-Za-z0-9_]/g, '_') });
   const probe = model({ inputs, outputs: [...outputs, ...attention.map((a) => a.weights)], name: 'attention_probe' });
-  return { model: trained, probe, attentionLayers: attention.map((a) => a.name) };
+  return { model: trained, probe, attention: attention.map(({ weights: _weights, ...info }) => info) };
 }

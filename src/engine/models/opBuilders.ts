@@ -1,112 +1,127 @@
-import { initializers, layers, type SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { opParamSchemas, type OpName, type OpParams } from '../../shared/spec/ops';
+import { initializers, layers } from '@tensorflow/tfjs-layers';
+import { opParamSchemas, type OpName } from '../../shared/spec/ops';
+import { AdditiveAttention } from '../layers/additiveAttention';
+import { AttentionPooling } from '../layers/attentionPooling';
+import { Cbam } from '../layers/cbam';
 import { LayerNormalization } from '../layers/layerNormalization';
 import { MaskedAveragePooling1D } from '../layers/maskedAveragePooling1d';
-import { MultiHeadAttention } from '../layers/multiHeadAttention';
 import { PositionalEncoding } from '../layers/positionalEncoding';
+import { SpatialAttention } from '../layers/spatialAttention';
+import { SqueezeExcitation } from '../layers/squeezeExcitation';
+import { apply, applyMany, samePositions, single, type OpBuilder, type OpContext, type OpResult } from './opContext';
+import { attend, transformerDecoder, transformerEncoder } from './transformerBlocks';
 
-/** What the builder knows when it turns one node into layers. */
-export interface OpContext {
-  nodeId: string;
-  inputs: SymbolicTensor[];
-  /** The padding mask [B, T] of the sequence flowing into this node, if it is one. */
-  mask: SymbolicTensor | null;
-  vocabSize: number;
-  classes: number;
-  /** The run's dropout, for nodes that leave their rate unset. */
-  dropout: number;
-  /** Called for each attention layer placed, so that the workbench can read its weights. */
-  onAttention: (layerName: string, weights: SymbolicTensor) => void;
+/** Input and mask of a layer that takes an optional padding mask as a second input. */
+const withMask = (context: OpContext) => (context.sequences[0] ? [single(context), context.sequences[0].mask] : single(context));
+const withoutPositions = (output: OpResult['output']): OpResult => ({ output, sequence: null });
+
+/** An image attention layer: [y, ...maps]; each map [B, 1, Q, K] is reported under its own name. */
+function imageAttention(context: OpContext, layer: layers.Layer, kinds: ('channels' | 'spatial')[]): OpResult {
+  const [output, ...maps] = applyMany(layer, single(context));
+  maps.forEach((weights, i) =>
+    context.onAttention({ layer: kinds.length > 1 ? `${layer.name}:${kinds[i]}` : layer.name, kind: kinds[i]!, weights: weights!, queryOrigin: null, keyOrigin: null }),
+  );
+  return withoutPositions(output!);
 }
-
-export interface OpResult {
-  output: SymbolicTensor;
-  /** The mask that goes with the output: kept by sequence-to-sequence ops, dropped by pooling. */
-  mask: SymbolicTensor | null;
-}
-
-type OpBuilder<O extends OpName> = (params: OpParams<O>, context: OpContext) => OpResult;
-
-const single = (context: OpContext): SymbolicTensor => context.inputs[0]!;
-const apply = (layer: layers.Layer, input: SymbolicTensor | SymbolicTensor[]) => layer.apply(input) as SymbolicTensor;
-
-/**
- * One Transformer encoder block (Vaswani et al. 2017, 3.1), expanded into primitive layers so that each weight
- * belongs to exactly one layer:
- *   post-norm:  x = LN(x + Drop(MHA(x)));        x = LN(x + Drop(FFN(x)))
- *   pre-norm:   x = x + Drop(MHA(LN(x)));        x = x + Drop(FFN(LN(x)))
- * with FFN(x) = ReLU(x W1 + b1) W2 + b2.
- */
-const transformerEncoder: OpBuilder<'transformerEncoder'> = (params, context) => {
-  const id = context.nodeId;
-  const x = single(context);
-  const modelDim = x.shape[x.shape.length - 1]!;
-  const rate = params.dropout ?? context.dropout;
-  const norm = (name: string, input: SymbolicTensor) =>
-    apply(new LayerNormalization({ name: `${id}_${name}`, epsilon: 1e-6 }), input);
-  const drop = (name: string, input: SymbolicTensor) =>
-    rate > 0 ? apply(layers.dropout({ name: `${id}_${name}`, rate }), input) : input;
-
-  const attention = new MultiHeadAttention({ name: `${id}_attention`, heads: params.heads, dropout: rate });
-  const attentionInput = params.normFirst ? norm('norm1', x) : x;
-  const attentionInputs = context.mask ? [attentionInput, context.mask] : [attentionInput];
-  const [attended, weights] = attention.apply(attentionInputs) as SymbolicTensor[];
-  context.onAttention(attention.name, weights!);
-
-  const residual1 = apply(layers.add({ name: `${id}_residual1` }), [x, drop('dropout1', attended!)]);
-  const x1 = params.normFirst ? residual1 : norm('norm1', residual1);
-
-  const ffnInput = params.normFirst ? norm('norm2', x1) : x1;
-  const hidden = apply(layers.dense({ name: `${id}_ffn1`, units: params.ffnDim, activation: 'relu' }), ffnInput);
-  const ffn = apply(layers.dense({ name: `${id}_ffn2`, units: modelDim }), hidden);
-  const residual2 = apply(layers.add({ name: `${id}_residual2` }), [x1, drop('dropout2', ffn)]);
-  return { output: params.normFirst ? residual2 : norm('norm2', residual2), mask: context.mask };
-};
 
 const builders: { [O in OpName]: OpBuilder<O> } = {
   // N(0, 1/D) here and multiplied by sqrt(D) in PositionalEncoding (Vaswani et al. 3.4): activations of unit size,
   // so the first block's attention is not flat from the start (with tfjs' uniform(±0.05) it stays flat for
   // hundreds of steps), while Adam's steps stay large relative to the weights, which learns faster than N(0, 1).
-  embedding: (params, context) => ({
-    output: apply(
-      layers.embedding({
-        name: context.nodeId,
-        inputDim: context.vocabSize,
-        outputDim: params.dim,
-        embeddingsInitializer: initializers.randomNormal({ mean: 0, stddev: 1 / Math.sqrt(params.dim) }),
-      }),
-      single(context),
-    ),
-    mask: context.mask,
-  }),
-  positionalEncoding: (params, context) => ({
-    output: apply(new PositionalEncoding({ name: context.nodeId, kind: params.kind }), single(context)),
-    mask: context.mask,
-  }),
+  embedding: (params, context) => {
+    const layer = layers.embedding({
+      name: context.nodeId,
+      inputDim: context.vocabSize,
+      outputDim: params.dim,
+      embeddingsInitializer: initializers.randomNormal({ mean: 0, stddev: 1 / Math.sqrt(params.dim) }),
+    });
+    return samePositions(context, apply(layer, single(context)));
+  },
+  positionalEncoding: (params, context) => samePositions(context, apply(new PositionalEncoding({ name: context.nodeId, kind: params.kind }), single(context))),
   transformerEncoder,
-  globalAveragePool1d: (_params, context) => ({
-    output: apply(
-      new MaskedAveragePooling1D({ name: context.nodeId }),
-      context.mask ? [single(context), context.mask] : single(context),
+  transformerDecoder,
+  multiHeadAttention: (params, context) => {
+    const self = context.inputs.length === 1 || context.inputIds[0] === context.inputIds[1];
+    const options = { heads: params.heads, dropout: params.dropout ?? context.dropout, causal: params.causal };
+    const keyValue = self ? null : { tensor: context.inputs[1]!, sequence: context.sequences[1] ?? null };
+    return samePositions(context, attend(context, context.nodeId, options, single(context), context.sequences[0] ?? null, keyValue));
+  },
+  additiveAttention: (params, context) => {
+    const self = context.inputIds[0] === context.inputIds[1];
+    const keySequence = context.sequences[self ? 0 : 1] ?? null;
+    const layer = new AdditiveAttention({ name: context.nodeId, units: params.units, self });
+    const inputs = [single(context), ...(self ? [] : [context.inputs[1]!]), ...(keySequence ? [keySequence.mask] : [])];
+    const [output, weights] = applyMany(layer, inputs);
+    context.onAttention({ layer: layer.name, kind: 'tokens', weights: weights!, queryOrigin: context.sequences[0]?.origin ?? null, keyOrigin: keySequence?.origin ?? null });
+    return samePositions(context, output!);
+  },
+  attentionPooling: (params, context) => {
+    const [output, weights] = applyMany(new AttentionPooling({ name: context.nodeId, units: params.units }), withMask(context));
+    context.onAttention({ layer: context.nodeId, kind: 'tokens', weights: weights!, queryOrigin: null, keyOrigin: context.sequences[0]?.origin ?? null });
+    return withoutPositions(output!);
+  },
+  squeezeExcitation: (params, context) => imageAttention(context, new SqueezeExcitation({ name: context.nodeId, ratio: params.ratio }), ['channels']),
+  spatialAttention: (params, context) => imageAttention(context, new SpatialAttention({ name: context.nodeId, kernelSize: params.kernelSize }), ['spatial']),
+  cbam: (params, context) => imageAttention(context, new Cbam({ name: context.nodeId, ratio: params.ratio, kernelSize: params.kernelSize }), ['channels', 'spatial']),
+  conv1d: (params, context) => {
+    const layer = layers.conv1d({ name: context.nodeId, filters: params.filters, kernelSize: params.kernelSize, strides: params.strides, padding: params.padding, activation: params.activation });
+    const output = apply(layer, single(context));
+    // 'same' with stride 1 keeps every position where it was, so the padding mask still holds.
+    return params.padding === 'same' && params.strides === 1 ? samePositions(context, output) : withoutPositions(output);
+  },
+  conv2d: (params, context) =>
+    withoutPositions(
+      apply(
+        layers.conv2d({ name: context.nodeId, filters: params.filters, kernelSize: params.kernelSize, strides: params.strides, padding: params.padding, activation: params.activation }),
+        single(context),
+      ),
     ),
-    mask: null,
-  }),
-  dropout: (params, context) => ({
-    output: apply(layers.dropout({ name: context.nodeId, rate: params.rate ?? context.dropout }), single(context)),
-    mask: context.mask,
-  }),
-  dense: (params, context) => ({
-    output: apply(
-      layers.dense({ name: context.nodeId, units: params.units, activation: params.activation }),
-      single(context),
+  depthwiseConv2d: (params, context) =>
+    withoutPositions(
+      apply(
+        layers.depthwiseConv2d({
+          name: context.nodeId,
+          kernelSize: params.kernelSize,
+          depthMultiplier: params.depthMultiplier,
+          strides: params.strides,
+          padding: params.padding,
+          activation: params.activation,
+        }),
+        single(context),
+      ),
     ),
-    mask: context.mask,
-  }),
-  classifier: (_params, context) => ({
-    output: apply(layers.dense({ name: context.nodeId, units: context.classes }), single(context)),
-    mask: null,
-  }),
+  maxPool2d: (params, context) =>
+    withoutPositions(apply(layers.maxPooling2d({ name: context.nodeId, poolSize: params.poolSize, strides: params.strides ?? params.poolSize, padding: params.padding }), single(context))),
+  avgPool2d: (params, context) =>
+    withoutPositions(apply(layers.averagePooling2d({ name: context.nodeId, poolSize: params.poolSize, strides: params.strides ?? params.poolSize, padding: params.padding }), single(context))),
+  globalAveragePool2d: (_params, context) => withoutPositions(apply(layers.globalAveragePooling2d({ name: context.nodeId }), single(context))),
+  globalMaxPool2d: (_params, context) => withoutPositions(apply(layers.globalMaxPooling2d({ name: context.nodeId }), single(context))),
+  globalAveragePool1d: (_params, context) => withoutPositions(apply(new MaskedAveragePooling1D({ name: context.nodeId }), withMask(context))),
+  // Recurrent layers read padding as input: sequences are padded at the end, so the forward direction has read
+  // every real token before the first pad; the attention or pooling that follows masks the padded positions out.
+  lstm: (params, context) => recurrentResult(context, params.returnSequences, apply(layers.lstm({ name: context.nodeId, units: params.units, returnSequences: params.returnSequences }), single(context))),
+  gru: (params, context) => recurrentResult(context, params.returnSequences, apply(layers.gru({ name: context.nodeId, units: params.units, returnSequences: params.returnSequences }), single(context))),
+  bidirectional: (params, context) => {
+    const cellArgs = { name: `${context.nodeId}_${params.cell}`, units: params.units, returnSequences: params.returnSequences };
+    const cell = params.cell === 'lstm' ? layers.lstm(cellArgs) : layers.gru(cellArgs);
+    const layer = layers.bidirectional({ name: context.nodeId, layer: cell as never, mergeMode: params.merge === 'concat' ? 'concat' : 'sum' });
+    return recurrentResult(context, params.returnSequences, apply(layer, single(context)));
+  },
+  dense: (params, context) => samePositions(context, apply(layers.dense({ name: context.nodeId, units: params.units, activation: params.activation }), single(context))),
+  activation: (params, context) => samePositions(context, apply(layers.activation({ name: context.nodeId, activation: params.fn }), single(context))),
+  batchNorm: (params, context) => samePositions(context, apply(layers.batchNormalization({ name: context.nodeId, momentum: params.momentum, epsilon: params.epsilon }), single(context))),
+  layerNorm: (params, context) => samePositions(context, apply(new LayerNormalization({ name: context.nodeId, epsilon: params.epsilon }), single(context))),
+  dropout: (params, context) => samePositions(context, apply(layers.dropout({ name: context.nodeId, rate: params.rate ?? context.dropout }), single(context))),
+  flatten: (_params, context) => withoutPositions(apply(layers.flatten({ name: context.nodeId }), single(context))),
+  add: (_params, context) => samePositions(context, apply(layers.add({ name: context.nodeId }), context.inputs)),
+  concat: (_params, context) => samePositions(context, apply(layers.concatenate({ name: context.nodeId, axis: -1 }), context.inputs)),
+  classifier: (_params, context) => withoutPositions(apply(layers.dense({ name: context.nodeId, units: context.classes }), single(context))),
+  tokenClassifier: (_params, context) => samePositions(context, apply(layers.dense({ name: context.nodeId, units: context.classes }), single(context))),
 };
+
+function recurrentResult(context: OpContext, returnSequences: boolean, output: OpResult['output']): OpResult {
+  return returnSequences ? samePositions(context, output) : withoutPositions(output);
+}
 
 /** Validates a node's params against its op's schema and places its layers. */
 export function buildOp(op: OpName, rawParams: unknown, context: OpContext): OpResult {

@@ -1,46 +1,63 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { AttentionLayerSnapshot } from '../../shared/events';
+import type { AttentionLayerInfo } from '../models/buildModel';
 
+/** One example to look at, with its batch of one and the tokens of each token input. */
 export interface AttentionSample {
-  ids: Int32Array; // [T], padded
-  /** The words behind the real (non-padding) tokens. */
-  words: string[];
-  label: number;
+  inputs: tf.Tensor[];
+  tokens: Record<string, string[]>;
 }
 
 export interface AttentionReading {
-  predicted: number;
+  /** Arg-max class per example (classification: one id) or per position (per-token tasks). */
+  predicted: Int32Array;
   layers: AttentionLayerSnapshot[];
 }
 
+const indexLabels = (n: number, prefix = '') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+
 /**
- * Runs the probe model on one sample and crops each layer's weights [1, H, T, T] to the sample's real tokens,
- * giving [H, n, n] with n the number of words: padding is masked out of every row, so nothing is lost.
+ * Runs the probe model on one example and crops each attention map [1, H, Q, K] to the example's real tokens on
+ * each token axis (padding is masked out of every row, so nothing is lost), labelling both axes.
  */
-export async function readAttention(
-  probe: LayersModel,
-  layerNames: string[],
-  sample: AttentionSample,
-): Promise<AttentionReading> {
-  const maxLength = sample.ids.length;
-  const n = Math.max(1, Math.min(sample.words.length, maxLength));
+export async function readAttention(probe: LayersModel, layers: AttentionLayerInfo[], sample: AttentionSample): Promise<AttentionReading> {
+  const extent = (origin: string | null, full: number) => (origin ? Math.max(1, Math.min(sample.tokens[origin]?.length ?? full, full)) : full);
+  const plans = layers.map((info, i) => ({ info, index: i + 1 }));
   const outputs = tf.tidy(() => {
-    const input = tf.tensor2d(sample.ids, [1, maxLength], 'int32');
-    const [logits, ...weights] = probe.predict(input) as tf.Tensor[];
-    return [tf.argMax(logits!, -1), ...weights.map((w) => tf.slice(w, [0, 0, 0, 0], [1, -1, n, n]))];
+    const [logits, ...maps] = probe.predict(sample.inputs) as tf.Tensor[];
+    return [
+      tf.argMax(logits!, -1),
+      ...plans.map(({ info, index }) => {
+        const map = maps[index - 1]!;
+        const [, , queries, keys] = map.shape as number[];
+        return tf.slice(map, [0, 0, 0, 0], [1, -1, extent(info.queryOrigin, queries!), extent(info.keyOrigin, keys!)]);
+      }),
+    ];
   });
   try {
     const [predicted, ...weights] = await Promise.all(outputs.map((t) => t.data()));
     return {
-      predicted: predicted![0]!,
-      layers: weights.map((values, i) => ({
-        layer: layerNames[i]!,
-        heads: outputs[i + 1]!.shape[1]!,
-        queries: n,
-        keys: n,
-        weights: values as Float32Array,
-      })),
+      predicted: Int32Array.from(predicted!),
+      layers: plans.map(({ info }, i) => {
+        const [, heads, queries, keys] = outputs[i + 1]!.shape as number[];
+        const labels = (origin: string | null, n: number, axis: 'query' | 'key') => {
+          if (origin) return sample.tokens[origin]!.slice(0, n);
+          if (info.kind === 'spatial') return indexLabels(n, axis === 'query' ? 'y' : 'x');
+          if (info.kind === 'channels') return axis === 'query' ? ['channel weight'] : indexLabels(n, 'c');
+          return n === 1 ? ['pooled'] : indexLabels(n);
+        };
+        return {
+          layer: info.layer,
+          kind: info.kind,
+          queryLabels: labels(info.queryOrigin, queries!, 'query'),
+          keyLabels: labels(info.keyOrigin, keys!, 'key'),
+          heads: heads!,
+          queries: queries!,
+          keys: keys!,
+          weights: weights[i] as Float32Array,
+        };
+      }),
     };
   } finally {
     for (const tensor of outputs) tensor.dispose();

@@ -1,36 +1,35 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { EncodedTextSplit } from '../data/textClassification';
-import { classificationLoss, correctCount, disposeBatch, textBatch } from './textBatches';
+import type { PreparedDataset, SplitName } from '../data/preparedDataset';
+import { correctCount, taskLoss } from './losses';
 
 export interface Evaluation {
   loss: number;
+  /** Share of examples (per-token tasks: of real target tokens) whose arg-max class is right. */
   accuracy: number;
 }
 
 /** Loss and accuracy over a whole split in inference mode, one batch on the device at a time. */
-export async function evaluateSplit(
-  model: LayersModel,
-  split: EncodedTextSplit,
-  maxLength: number,
-  classes: number,
-  batchSize: number,
-): Promise<Evaluation> {
-  if (split.count === 0) return { loss: Number.NaN, accuracy: Number.NaN };
+export async function evaluateSplit(model: LayersModel, data: PreparedDataset, split: SplitName, batchSize: number): Promise<Evaluation> {
+  const count = data.counts[split];
+  if (count === 0) return { loss: Number.NaN, accuracy: Number.NaN };
   let lossSum = 0;
-  let correct = 0;
-  for (let start = 0; start < split.count; start += batchSize) {
-    const rows = Array.from({ length: Math.min(batchSize, split.count - start) }, (_, i) => start + i);
-    const batch = textBatch(split, rows, maxLength);
-    const [loss, right] = tf.tidy(() => {
-      const logits = model.apply(batch.ids, { training: false }) as tf.Tensor;
-      return [tf.mul(classificationLoss(logits, batch.labels, classes), rows.length), correctCount(logits, batch.labels)];
+  let right = 0;
+  let counted = 0;
+  for (let start = 0; start < count; start += batchSize) {
+    const rows = Array.from({ length: Math.min(batchSize, count - start) }, (_, i) => start + i);
+    const batch = data.batch(split, rows);
+    const results = tf.tidy(() => {
+      const logits = model.apply(batch.inputs, { training: false }) as tf.Tensor;
+      const [correct, total] = correctCount(logits, batch.targets, data.sequenceOutput);
+      return [tf.mul(taskLoss(logits, batch.targets, data.classNames.length, data.sequenceOutput), total), correct, total];
     });
-    disposeBatch(batch);
-    lossSum += (await loss!.data())[0]!;
-    correct += (await right!.data())[0]!;
-    loss!.dispose();
-    right!.dispose();
+    tf.dispose([...batch.inputs, batch.targets]);
+    const [loss, correct, total] = await Promise.all(results.map(async (t) => (await t.data())[0]!));
+    tf.dispose(results);
+    lossSum += loss!;
+    right += correct!;
+    counted += total!;
   }
-  return { loss: lossSum / split.count, accuracy: correct / split.count };
+  return { loss: lossSum / Math.max(1, counted), accuracy: right / Math.max(1, counted) };
 }

@@ -3,9 +3,9 @@ import type { FinishedEvent } from '../../shared/events';
 import type { TrainStartRequest } from '../../shared/ipc';
 import { loadBuiltinDataset } from '../data/builtinDatasets';
 import { exportModel } from '../io/exportModel';
+import { prepareDataset } from '../data/prepareDataset';
 import { resolveTrainingTarget } from '../data/resolveTrainingTarget';
-import { prepareTextClassification } from '../data/textClassification';
-import { trainTextClassifier, type TextTrainingOptions, type TrainingHooks } from './trainTextClassifier';
+import { trainModel, type TrainingHooks, type TrainingOptions } from './trainModel';
 
 export interface TrainingJob {
   runId: string;
@@ -16,7 +16,7 @@ export interface TrainingJob {
   exportDir?: string;
 }
 
-export type MonitoringIntervals = Pick<TextTrainingOptions, 'attentionIntervalMs' | 'progressIntervalMs'>;
+export type MonitoringIntervals = Pick<TrainingOptions, 'attentionIntervalMs' | 'progressIntervalMs'>;
 
 /**
  * One training run from request to finished event: resolves the preset and dataset, prepares the data, trains.
@@ -26,16 +26,12 @@ export async function runTraining(job: TrainingJob, hooks: TrainingHooks, interv
   const { runId, request } = job;
   try {
     const { preset, dataset } = resolveTrainingTarget(request.presetId, request.datasetId);
-    const tokens = preset.spec.inputs.find((input) => input.kind === 'tokens');
-    if (!tokens || tokens.kind !== 'tokens') throw new Error(`preset "${preset.id}" has no token input`);
-    const data = prepareTextClassification(await loadBuiltinDataset(dataset.id, job.cacheDir), {
-      maxLength: tokens.maxLength,
-      vocabSize: tokens.vocabSize,
+    const data = prepareDataset(await loadBuiltinDataset(dataset.id, job.cacheDir), preset.spec, {
       validationFraction: request.hyperParams.validationFraction,
       testFraction: request.hyperParams.testFraction,
       seed: request.hyperParams.seed,
     });
-    return await trainTextClassifier(
+    return await trainModel(
       {
         runId,
         datasetId: dataset.id,
@@ -48,12 +44,7 @@ export async function runTraining(job: TrainingJob, hooks: TrainingHooks, interv
         ...(job.exportDir
           ? {
               onTrained: (model) =>
-                exportModel(model, job.exportDir!, {
-                  spec: preset.spec,
-                  classNames: data.classNames,
-                  maxLength: data.maxLength,
-                  vocabulary: data.vocabulary.tokens,
-                }),
+                exportModel(model, job.exportDir!, { spec: preset.spec, ...data.exportInfo }),
             }
           : {}),
       },

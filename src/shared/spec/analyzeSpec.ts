@@ -1,7 +1,18 @@
 import { orderGraph, type SpecIssue } from './graphOrder';
 import type { ModelSpec, NodeSpec } from './modelSpec';
-import { OP_SHAPES, ShapeProblem, type NodeShape, type ShapeContext } from './opShapes';
-import { isOpName, opParamSchemas } from './ops';
+import { OP_SHAPES, ShapeProblem, type NodeShape } from './opShapes';
+import { arityOf, isOpName, opParamSchemas } from './ops';
+import { checkTaskFit } from './taskFit';
+
+/** Sizes that come from the dataset rather than the spec. */
+export interface SpecContext {
+  /** Output classes: labels, tags or target tokens. Defaults to 2. */
+  classes: number;
+  /** Vocabulary size for every token input (the dataset's), instead of the spec's vocabSize. */
+  vocabSize: number;
+  /** Vocabulary size per token input id; wins over vocabSize. */
+  vocabSizes: Record<string, number>;
+}
 
 export interface SpecAnalysis {
   /** The nodes that are free of graph problems, each after the nodes it reads. */
@@ -18,21 +29,19 @@ export interface SpecAnalysis {
  * every edit, main on every request, the engine before it builds. Reports every problem it can find, each naming the
  * node and parameter at fault; below a broken node, parameters are still checked but shapes are not inferred.
  */
-export function analyzeSpec(spec: ModelSpec, context: Partial<ShapeContext> = {}): SpecAnalysis {
+export function analyzeSpec(spec: ModelSpec, context: Partial<SpecContext> = {}): SpecAnalysis {
   const { order, issues } = orderGraph(spec);
   const nodes: Record<string, NodeShape> = {};
-  const tokenInputs = new Set<string>();
-  let vocabSize = context.vocabSize ?? 0;
+  const tokenVocab = new Map<string, number>();
   for (const input of spec.inputs) {
     if (input.kind === 'tokens') {
       nodes[input.id] = { shape: [input.maxLength], params: 0, flops: 0 };
-      tokenInputs.add(input.id);
-      vocabSize = context.vocabSize ?? input.vocabSize;
+      tokenVocab.set(input.id, context.vocabSizes?.[input.id] ?? context.vocabSize ?? input.vocabSize);
     } else {
       nodes[input.id] = { shape: [input.height, input.width, input.channels], params: 0, flops: 0 };
     }
   }
-  const shapeContext: ShapeContext = { vocabSize, classes: context.classes ?? 2 };
+  const classes = context.classes ?? 2;
 
   for (const node of order) {
     if (!isOpName(node.op)) {
@@ -47,17 +56,24 @@ export function analyzeSpec(spec: ModelSpec, context: Partial<ShapeContext> = {}
       }
       continue;
     }
+    const arity = arityOf(node.op);
+    if (node.inputs.length < arity.min || node.inputs.length > arity.max) {
+      const wanted = arity.min === arity.max ? `${arity.min}` : `${arity.min} to ${arity.max}`;
+      issues.push({ nodeId: node.id, param: 'inputs', message: `${node.op} reads ${wanted} input${arity.max > 1 ? 's' : ''}; it has ${node.inputs.length}` });
+      continue;
+    }
     const inputShapes = node.inputs.map((id) => nodes[id]);
     if (inputShapes.some((shape) => !shape)) continue; // an input is broken and was reported there
     try {
       const infer = OP_SHAPES[node.op] as (...args: unknown[]) => NodeShape;
-      const isTokenInput = node.inputs.length === 1 && tokenInputs.has(node.inputs[0]!);
-      nodes[node.id] = infer(inputShapes.map((s) => s!.shape), parsed.data as never, shapeContext, isTokenInput);
+      const vocab = node.inputs.length === 1 ? (tokenVocab.get(node.inputs[0]!) ?? null) : null;
+      nodes[node.id] = infer(inputShapes.map((s) => s!.shape), parsed.data as never, { classes, tokenVocab: vocab });
     } catch (error) {
       if (!(error instanceof ShapeProblem)) throw error;
       issues.push({ nodeId: node.id, ...(error.param ? { param: error.param } : {}), message: error.message });
     }
   }
+  if (issues.length === 0) issues.push(...checkTaskFit(spec, nodes, classes));
   const all = Object.values(nodes);
   return {
     order,

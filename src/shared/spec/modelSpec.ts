@@ -37,6 +37,7 @@ export const imageInputSchema = z
 export const inputSpecSchema = z.discriminatedUnion('kind', [tokenInputSchema, imageInputSchema]);
 export type InputSpec = z.infer<typeof inputSpecSchema>;
 export type TokenInputSpec = z.infer<typeof tokenInputSchema>;
+export type ImageInputSpec = z.infer<typeof imageInputSchema>;
 
 export const nodeSpecSchema = z
   .object({

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/engine/backend';
 import { generateKeywordTopics } from '../../../src/engine/data/keywordTopics';
-import { prepareTextClassification } from '../../../src/engine/data/textClassification';
-import { trainTextClassifier, type TextTrainingOptions } from '../../../src/engine/train/trainTextClassifier';
+import { prepareTextClassificationTask } from '../../../src/engine/data/prepareTasks';
+import { trainModel, type TrainingOptions } from '../../../src/engine/train/trainModel';
 import type { BackendReport } from '../../../src/shared/backends';
 import type { TrainEvent } from '../../../src/shared/events';
 import { hyperParamsSchema, type HyperParamsInput } from '../../../src/shared/hyperParams';
@@ -12,15 +12,13 @@ import { findPreset } from '../../../src/shared/spec/presets';
 let backend: BackendReport;
 const spec = structuredClone(findPreset('transformer-text')!.spec);
 spec.inputs[0] = { id: 'tokens', kind: 'tokens', maxLength: 32, vocabSize: 400 };
-const data = prepareTextClassification(generateKeywordTopics(900, 3), {
-  maxLength: 32,
-  vocabSize: 400,
+const data = prepareTextClassificationTask(generateKeywordTopics(900, 3), spec, {
   validationFraction: 0.15,
   testFraction: 0.1,
   seed: 1,
 });
 
-function options(hyperParams: HyperParamsInput): TextTrainingOptions {
+function options(hyperParams: HyperParamsInput): TrainingOptions {
   return {
     runId: 'test',
     datasetId: 'keyword-topics',
@@ -38,13 +36,13 @@ beforeAll(async () => {
   backend = await selectBackend(process.env['WORKBENCH_BACKEND']);
 });
 
-describe('trainTextClassifier', () => {
+describe('trainModel', () => {
   // Two epochs: on this task the loss stays near ln 3 for 40-60 steps before it drops, so one epoch was a coin toss.
   it('lowers the loss, keeps the tensor count flat from step 5 to step 100, and frees its model', async () => {
     const events: TrainEvent[] = [];
     const tensorsAt = new Map<number, number>();
     const before = tf.memory().numTensors;
-    const finished = await trainTextClassifier(options({ epochs: 2, batchSize: 12, learningRate: 2e-3 }), {
+    const finished = await trainModel(options({ epochs: 2, batchSize: 12, learningRate: 2e-3 }), {
       emit: (event) => events.push(event),
       stopRequested: () => false,
       afterStep: (step) => tensorsAt.set(step, tf.memory().numTensors),
@@ -71,7 +69,7 @@ describe('trainTextClassifier', () => {
 
   it('stops between steps when asked', async () => {
     let steps = 0;
-    const finished = await trainTextClassifier(options({ epochs: 5 }), {
+    const finished = await trainModel(options({ epochs: 5 }), {
       emit: () => undefined,
       stopRequested: () => steps >= 3,
       afterStep: () => steps++,
@@ -81,7 +79,7 @@ describe('trainTextClassifier', () => {
   });
 
   it('fails with a clear reason when the loss stops being a number', async () => {
-    const finished = await trainTextClassifier(options({ epochs: 2, optimizer: 'sgd', learningRate: 10, dropout: 0 }), {
+    const finished = await trainModel(options({ epochs: 2, optimizer: 'sgd', learningRate: 10, dropout: 0 }), {
       emit: () => undefined,
       stopRequested: () => false,
     });

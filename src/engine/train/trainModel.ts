@@ -4,22 +4,23 @@ import type { BackendReport } from '../../shared/backends';
 import type { AttentionEvent, FinishedEvent, TrainEvent } from '../../shared/events';
 import type { HyperParams } from '../../shared/hyperParams';
 import type { ModelSpec } from '../../shared/spec/modelSpec';
-import type { PreparedTextClassification } from '../data/textClassification';
+import type { PreparedDataset } from '../data/preparedDataset';
 import { seededRandom, shuffleInPlace } from '../data/seededRandom';
 import { buildModel } from '../models/buildModel';
 import { readAttention, type AttentionSample } from './attentionSnapshot';
 import { evaluateSplit } from './evaluate';
+import { correctCount, taskLoss } from './losses';
 import { applyWeightDecay, createOptimizer, decayedWeights } from './optimizer';
-import { classificationLoss, correctCount, disposeBatch, textBatch } from './textBatches';
+import { testMetrics } from './testMetrics';
 
-export interface TextTrainingOptions {
+export interface TrainingOptions {
   runId: string;
   datasetId: string;
   presetId: string;
   spec: ModelSpec;
   hyperParams: HyperParams;
   backend: BackendReport;
-  data: PreparedTextClassification;
+  data: PreparedDataset;
   /** Least time between two attention snapshots: monitoring must cost the training little. Defaults to 1000 ms. */
   attentionIntervalMs?: number;
   /** Least time between two progress events. Defaults to 200 ms. */
@@ -40,30 +41,31 @@ export interface TrainingHooks {
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Trains a text classifier built from `spec` on prepared data: shuffled mini-batches, validation after every epoch,
- * optional early stopping on validation loss (restoring the best weights), and a test evaluation at the end.
+ * Trains the model built from `spec` on prepared data of any task: shuffled mini-batches, validation after every
+ * epoch, optional early stopping on validation loss (restoring the best weights), and a test evaluation at the end.
  * Emits started / progress / epoch / attention events and returns the finished event, which it also emits.
  */
-export async function trainTextClassifier(options: TextTrainingOptions, hooks: TrainingHooks): Promise<FinishedEvent> {
+export async function trainModel(options: TrainingOptions, hooks: TrainingHooks): Promise<FinishedEvent> {
   const { runId, hyperParams, data } = options;
   const classes = data.classNames.length;
-  const { model, probe, attentionLayers } = buildModel(options.spec, {
-    vocabSize: data.vocabulary.size,
+  const { model, probe, attention } = buildModel(options.spec, {
+    vocabSizes: data.vocabSizes,
     classes,
     dropout: hyperParams.dropout,
   });
   const optimizer = createOptimizer(hyperParams);
   const trainableVariables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const decayed = decayedWeights(model.trainableWeights);
-  const trainRows = Array.from({ length: data.train.count }, (_, i) => i);
-  const rowsPerEpoch = hyperParams.maxTrainExamples > 0 ? Math.min(hyperParams.maxTrainExamples, data.train.count) : data.train.count;
+  const trainRows = Array.from({ length: data.counts.train }, (_, i) => i);
+  const rowsPerEpoch = hyperParams.maxTrainExamples > 0 ? Math.min(hyperParams.maxTrainExamples, data.counts.train) : data.counts.train;
   const stepsPerEpoch = Math.ceil(rowsPerEpoch / hyperParams.batchSize);
-  const attentionSplit = data.validation.count > 0 ? data.validation : data.train;
-  const sample: AttentionSample = {
-    ids: attentionSplit.ids.slice(0, data.maxLength),
-    words: attentionSplit.words(0),
-    label: attentionSplit.labels[0]!,
-  };
+  // A fixed validation example (the first), so that successive snapshots compare.
+  const sampleSplit = data.counts.validation > 0 ? 'validation' : 'train';
+  const sampleView = data.view(sampleSplit, 0);
+  const sampleBatch = data.batch(sampleSplit, [0]);
+  sampleBatch.targets.dispose();
+  const sample: AttentionSample = { inputs: sampleBatch.inputs, tokens: sampleView.tokens };
+  const firstTokenInput = options.spec.inputs.find((input) => input.kind === 'tokens');
 
   hooks.emit({
     type: 'started',
@@ -74,23 +76,23 @@ export async function trainTextClassifier(options: TextTrainingOptions, hooks: T
     hyperParams,
     parameterCount: model.countParams(),
     classNames: data.classNames,
-    split: { train: data.train.count, validation: data.validation.count, test: data.test.count },
+    split: { ...data.counts },
     stepsPerEpoch,
   });
 
   let epoch = 0;
   let globalStep = 0;
   const emitAttention = async () => {
-    if (attentionLayers.length === 0) return;
-    const reading = await readAttention(probe, attentionLayers, sample);
+    if (attention.length === 0) return;
+    const reading = await readAttention(probe, attention, sample);
     const event: AttentionEvent = {
       type: 'attention',
       runId,
       epoch,
       globalStep,
-      tokens: sample.words,
-      label: data.classNames[sample.label]!,
-      predicted: data.classNames[reading.predicted] ?? String(reading.predicted),
+      tokens: firstTokenInput ? (sample.tokens[firstTokenInput.id] ?? []) : [],
+      label: sampleView.target,
+      predicted: data.showPrediction(reading.predicted),
       layers: reading.layers,
     };
     hooks.emit(event);
@@ -110,6 +112,7 @@ export async function trainTextClassifier(options: TextTrainingOptions, hooks: T
       const rows = shuffleInPlace(trainRows, random).slice(0, rowsPerEpoch);
       let epochLoss = 0;
       let epochCorrect = 0;
+      let epochCounted = 0;
       let windowLoss = 0;
       let windowSteps = 0;
       let windowSamples = 0;
@@ -120,33 +123,34 @@ export async function trainTextClassifier(options: TextTrainingOptions, hooks: T
           break training;
         }
         const batchRows = rows.slice((step - 1) * hyperParams.batchSize, step * hyperParams.batchSize);
-        const batch = textBatch(data.train, batchRows, data.maxLength);
-        let correct: tf.Scalar | undefined;
+        const batch = data.batch('train', batchRows);
+        let counts: tf.Scalar[] = [];
         let loss: tf.Scalar | null = null;
         try {
           loss = optimizer.minimize(
             () => {
-              const logits = model.apply(batch.ids, { training: true }) as tf.Tensor; // [B, C]
-              correct = tf.keep(correctCount(logits, batch.labels));
-              return classificationLoss(logits, batch.labels, classes);
+              const logits = model.apply(batch.inputs, { training: true }) as tf.Tensor; // [B, C] or [B, T, C]
+              counts = correctCount(logits, batch.targets, data.sequenceOutput).map((t) => tf.keep(t));
+              return taskLoss(logits, batch.targets, classes, data.sequenceOutput);
             },
             true,
             trainableVariables,
           );
           applyWeightDecay(decayed, hyperParams);
         } finally {
-          disposeBatch(batch);
+          tf.dispose([...batch.inputs, batch.targets]);
         }
         const lossValue = (await loss!.data())[0]!;
-        const correctValue = (await correct!.data())[0]!;
+        const [correctValue, countedValue] = await Promise.all(counts.map(async (t) => (await t.data())[0]!));
         loss!.dispose();
-        correct!.dispose();
+        tf.dispose(counts);
         if (!Number.isFinite(lossValue)) {
           throw new Error(`the loss became ${lossValue} at epoch ${epoch}, step ${step}: lower the learning rate`);
         }
         globalStep++;
         epochLoss += lossValue * batchRows.length;
-        epochCorrect += correctValue;
+        epochCorrect += correctValue!;
+        epochCounted += countedValue!;
         windowLoss += lossValue;
         windowSteps++;
         windowSamples += batchRows.length;
@@ -175,13 +179,13 @@ export async function trainTextClassifier(options: TextTrainingOptions, hooks: T
         await yieldToEventLoop();
       }
 
-      const validation = await evaluateSplit(model, data.validation, data.maxLength, classes, hyperParams.batchSize);
+      const validation = await evaluateSplit(model, data, 'validation', hyperParams.batchSize);
       hooks.emit({
         type: 'epoch',
         runId,
         epoch,
         loss: epochLoss / rows.length,
-        accuracy: epochCorrect / rows.length,
+        accuracy: epochCorrect / Math.max(1, epochCounted),
         valLoss: validation.loss,
         valAccuracy: validation.accuracy,
         seconds: (performance.now() - epochStart) / 1000,
@@ -201,11 +205,8 @@ export async function trainTextClassifier(options: TextTrainingOptions, hooks: T
       }
     }
     if (best.weights) model.setWeights(best.weights);
-    if (finished.status === 'completed' && data.test.count > 0) {
-      finished = {
-        ...finished,
-        test: await evaluateSplit(model, data.test, data.maxLength, classes, hyperParams.batchSize),
-      };
+    if (finished.status === 'completed' && data.counts.test > 0) {
+      finished = { ...finished, test: await testMetrics(model, data, hyperParams.batchSize) };
     }
     if (options.onTrained) {
       try {
@@ -219,6 +220,7 @@ export async function trainTextClassifier(options: TextTrainingOptions, hooks: T
     finished = { ...finished, status: 'failed', reason: error instanceof Error ? error.message : String(error) };
   } finally {
     best.weights?.forEach((w) => w.dispose());
+    tf.dispose(sample.inputs);
     optimizer.dispose();
     model.dispose();
   }

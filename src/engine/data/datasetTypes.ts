@@ -1,0 +1,31 @@
+import type { TextClassificationData } from './textClassification';
+
+/** Images as loaded: uint8 pixels [count, height, width, channels], row-major; float32 only one batch at a time. */
+export interface ImageClassificationData {
+  kind: 'image-classification';
+  classNames: string[];
+  height: number;
+  width: number;
+  channels: number;
+  pixels: Uint8Array;
+  labels: Int32Array;
+}
+
+/** Sentences already cut into tokens, with one tag per token. */
+export interface SequenceLabellingData {
+  kind: 'sequence-labelling';
+  sentences: string[][];
+  tags: string[][];
+}
+
+/** Source/target text pairs, and how to cut them into tokens. */
+export interface Seq2seqData {
+  kind: 'seq2seq';
+  sources: string[];
+  targets: string[];
+  /** 'char' for strings like dates and for CJK text, 'word' for whitespace-separated tokens. */
+  tokenizer: 'char' | 'word';
+}
+
+/** Any dataset as a loader returns it, tagged with its task. */
+export type LoadedDataset = ({ kind: 'text-classification' } & TextClassificationData) | ImageClassificationData | SequenceLabellingData | Seq2seqData;

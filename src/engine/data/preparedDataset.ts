@@ -1,0 +1,47 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Task } from '../../shared/spec/modelSpec';
+
+export type SplitName = 'train' | 'validation' | 'test';
+
+/** One batch on the device: the model's inputs in spec order, and int32 targets [B] or [B, T]. */
+export interface Batch {
+  inputs: tf.Tensor[];
+  targets: tf.Tensor;
+}
+
+/** What the attention views and the CLI show about one example. */
+export interface ExampleView {
+  /** The tokens of each token input (its real, unpadded positions), by input id. */
+  tokens: Record<string, string[]>;
+  /** The right answer as text: a class name, tags, or the target sentence. */
+  target: string;
+}
+
+/** What an exported model needs beside its weights to be fed and read. */
+export interface ExportVocabularies {
+  classNames: string[];
+  /** Token of each id, per token input. */
+  vocabularies: Record<string, readonly string[]>;
+  tokenizer?: 'word' | 'char';
+}
+
+/**
+ * A dataset split, encoded and bound to a spec's inputs, ready for any trainer: classification (targets [B]) or a
+ * per-token task (targets [B, T], where 0 is padding and counts neither in the loss nor in the accuracy).
+ */
+export interface PreparedDataset {
+  task: Task;
+  /** The output classes: labels, tags ('<pad>' first) or target tokens. */
+  classNames: string[];
+  sequenceOutput: boolean;
+  /** Vocabulary size of each token input, by spec input id. */
+  vocabSizes: Record<string, number>;
+  counts: Record<SplitName, number>;
+  batch(split: SplitName, rows: ArrayLike<number>): Batch;
+  view(split: SplitName, row: number): ExampleView;
+  /** Turns the predicted class ids of one example (one id, or one per position) into text. */
+  showPrediction(ids: ArrayLike<number>): string;
+  exportInfo: ExportVocabularies;
+  /** Seq2seq only: what decoding needs. */
+  decoding?: { bos: number; eos: number; targetLength: number };
+}

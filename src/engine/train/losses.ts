@@ -1,0 +1,20 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Mean softmax cross-entropy of logits against integer targets: [B, C] against [B], or per token [B, T, C] against
+ * [B, T], where target 0 (padding) is left out of the mean.
+ */
+export function taskLoss(logits: tf.Tensor, targets: tf.Tensor, classes: number, sequence: boolean): tf.Scalar {
+  if (!sequence) return tf.losses.softmaxCrossEntropy(tf.oneHot(targets as tf.Tensor1D, classes), logits) as tf.Scalar;
+  const perToken = tf.losses.softmaxCrossEntropy(tf.oneHot(targets as tf.Tensor2D, classes), logits, undefined, 0, tf.Reduction.NONE); // [B, T]
+  const real = tf.cast(tf.notEqual(targets, 0), 'float32');
+  return tf.div(tf.sum(tf.mul(perToken, real)), tf.maximum(tf.sum(real), 1)) as tf.Scalar;
+}
+
+/** [right, counted]: examples (or, per token, real positions) where the arg-max class is the target. */
+export function correctCount(logits: tf.Tensor, targets: tf.Tensor, sequence: boolean): [tf.Scalar, tf.Scalar] {
+  const right = tf.cast(tf.equal(tf.argMax(logits, -1), targets), 'float32');
+  if (!sequence) return [tf.sum(right), tf.scalar(targets.shape[0]!)];
+  const real = tf.cast(tf.notEqual(targets, 0), 'float32');
+  return [tf.sum(tf.mul(right, real)), tf.sum(real)];
+}
