@@ -21,6 +21,7 @@ export function formatEvent(event: TrainEvent): string | null {
         `${event.status} after ${event.epochs} epoch(s)`,
         event.reason ? `: ${event.reason}` : '',
         event.test ? ` | test loss ${event.test.loss.toFixed(4)} test accuracy ${percent(event.test.accuracy)}` : '',
+        event.test?.exactMatch !== undefined ? ` exact match ${percent(event.test.exactMatch)}` : '',
       ].join('');
     default:
       return null;

@@ -6,7 +6,7 @@ import type { HyperParams } from '../../shared/hyperParams';
 import type { ModelSpec } from '../../shared/spec/modelSpec';
 import type { PreparedDataset } from '../data/preparedDataset';
 import { seededRandom, shuffleInPlace } from '../data/seededRandom';
-import { buildModel } from '../models/buildModel';
+import { buildModel, type AttentionLayerInfo } from '../models/buildModel';
 import { readAttention, type AttentionSample } from './attentionSnapshot';
 import { evaluateSplit } from './evaluate';
 import { correctCount, taskLoss } from './losses';
@@ -26,7 +26,7 @@ export interface TrainingOptions {
   /** Least time between two progress events. Defaults to 200 ms. */
   progressIntervalMs?: number;
   /** Called with the trained model (best weights restored) before it is freed, unless training failed. */
-  onTrained?: (model: LayersModel) => Promise<void>;
+  onTrained?: (model: LayersModel, probe: { model: LayersModel; attention: AttentionLayerInfo[] }) => Promise<void>;
 }
 
 export interface TrainingHooks {
@@ -210,7 +210,7 @@ export async function trainModel(options: TrainingOptions, hooks: TrainingHooks)
     }
     if (options.onTrained) {
       try {
-        await options.onTrained(model);
+        await options.onTrained(model, { model: probe, attention });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         finished = { ...finished, status: 'failed', reason: `the model trained but could not be exported: ${message}` };

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { computed, reactive, ref, shallowRef, triggerRef } from 'vue';
+import { computed, reactive, ref, shallowRef, triggerRef, watch } from 'vue';
 import type { AppInfo } from '../../../shared/ipc';
 import type { DatasetSummary } from '../../../shared/datasets';
 import type { TrainEvent } from '../../../shared/events';
@@ -28,6 +28,11 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   const compatibleDatasets = computed(() =>
     datasets.value.filter((d) => !selectedPreset.value || d.task === selectedPreset.value.task),
   );
+  // A preset for another task leaves the dataset picker on a dataset it cannot train on: move to the preset's own.
+  watch(presetId, () => {
+    const preset = selectedPreset.value;
+    if (preset && !compatibleDatasets.value.some((d) => d.id === datasetId.value)) datasetId.value = preset.defaultDatasetId;
+  });
   const training = computed(() => run.value?.status === 'running' || run.value?.status === 'starting');
 
   async function refreshAppInfo(): Promise<void> {
