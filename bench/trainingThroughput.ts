@@ -22,12 +22,12 @@ export async function trainingThroughput(backendName?: string): Promise<void> {
     loss.dispose();
   };
   for (let i = 0; i < 3; i++) await step();
+  const sample = { inputs: [tf.slice(ids, [0, 0], [1, 64])], tokens: { tokens: Array.from({ length: 64 }, (_, i) => `w${i}`) } };
   const tensorsBefore = tf.memory().numTensors;
   const steps = 10;
   const start = performance.now();
   for (let i = 0; i < steps; i++) await step();
   const stepMs = (performance.now() - start) / steps;
-  const sample = { inputs: [tf.slice(ids, [0, 0], [1, 64])], tokens: { tokens: Array.from({ length: 64 }, (_, i) => `w${i}`) } };
   const snapshotStart = performance.now();
   for (let i = 0; i < 5; i++) await readAttention(probe, attention, sample);
   const snapshotMs = (performance.now() - snapshotStart) / 5;

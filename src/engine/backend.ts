@@ -6,6 +6,7 @@ import '@tensorflow/tfjs-layers';
 import { BACKEND_ORDER, type BackendName, type BackendReport } from '../shared/backends';
 import { installChainedOps } from './chainedOps';
 import { installConvFilterGradByConv } from './kernels/convFilterGradByConv';
+import { installConvInputGradByConv } from './kernels/convInputGradByConv';
 import { installCpuFallbackKernels } from './kernels/cpuFallbackKernels';
 import { installSegmentSumByScatter } from './kernels/segmentSumByScatter';
 import { installTransposeFreeMatMul } from './kernels/transposeFreeMatMul';
@@ -40,6 +41,7 @@ async function activate(name: BackendName): Promise<void> {
   if (name === 'wasm') {
     installTransposeFreeMatMul(name);
     installConvFilterGradByConv(name);
+    installConvInputGradByConv(name);
     installCpuFallbackKernels(name);
   }
 }

@@ -6,10 +6,13 @@ import * as tf from '@tensorflow/tfjs-core';
  * kernel: transpose the operand explicitly, then call the original with both flags off. Same numbers, ~2.5x faster
  * training steps.
  */
+const wrapped = new Set<string>();
+
 export function installTransposeFreeMatMul(backendName: string): void {
   const original = tf.getKernel(tf.BatchMatMul, backendName);
   const transpose = tf.getKernel(tf.Transpose, backendName);
-  if (!original || !transpose) return;
+  if (!original || !transpose || wrapped.has(backendName)) return; // wrapping twice would only add a layer
+  wrapped.add(backendName);
   const matMul = original.kernelFunc;
   const transposeFunc = transpose.kernelFunc;
 

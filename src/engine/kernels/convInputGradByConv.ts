@@ -1,0 +1,70 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+type KernelFunc = (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }) => tf.TensorInfo;
+
+/**
+ * wasm's Conv2DBackpropInput (the input gradient of every convolution but the first) is a scalar loop
+ * (shared/BACKENDS.md: a CNN step 407 -> 252 ms without it). For stride 1 it is the "full" convolution of dy with the
+ * filter turned 180 degrees and its channel axes swapped:
+ *
+ *   dx = conv2d(pad(dy, kh-1-top, kh-1-bottom, kw-1-left, kw-1-right), reverse_{h,w}(W) as [kh, kw, O, C], 'valid')
+ *
+ * which runs on XNNPACK. Other strides keep the original kernel.
+ */
+const wrapped = new Set<string>();
+
+export function installConvInputGradByConv(backendName: string): void {
+  const original = tf.getKernel(tf.Conv2DBackpropInput, backendName);
+  if (!original || wrapped.has(backendName)) return; // wrapping twice would only add a layer
+  wrapped.add(backendName);
+  const kernel = (name: string) => {
+    const found = tf.getKernel(name, backendName);
+    if (!found) throw new Error(`${backendName} has no ${name} kernel`);
+    return found.kernelFunc as KernelFunc;
+  };
+  const originalFunc = original.kernelFunc as KernelFunc;
+  const [conv2d, transpose, pad, reverse] = [tf.Conv2D, tf.Transpose, tf.PadV2, tf.Reverse].map(kernel) as KernelFunc[];
+  tf.unregisterKernel(tf.Conv2DBackpropInput, backendName);
+  tf.registerKernel({
+    ...original,
+    kernelFunc: (args) => {
+      const backend = args.backend as tf.KernelBackend;
+      const { dy, filter } = args.inputs as unknown as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+      const { strides, pad: padding, dataFormat, inputShape } = args.attrs as unknown as tf.Conv2DBackpropInputAttrs;
+      const [strideHeight, strideWidth] = typeof strides === 'number' ? [strides, strides] : strides;
+      const [filterHeight, filterWidth] = filter.shape as number[];
+      const [, inHeight, inWidth] = inputShape;
+      const stride1 = strideHeight === 1 && strideWidth === 1;
+      let sides: [number, number, number, number] | null = null;
+      if (padding === 'valid') sides = [0, 0, 0, 0];
+      else if (typeof padding === 'number') sides = [padding, padding, padding, padding];
+      else if (padding === 'same') {
+        const top = Math.floor((filterHeight! - 1) / 2);
+        const left = Math.floor((filterWidth! - 1) / 2);
+        sides = [top, filterHeight! - 1 - top, left, filterWidth! - 1 - left];
+      }
+      if (!stride1 || !sides || dataFormat !== 'NHWC') return originalFunc({ ...args, backend, attrs: args.attrs ?? {} });
+      const [top, bottom, left, right] = sides;
+      const temporaries: tf.TensorInfo[] = [];
+      const keep = (info: tf.TensorInfo) => (temporaries.push(info), info);
+      try {
+        const paddings = [[0, 0], [filterHeight! - 1 - top, filterHeight! - 1 - bottom], [filterWidth! - 1 - left, filterWidth! - 1 - right], [0, 0]];
+        const padded = keep(pad({ inputs: { x: dy }, backend, attrs: { paddings, constantValue: 0 } }));
+        const flipped = keep(reverse({ inputs: { x: filter }, backend, attrs: { dims: [0, 1] } }));
+        const swapped = keep(transpose({ inputs: { x: flipped }, backend, attrs: { perm: [0, 1, 3, 2] } })); // [kh, kw, O, C]
+        const dx = conv2d({
+          inputs: { x: padded, filter: swapped },
+          backend,
+          attrs: { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined as never },
+        });
+        if (dx.shape[1] !== inHeight || dx.shape[2] !== inWidth) {
+          backend.disposeData(dx.dataId);
+          return originalFunc({ ...args, backend, attrs: args.attrs ?? {} });
+        }
+        return dx;
+      } finally {
+        for (const info of temporaries) backend.disposeData(info.dataId);
+      }
+    },
+  });
+}
