@@ -7,6 +7,7 @@ import type { ModelSpec } from '../../shared/spec/modelSpec';
 import type { PreparedDataset } from '../data/preparedDataset';
 import { seededRandom, shuffleInPlace } from '../data/seededRandom';
 import { buildModel, type AttentionLayerInfo } from '../models/buildModel';
+import { withSeededInitialization } from '../models/seededInitialization';
 import { readAttention, type AttentionSample } from './attentionSnapshot';
 import { evaluateSplit } from './evaluate';
 import { correctCount, taskLoss } from './losses';
@@ -48,11 +49,9 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 export async function trainModel(options: TrainingOptions, hooks: TrainingHooks): Promise<FinishedEvent> {
   const { runId, hyperParams, data } = options;
   const classes = data.classNames.length;
-  const { model, probe, attention } = buildModel(options.spec, {
-    vocabSizes: data.vocabSizes,
-    classes,
-    dropout: hyperParams.dropout,
-  });
+  const { model, probe, attention } = withSeededInitialization(hyperParams.seed, () =>
+    buildModel(options.spec, { vocabSizes: data.vocabSizes, classes, dropout: hyperParams.dropout }),
+  );
   const optimizer = createOptimizer(hyperParams);
   const trainableVariables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const decayed = decayedWeights(model.trainableWeights);

@@ -61,8 +61,7 @@ describe('every preset trains on a tiny dataset of its task', () => {
         },
         { emit: (event) => events.push(event), stopRequested: () => false },
       );
-      expect(finished.reason ?? '').toBe('');
-      expect(finished.status).toBe('completed');
+      expect(finished.status, finished.reason).toBe('completed');
       const losses = events.flatMap((e) => (e.type === 'progress' ? [e.loss] : []));
       console.log(`${preset.id}: loss ${mean(losses.slice(0, 3)).toFixed(3)} -> ${mean(losses.slice(-3)).toFixed(3)} over ${losses.length} steps`);
       expect(mean(losses.slice(-3))).toBeLessThan(mean(losses.slice(0, 3)) * 0.8);

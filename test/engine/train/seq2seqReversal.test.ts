@@ -90,8 +90,7 @@ describe('transformer-seq2seq on sequence reversal', () => {
       },
       { emit: () => undefined, stopRequested: () => false },
     );
-    expect(finished.reason ?? '', finished.reason).toBe('');
-    expect(finished.status).toBe('completed');
+    expect(finished.status, finished.reason).toBe('completed');
     console.log(
       `reversal: exact match ${(finished.test!.exactMatch! * 100).toFixed(1)}%, token accuracy ${(finished.test!.accuracy * 100).toFixed(1)}%, ` +
         `mirrored cross-attention at ${checks.mirrored}/${checks.positions} positions, ${checks.beamsChecked} beam scores re-computed, beam search right on ${checks.beamRight}/5`,

@@ -87,3 +87,20 @@ describe('trainModel', () => {
     expect(finished.reason).toMatch(/the loss became (NaN|Infinity|-Infinity) at epoch \d+, step \d+: lower the learning rate/);
   });
 });
+
+describe('seeded initialization', () => {
+  it('the same seed gives the same initial weights, another seed other weights', async () => {
+    const { withSeededInitialization } = await import('../../../src/engine/models/seededInitialization');
+    const { buildModel } = await import('../../../src/engine/models/buildModel');
+    const weights = async (seed: number) => {
+      const { model } = withSeededInitialization(seed, () => buildModel(spec, { vocabSizes: { tokens: 50 }, classes: 3, dropout: 0 }));
+      const values = await Promise.all(model.getWeights().map(async (w) => [...(await w.data())]));
+      model.dispose();
+      return values.flat();
+    };
+    const [a, b, c] = [await weights(1), await weights(1), await weights(2)];
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(c);
+    expect(Math.random()).not.toBe(Math.random()); // restored
+  });
+});
