@@ -52,7 +52,7 @@ export const EVERY_SEQUENCE_OP: ModelSpec = {
     { id: 'causal', op: 'multiHeadAttention', params: { heads: 4, causal: true }, inputs: ['tgtPos'] },
     { id: 'cross', op: 'multiHeadAttention', params: { heads: 2 }, inputs: ['causal', 'encoder'] },
     { id: 'crossAdditive', op: 'additiveAttention', params: { units: 4 }, inputs: ['cross', 'encoder'] },
-    { id: 'decoder', op: 'transformerDecoder', params: { heads: 2, ffnDim: 24 }, inputs: ['crossAdditive', 'encoder'] },
+    { id: 'decoder', op: 'transformerDecoder', params: { heads: 2, ffnDim: 24, normFirst: true }, inputs: ['crossAdditive', 'encoder'] },
     { id: 'norm', op: 'layerNorm', params: {}, inputs: ['decoder'] },
     { id: 'out', op: 'tokenClassifier', params: {}, inputs: ['norm'] },
   ],

@@ -19,6 +19,7 @@ function referenceAttention(
   w: { q: Matrix; k: Matrix; v: Matrix; o: Matrix; bq: number[]; bk: number[]; bv: number[]; bo: number[] },
   mask: number[][] | null,
   causal = false,
+  keyValue: number[][][] = x,
 ) {
   const linear = (rows: number[][], kernel: Matrix, bias: number[]) =>
     rows.map((row) => bias.map((b, j) => b + row.reduce((sum, value, i) => sum + value * kernel[i]![j]!, 0)));
@@ -26,14 +27,14 @@ function referenceAttention(
   const weights: number[][][][] = [];
   for (let b = 0; b < B; b++) {
     const q = linear(x[b]!, w.q, w.bq);
-    const k = linear(x[b]!, w.k, w.bk);
-    const v = linear(x[b]!, w.v, w.bv);
+    const k = linear(keyValue[b]!, w.k, w.bk);
+    const v = linear(keyValue[b]!, w.v, w.bv);
     const concat = x[b]!.map(() => new Array<number>(D).fill(0));
     const headWeights: number[][][] = [];
     for (let h = 0; h < H; h++) {
       const rows: number[][] = [];
       for (let i = 0; i < T; i++) {
-        const scores = Array.from({ length: T }, (_, j) => {
+        const scores = Array.from({ length: keyValue[b]!.length }, (_, j) => {
           let s = 0;
           for (let d = 0; d < dk; d++) s += q[i]![h * dk + d]! * k[j]![h * dk + d]!;
           const blocked = (mask && mask[b]![j] === 0) || (causal && j > i);
@@ -98,6 +99,22 @@ describe('MultiHeadAttention', () => {
     for (const head of rows.flat(1)) for (const row of head) expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     // Padding keys of the second sequence get no weight from any query.
     for (const head of rows[1]!) for (const row of head) expect(row[2]! + row[3]!).toBeLessThan(1e-6);
+  });
+
+  it('cross-attention: queries from one sequence attend to a longer, padded other sequence, as the reference does', async () => {
+    const memory = Array.from({ length: B }, () => matrix(T + 2, D)); // Tk = 6
+    const memoryMask = [
+      [1, 1, 1, 1, 1, 0],
+      [1, 1, 1, 0, 0, 0],
+    ];
+    const layer = new MultiHeadAttention({ heads: H, cross: true });
+    layer.build([[B, T, D], [B, T + 2, D], [B, T + 2]]);
+    layer.setWeights([w.q, w.bq, w.k, w.bk, w.v, w.bv, w.o, w.bo].map((values) => tf.tensor(values)));
+    const [output, weights] = layer.apply([tf.tensor3d(x), tf.tensor3d(memory), tf.tensor2d(memoryMask)]) as tf.Tensor[];
+    const expected = referenceAttention(x, w, memoryMask, false, memory);
+    expect(weights!.shape).toEqual([B, H, T, T + 2]);
+    expectClose(await output!.data(), expected.outputs.flat(2), 1e-4);
+    expectClose(await weights!.data(), expected.weights.flat(3), 1e-5);
   });
 
   it('changes its output when the mask changes', async () => {
