@@ -1,27 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-
-type KernelFunc = (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }) => tf.TensorInfo;
-
-/** The padding tfjs applies before a convolution: [top, bottom, left, right]. */
-function explicitPadding(
-  pad: tf.Conv2DBackpropFilterAttrs['pad'],
-  [inHeight, inWidth]: [number, number],
-  [outHeight, outWidth]: [number, number],
-  [filterHeight, filterWidth]: [number, number],
-  [strideHeight, strideWidth]: [number, number],
-): [number, number, number, number] | null {
-  if (pad === 'valid') return [0, 0, 0, 0];
-  if (typeof pad === 'number') return [pad, pad, pad, pad];
-  if (pad === 'same') {
-    // Same rule as tfjs' computeConv2DInfo: the odd pixel goes to the bottom/right.
-    const alongHeight = Math.max(0, (outHeight - 1) * strideHeight + filterHeight - inHeight);
-    const alongWidth = Math.max(0, (outWidth - 1) * strideWidth + filterWidth - inWidth);
-    const top = Math.floor(alongHeight / 2);
-    const left = Math.floor(alongWidth / 2);
-    return [top, alongHeight - top, left, alongWidth - left];
-  }
-  return null; // explicit per-side padding: rare, left to a slower path
-}
+import { convolutionPadding, requireKernel, type KernelFunc } from './convKernelParts';
 
 /**
  * Conv2DBackpropFilter (the weight gradient of every conv2d and conv1d) is not registered for wasm, so no
@@ -33,14 +11,9 @@ function explicitPadding(
  * stride 1, dilation s), cropped to the filter size and transposed back to [kh, kw, C, O]. This runs on wasm's
  * XNNPACK convolution; the kernel works on raw tensor data and frees every intermediate itself.
  */
-export function installConvFilterGradByConv(backendName: string, fallback?: KernelFunc): void {
+export function installConvFilterGradByConv(backendName: string): void {
   if (tf.getKernel(tf.Conv2DBackpropFilter, backendName)) return;
-  const kernel = (name: string) => {
-    const found = tf.getKernel(name, backendName);
-    if (!found) throw new Error(`${backendName} has no ${name} kernel`);
-    return found.kernelFunc as KernelFunc;
-  };
-  const [conv2d, transpose, pad, slice] = [tf.Conv2D, tf.Transpose, tf.PadV2, tf.Slice].map(kernel) as KernelFunc[];
+  const [conv2d, transpose, pad, slice] = [tf.Conv2D, tf.Transpose, tf.PadV2, tf.Slice].map((name) => requireKernel(name, backendName)) as KernelFunc[];
 
   tf.registerKernel({
     kernelName: tf.Conv2DBackpropFilter,
@@ -55,12 +28,9 @@ export function installConvFilterGradByConv(backendName: string, fallback?: Kern
       const [filterHeight, filterWidth] = filterShape as number[];
       const sides =
         dataFormat === 'NHWC'
-          ? explicitPadding(padding, [inHeight!, inWidth!], [outHeight!, outWidth!], [filterHeight!, filterWidth!], [strideHeight, strideWidth])
+          ? convolutionPadding(padding, [inHeight!, inWidth!], [outHeight!, outWidth!], [filterHeight!, filterWidth!], [strideHeight, strideWidth])
           : null;
-      if (!sides) {
-        if (fallback) return fallback({ inputs, backend, attrs: attrs ?? {} });
-        throw new Error(`Conv2DBackpropFilter on ${backendName}: explicit padding and NCHW are not supported`);
-      }
+      if (!sides) throw new Error(`Conv2DBackpropFilter on ${backendName}: explicit padding and NCHW are not supported`);
       const temporaries: tf.TensorInfo[] = [];
       const keep = (info: tf.TensorInfo) => (temporaries.push(info), info);
       try {

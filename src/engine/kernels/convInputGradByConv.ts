@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-
-type KernelFunc = (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }) => tf.TensorInfo;
+import { convolutionPadding, requireKernel, type KernelFunc } from './convKernelParts';
 
 /**
  * wasm's Conv2DBackpropInput (the input gradient of every convolution but the first) is a scalar loop
@@ -17,13 +16,8 @@ export function installConvInputGradByConv(backendName: string): void {
   const original = tf.getKernel(tf.Conv2DBackpropInput, backendName);
   if (!original || wrapped.has(backendName)) return; // wrapping twice would only add a layer
   wrapped.add(backendName);
-  const kernel = (name: string) => {
-    const found = tf.getKernel(name, backendName);
-    if (!found) throw new Error(`${backendName} has no ${name} kernel`);
-    return found.kernelFunc as KernelFunc;
-  };
   const originalFunc = original.kernelFunc as KernelFunc;
-  const [conv2d, transpose, pad, reverse] = [tf.Conv2D, tf.Transpose, tf.PadV2, tf.Reverse].map(kernel) as KernelFunc[];
+  const [conv2d, transpose, pad, reverse] = [tf.Conv2D, tf.Transpose, tf.PadV2, tf.Reverse].map((name) => requireKernel(name, backendName)) as KernelFunc[];
   tf.unregisterKernel(tf.Conv2DBackpropInput, backendName);
   tf.registerKernel({
     ...original,
@@ -35,14 +29,8 @@ export function installConvInputGradByConv(backendName: string): void {
       const [filterHeight, filterWidth] = filter.shape as number[];
       const [, inHeight, inWidth] = inputShape;
       const stride1 = strideHeight === 1 && strideWidth === 1;
-      let sides: [number, number, number, number] | null = null;
-      if (padding === 'valid') sides = [0, 0, 0, 0];
-      else if (typeof padding === 'number') sides = [padding, padding, padding, padding];
-      else if (padding === 'same') {
-        const top = Math.floor((filterHeight! - 1) / 2);
-        const left = Math.floor((filterWidth! - 1) / 2);
-        sides = [top, filterHeight! - 1 - top, left, filterWidth! - 1 - left];
-      }
+      // The forward pass's padding: with stride 1, 'same' keeps the size, so the output is as large as the input.
+      const sides = convolutionPadding(padding, [inHeight!, inWidth!], [inHeight!, inWidth!], [filterHeight!, filterWidth!], [1, 1]);
       if (!stride1 || !sides || dataFormat !== 'NHWC') return originalFunc({ ...args, backend, attrs: args.attrs ?? {} });
       const [top, bottom, left, right] = sides;
       const temporaries: tf.TensorInfo[] = [];
