@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable, type Shape } from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import { addSpatialWeights, spatialMap } from './spatialAttention';
-import { bottleneckUnits } from './squeezeExcitation';
+import { bottleneckUnits } from '../../shared/spec/opShapes';
+import { channelMlp } from './squeezeExcitation';
 
 export interface CbamArgs extends LayerArgs {
   /** Bottleneck ratio of the shared channel MLP. Defaults to 8. */
@@ -64,8 +65,7 @@ export class Cbam extends layers.Layer {
       const [batch, , , channels] = x.shape;
       // Both pooled vectors go through the MLP as one [2B, C] batch.
       const pooled = tf.concat([tf.mean(x, [1, 2]), tf.max(x, [1, 2])], 0);
-      const hidden = tf.relu(tf.add(tf.matMul(pooled, this.hiddenKernel.read()), this.hiddenBias.read()));
-      const scores = tf.add(tf.matMul(hidden, this.outputKernel.read()), this.outputBias.read()); // [2B, C]
+      const scores = channelMlp(pooled, this.hiddenKernel, this.hiddenBias, this.outputKernel, this.outputBias); // [2B, C]
       const [fromMean, fromMax] = tf.split(scores, 2, 0);
       const channelMap = tf.reshape(tf.sigmoid(tf.add(fromMean!, fromMax!)), [batch, 1, 1, channels]);
       const refined = tf.mul(x, channelMap) as tf.Tensor4D;

@@ -1,14 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable, type Shape } from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
+import { bottleneckUnits } from '../../shared/spec/opShapes';
 
 export interface SqueezeExcitationArgs extends LayerArgs {
   /** The bottleneck divides the channels by this ratio (at least 1 unit). Defaults to 8. */
   ratio?: number;
 }
 
-/** Bottleneck width of a channel-attention MLP: C / ratio, at least 1. */
-export const bottleneckUnits = (channels: number, ratio: number) => Math.max(1, Math.floor(channels / ratio));
+/** MLP(z) = W2 relu(W1 z + b1) + b2, row by row: the channel MLP of SE and of CBAM. z [N, C] -> [N, C]. */
+export function channelMlp(z: tf.Tensor, w1: LayerVariable, b1: LayerVariable, w2: LayerVariable, b2: LayerVariable): tf.Tensor {
+  const hidden = tf.relu(tf.add(tf.matMul(z, w1.read()), b1.read()));
+  return tf.add(tf.matMul(hidden, w2.read()), b2.read());
+}
 
 /**
  * Squeeze-and-excitation channel attention (Hu et al. 2018, "Squeeze-and-Excitation Networks"):
@@ -51,8 +55,7 @@ export class SqueezeExcitation extends layers.Layer {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor4D;
       const squeezed = tf.mean(x, [1, 2]); // [B, C]
-      const hidden = tf.relu(tf.add(tf.matMul(squeezed, this.squeezeKernel.read()), this.squeezeBias.read()));
-      const scale = tf.sigmoid(tf.add(tf.matMul(hidden, this.exciteKernel.read()), this.exciteBias.read())); // [B, C]
+      const scale = tf.sigmoid(channelMlp(squeezed, this.squeezeKernel, this.squeezeBias, this.exciteKernel, this.exciteBias)); // [B, C]
       const map = tf.reshape(scale, [x.shape[0], 1, 1, x.shape[3]]);
       return [tf.mul(x, map), map];
     });

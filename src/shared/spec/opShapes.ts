@@ -61,6 +61,9 @@ function recurrent(input: Shape, cell: 'lstm' | 'gru', units: number, returnSequ
   return { shape: returnSequences ? [length, merged] : [merged], params, flops: 2 * length * params };
 }
 
+/** Bottleneck width of a channel-attention MLP (SE, CBAM): C / ratio, at least 1. The layers use the same. */
+export const bottleneckUnits = (channels: number, ratio: number) => Math.max(1, Math.floor(channels / ratio));
+
 const attentionParams = (dim: number) => 4 * (dim * dim + dim);
 const attentionFlops = (queries: number, keys: number, dim: number) =>
   2 * 2 * queries * dim * dim + 2 * 2 * keys * dim * dim + 2 * 2 * queries * keys * dim;
@@ -127,7 +130,7 @@ export const OP_SHAPES: { [O in OpName]: OpShape<O> } = {
   },
   squeezeExcitation: ([input], { ratio }) => {
     const [height, width, channels] = expectImage(input!, 'squeeze-and-excitation');
-    const units = Math.max(1, Math.floor(channels / ratio));
+    const units = bottleneckUnits(channels, ratio);
     return { shape: [height, width, channels], params: 2 * channels * units + units + channels, flops: 4 * channels * units };
   },
   spatialAttention: ([input], { kernelSize }) => {
@@ -136,7 +139,7 @@ export const OP_SHAPES: { [O in OpName]: OpShape<O> } = {
   },
   cbam: ([input], { ratio, kernelSize }) => {
     const [height, width, channels] = expectImage(input!, 'CBAM');
-    const units = Math.max(1, Math.floor(channels / ratio));
+    const units = bottleneckUnits(channels, ratio);
     return {
       shape: [height, width, channels],
       params: 2 * channels * units + units + channels + kernelSize * kernelSize * 2 + 1,
