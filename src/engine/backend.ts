@@ -32,8 +32,7 @@ async function activate(name: BackendName): Promise<void> {
     if (!(await tf.setBackend('tensorflow'))) throw new Error('the native backend failed to initialise');
     return;
   }
-  // The cpu package is loaded for wasm too: its kernels are the fallback for the few wasm lacks.
-  await import('@tensorflow/tfjs-backend-cpu');
+  // The cpu backend is always registered: cpuFallbackKernels imports it (wasm falls back on its kernels).
   if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
   if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend failed to initialise`);
   // Kernels that wasm lacks for training, and that are pathologically slow on cpu (shared/BACKENDS.md).

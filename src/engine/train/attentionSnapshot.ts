@@ -23,13 +23,12 @@ const indexLabels = (n: number, prefix = '') => Array.from({ length: n }, (_, i)
  */
 export async function readAttention(probe: LayersModel, layers: AttentionLayerInfo[], sample: AttentionSample): Promise<AttentionReading> {
   const extent = (origin: string | null, full: number) => (origin ? Math.max(1, Math.min(sample.tokens[origin]?.length ?? full, full)) : full);
-  const plans = layers.map((info, i) => ({ info, index: i + 1 }));
   const outputs = tf.tidy(() => {
     const [logits, ...maps] = probe.predict(sample.inputs) as tf.Tensor[];
     return [
       tf.argMax(logits!, -1),
-      ...plans.map(({ info, index }) => {
-        const map = maps[index - 1]!;
+      ...layers.map((info, i) => {
+        const map = maps[i]!;
         const [, , queries, keys] = map.shape as number[];
         return tf.slice(map, [0, 0, 0, 0], [1, -1, extent(info.queryOrigin, queries!), extent(info.keyOrigin, keys!)]);
       }),
@@ -39,7 +38,7 @@ export async function readAttention(probe: LayersModel, layers: AttentionLayerIn
     const [predicted, ...weights] = await Promise.all(outputs.map((t) => t.data()));
     return {
       predicted: Int32Array.from(predicted!),
-      layers: plans.map(({ info }, i) => {
+      layers: layers.map((info, i) => {
         const [, heads, queries, keys] = outputs[i + 1]!.shape as number[];
         const labels = (origin: string | null, n: number, axis: 'query' | 'key') => {
           if (origin) return sample.tokens[origin]!.slice(0, n);

@@ -9,6 +9,13 @@ export interface Evaluation {
   accuracy: number;
 }
 
+/** The rows 0..count-1 in consecutive batches of at most batchSize: how evaluation walks a split in order. */
+export function* batchesInOrder(count: number, batchSize: number): Generator<number[]> {
+  for (let start = 0; start < count; start += batchSize) {
+    yield Array.from({ length: Math.min(batchSize, count - start) }, (_, i) => start + i);
+  }
+}
+
 /** Loss and accuracy over a whole split in inference mode, one batch on the device at a time. */
 export async function evaluateSplit(model: LayersModel, data: PreparedDataset, split: SplitName, batchSize: number): Promise<Evaluation> {
   const count = data.counts[split];
@@ -16,8 +23,7 @@ export async function evaluateSplit(model: LayersModel, data: PreparedDataset, s
   let lossSum = 0;
   let right = 0;
   let counted = 0;
-  for (let start = 0; start < count; start += batchSize) {
-    const rows = Array.from({ length: Math.min(batchSize, count - start) }, (_, i) => start + i);
+  for (const rows of batchesInOrder(count, batchSize)) {
     const batch = data.batch(split, rows);
     const results = tf.tidy(() => {
       const logits = model.apply(batch.inputs, { training: false }) as tf.Tensor;

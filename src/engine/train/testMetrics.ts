@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { PreparedDataset, SplitName } from '../data/preparedDataset';
 import { greedyDecode } from '../decode/seq2seqDecoding';
-import { evaluateSplit, type Evaluation } from './evaluate';
+import { batchesInOrder, evaluateSplit, type Evaluation } from './evaluate';
 
 /**
  * Share of examples whose greedily decoded output equals the target exactly (every token, and the length): the
@@ -12,8 +12,7 @@ export async function exactMatch(model: LayersModel, data: PreparedDataset, spli
   if (!data.decoding) throw new Error('exact match needs a seq2seq dataset');
   const count = Math.min(limit, data.counts[split]);
   let right = 0;
-  for (let start = 0; start < count; start += batchSize) {
-    const rows = Array.from({ length: Math.min(batchSize, count - start) }, (_, i) => start + i);
+  for (const rows of batchesInOrder(count, batchSize)) {
     const batch = data.batch(split, rows);
     try {
       const decoded = await greedyDecode(model, batch.inputs[0] as tf.Tensor2D, data.decoding);
