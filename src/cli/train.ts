@@ -1,7 +1,11 @@
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeBackend, selectBackend } from '../engine/backend';
+import { DatasetLibrary } from '../engine/data/datasetLibrary';
 import { resolveTrainingTarget } from '../engine/data/resolveTrainingTarget';
+import { importOptionsSchema, IMPORT_FORMATS } from '../shared/datasetImport';
+import { tokenizerSettingsSchema, TOKENIZER_KINDS } from '../shared/tokenizerSettings';
 import { runTraining } from '../engine/train/runTraining';
 import type { TrainEvent } from '../shared/events';
 import { hyperParamsSchema } from '../shared/hyperParams';
@@ -10,9 +14,22 @@ import { defaultDataDir } from '../main/defaultDataDir';
 import { toPlainJson } from '../shared/wireFormat';
 import { formatEvent } from './formatEvent';
 
-const USAGE = `usage: npm run train -- --preset <id> [--dataset <id>] [--epochs N] [--batch-size N] [--learning-rate X]
-                     [--optimizer adam|sgd] [--max-train N] [--backend name] [--export dir] [--json]
+const USAGE = `usage: npm run train -- --preset <id> [--dataset <id or path>] [--format F] [--tokenizer word|char|bpe|wordpiece]
+                     [--epochs N] [--batch-size N] [--learning-rate X] [--optimizer adam|sgd] [--max-train N]
+                     [--backend name] [--export dir] [--json]
+--dataset takes a built-in or imported dataset id, or a file or folder to import (formats: ${IMPORT_FORMATS.join(', ')})
 presets: ${PRESETS.map((p) => p.id).join(', ')}`;
+
+/** A dataset id as given, or a file or folder imported for this run only (the app's dataset folder is untouched). */
+async function chooseDataset(datasets: DatasetLibrary, given: string, format: string | undefined): Promise<string> {
+  if (!existsSync(given) && (await datasets.summary(given))) return given;
+  if (!existsSync(given)) throw new Error(`--dataset ${given}: neither a dataset id nor an existing file or folder`);
+  const options = importOptionsSchema.safeParse({ format: format ?? 'auto' });
+  if (!options.success) throw new Error(`--format ${format}: choose ${IMPORT_FORMATS.join(', ')}`);
+  const summary = await datasets.import(resolve(given), options.data, {}, 'transient');
+  console.error(`imported ${summary.examples} examples from ${given} (${summary.importedFrom?.format})${summary.notes?.length ? `: ${summary.notes.join('; ')}` : ''}`);
+  return summary.id;
+}
 
 /** `npm run train`: the same engine and events as the app, headless. */
 async function main(): Promise<number> {
@@ -20,6 +37,8 @@ async function main(): Promise<number> {
     options: {
       preset: { type: 'string' },
       dataset: { type: 'string' },
+      format: { type: 'string' },
+      tokenizer: { type: 'string' },
       epochs: { type: 'string' },
       'batch-size': { type: 'string' },
       'learning-rate': { type: 'string' },
@@ -37,9 +56,13 @@ async function main(): Promise<number> {
   }
   const preset = findPreset(values.preset);
   if (!preset) throw new Error(`unknown preset "${values.preset}"\n${USAGE}`);
-  const datasetId = values.dataset ?? preset.defaultDatasetId;
+  const dataDir = defaultDataDir();
+  const datasets = new DatasetLibrary({ cacheDir: join(dataDir, 'cache'), datasetsDir: join(dataDir, 'datasets') });
+  const datasetId = await chooseDataset(datasets, values.dataset ?? preset.defaultDatasetId, values.format);
   // Before the backend loads, so that a wrong name or a preset/dataset mismatch is answered at once.
-  resolveTrainingTarget(preset.id, datasetId);
+  resolveTrainingTarget(preset.id, datasetId, await datasets.summary(datasetId));
+  const tokenizer = values.tokenizer === undefined ? undefined : tokenizerSettingsSchema.shape.kind.safeParse(values.tokenizer);
+  if (tokenizer && !tokenizer.success) throw new Error(`--tokenizer ${values.tokenizer}: choose ${TOKENIZER_KINDS.join(', ')}`);
   const number = (flag: string, text: string | undefined) => {
     if (text === undefined) return undefined;
     const value = Number(text);
@@ -72,9 +95,9 @@ async function main(): Promise<number> {
   const finished = await runTraining(
     {
       runId: `cli-${Date.now()}`,
-      request: { datasetId, presetId: preset.id, hyperParams: parsed.data },
+      request: { datasetId, presetId: preset.id, hyperParams: parsed.data, ...(tokenizer?.data ? { tokenizer: { kind: tokenizer.data, minFrequency: 1 } } : {}) },
       backend,
-      cacheDir: join(defaultDataDir(), 'cache'),
+      datasets,
       ...(values.export ? { exportDir: values.export } : {}),
     },
     { emit, stopRequested: () => interrupted },

@@ -1,7 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventChannel, EventPayloads } from '../shared/ipc';
+import { DatasetLibrary } from '../engine/data/datasetLibrary';
 import { RunStore } from './runStore';
+import { DatasetService } from './services/datasetService';
 import { createInvokeHandlers, type InvokeHandlers } from './services/invokeHandlers';
 import { TrainingService } from './services/trainingService';
 import { TrainingSupervisor, type WorkerLauncher } from './training/trainingSupervisor';
@@ -22,6 +24,8 @@ export interface WorkbenchOptions {
   launchWorker: WorkerLauncher;
   /** Forces the worker's backend (WORKBENCH_BACKEND). */
   backend?: string;
+  /** The desktop app's native file/folder dialog. */
+  pickPath?: (kind: 'file' | 'folder') => Promise<string | null>;
 }
 
 /** The services behind both transports, wired once: run store, training supervisor and worker, handlers. */
@@ -29,16 +33,26 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
   await mkdir(join(options.dataDir, 'runs'), { recursive: true });
   const sinks = new Set<EventSink>();
   const runs = new RunStore(join(options.dataDir, 'runs'));
+  const folders = { cacheDir: join(options.dataDir, 'cache'), datasetsDir: join(options.dataDir, 'datasets') };
+  const library = new DatasetLibrary(folders);
   const supervisor = new TrainingSupervisor(options.launchWorker, {
-    cacheDir: join(options.dataDir, 'cache'),
+    ...folders,
     ...(options.backend ? { backend: options.backend } : {}),
   });
-  const training = new TrainingService(supervisor, runs, (event) => {
-    for (const sink of sinks) sink('train:event', event);
+  const training = new TrainingService(
+    supervisor,
+    runs,
+    (event) => {
+      for (const sink of sinks) sink('train:event', event);
+    },
+    library,
+  );
+  const datasets = new DatasetService(library, (event) => {
+    for (const sink of sinks) sink('datasets:progress', event);
   });
   await training.recoverInterrupted();
   supervisor.warmUp();
-  const handlers = createInvokeHandlers({ ...options, supervisor, training, runs });
+  const handlers = createInvokeHandlers({ ...options, supervisor, training, runs, datasets });
   return {
     handlers,
     subscribe(sink) {

@@ -1,6 +1,7 @@
 import { app, BrowserWindow } from 'electron';
 import { APP_VERSION } from './appVersion';
 import { createWorkbench } from './createWorkbench';
+import { pickDatasetPath } from './pickDatasetPath';
 import { setupElectronIpc } from './ipc/bindElectronIpc';
 import { createMainWindow, rendererUrl } from './mainWindow';
 import { setupSecurity } from './security';
@@ -15,6 +16,7 @@ app.whenReady().then(async () => {
     transport: 'electron',
     launchWorker: workerLauncher(new URL('./trainingWorker.js', import.meta.url)),
     ...(process.env['WORKBENCH_BACKEND'] ? { backend: process.env['WORKBENCH_BACKEND'] } : {}),
+    pickPath: pickDatasetPath,
   });
   setupElectronIpc(workbench, rendererUrl());
   createMainWindow();

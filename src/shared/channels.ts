@@ -5,6 +5,12 @@
 export const INVOKE_CHANNELS = [
   'app:info',
   'datasets:list',
+  'datasets:import',
+  'datasets:cancel-import',
+  'datasets:remove',
+  'datasets:inspect',
+  'datasets:samples',
+  'dialog:pick-path',
   'presets:list',
   'train:start',
   'train:stop',
@@ -13,7 +19,7 @@ export const INVOKE_CHANNELS = [
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 
-export const EVENT_CHANNELS = ['train:event'] as const;
+export const EVENT_CHANNELS = ['train:event', 'datasets:progress'] as const;
 export type EventChannel = (typeof EVENT_CHANNELS)[number];
 
 export function isInvokeChannel(value: unknown): value is InvokeChannel {

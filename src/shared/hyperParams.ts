@@ -12,6 +12,8 @@ export const hyperParamsSchema = z
     dropout: z.number().min(0).max(0.9).default(0.1),
     validationFraction: z.number().min(0.01).max(0.5).default(0.15),
     testFraction: z.number().min(0).max(0.5).default(0.1),
+    /** Use the files' own train/test split when the dataset has one (MNIST, CIFAR-10); testFraction is then unused. */
+    useFileSplit: z.boolean().default(true),
     /** Epochs without a better validation loss before training stops; 0 turns early stopping off. */
     earlyStoppingPatience: z.number().int().min(0).max(1000).default(0),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import type { BackendReport } from './backends';
 import type { DatasetSummary } from './datasets';
+import { datasetImportRequestSchema, importId, type ImportProgressEvent } from './datasetImport';
+import { inspectRequestSchema, samplesRequestSchema, type DatasetInspection, type DatasetSamples } from './datasetInspection';
 import type { TrainEvent } from './events';
 import type { EventChannel, InvokeChannel } from './channels';
 export type { EventChannel, InvokeChannel };
 import { hyperParamsSchema } from './hyperParams';
+import { tokenizerSettingsSchema } from './tokenizerSettings';
 import type { RunRecord } from './runs';
 import type { Preset } from './spec/presets';
 
@@ -21,6 +24,8 @@ export const trainStartRequestSchema = z
     datasetId: z.string().min(1).max(200),
     presetId: z.string().min(1).max(200),
     hyperParams: hyperParamsSchema.default(hyperParamsSchema.parse({})),
+    /** How text is cut into tokens; the dataset's suggestion and the model's vocabulary size fill what is unset. */
+    tokenizer: tokenizerSettingsSchema.optional(),
   })
   .strict();
 export type TrainStartRequest = z.infer<typeof trainStartRequestSchema>;
@@ -36,6 +41,9 @@ export interface AppInfo {
 }
 
 const noRequest = z.object({}).strict();
+const cancelImportRequest = z.object({ importId }).strict();
+const datasetRequest = z.object({ datasetId: z.string().min(1).max(200) }).strict();
+const pickPathRequest = z.object({ kind: z.enum(['file', 'folder']) }).strict();
 
 /** Ties a request schema to a response type that exists only for the compiler. */
 function channel<Request extends z.ZodType, Response>(request: Request) {
@@ -47,6 +55,13 @@ type ChannelShape = { request: z.ZodType; response: unknown };
 export const invokeContract = {
   'app:info': channel<typeof noRequest, AppInfo>(noRequest),
   'datasets:list': channel<typeof noRequest, DatasetSummary[]>(noRequest),
+  'datasets:import': channel<typeof datasetImportRequestSchema, DatasetSummary>(datasetImportRequestSchema),
+  'datasets:cancel-import': channel<typeof cancelImportRequest, { cancelled: boolean }>(cancelImportRequest),
+  'datasets:remove': channel<typeof datasetRequest, { removed: boolean }>(datasetRequest),
+  'datasets:inspect': channel<typeof inspectRequestSchema, DatasetInspection>(inspectRequestSchema),
+  'datasets:samples': channel<typeof samplesRequestSchema, DatasetSamples>(samplesRequestSchema),
+  /** The desktop app's file or folder picker; the browser host has none and answers with an error. */
+  'dialog:pick-path': channel<typeof pickPathRequest, { path: string | null }>(pickPathRequest),
   'presets:list': channel<typeof noRequest, Preset[]>(noRequest),
   'train:start': channel<typeof trainStartRequestSchema, { runId: string }>(trainStartRequestSchema),
   'train:stop': channel<z.ZodObject<{ runId: typeof runId }>, { stopped: boolean }>(z.object({ runId }).strict()),
@@ -62,6 +77,7 @@ export type InvokeResponse<C extends InvokeChannel> = (typeof invokeContract)[C]
 
 export interface EventPayloads {
   'train:event': TrainEvent;
+  'datasets:progress': ImportProgressEvent;
 }
 // Fails to compile if channels.ts names an event channel without a payload here, or the other way round.
 type EventPayloadsCoverChannels = [EventChannel] extends [keyof EventPayloads]

@@ -19,6 +19,8 @@ export type WorkerMessage =
 export interface TrainingWorkerData {
   /** Where datasets that are slow to prepare keep a ready-to-load copy. */
   cacheDir: string;
+  /** Where imported datasets are kept. */
+  datasetsDir: string;
   /** Forces one backend (tests, benchmarks, or a user who wants the same numbers everywhere). */
   backend?: string;
 }

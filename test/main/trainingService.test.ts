@@ -3,6 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DatasetLibrary } from '../../src/engine/data/datasetLibrary';
 import { RunStore } from '../../src/main/runStore';
 import { TrainingService } from '../../src/main/services/trainingService';
 import type { TrainingSupervisor } from '../../src/main/training/trainingSupervisor';
@@ -21,10 +22,13 @@ function fakeSupervisor() {
   return { supervisor, started, emit: (event: TrainEvent) => listener(event) };
 }
 
+// Built-in datasets only: the import folder is empty.
+const builtinOnly = new DatasetLibrary({ cacheDir: tmpdir(), datasetsDir: join(tmpdir(), 'no-imported-datasets') });
+
 describe('TrainingService', () => {
   it('refuses an unknown preset before creating a run', async () => {
     const fake = fakeSupervisor();
-    const service = new TrainingService(fake.supervisor, new RunStore(await mkdtemp(join(tmpdir(), 'runs-'))), () => undefined);
+    const service = new TrainingService(fake.supervisor, new RunStore(await mkdtemp(join(tmpdir(), 'runs-'))), () => undefined, builtinOnly);
     await expect(service.start({ presetId: 'nope', datasetId: 'spam-assassin', hyperParams: hyperParamsSchema.parse({}) })).rejects.toThrow(
       'unknown preset "nope"',
     );
@@ -38,7 +42,7 @@ describe('TrainingService', () => {
     const service = new TrainingService(fake.supervisor, new RunStore(root), (event) => {
       const onDisk = JSON.parse(readFileSync(join(root, event.runId, 'run.json'), 'utf8'));
       seen.push({ type: event.type, statusOnDisk: onDisk.status });
-    });
+    }, builtinOnly);
     const { runId } = await service.start({ presetId: 'transformer-text', datasetId: 'keyword-topics', hyperParams: hyperParamsSchema.parse({}) });
     expect(fake.started).toEqual([runId]);
     fake.emit({ type: 'attention', runId, epoch: 0, globalStep: 0, tokens: [], label: 'a', predicted: 'a', layers: [] });

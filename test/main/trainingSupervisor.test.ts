@@ -33,7 +33,7 @@ const request = (hyperParams: object) => ({
 describe('training worker protocol', () => {
   it('trains a run in a real worker, streaming its events, and stops another on request', async () => {
     const cacheDir = await mkdtemp(join(tmpdir(), 'cache-'));
-    supervisor = new TrainingSupervisor(launchSourceWorker, { cacheDir, ...(process.env['WORKBENCH_BACKEND'] ? { backend: process.env['WORKBENCH_BACKEND'] } : {}) });
+    supervisor = new TrainingSupervisor(launchSourceWorker, { cacheDir, datasetsDir: join(cacheDir, 'datasets'), ...(process.env['WORKBENCH_BACKEND'] ? { backend: process.env['WORKBENCH_BACKEND'] } : {}) });
     const events: TrainEvent[] = [];
     const done = finishedOf(supervisor, 'run-1', (event) => events.push(event));
     supervisor.start('run-1', request({ epochs: 1, batchSize: 16, maxTrainExamples: 96 }));
@@ -64,7 +64,7 @@ describe('training worker protocol', () => {
       launches++;
       return new Worker("require('node:worker_threads').parentPort.on('message', () => process.exit(3))", { eval: true });
     };
-    supervisor = new TrainingSupervisor(crashing, { cacheDir: tmpdir() });
+    supervisor = new TrainingSupervisor(crashing, { cacheDir: tmpdir(), datasetsDir: tmpdir() });
     const first = finishedOf(supervisor, 'a');
     supervisor.start('a', request({}));
     expect(await first).toMatchObject({ status: 'failed', reason: 'the training worker exited with code 3' });

@@ -3,6 +3,7 @@ import { generateDateFormats } from './dateFormats';
 import type { LoadedDataset } from './datasetTypes';
 import { generateEntityTagging } from './entityTagging';
 import { generateKeywordTopics } from './keywordTopics';
+import { loadMnistDigits } from './mnistDigits';
 import { generateObjectInClutter } from './objectInClutter';
 import { generateSequenceReversal } from './sequenceReversal';
 import { loadSpamAssassin } from './spamAssassin';
@@ -10,6 +11,7 @@ import { loadSpamAssassin } from './spamAssassin';
 const LOADERS: Record<string, (cacheDir: string) => Promise<LoadedDataset>> = {
   'spam-assassin': async (cacheDir) => ({ kind: 'text-classification', ...(await loadSpamAssassin(cacheDir)) }),
   'keyword-topics': async () => ({ kind: 'text-classification', ...generateKeywordTopics() }),
+  'mnist-digits': () => loadMnistDigits(),
   'object-in-clutter': async () => generateObjectInClutter(),
   'entity-tagging': async () => generateEntityTagging(),
   'date-formats': async () => generateDateFormats(),

@@ -9,6 +9,8 @@ export interface ImageClassificationData {
   channels: number;
   pixels: Uint8Array;
   labels: Int32Array;
+  /** The files' own split, when they came with one: 0 train, 1 test, per image. */
+  fileSplit?: Uint8Array;
 }
 
 /** Sentences already cut into tokens, with one tag per token. */
@@ -23,9 +25,10 @@ export interface Seq2seqData {
   kind: 'seq2seq';
   sources: string[];
   targets: string[];
-  /** 'char' for strings like dates and for CJK text, 'word' for whitespace-separated tokens. */
+  /** The tokenizer that suits the text: 'char' for strings like dates and for CJK text, 'word' otherwise. */
   tokenizer: 'char' | 'word';
 }
 
 /** Any dataset as a loader returns it, tagged with its task. */
-export type LoadedDataset = ({ kind: 'text-classification' } & TextClassificationData) | ImageClassificationData | SequenceLabellingData | Seq2seqData;
+export type TextClassificationDataset = { kind: 'text-classification' } & TextClassificationData;
+export type LoadedDataset = TextClassificationDataset | ImageClassificationData | SequenceLabellingData | Seq2seqData;

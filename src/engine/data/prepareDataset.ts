@@ -6,11 +6,11 @@ import {
   prepareSeq2seqTask,
   prepareSequenceLabellingTask,
   prepareTextClassificationTask,
-  type SplitOptions,
+  type PreparationOptions,
 } from './prepareTasks';
 
 /** Splits, learns vocabularies on the training split and binds a loaded dataset to a spec's inputs. */
-export function prepareDataset(data: LoadedDataset, spec: ModelSpec, options: SplitOptions): PreparedDataset {
+export function prepareDataset(data: LoadedDataset, spec: ModelSpec, options: PreparationOptions): PreparedDataset {
   if (data.kind !== spec.task) throw new Error(`the model "${spec.name}" is for ${spec.task}, but the dataset is ${data.kind}`);
   switch (data.kind) {
     case 'text-classification':

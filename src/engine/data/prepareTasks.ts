@@ -1,15 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ImageInputSpec, ModelSpec, TokenInputSpec } from '../../shared/spec/modelSpec';
-import type { ImageClassificationData, Seq2seqData, SequenceLabellingData } from './datasetTypes';
+import type { TokenizerSettings } from '../../shared/tokenizerSettings';
+import { splitDataset, type SplitOptions } from './datasetSplit';
+import type { ImageClassificationData, Seq2seqData, SequenceLabellingData, TextClassificationDataset } from './datasetTypes';
 import type { PreparedDataset, SplitName } from './preparedDataset';
-import { stratifiedSplit } from './stratifiedSplit';
-import { prepareTextClassification, type TextClassificationData } from './textClassification';
-import { BOS_ID, DECODER_RESERVED, EOS_ID, PAD_ID, tokenizeWords, WordVocabulary } from './wordVocabulary';
+import { completeTokenizerSettings, learnTokenizer } from './tokenizers/learnTokenizer';
+import { prepareTextClassification } from './textClassification';
+import { BOS_ID, DECODER_RESERVED, EOS_ID, PAD_ID, WordVocabulary } from './wordVocabulary';
 
-export interface SplitOptions {
-  validationFraction: number;
-  testFraction: number;
-  seed: number;
+/** How a dataset is split and its text cut into tokens. */
+export interface PreparationOptions extends SplitOptions {
+  /** Unset fields come from the dataset (the suggested kind) and the model (the vocabulary size). */
+  tokenizer?: Partial<TokenizerSettings>;
 }
 
 function tokenInputs(spec: ModelSpec): TokenInputSpec[] {
@@ -27,31 +29,31 @@ function gatherLabels(labels: Int32Array, rows: ArrayLike<number>): tf.Tensor1D 
   return tf.tensor1d(Int32Array.from({ length: rows.length }, (_, i) => labels[rows[i]!]!), 'int32');
 }
 
-/** A random split for tasks without one label per example (the same seeded shuffle as the stratified one). */
-const unstratifiedSplit = (count: number, options: SplitOptions) =>
-  stratifiedSplit(new Int32Array(count), { validation: options.validationFraction, test: options.testFraction }, options.seed);
-
 const byName = <T>(parts: Record<SplitName, T>) => (split: SplitName) => parts[split];
 
-export function prepareTextClassificationTask(data: TextClassificationData, spec: ModelSpec, options: SplitOptions): PreparedDataset {
+export function prepareTextClassificationTask(data: TextClassificationDataset, spec: ModelSpec, options: PreparationOptions): PreparedDataset {
   const [input] = tokenInputs(spec);
   if (!input) throw new Error(`the model "${spec.name}" has no token input to read text with`);
-  const prepared = prepareTextClassification(data, { ...options, maxLength: input.maxLength, vocabSize: input.vocabSize });
+  const prepared = prepareTextClassification(data, {
+    maxLength: input.maxLength,
+    tokenizer: completeTokenizerSettings(options.tokenizer, 'word', input.vocabSize),
+    split: splitDataset(data, options),
+  });
   const split = byName(prepared);
   return {
     task: 'text-classification',
     classNames: prepared.classNames,
     sequenceOutput: false,
-    vocabSizes: { [input.id]: prepared.vocabulary.size },
+    vocabSizes: { [input.id]: prepared.tokenizer.vocabulary.size },
     counts: { train: prepared.train.count, validation: prepared.validation.count, test: prepared.test.count },
     batch: (name, rows) => ({ inputs: [gatherRows(split(name).ids, rows, input.maxLength)], targets: gatherLabels(split(name).labels, rows) }),
     view: (name, row) => ({ tokens: { [input.id]: split(name).words(row) }, target: prepared.classNames[split(name).labels[row]!]! }),
     showPrediction: (ids) => prepared.classNames[ids[0]!] ?? String(ids[0]),
-    exportInfo: { classNames: prepared.classNames, vocabularies: { [input.id]: prepared.vocabulary.tokens }, tokenizer: 'word' },
+    exportInfo: { classNames: prepared.classNames, vocabularies: { [input.id]: prepared.tokenizer.vocabulary.tokens }, tokenizer: prepared.tokenizer.exported },
   };
 }
 
-export function prepareImageClassificationTask(data: ImageClassificationData, spec: ModelSpec, options: SplitOptions): PreparedDataset {
+export function prepareImageClassificationTask(data: ImageClassificationData, spec: ModelSpec, options: PreparationOptions): PreparedDataset {
   const input = spec.inputs.find((i): i is ImageInputSpec => i.kind === 'image');
   if (!input) throw new Error(`the model "${spec.name}" has no image input`);
   const { height, width, channels } = data;
@@ -64,7 +66,7 @@ export function prepareImageClassificationTask(data: ImageClassificationData, sp
   if (data.pixels.length !== data.labels.length * pixelsPerImage) {
     throw new Error(`the dataset has ${data.labels.length} labels but pixels for ${data.pixels.length / pixelsPerImage} images`);
   }
-  const indices = stratifiedSplit(data.labels, { validation: options.validationFraction, test: options.testFraction }, options.seed);
+  const indices = splitDataset(data, options);
   const split = byName(indices);
   return {
     task: 'image-classification',
@@ -90,16 +92,23 @@ export function prepareImageClassificationTask(data: ImageClassificationData, sp
   };
 }
 
-export function prepareSequenceLabellingTask(data: SequenceLabellingData, spec: ModelSpec, options: SplitOptions): PreparedDataset {
+/**
+ * Tagging reads the file's own tokens (one tag each), lower-cased; the tokenizer settings give the vocabulary size
+ * and minimum frequency. Cutting tagged tokens further into subwords would need a rule for their tags, so 'char',
+ * 'bpe' and 'wordpiece' are refused rather than silently ignored.
+ */
+export function prepareSequenceLabellingTask(data: SequenceLabellingData, spec: ModelSpec, options: PreparationOptions): PreparedDataset {
   const [input] = tokenInputs(spec);
   if (!input) throw new Error(`the model "${spec.name}" has no token input`);
   const length = input.maxLength;
   data.sentences.forEach((words, i) => {
     if (words.length !== data.tags[i]?.length) throw new Error(`sentence ${i + 1} has ${words.length} tokens but ${data.tags[i]?.length ?? 0} tags`);
   });
-  const indices = unstratifiedSplit(data.sentences.length, options);
+  const settings = completeTokenizerSettings(options.tokenizer, 'word', input.vocabSize);
+  if (settings.kind !== 'word') throw new Error(`sequence labelling reads the file's own tokens: choose the word tokenizer, not ${settings.kind}`);
+  const indices = splitDataset(data, options);
   const lower = data.sentences.map((words) => words.map((w) => w.toLowerCase()));
-  const vocabulary = WordVocabulary.learn(indices.train.map((i) => lower[i]!), input.vocabSize, 1);
+  const vocabulary = WordVocabulary.learn(indices.train.map((i) => lower[i]!), settings.vocabSize, settings.minFrequency);
   const classNames = ['<pad>', ...[...new Set(data.tags.flat())].sort()];
   const tagIds = new Map(classNames.map((tag, id) => [tag, id]));
   const encode = (rows: number[]) => {
@@ -124,7 +133,7 @@ export function prepareSequenceLabellingTask(data: SequenceLabellingData, spec: 
       return { tokens: { [input.id]: lower[source]!.slice(0, length) }, target: data.tags[source]!.slice(0, length).join(' ') };
     },
     showPrediction: (ids) => Array.from(ids, (id) => classNames[id] ?? '?').join(' '),
-    exportInfo: { classNames, vocabularies: { [input.id]: vocabulary.tokens }, tokenizer: 'word' },
+    exportInfo: { classNames, vocabularies: { [input.id]: vocabulary.tokens }, tokenizer: { kind: 'word' } },
   };
 }
 
@@ -132,18 +141,19 @@ export function prepareSequenceLabellingTask(data: SequenceLabellingData, spec: 
  * Seq2seq: the encoder reads the source; the decoder reads <bos> y1 ... yn and is trained to predict y1 ... yn <eos>
  * (teacher forcing). Source and target have their own vocabularies, learnt on the training split.
  */
-export function prepareSeq2seqTask(data: Seq2seqData, spec: ModelSpec, options: SplitOptions): PreparedDataset {
+export function prepareSeq2seqTask(data: Seq2seqData, spec: ModelSpec, options: PreparationOptions): PreparedDataset {
   const [sourceInput, targetInput] = tokenInputs(spec);
   if (!sourceInput || !targetInput) throw new Error(`the model "${spec.name}" needs two token inputs: source and target`);
   if (data.sources.length !== data.targets.length) throw new Error(`the dataset has ${data.sources.length} sources but ${data.targets.length} targets`);
-  const cut = data.tokenizer === 'char' ? (text: string) => [...text] : tokenizeWords;
-  const join = data.tokenizer === 'char' ? '' : ' ';
-  const sources = data.sources.map(cut);
-  const targets = data.targets.map(cut);
   const [sourceLength, targetLength] = [sourceInput.maxLength, targetInput.maxLength];
-  const indices = unstratifiedSplit(sources.length, options);
-  const sourceVocabulary = WordVocabulary.learn(indices.train.map((i) => sources[i]!), sourceInput.vocabSize, 1);
-  const targetVocabulary = WordVocabulary.learn(indices.train.map((i) => targets[i]!), targetInput.vocabSize, 1, DECODER_RESERVED);
+  const indices = splitDataset(data, options);
+  const learn = (texts: string[], vocabSize: number, reserved?: readonly string[]) =>
+    learnTokenizer(indices.train.map((i) => texts[i]!), completeTokenizerSettings(options.tokenizer, data.tokenizer, vocabSize), reserved ?? ['<pad>', '<unk>']);
+  const sourceTokenizer = learn(data.sources, sourceInput.vocabSize);
+  const targetTokenizer = learn(data.targets, targetInput.vocabSize, DECODER_RESERVED);
+  const [sourceVocabulary, targetVocabulary] = [sourceTokenizer.vocabulary, targetTokenizer.vocabulary];
+  const sources = data.sources.map(sourceTokenizer.tokenize);
+  const targets = data.targets.map(targetTokenizer.tokenize);
   const encode = (rows: number[]) => {
     const source = new Int32Array(rows.length * sourceLength);
     const decoderInput = new Int32Array(rows.length * targetLength);
@@ -171,7 +181,7 @@ export function prepareSeq2seqTask(data: Seq2seqData, spec: ModelSpec, options: 
     view: (name, row) => {
       const index = split(name).rows[row]!;
       const target = targets[index]!.slice(0, targetLength - 1);
-      return { tokens: { [sourceInput.id]: sources[index]!.slice(0, sourceLength), [targetInput.id]: ['<bos>', ...target] }, target: target.join(join) };
+      return { tokens: { [sourceInput.id]: sources[index]!.slice(0, sourceLength), [targetInput.id]: ['<bos>', ...target] }, target: targetTokenizer.detokenize(target) };
     },
     showPrediction: (ids) => {
       const tokens: string[] = [];
@@ -179,12 +189,12 @@ export function prepareSeq2seqTask(data: Seq2seqData, spec: ModelSpec, options: 
         if (id === EOS_ID) break;
         if (id !== PAD_ID && id !== BOS_ID) tokens.push(classNames[id] ?? '?');
       }
-      return tokens.join(join);
+      return targetTokenizer.detokenize(tokens);
     },
     exportInfo: {
       classNames,
       vocabularies: { [sourceInput.id]: sourceVocabulary.tokens, [targetInput.id]: targetVocabulary.tokens },
-      tokenizer: data.tokenizer,
+      tokenizer: sourceTokenizer.exported,
     },
     decoding: { bos: BOS_ID, eos: EOS_ID, targetLength },
   };

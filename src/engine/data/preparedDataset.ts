@@ -1,7 +1,9 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Task } from '../../shared/spec/modelSpec';
+import type { TokenizerExport } from './tokenizers/learnTokenizer';
 
-export type SplitName = 'train' | 'validation' | 'test';
+export type { SplitName } from '../../shared/datasetInspection';
+import type { SplitName } from '../../shared/datasetInspection';
 
 /** One batch on the device: the model's inputs in spec order, and int32 targets [B] or [B, T]. */
 export interface Batch {
@@ -22,7 +24,7 @@ export interface ExportVocabularies {
   classNames: string[];
   /** Token of each id, per token input. */
   vocabularies: Record<string, readonly string[]>;
-  tokenizer?: 'word' | 'char';
+  tokenizer?: TokenizerExport;
 }
 
 /**

@@ -1,11 +1,14 @@
-import { stratifiedSplit } from './stratifiedSplit';
-import { tokenizeWords, WordVocabulary } from './wordVocabulary';
+import type { SplitIndices } from './stratifiedSplit';
+import { learnTokenizer, type LearntTokenizerSettings, type Tokenizer } from './tokenizers/learnTokenizer';
+import { RESERVED } from './wordVocabulary';
 
 /** A text-classification dataset as loaded: one label index per text. */
 export interface TextClassificationData {
   classNames: string[];
   texts: string[];
   labels: Int32Array;
+  /** The files' own split, when they came with one: 0 train, 1 test, per text. */
+  fileSplit?: Uint8Array;
 }
 
 /** One split, encoded: ids is [count, maxLength] row-major, padded with 0. */
@@ -20,7 +23,7 @@ export interface EncodedTextSplit {
 export interface PreparedTextClassification {
   classNames: string[];
   maxLength: number;
-  vocabulary: WordVocabulary;
+  tokenizer: Tokenizer;
   train: EncodedTextSplit;
   validation: EncodedTextSplit;
   test: EncodedTextSplit;
@@ -28,17 +31,12 @@ export interface PreparedTextClassification {
 
 export interface TextPreparationOptions {
   maxLength: number;
-  vocabSize: number;
-  validationFraction: number;
-  testFraction: number;
-  seed: number;
+  tokenizer: LearntTokenizerSettings;
+  split: SplitIndices;
 }
 
-/** Splits (stratified, seeded), learns the vocabulary on the training split only, and encodes every split. */
-export function prepareTextClassification(
-  data: TextClassificationData,
-  options: TextPreparationOptions,
-): PreparedTextClassification {
+/** Learns the tokenizer on the training split only, and encodes every split. */
+export function prepareTextClassification(data: TextClassificationData, options: TextPreparationOptions): PreparedTextClassification {
   if (data.texts.length !== data.labels.length) {
     throw new Error(`dataset has ${data.texts.length} texts but ${data.labels.length} labels`);
   }
@@ -46,34 +44,22 @@ export function prepareTextClassification(
   if (classesPresent.size < 2) {
     throw new Error(`dataset has a single class (${data.classNames[data.labels[0] ?? 0] ?? '?'}): nothing to learn`);
   }
-  const split = stratifiedSplit(
-    data.labels,
-    { validation: options.validationFraction, test: options.testFraction },
-    options.seed,
-  );
-  const words = data.texts.map((text) => tokenizeWords(text));
-  const vocabulary = WordVocabulary.learn(
-    split.train.map((i) => words[i]!),
-    options.vocabSize,
-  );
+  const { split } = options;
+  const tokenizer = learnTokenizer(split.train.map((i) => data.texts[i]!), options.tokenizer, RESERVED);
   const encode = (indices: number[]): EncodedTextSplit => {
     const ids = new Int32Array(indices.length * options.maxLength);
     const labels = new Int32Array(indices.length);
+    const words = indices.map((source) => tokenizer.tokenize(data.texts[source]!).slice(0, options.maxLength));
     indices.forEach((source, row) => {
-      vocabulary.encodeInto(words[source]!, options.maxLength, ids, row * options.maxLength);
+      tokenizer.vocabulary.encodeInto(words[row]!, options.maxLength, ids, row * options.maxLength);
       labels[row] = data.labels[source]!;
     });
-    return {
-      count: indices.length,
-      ids,
-      labels,
-      words: (index) => words[indices[index]!]!.slice(0, options.maxLength),
-    };
+    return { count: indices.length, ids, labels, words: (index) => words[index]! };
   };
   return {
     classNames: data.classNames,
     maxLength: options.maxLength,
-    vocabulary,
+    tokenizer,
     train: encode(split.train),
     validation: encode(split.validation),
     test: encode(split.test),

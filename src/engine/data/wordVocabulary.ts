@@ -4,7 +4,7 @@ export const UNKNOWN_ID = 1;
 /** In a decoder's vocabulary, 2 starts and 3 ends a sequence. */
 export const BOS_ID = 2;
 export const EOS_ID = 3;
-const RESERVED = ['<pad>', '<unk>'];
+export const RESERVED = ['<pad>', '<unk>'];
 export const DECODER_RESERVED = ['<pad>', '<unk>', '<bos>', '<eos>'];
 
 // A run of letters (with their combining marks), a run of digits, or one other visible character.

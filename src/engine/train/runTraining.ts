@@ -1,7 +1,8 @@
 import type { BackendReport } from '../../shared/backends';
 import type { FinishedEvent } from '../../shared/events';
 import type { TrainStartRequest } from '../../shared/ipc';
-import { loadBuiltinDataset } from '../data/builtinDatasets';
+import { withImageShape } from '../../shared/spec/withImageShape';
+import type { DatasetLibrary } from '../data/datasetLibrary';
 import { exportModel } from '../io/exportModel';
 import { prepareDataset } from '../data/prepareDataset';
 import { resolveTrainingTarget } from '../data/resolveTrainingTarget';
@@ -11,7 +12,7 @@ export interface TrainingJob {
   runId: string;
   request: TrainStartRequest;
   backend: BackendReport;
-  cacheDir: string;
+  datasets: DatasetLibrary;
   /** Where to write the trained model (TensorFlow.js layers format, with the vocabulary); none by default. */
   exportDir?: string;
 }
@@ -25,18 +26,22 @@ export type MonitoringIntervals = Pick<TrainingOptions, 'attentionIntervalMs' | 
 export async function runTraining(job: TrainingJob, hooks: TrainingHooks, intervals: MonitoringIntervals = {}): Promise<FinishedEvent> {
   const { runId, request } = job;
   try {
-    const { preset, dataset } = resolveTrainingTarget(request.presetId, request.datasetId);
-    const data = prepareDataset(await loadBuiltinDataset(dataset.id, job.cacheDir), preset.spec, {
+    const { preset, dataset } = resolveTrainingTarget(request.presetId, request.datasetId, await job.datasets.summary(request.datasetId));
+    const loaded = await job.datasets.load(dataset.id);
+    const spec = loaded.kind === 'image-classification' ? withImageShape(preset.spec, loaded) : preset.spec;
+    const data = prepareDataset(loaded, spec, {
       validationFraction: request.hyperParams.validationFraction,
       testFraction: request.hyperParams.testFraction,
       seed: request.hyperParams.seed,
+      useFileSplit: request.hyperParams.useFileSplit,
+      ...(request.tokenizer ? { tokenizer: request.tokenizer } : {}),
     });
     return await trainModel(
       {
         runId,
         datasetId: dataset.id,
         presetId: preset.id,
-        spec: preset.spec,
+        spec,
         hyperParams: request.hyperParams,
         backend: job.backend,
         data,
@@ -44,7 +49,7 @@ export async function runTraining(job: TrainingJob, hooks: TrainingHooks, interv
         ...(job.exportDir
           ? {
               onTrained: (model) =>
-                exportModel(model, job.exportDir!, { spec: preset.spec, ...data.exportInfo }),
+                exportModel(model, job.exportDir!, { spec, ...data.exportInfo }),
             }
           : {}),
       },

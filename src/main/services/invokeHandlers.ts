@@ -1,8 +1,8 @@
-import { BUILTIN_DATASETS } from '../../engine/data/catalog';
 import type { InvokeChannel, InvokeResponse, ValidInvokeRequest } from '../../shared/ipc';
 import { PRESETS } from '../../shared/spec/presets';
 import type { RunStore } from '../runStore';
 import type { TrainingSupervisor } from '../training/trainingSupervisor';
+import type { DatasetService } from './datasetService';
 import type { TrainingService } from './trainingService';
 
 /** One handler per invoke channel; each receives a request already validated against the channel's schema. */
@@ -17,6 +17,9 @@ export interface ServiceDependencies {
   supervisor: TrainingSupervisor;
   training: TrainingService;
   runs: RunStore;
+  datasets: DatasetService;
+  /** The desktop app's native file/folder dialog; absent in the browser host. */
+  pickPath?: (kind: 'file' | 'folder') => Promise<string | null>;
 }
 
 export function createInvokeHandlers(deps: ServiceDependencies): InvokeHandlers {
@@ -28,7 +31,16 @@ export function createInvokeHandlers(deps: ServiceDependencies): InvokeHandlers 
       backend: deps.supervisor.backend,
       notice: deps.supervisor.notice,
     }),
-    'datasets:list': async () => [...BUILTIN_DATASETS],
+    'datasets:list': () => deps.datasets.list(),
+    'datasets:import': (request) => deps.datasets.import(request),
+    'datasets:cancel-import': async ({ importId }) => deps.datasets.cancelImport(importId),
+    'datasets:remove': ({ datasetId }) => deps.datasets.remove(datasetId),
+    'datasets:inspect': (request) => deps.datasets.inspect(request),
+    'datasets:samples': (request) => deps.datasets.samples(request),
+    'dialog:pick-path': async ({ kind }) => {
+      if (!deps.pickPath) throw new Error('file dialogs exist only in the desktop app: type or paste the path instead');
+      return { path: await deps.pickPath(kind) };
+    },
     'presets:list': async () => [...PRESETS],
     'train:start': (request) => deps.training.start(request),
     'train:stop': async ({ runId }) => deps.training.stop(runId),

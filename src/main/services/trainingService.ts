@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TrainEvent } from '../../shared/events';
 import type { TrainStartRequest } from '../../shared/ipc';
+import type { DatasetLibrary } from '../../engine/data/datasetLibrary';
 import { resolveTrainingTarget } from '../../engine/data/resolveTrainingTarget';
 import type { RunStore } from '../runStore';
 import type { TrainingSupervisor } from '../training/trainingSupervisor';
@@ -11,6 +12,7 @@ export class TrainingService {
     private readonly supervisor: TrainingSupervisor,
     private readonly store: RunStore,
     private readonly broadcast: (event: TrainEvent) => void,
+    private readonly datasets: DatasetLibrary,
   ) {
     supervisor.onEvent((event) => void this.record(event));
   }
@@ -25,7 +27,7 @@ export class TrainingService {
   }
 
   async start(request: TrainStartRequest): Promise<{ runId: string }> {
-    const { preset, dataset } = resolveTrainingTarget(request.presetId, request.datasetId);
+    const { preset, dataset } = resolveTrainingTarget(request.presetId, request.datasetId, await this.datasets.summary(request.datasetId));
     const now = new Date();
     const runId = `${now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
     await this.store.create({

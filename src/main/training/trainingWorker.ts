@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { describeBackend, selectBackend } from '../../engine/backend';
+import { DatasetLibrary } from '../../engine/data/datasetLibrary';
 import { runTraining } from '../../engine/train/runTraining';
 import type { BackendReport } from '../../shared/backends';
 import type { TrainEvent } from '../../shared/events';
@@ -11,7 +12,9 @@ import type { SupervisorMessage, TrainingWorkerData, WorkerMessage } from '../..
  */
 
 const port = parentPort!;
-const { cacheDir, backend: forcedBackend } = workerData as TrainingWorkerData;
+const { cacheDir, datasetsDir, backend: forcedBackend } = workerData as TrainingWorkerData;
+// Loaded datasets stay in memory between runs: a user trains many models on one dataset.
+const datasets = new DatasetLibrary({ cacheDir, datasetsDir });
 const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
 function postEvent(event: TrainEvent): void {
@@ -36,7 +39,7 @@ async function drain(): Promise<void> {
         continue;
       }
       await runTraining(
-        { runId, request: job.request, backend, cacheDir },
+        { runId, request: job.request, backend, datasets },
         { emit: postEvent, stopRequested: () => stopRequests.has(runId) },
       );
       stopRequests.delete(runId);

@@ -44,15 +44,17 @@ describe('prepareTextClassification', () => {
       texts: [...Array.from({ length: 30 }, (_, i) => `common word${i % 2}`), 'rare rare'],
       labels: Int32Array.from({ length: 31 }, (_, i) => i % 2),
     };
-    const prepared = prepareTextClassification(data, { maxLength: 4, vocabSize: 100, validationFraction: 0.2, testFraction: 0.1, seed: 1 });
+    const split = stratifiedSplit(data.labels, { validation: 0.2, test: 0.1 }, 1);
+    const prepared = prepareTextClassification(data, { maxLength: 4, tokenizer: { kind: 'word', vocabSize: 100, minFrequency: 1 }, split });
     const rareInTrain = [...Array(prepared.train.count).keys()].some((i) => prepared.train.words(i).includes('rare'));
-    expect(prepared.vocabulary.tokens.includes('rare')).toBe(rareInTrain);
+    expect(prepared.tokenizer.vocabulary.tokens.includes('rare')).toBe(rareInTrain);
     expect(prepared.train.ids.length).toBe(prepared.train.count * 4);
   });
 
   it('refuses a dataset with a single class, naming it', () => {
     const data = { classNames: ['only'], texts: ['x', 'y', 'z'], labels: new Int32Array(3) };
-    expect(() => prepareTextClassification(data, { maxLength: 4, vocabSize: 10, validationFraction: 0.2, testFraction: 0, seed: 1 })).toThrow(/single class \(only\)/);
+    const split = { train: [0, 1, 2], validation: [], test: [] };
+    expect(() => prepareTextClassification(data, { maxLength: 4, tokenizer: { kind: 'word', vocabSize: 10, minFrequency: 1 }, split })).toThrow(/single class \(only\)/);
   });
 });
 

@@ -12,7 +12,7 @@ import { findPreset } from '../../../src/shared/spec/presets';
 let backend: BackendReport;
 const spec = structuredClone(findPreset('transformer-text')!.spec);
 spec.inputs[0] = { id: 'tokens', kind: 'tokens', maxLength: 32, vocabSize: 400 };
-const data = prepareTextClassificationTask(generateKeywordTopics(900, 3), spec, {
+const data = prepareTextClassificationTask({ kind: 'text-classification', ...generateKeywordTopics(900, 3) }, spec, {
   validationFraction: 0.15,
   testFraction: 0.1,
   seed: 1,

@@ -21,6 +21,14 @@ export interface Tokenizer {
   exported: TokenizerExport;
 }
 
+/** Tokenizer settings with the vocabulary size decided (by the user, or by the model's token input). */
+export type LearntTokenizerSettings = Required<Pick<TokenizerSettings, 'kind' | 'vocabSize' | 'minFrequency'>>;
+
+/** The user's settings, completed: the model's vocabulary size and the dataset's suggested kind when unset. */
+export function completeTokenizerSettings(settings: Partial<TokenizerSettings> | undefined, fallbackKind: TokenizerKind, modelVocabSize: number): LearntTokenizerSettings {
+  return { kind: settings?.kind ?? fallbackKind, vocabSize: settings?.vocabSize ?? modelVocabSize, minFrequency: settings?.minFrequency ?? 1 };
+}
+
 const characters = (text: string) => [...text];
 
 function countWords(texts: Iterable<string>): Map<string, number> {
@@ -49,7 +57,7 @@ function subwordTokenizer(kind: 'bpe' | 'wordpiece', model: SubwordModel, reserv
  */
 export function learnTokenizer(
   trainingTexts: readonly string[],
-  settings: Required<Pick<TokenizerSettings, 'kind' | 'vocabSize' | 'minFrequency'>>,
+  settings: LearntTokenizerSettings,
   reserved: readonly string[],
 ): Tokenizer {
   const { kind, vocabSize, minFrequency } = settings;
@@ -67,7 +75,7 @@ const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script
 const LETTER = /\p{L}/gu;
 
 /** 'char' for text that is mostly Chinese, Japanese or Korean (words are not separated by spaces), else 'word'. */
-export function suggestTokenizer(texts: readonly string[]): TokenizerKind {
+export function suggestTokenizer(texts: readonly string[]): 'char' | 'word' {
   let unspaced = 0;
   let letters = 0;
   for (const text of texts.slice(0, 500)) {

@@ -1,0 +1,167 @@
+import type { DatasetSummary } from '../../shared/datasets';
+import { SPLIT_NAMES, type DatasetInspection, type DatasetSamples, type LengthHistogram, type SplitName } from '../../shared/datasetInspection';
+import type { Preset } from '../../shared/spec/presets';
+import type { TokenizerSettings } from '../../shared/tokenizerSettings';
+import { splitDataset, type SplitOptions } from './datasetSplit';
+import type { LoadedDataset } from './datasetTypes';
+import type { SplitIndices } from './stratifiedSplit';
+import { completeTokenizerSettings, learnTokenizer, type Tokenizer } from './tokenizers/learnTokenizer';
+import { DECODER_RESERVED, RESERVED, UNKNOWN_ID, WordVocabulary } from './wordVocabulary';
+
+/** A text field of the examples with the tokenizer learnt for it and the model's max length. */
+interface TokenField {
+  name: string;
+  text: (index: number) => string;
+  tokenizer: Tokenizer;
+  maxLength: number | null;
+}
+
+/** Everything inspection derives from one choice of split and tokenizer; built once, read by every page. */
+export interface InspectionContext {
+  summary: DatasetSummary;
+  data: LoadedDataset;
+  split: SplitIndices;
+  splitSource: 'ratio' | 'files';
+  fields: TokenField[];
+}
+
+const DEFAULT_VOCABULARY = 10_000;
+
+/** Tagging: the file's own tokens, lower-cased, as training reads them. */
+function taggingTokenizer(sentences: string[][], train: number[], settings: Pick<TokenizerSettings, 'minFrequency'> & { vocabSize: number }): Tokenizer {
+  const vocabulary = WordVocabulary.learn(train.map((i) => sentences[i]!.map((w) => w.toLowerCase())), settings.vocabSize, settings.minFrequency);
+  return { kind: 'word', vocabulary, tokenize: (text) => text.toLowerCase().split(' '), detokenize: (t) => t.join(' '), exported: { kind: 'word' } };
+}
+
+export function buildInspectionContext(
+  summary: DatasetSummary,
+  data: LoadedDataset,
+  options: SplitOptions & { tokenizer?: Partial<TokenizerSettings> | undefined },
+  preset: Preset | undefined,
+): InspectionContext {
+  const split = splitDataset(data, options);
+  const splitSource = options.useFileSplit !== false && 'fileSplit' in data && data.fileSplit ? 'files' : 'ratio';
+  const inputs = (preset?.spec.inputs ?? []).filter((input) => input.kind === 'tokens');
+  const settingsFor = (position: number, fallback: 'char' | 'word') =>
+    completeTokenizerSettings(options.tokenizer, summary.defaultTokenizer ?? fallback, inputs[position]?.vocabSize ?? DEFAULT_VOCABULARY);
+  const maxLength = (position: number) => inputs[position]?.maxLength ?? null;
+  const train = (texts: string[]) => split.train.map((i) => texts[i]!);
+  const fields: TokenField[] = [];
+  if (data.kind === 'text-classification') {
+    fields.push({ name: 'text', text: (i) => data.texts[i]!, tokenizer: learnTokenizer(train(data.texts), settingsFor(0, 'word'), RESERVED), maxLength: maxLength(0) });
+  } else if (data.kind === 'seq2seq') {
+    fields.push(
+      { name: 'source', text: (i) => data.sources[i]!, tokenizer: learnTokenizer(train(data.sources), settingsFor(0, data.tokenizer), RESERVED), maxLength: maxLength(0) },
+      { name: 'target', text: (i) => data.targets[i]!, tokenizer: learnTokenizer(train(data.targets), settingsFor(1, data.tokenizer), DECODER_RESERVED), maxLength: maxLength(1) },
+    );
+  } else if (data.kind === 'sequence-labelling') {
+    const settings = settingsFor(0, 'word');
+    fields.push({ name: 'tokens', text: (i) => data.sentences[i]!.join(' '), tokenizer: taggingTokenizer(data.sentences, split.train, settings), maxLength: maxLength(0) });
+  }
+  return { summary, data, split, splitSource, fields };
+}
+
+function histogram(name: string, lengths: number[], maxLength: number | null): LengthHistogram {
+  const longest = lengths.reduce((a, b) => Math.max(a, b), 0);
+  const binWidth = Math.max(1, Math.ceil((longest + 1) / 40));
+  const counts = new Array<number>(Math.floor(longest / binWidth) + 1).fill(0);
+  for (const length of lengths) counts[Math.floor(length / binWidth)]!++;
+  const mean = lengths.reduce((a, b) => a + b, 0) / Math.max(1, lengths.length);
+  const truncated = maxLength === null ? 0 : lengths.filter((l) => l > maxLength).length / Math.max(1, lengths.length);
+  return { name, binWidth, counts, maxLength, mean, longest, truncated };
+}
+
+function classCounts(context: InspectionContext): DatasetInspection['classCounts'] {
+  const { data, split } = context;
+  if (data.kind === 'seq2seq') return null;
+  if (data.kind === 'sequence-labelling') {
+    const names = [...new Set(data.tags.flat())].sort();
+    const index = new Map(names.map((n, i) => [n, i]));
+    const count = (rows: number[]) => {
+      const counts = new Array<number>(names.length).fill(0);
+      for (const row of rows) for (const tag of data.tags[row]!) counts[index.get(tag)!]!++;
+      return counts;
+    };
+    return { names, counts: { train: count(split.train), validation: count(split.validation), test: count(split.test) } };
+  }
+  const count = (rows: number[]) => {
+    const counts = new Array<number>(data.classNames.length).fill(0);
+    for (const row of rows) counts[data.labels[row]!]!++;
+    return counts;
+  };
+  return { names: data.classNames, counts: { train: count(split.train), validation: count(split.validation), test: count(split.test) } };
+}
+
+/** What the Datasets view shows of a dataset: split sizes, class balance, image summary or text statistics. */
+export function inspectDataset(context: InspectionContext): DatasetInspection {
+  const { data, split, summary } = context;
+  const heldOut = [...split.validation, ...split.test];
+  const coverageRows = heldOut.length > 0 ? heldOut : split.train;
+  let image: DatasetInspection['image'] = null;
+  if (data.kind === 'image-classification') {
+    const sums = new Array<number>(data.channels).fill(0);
+    for (let i = 0; i < data.pixels.length; i++) sums[i % data.channels]! += data.pixels[i]!;
+    image = { height: data.height, width: data.width, channels: data.channels, meanPixel: sums.map((s) => s / (data.pixels.length / data.channels)) };
+  }
+  const text = context.fields.length === 0
+    ? null
+    : {
+        tokenizer: context.fields[0]!.tokenizer.kind,
+        vocabularies: context.fields.map((field) => {
+          let known = 0;
+          let total = 0;
+          for (const row of coverageRows) {
+            for (const token of field.tokenizer.tokenize(field.text(row))) {
+              total++;
+              if (field.tokenizer.vocabulary.idOf(token) !== UNKNOWN_ID) known++;
+            }
+          }
+          return { name: field.name, size: field.tokenizer.vocabulary.size, coverage: total > 0 ? known / total : 1 };
+        }),
+        lengths: context.fields.map((field) =>
+          histogram(field.name, Array.from({ length: summary.examples }, (_, i) => field.tokenizer.tokenize(field.text(i)).length), field.maxLength),
+        ),
+      };
+  return {
+    datasetId: summary.id,
+    task: summary.task,
+    examples: summary.examples,
+    split: { train: split.train.length, validation: split.validation.length, test: split.test.length, source: context.splitSource },
+    classCounts: classCounts(context),
+    image,
+    text,
+  };
+}
+
+const TEXT_PREVIEW = 600;
+
+function bytesToBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+/** One page of a split's examples: images as pixels, texts with the tokens the model will see. */
+export function sampleDataset(context: InspectionContext, split: SplitName, offset: number, limit: number): DatasetSamples {
+  if (!SPLIT_NAMES.includes(split)) throw new Error(`unknown split "${split}"`);
+  const { data } = context;
+  const rows = context.split[split];
+  const samples = rows.slice(offset, offset + limit).map((index) => {
+    const fields = context.fields.map((field) => {
+      const text = field.text(index);
+      const tokens = field.tokenizer.tokenize(text).slice(0, field.maxLength ?? 200);
+      return { name: field.name, text: text.slice(0, TEXT_PREVIEW), tokens: tokens.map((t) => ({ text: t, unknown: field.tokenizer.vocabulary.idOf(t) === UNKNOWN_ID })) };
+    });
+    switch (data.kind) {
+      case 'image-classification': {
+        const size = data.height * data.width * data.channels;
+        return { index, label: data.classNames[data.labels[index]!]!, pixels: bytesToBase64(data.pixels.subarray(index * size, (index + 1) * size)) };
+      }
+      case 'text-classification':
+        return { index, label: data.classNames[data.labels[index]!]!, fields };
+      case 'sequence-labelling':
+        return { index, fields, tags: data.tags[index]!.slice(0, fields[0]!.tokens.length) };
+      case 'seq2seq':
+        return { index, fields };
+    }
+  });
+  return { split, offset, total: rows.length, samples };
+}
