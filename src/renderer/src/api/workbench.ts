@@ -18,3 +18,8 @@ export function typedWorkbench(bridge: WorkbenchBridge): WorkbenchApi {
 
 /** Electron's preload bridge when there is one, else the browser host's WebSocket: the app cannot tell which. */
 export const workbench: WorkbenchApi = typedWorkbench(window.workbench ?? createWebSocketBridge(window.location));
+
+/** The path of a file dropped on the window, where the transport can tell it (the desktop app); else null. */
+export function droppedPath(file: File): string | null {
+  return window.workbench?.pathForFile?.(file) || null;
+}

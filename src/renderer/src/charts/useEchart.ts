@@ -1,10 +1,10 @@
 import { init, use, type ECharts, type EChartsCoreOption } from 'echarts/core';
-import { LineChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import { BarChart, LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { onBeforeUnmount, onMounted, shallowRef, type Ref } from 'vue';
 
-use([LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+use([LineChart, BarChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, CanvasRenderer]);
 
 /**
  * An ECharts instance bound to an element for the component's lifetime: created on mount, resized (throttled to one
@@ -31,8 +31,8 @@ export function useEchart(element: Ref<HTMLElement | null>) {
   });
   return {
     chart,
-    update(option: EChartsCoreOption) {
-      chart.value?.setOption(option);
+    update(option: EChartsCoreOption, replace = false) {
+      chart.value?.setOption(option, replace);
     },
   };
 }

@@ -5,6 +5,7 @@ import type { DatasetSummary } from '../../../shared/datasets';
 import type { TrainEvent } from '../../../shared/events';
 import type { HyperParamsInput } from '../../../shared/hyperParams';
 import type { Preset } from '../../../shared/spec/presets';
+import type { TokenizerKind, TokenizerSettings } from '../../../shared/tokenizerSettings';
 import { workbench } from '../api/workbench';
 import { applyTrainEvent, emptyRunView, type RunView } from './runView';
 
@@ -15,9 +16,21 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   const presets = ref<Preset[]>([]);
   const datasetId = ref('');
   const presetId = ref('');
-  const hyperParams = reactive({ epochs: 3, learningRate: 1e-3, batchSize: 32, optimizer: 'adam', dropout: 0.1 }) as Required<
-    Pick<HyperParamsInput, 'epochs' | 'learningRate' | 'batchSize' | 'optimizer' | 'dropout'>
+  const hyperParams = reactive({
+    epochs: 3,
+    learningRate: 1e-3,
+    batchSize: 32,
+    optimizer: 'adam',
+    dropout: 0.1,
+    validationFraction: 0.15,
+    testFraction: 0.1,
+    seed: 42,
+    useFileSplit: true,
+  }) as Required<
+    Pick<HyperParamsInput, 'epochs' | 'learningRate' | 'batchSize' | 'optimizer' | 'dropout' | 'validationFraction' | 'testFraction' | 'seed' | 'useFileSplit'>
   >;
+  /** The tokenizer the Datasets view previews and training uses; 'auto' takes the dataset's suggestion. */
+  const tokenizer = reactive({ kind: 'auto' as TokenizerKind | 'auto', vocabSize: null as number | null, minFrequency: 1 });
   // The run is replaced wholesale by each event fold; shallowRef keeps its long arrays out of deep reactivity.
   const run = shallowRef<RunView | null>(null);
   const error = ref<string | null>(null);
@@ -32,6 +45,20 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   watch(presetId, () => {
     const preset = selectedPreset.value;
     if (preset && !compatibleDatasets.value.some((d) => d.id === datasetId.value)) datasetId.value = preset.defaultDatasetId;
+  });
+  const selectedDataset = computed(() => datasets.value.find((d) => d.id === datasetId.value) ?? null);
+  // And the other way: a dataset chosen in the Datasets view brings a preset of its task.
+  watch(datasetId, () => {
+    const dataset = selectedDataset.value;
+    if (dataset && selectedPreset.value?.task !== dataset.task) {
+      presetId.value = presets.value.find((p) => p.task === dataset.task)?.id ?? presetId.value;
+    }
+  });
+  /** What train:start and the inspection send: nothing when every setting is the default. */
+  const tokenizerSettings = computed((): TokenizerSettings | undefined => {
+    if (tokenizer.kind === 'auto' && tokenizer.vocabSize === null && tokenizer.minFrequency === 1) return undefined;
+    const kind = tokenizer.kind === 'auto' ? (selectedDataset.value?.defaultTokenizer ?? 'word') : tokenizer.kind;
+    return { kind, minFrequency: tokenizer.minFrequency, ...(tokenizer.vocabSize ? { vocabSize: tokenizer.vocabSize } : {}) };
   });
   const training = computed(() => run.value?.status === 'running' || run.value?.status === 'starting');
 
@@ -68,6 +95,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
         datasetId: datasetId.value,
         presetId: presetId.value,
         hyperParams: { ...hyperParams },
+        ...(tokenizerSettings.value ? { tokenizer: tokenizerSettings.value } : {}),
       });
       const view = emptyRunView(runId, hyperParams.epochs);
       for (const event of unclaimed.splice(0)) applyTrainEvent(view, event);
@@ -75,6 +103,13 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     } catch (cause) {
       error.value = cause instanceof Error ? cause.message : String(cause);
     }
+  }
+
+  /** Reloads the dataset list (after an import or a removal), keeping the selection when it still exists. */
+  async function refreshDatasets(select?: string): Promise<void> {
+    datasets.value = await workbench.invoke('datasets:list', {});
+    if (select) datasetId.value = select;
+    else if (!datasets.value.some((d) => d.id === datasetId.value)) datasetId.value = selectedPreset.value?.defaultDatasetId ?? '';
   }
 
   async function stop(): Promise<void> {
@@ -89,6 +124,9 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     datasetId,
     presetId,
     hyperParams,
+    tokenizer,
+    tokenizerSettings,
+    selectedDataset,
     run,
     error,
     selectedPreset,
@@ -97,5 +135,6 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     init,
     start,
     stop,
+    refreshDatasets,
   };
 });

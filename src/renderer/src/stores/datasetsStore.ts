@@ -1,0 +1,135 @@
+import { defineStore } from 'pinia';
+import { computed, reactive, ref, shallowRef, watch } from 'vue';
+import type { DatasetInspection, DatasetSamples, InspectRequest, SplitName } from '../../../shared/datasetInspection';
+import type { ImportFormat, ImportProgressEvent } from '../../../shared/datasetImport';
+import { workbench } from '../api/workbench';
+import { useWorkbenchStore } from './workbenchStore';
+
+const PAGE_SIZE = 24;
+const message = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause));
+
+/** The Datasets view: the chosen dataset inspected with the training settings, paged samples, and imports. */
+export const useDatasetsStore = defineStore('datasets', () => {
+  const session = useWorkbenchStore();
+  const inspection = shallowRef<DatasetInspection | null>(null);
+  const samples = shallowRef<DatasetSamples | null>(null);
+  const sampleSplit = ref<SplitName>('train');
+  const loading = ref(false);
+  const error = ref<string | null>(null);
+  const active = ref(false);
+  const importForm = reactive({
+    path: '',
+    format: 'auto' as ImportFormat,
+    imageSize: 32,
+    channels: 3 as 1 | 3,
+    textColumn: '',
+    labelColumn: '',
+  });
+  const importing = reactive({ importId: null as string | null, progress: null as ImportProgressEvent | null, error: null as string | null, notes: [] as string[] });
+
+  const request = computed((): InspectRequest => ({
+    datasetId: session.datasetId,
+    ...(session.presetId ? { presetId: session.presetId } : {}),
+    ...(session.tokenizerSettings ? { tokenizer: session.tokenizerSettings } : {}),
+    validationFraction: session.hyperParams.validationFraction,
+    testFraction: session.hyperParams.testFraction,
+    seed: session.hyperParams.seed,
+    useFileSplit: session.hyperParams.useFileSplit,
+  }));
+
+  // Each answer is kept only if no newer request was made meanwhile, so a slow inspection never overwrites a newer one.
+  let generation = 0;
+  async function refresh(): Promise<void> {
+    if (!active.value || !session.datasetId) return;
+    const mine = ++generation;
+    loading.value = true;
+    error.value = null;
+    try {
+      const [found, page] = await Promise.all([
+        workbench.invoke('datasets:inspect', request.value),
+        workbench.invoke('datasets:samples', { ...request.value, split: sampleSplit.value, offset: 0, limit: PAGE_SIZE }),
+      ]);
+      if (mine !== generation) return;
+      inspection.value = found;
+      samples.value = page;
+    } catch (cause) {
+      if (mine === generation) error.value = message(cause);
+    } finally {
+      if (mine === generation) loading.value = false;
+    }
+  }
+
+  async function page(direction: -1 | 1): Promise<void> {
+    const current = samples.value;
+    if (!current) return;
+    const offset = Math.max(0, current.offset + direction * PAGE_SIZE);
+    if (offset >= current.total) return;
+    try {
+      samples.value = await workbench.invoke('datasets:samples', { ...request.value, split: sampleSplit.value, offset, limit: PAGE_SIZE });
+    } catch (cause) {
+      error.value = message(cause);
+    }
+  }
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  watch([request, sampleSplit, active], () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void refresh(), 150); // typing a number should not start an inspection per keystroke
+  }, { deep: true });
+
+  async function startImport(path = importForm.path): Promise<void> {
+    if (!path.trim() || importing.importId) return;
+    importForm.path = path;
+    const importId = `import-${Date.now().toString(36)}`;
+    Object.assign(importing, { importId, progress: null, error: null, notes: [] });
+    const off = workbench.on('datasets:progress', (event) => {
+      if (event.importId === importId) importing.progress = event;
+    });
+    try {
+      const summary = await workbench.invoke('datasets:import', {
+        importId,
+        path: path.trim(),
+        options: {
+          format: importForm.format,
+          imageHeight: importForm.imageSize,
+          imageWidth: importForm.imageSize,
+          channels: importForm.channels,
+          ...(importForm.textColumn.trim() ? { textColumn: importForm.textColumn.trim() } : {}),
+          ...(importForm.labelColumn.trim() ? { labelColumn: importForm.labelColumn.trim() } : {}),
+        },
+      });
+      importing.notes = summary.notes ?? [];
+      await session.refreshDatasets(summary.id);
+    } catch (cause) {
+      importing.error = message(cause);
+    } finally {
+      off();
+      importing.importId = null;
+      importing.progress = null;
+    }
+  }
+
+  async function cancelImport(): Promise<void> {
+    if (importing.importId) await workbench.invoke('datasets:cancel-import', { importId: importing.importId });
+  }
+
+  async function pickPath(kind: 'file' | 'folder'): Promise<void> {
+    try {
+      const { path } = await workbench.invoke('dialog:pick-path', { kind });
+      if (path) await startImport(path);
+    } catch (cause) {
+      importing.error = message(cause);
+    }
+  }
+
+  async function remove(datasetId: string): Promise<void> {
+    try {
+      await workbench.invoke('datasets:remove', { datasetId });
+      await session.refreshDatasets();
+    } catch (cause) {
+      error.value = message(cause);
+    }
+  }
+
+  return { inspection, samples, sampleSplit, loading, error, active, importForm, importing, refresh, page, startImport, cancelImport, pickPath, remove };
+});
