@@ -1,3 +1,4 @@
+import { cifarImport } from './cifarImport';
 import { presetThroughput } from './presetThroughput';
 import { trainingThroughput } from './trainingThroughput';
 
@@ -5,6 +6,7 @@ import { trainingThroughput } from './trainingThroughput';
 const backend = process.argv[2] ?? process.env['WORKBENCH_BACKEND'];
 console.log = ((log) => (...args: unknown[]) => (String(args[0]).startsWith('Hi') ? undefined : log(...args)))(console.log);
 console.warn = ((warn) => (...args: unknown[]) => (String(args[0]).startsWith('Orthogonal') ? undefined : warn(...args)))(console.warn);
+await cifarImport();
 await trainingThroughput(backend);
 await presetThroughput(backend);
 // The cpu backend is 10-30x slower than wasm: only the one Transformer figure, for comparison.
