@@ -23,6 +23,9 @@ describe('dispatchInvoke', () => {
     expect(!result.ok && result.error).toMatch(/^invalid train:start request: hyperParams\.epochs: /);
     expect(await dispatchInvoke(handlers, 'train:stop', { runId: '../../etc' })).toMatchObject({ ok: false });
     expect(await dispatchInvoke(handlers, 'app:info', { extra: 1 })).toMatchObject({ ok: false });
+    const badImport = await dispatchInvoke(handlers, 'datasets:import', { importId: 'x/../y', path: '/data', options: { format: 'exe', channels: 2 } });
+    expect(!badImport.ok && badImport.error).toMatch(/^invalid datasets:import request: importId: .*options\.format: .*options\.channels: /s);
+    expect(await dispatchInvoke(handlers, 'datasets:samples', { datasetId: 'd', limit: 100_000 })).toMatchObject({ ok: false });
     expect(calls).toEqual([]);
   });
 

@@ -2,7 +2,7 @@ import type { DatasetSummary } from '../../shared/datasets';
 import { SPLIT_NAMES, type DatasetInspection, type DatasetSamples, type LengthHistogram, type SplitName } from '../../shared/datasetInspection';
 import type { Preset } from '../../shared/spec/presets';
 import type { TokenizerSettings } from '../../shared/tokenizerSettings';
-import { splitDataset, type SplitOptions } from './datasetSplit';
+import { exampleCount, splitDataset, type SplitOptions } from './datasetSplit';
 import type { LoadedDataset } from './datasetTypes';
 import type { SplitIndices } from './stratifiedSplit';
 import { completeTokenizerSettings, learnTokenizer, type Tokenizer } from './tokenizers/learnTokenizer';
@@ -95,6 +95,7 @@ function classCounts(context: InspectionContext): DatasetInspection['classCounts
 /** What the Datasets view shows of a dataset: split sizes, class balance, image summary or text statistics. */
 export function inspectDataset(context: InspectionContext): DatasetInspection {
   const { data, split, summary } = context;
+  const examples = exampleCount(data);
   const heldOut = [...split.validation, ...split.test];
   const coverageRows = heldOut.length > 0 ? heldOut : split.train;
   let image: DatasetInspection['image'] = null;
@@ -119,13 +120,13 @@ export function inspectDataset(context: InspectionContext): DatasetInspection {
           return { name: field.name, size: field.tokenizer.vocabulary.size, coverage: total > 0 ? known / total : 1 };
         }),
         lengths: context.fields.map((field) =>
-          histogram(field.name, Array.from({ length: summary.examples }, (_, i) => field.tokenizer.tokenize(field.text(i)).length), field.maxLength),
+          histogram(field.name, Array.from({ length: examples }, (_, i) => field.tokenizer.tokenize(field.text(i)).length), field.maxLength),
         ),
       };
   return {
     datasetId: summary.id,
     task: summary.task,
-    examples: summary.examples,
+    examples,
     split: { train: split.train.length, validation: split.validation.length, test: split.test.length, source: context.splitSource },
     classCounts: classCounts(context),
     image,
