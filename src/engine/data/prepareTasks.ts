@@ -6,7 +6,7 @@ import type { ImageClassificationData, Seq2seqData, SequenceLabellingData, TextC
 import type { PreparedDataset, SplitName } from './preparedDataset';
 import { completeTokenizerSettings, learnTokenizer } from './tokenizers/learnTokenizer';
 import { prepareTextClassification } from './textClassification';
-import { BOS_ID, DECODER_RESERVED, EOS_ID, PAD_ID, WordVocabulary } from './wordVocabulary';
+import { BOS_ID, DECODER_RESERVED, EOS_ID, PAD_ID, RESERVED, WordVocabulary } from './wordVocabulary';
 
 /** How a dataset is split and its text cut into tokens. */
 export interface PreparationOptions extends SplitOptions {
@@ -148,7 +148,7 @@ export function prepareSeq2seqTask(data: Seq2seqData, spec: ModelSpec, options: 
   const [sourceLength, targetLength] = [sourceInput.maxLength, targetInput.maxLength];
   const indices = splitDataset(data, options);
   const learn = (texts: string[], vocabSize: number, reserved?: readonly string[]) =>
-    learnTokenizer(indices.train.map((i) => texts[i]!), completeTokenizerSettings(options.tokenizer, data.tokenizer, vocabSize), reserved ?? ['<pad>', '<unk>']);
+    learnTokenizer(indices.train.map((i) => texts[i]!), completeTokenizerSettings(options.tokenizer, data.tokenizer, vocabSize), reserved ?? RESERVED);
   const sourceTokenizer = learn(data.sources, sourceInput.vocabSize);
   const targetTokenizer = learn(data.targets, targetInput.vocabSize, DECODER_RESERVED);
   const [sourceVocabulary, targetVocabulary] = [sourceTokenizer.vocabulary, targetTokenizer.vocabulary];

@@ -37,7 +37,7 @@ describe('inspectDataset', () => {
   });
 
   it('measures coverage on held-out examples: a word only they hold is unknown and marked', () => {
-    const texts = Array.from({ length: 40 }, (_, i) => (i % 2 ? 'good film' : 'bad film'));
+    const texts: string[] = Array.from({ length: 40 }, (_, i) => (i % 2 ? 'good film' : 'bad film'));
     const data: LoadedDataset = { kind: 'text-classification', classNames: ['neg', 'pos'], texts, labels: Int32Array.from(texts, (_, i) => i % 2) };
     const context = buildInspectionContext(summaryOf('keyword-topics'), data, split, findPreset('transformer-text'));
     const held = [...context.split.validation, ...context.split.test];
