@@ -22,8 +22,10 @@ presets: ${PRESETS.map((p) => p.id).join(', ')}`;
 
 /** A dataset id as given, or a file or folder imported for this run only (the app's dataset folder is untouched). */
 async function chooseDataset(datasets: DatasetLibrary, given: string, format: string | undefined): Promise<string> {
-  if (!existsSync(given) && (await datasets.summary(given))) return given;
-  if (!existsSync(given)) throw new Error(`--dataset ${given}: neither a dataset id nor an existing file or folder`);
+  if (!existsSync(given)) {
+    if (await datasets.summary(given)) return given;
+    throw new Error(`--dataset ${given}: neither a dataset id nor an existing file or folder`);
+  }
   const options = importOptionsSchema.safeParse({ format: format ?? 'auto' });
   if (!options.success) throw new Error(`--format ${format}: choose ${IMPORT_FORMATS.join(', ')}`);
   const summary = await datasets.import(resolve(given), options.data, {}, 'transient');

@@ -94,13 +94,7 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
       const figure = layerOneHeads.nth(head);
       const min = Number(await figure.getAttribute('data-min-weight'));
       const max = Number(await figure.getAttribute('data-max-weight'));
-      const colours = await figure.locator('canvas').evaluate((element) => {
-        const canvas = element as unknown as CanvasLike;
-        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-        const seen = new Set<number>();
-        for (let i = 0; i < data.length; i += 4) seen.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
-        return seen.size;
-      });
+      const colours = await distinctColours(figure);
       return { nonUniform: max > min * 1.5, colours: colours > 10 };
     };
     for (let head = 0; head < 4; head++) {

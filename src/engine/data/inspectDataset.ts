@@ -104,25 +104,27 @@ export function inspectDataset(context: InspectionContext): DatasetInspection {
     for (let i = 0; i < data.pixels.length; i++) sums[i % data.channels]! += data.pixels[i]!;
     image = { height: data.height, width: data.width, channels: data.channels, meanPixel: sums.map((s) => s / (data.pixels.length / data.channels)) };
   }
+  // One pass per field tokenizes each example once: its length for the histogram, its tokens for the coverage.
+  const isCoverageRow = new Uint8Array(examples);
+  for (const row of coverageRows) isCoverageRow[row] = 1;
+  const measured = context.fields.map((field) => {
+    const lengths = new Array<number>(examples);
+    let [known, total] = [0, 0];
+    for (let i = 0; i < examples; i++) {
+      const tokens = field.tokenizer.tokenize(field.text(i));
+      lengths[i] = tokens.length;
+      if (!isCoverageRow[i]) continue;
+      total += tokens.length;
+      for (const token of tokens) if (field.tokenizer.vocabulary.idOf(token) !== UNKNOWN_ID) known++;
+    }
+    return {
+      vocabulary: { name: field.name, size: field.tokenizer.vocabulary.size, coverage: total > 0 ? known / total : 1 },
+      lengths: histogram(field.name, lengths, field.maxLength),
+    };
+  });
   const text = context.fields.length === 0
     ? null
-    : {
-        tokenizer: context.fields[0]!.tokenizer.kind,
-        vocabularies: context.fields.map((field) => {
-          let known = 0;
-          let total = 0;
-          for (const row of coverageRows) {
-            for (const token of field.tokenizer.tokenize(field.text(row))) {
-              total++;
-              if (field.tokenizer.vocabulary.idOf(token) !== UNKNOWN_ID) known++;
-            }
-          }
-          return { name: field.name, size: field.tokenizer.vocabulary.size, coverage: total > 0 ? known / total : 1 };
-        }),
-        lengths: context.fields.map((field) =>
-          histogram(field.name, Array.from({ length: examples }, (_, i) => field.tokenizer.tokenize(field.text(i)).length), field.maxLength),
-        ),
-      };
+    : { tokenizer: context.fields[0]!.tokenizer.kind, vocabularies: measured.map((m) => m.vocabulary), lengths: measured.map((m) => m.lengths) };
   return {
     datasetId: summary.id,
     task: summary.task,

@@ -1,4 +1,5 @@
-import { open, readdir, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { open, readdir } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { ImportFormat } from '../../../shared/datasetImport';
 import { DatasetFileError } from './datasetFileError';
@@ -22,10 +23,7 @@ async function firstLine(path: string): Promise<string> {
  * Which loader reads a path: folders by what they hold (CIFAR batches, IDX files, or class folders of images),
  * files by extension and, for TSV and JSON Lines, by their first record (source/target pairs are seq2seq).
  */
-export async function detectFormat(path: string): Promise<ConcreteFormat> {
-  const info = await stat(path).catch(() => {
-    throw new DatasetFileError(path, null, 'no such file or folder');
-  });
+export async function detectFormat(path: string, info: Stats): Promise<ConcreteFormat> {
   if (info.isDirectory()) {
     const names = await readdir(path);
     if (names.some((n) => /^(data_batch_\d+|test_batch)\.bin$/.test(n))) return 'cifar10-binary';

@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ImportOptions } from '../../../shared/datasetImport';
 import type { LoadedDataset } from '../datasetTypes';
@@ -22,18 +23,17 @@ export interface ImportResult {
   columns?: string[];
 }
 
-async function readText(path: string): Promise<string> {
-  const info = await stat(path);
+function readText(path: string, info: Stats): Promise<string> {
   if (info.isDirectory()) throw new DatasetFileError(path, null, 'is a folder; this format is read from one file');
   return readTextFile(path, info.size);
 }
 
 /** Reads a file or folder in the given format (or the detected one) into a dataset in memory. */
 export async function importDataset(path: string, options: ImportOptions, control: ImportControl = {}): Promise<ImportResult> {
-  const format = options.format === 'auto' ? await detectFormat(path) : options.format;
-  await stat(path).catch(() => {
+  const info = await stat(path).catch(() => {
     throw new DatasetFileError(path, null, 'no such file or folder');
   });
+  const format = options.format === 'auto' ? await detectFormat(path, info) : options.format;
   switch (format) {
     case 'image-folder': {
       const { skipped, ...data } = await importImageFolder(path, { height: options.imageHeight, width: options.imageWidth, channels: options.channels }, control);
@@ -47,7 +47,7 @@ export async function importDataset(path: string, options: ImportOptions, contro
     case 'csv':
     case 'tsv': {
       const delimiter = format === 'tsv' ? '\t' : ',';
-      const { columns, textColumn, labelColumn, ...data } = textClassificationFromDelimited(path, await readText(path), {
+      const { columns, textColumn, labelColumn, ...data } = textClassificationFromDelimited(path, await readText(path, info), {
         delimiter,
         header: options.header,
         ...(options.textColumn ? { textColumn: options.textColumn } : {}),
@@ -56,15 +56,15 @@ export async function importDataset(path: string, options: ImportOptions, contro
       return { data: { kind: 'text-classification', ...data }, format, notes: [`text from column "${textColumn}", labels from column "${labelColumn}"`], columns };
     }
     case 'jsonl': {
-      const records = parseJsonLines(path, await readText(path), ['text', 'label']);
+      const records = parseJsonLines(path, await readText(path, info), ['text', 'label']);
       const indexed = indexLabels(path, 'field "label"', records.map((r) => r.label.trim()));
       return { data: { kind: 'text-classification', ...indexed, texts: records.map((r) => r.text) }, format, notes: [] };
     }
     case 'conll':
-      return { data: parseConll(path, await readText(path)), format, notes: [] };
+      return { data: parseConll(path, await readText(path, info)), format, notes: [] };
     case 'seq2seq-tsv':
-      return { data: seq2seqFromTsv(path, await readText(path)), format, notes: [] };
+      return { data: seq2seqFromTsv(path, await readText(path, info)), format, notes: [] };
     case 'seq2seq-jsonl':
-      return { data: seq2seqFromJsonLines(path, await readText(path)), format, notes: [] };
+      return { data: seq2seqFromJsonLines(path, await readText(path, info)), format, notes: [] };
   }
 }
