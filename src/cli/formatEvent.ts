@@ -7,7 +7,7 @@ export function formatEvent(event: TrainEvent): string | null {
   switch (event.type) {
     case 'started':
       return (
-        `training ${event.presetId} on ${event.datasetId}: ${event.parameterCount.toLocaleString('en')} parameters, ` +
+        `training ${event.modelName} on ${event.datasetId}: ${event.parameterCount.toLocaleString('en')} parameters, ` +
         `${event.split.train}/${event.split.validation}/${event.split.test} train/validation/test examples, ` +
         `${event.stepsPerEpoch} steps per epoch`
       );

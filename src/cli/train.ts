@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeBackend, selectBackend } from '../engine/backend';
@@ -9,14 +10,16 @@ import { tokenizerSettingsSchema, TOKENIZER_KINDS } from '../shared/tokenizerSet
 import { runTraining } from '../engine/train/runTraining';
 import type { TrainEvent } from '../shared/events';
 import { hyperParamsSchema } from '../shared/hyperParams';
+import { parseSpecText } from '../shared/spec/parseSpecText';
 import { findPreset, PRESETS } from '../shared/spec/presets';
 import { defaultDataDir } from '../main/defaultDataDir';
 import { toPlainJson } from '../shared/wireFormat';
 import { formatEvent } from './formatEvent';
 
-const USAGE = `usage: npm run train -- --preset <id> [--dataset <id or path>] [--format F] [--tokenizer word|char|bpe|wordpiece]
+const USAGE = `usage: npm run train -- --preset <id> | --spec <file.json> [--dataset <id or path>] [--format F] [--tokenizer word|char|bpe|wordpiece]
                      [--epochs N] [--batch-size N] [--learning-rate X] [--optimizer adam|sgd] [--max-train N]
                      [--backend name] [--export dir] [--json]
+--spec trains an architecture saved by the editor; --dataset then defaults to the first dataset of its task
 --dataset takes a built-in or imported dataset id, or a file or folder to import (formats: ${IMPORT_FORMATS.join(', ')})
 presets: ${PRESETS.map((p) => p.id).join(', ')}`;
 
@@ -38,6 +41,7 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       preset: { type: 'string' },
+      spec: { type: 'string' },
       dataset: { type: 'string' },
       format: { type: 'string' },
       tokenizer: { type: 'string' },
@@ -52,17 +56,21 @@ async function main(): Promise<number> {
       help: { type: 'boolean', default: false },
     },
   });
-  if (values.help || !values.preset) {
+  if (values.help || (!values.preset && !values.spec)) {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
-  const preset = findPreset(values.preset);
-  if (!preset) throw new Error(`unknown preset "${values.preset}"\n${USAGE}`);
+  const preset = values.preset === undefined ? undefined : findPreset(values.preset);
+  if (values.preset !== undefined && !preset) throw new Error(`unknown preset "${values.preset}"\n${USAGE}`);
+  const spec = values.spec === undefined ? undefined : parseSpecText(await readFile(values.spec, 'utf8'), values.spec);
+  const task = spec?.task ?? preset!.task;
+  const defaultDataset = preset?.task === task ? preset.defaultDatasetId : PRESETS.find((p) => p.task === task)!.defaultDatasetId;
   const dataDir = defaultDataDir();
   const datasets = new DatasetLibrary({ cacheDir: join(dataDir, 'cache'), datasetsDir: join(dataDir, 'datasets') });
-  const datasetId = await chooseDataset(datasets, values.dataset ?? preset.defaultDatasetId, values.format);
-  // Before the backend loads, so that a wrong name or a preset/dataset mismatch is answered at once.
-  resolveTrainingTarget(preset.id, datasetId, await datasets.summary(datasetId));
+  const datasetId = await chooseDataset(datasets, values.dataset ?? defaultDataset, values.format);
+  const target = { datasetId, ...(preset ? { presetId: preset.id } : {}), ...(spec ? { spec } : {}) };
+  // Before the backend loads, so that a wrong name, an invalid graph or a model/dataset mismatch is answered at once.
+  resolveTrainingTarget(target, await datasets.summary(datasetId));
   const tokenizer = values.tokenizer === undefined ? undefined : tokenizerSettingsSchema.shape.kind.safeParse(values.tokenizer);
   if (tokenizer && !tokenizer.success) throw new Error(`--tokenizer ${values.tokenizer}: choose ${TOKENIZER_KINDS.join(', ')}`);
   const number = (flag: string, text: string | undefined) => {
@@ -97,7 +105,7 @@ async function main(): Promise<number> {
   const finished = await runTraining(
     {
       runId: `cli-${Date.now()}`,
-      request: { datasetId, presetId: preset.id, hyperParams: parsed.data, ...(tokenizer?.data ? { tokenizer: { kind: tokenizer.data, minFrequency: 1 } } : {}) },
+      request: { ...target, hyperParams: parsed.data, ...(tokenizer?.data ? { tokenizer: { kind: tokenizer.data, minFrequency: 1 } } : {}) },
       backend,
       datasets,
       ...(values.export ? { exportDir: values.export } : {}),

@@ -1,4 +1,5 @@
 import { app, BrowserWindow } from 'electron';
+import { setupApplicationMenu } from './applicationMenu';
 import { APP_VERSION } from './appVersion';
 import { createWorkbench } from './createWorkbench';
 import { pickDatasetPath } from './pickDatasetPath';
@@ -19,6 +20,7 @@ app.whenReady().then(async () => {
     pickPath: pickDatasetPath,
   });
   setupElectronIpc(workbench, rendererUrl());
+  setupApplicationMenu();
   createMainWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createMainWindow();

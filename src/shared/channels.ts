@@ -19,7 +19,7 @@ export const INVOKE_CHANNELS = [
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 
-export const EVENT_CHANNELS = ['train:event', 'datasets:progress'] as const;
+export const EVENT_CHANNELS = ['train:event', 'datasets:progress', 'menu:command'] as const;
 export type EventChannel = (typeof EVENT_CHANNELS)[number];
 
 export function isInvokeChannel(value: unknown): value is InvokeChannel {

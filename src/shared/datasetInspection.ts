@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { tokenizerSettingsSchema, type TokenizerKind } from './tokenizerSettings';
-import type { Task } from './spec/modelSpec';
+import { inputSpecSchema, type Task } from './spec/modelSpec';
 
 export const SPLIT_NAMES = ['train', 'validation', 'test'] as const;
 export type SplitName = (typeof SPLIT_NAMES)[number];
@@ -11,8 +11,8 @@ const datasetId = z.string().min(1).max(200);
 export const inspectRequestSchema = z
   .object({
     datasetId,
-    /** The preset whose token inputs give the max lengths and default vocabulary sizes. */
-    presetId: z.string().min(1).max(200).optional(),
+    /** The model's inputs: its token inputs give the max lengths and default vocabulary sizes. */
+    modelInputs: z.array(inputSpecSchema).max(8).optional(),
     tokenizer: tokenizerSettingsSchema.optional(),
     validationFraction: z.number().min(0.01).max(0.5).default(0.15),
     testFraction: z.number().min(0).max(0.5).default(0.1),

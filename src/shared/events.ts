@@ -28,7 +28,9 @@ export interface StartedEvent {
   runId: string;
   backend: BackendReport;
   datasetId: string;
-  presetId: string;
+  presetId: string | null;
+  /** The spec's name: the preset's, or the one the user gave a drawn graph. */
+  modelName: string;
   hyperParams: HyperParams;
   parameterCount: number;
   classNames: string[];

@@ -9,6 +9,7 @@ export type { EventChannel, InvokeChannel };
 import { hyperParamsSchema } from './hyperParams';
 import { tokenizerSettingsSchema } from './tokenizerSettings';
 import type { RunRecord } from './runs';
+import { modelSpecSchema } from './spec/modelSpec';
 import type { Preset } from './spec/presets';
 
 /**
@@ -22,12 +23,19 @@ const runId = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'a run id is letters, di
 export const trainStartRequestSchema = z
   .object({
     datasetId: z.string().min(1).max(200),
-    presetId: z.string().min(1).max(200),
+    /** The preset to train, or the one the spec was drawn from. */
+    presetId: z.string().min(1).max(200).optional(),
+    /** The architecture to train, as drawn in the editor; wins over the preset's. */
+    spec: modelSpecSchema.optional(),
     hyperParams: hyperParamsSchema.default(hyperParamsSchema.parse({})),
     /** How text is cut into tokens; the dataset's suggestion and the model's vocabulary size fill what is unset. */
     tokenizer: tokenizerSettingsSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((request) => request.presetId !== undefined || request.spec !== undefined, {
+    message: 'name a preset or send a spec',
+    path: ['spec'],
+  });
 export type TrainStartRequest = z.infer<typeof trainStartRequestSchema>;
 
 export interface AppInfo {
@@ -75,9 +83,15 @@ export type InvokeRequest<C extends InvokeChannel> = z.input<(typeof invokeContr
 export type ValidInvokeRequest<C extends InvokeChannel> = z.output<(typeof invokeContract)[C]['request']>;
 export type InvokeResponse<C extends InvokeChannel> = (typeof invokeContract)[C]['response'];
 
+/** A command of the desktop app's menus, carried out by the window (the browser host has no menus). */
+export type MenuCommand =
+  | { command: 'open-spec'; fileName: string; text: string }
+  | { command: 'save-spec' | 'export-png' | 'export-svg' | 'undo' | 'redo' };
+
 export interface EventPayloads {
   'train:event': TrainEvent;
   'datasets:progress': ImportProgressEvent;
+  'menu:command': MenuCommand;
 }
 // Fails to compile if channels.ts names an event channel without a payload here, or the other way round.
 type EventPayloadsCoverChannels = [EventChannel] extends [keyof EventPayloads]

@@ -11,7 +11,8 @@ export interface RunRecord {
   status: RunStatus;
   reason?: string;
   datasetId: string;
-  presetId: string;
+  /** The preset trained, or the one the drawn spec started from; null for a graph drawn from empty. */
+  presetId: string | null;
   spec: ModelSpec;
   hyperParams: HyperParams;
   backend?: BackendReport;

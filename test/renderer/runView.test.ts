@@ -10,7 +10,7 @@ describe('applyTrainEvent', () => {
     const view = emptyRunView('r', 3);
     const events: TrainEvent[] = [
       {
-        type: 'started', runId: 'r', backend: { name: 'wasm', skipped: [] }, datasetId: 'd', presetId: 'p',
+        type: 'started', runId: 'r', backend: { name: 'wasm', skipped: [] }, datasetId: 'd', presetId: 'p', modelName: 'm',
         hyperParams: hyperParamsSchema.parse({ epochs: 2 }), parameterCount: 10, classNames: ['a', 'b'],
         split: { train: 8, validation: 2, test: 0 }, stepsPerEpoch: 4,
       },

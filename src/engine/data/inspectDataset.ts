@@ -1,6 +1,6 @@
 import type { DatasetSummary } from '../../shared/datasets';
 import { SPLIT_NAMES, type DatasetInspection, type DatasetSamples, type LengthHistogram, type SplitName } from '../../shared/datasetInspection';
-import type { Preset } from '../../shared/spec/presets';
+import type { InputSpec } from '../../shared/spec/modelSpec';
 import type { TokenizerSettings } from '../../shared/tokenizerSettings';
 import { exampleCount, splitDataset, type SplitOptions } from './datasetSplit';
 import type { LoadedDataset } from './datasetTypes';
@@ -37,11 +37,11 @@ export function buildInspectionContext(
   summary: DatasetSummary,
   data: LoadedDataset,
   options: SplitOptions & { tokenizer?: Partial<TokenizerSettings> | undefined },
-  preset: Preset | undefined,
+  modelInputs: InputSpec[] | undefined,
 ): InspectionContext {
   const split = splitDataset(data, options);
   const splitSource = options.useFileSplit !== false && 'fileSplit' in data && data.fileSplit ? 'files' : 'ratio';
-  const inputs = (preset?.spec.inputs ?? []).filter((input) => input.kind === 'tokens');
+  const inputs = (modelInputs ?? []).filter((input) => input.kind === 'tokens');
   const settingsFor = (position: number, fallback: 'char' | 'word') =>
     completeTokenizerSettings(options.tokenizer, summary.defaultTokenizer ?? fallback, inputs[position]?.vocabSize ?? DEFAULT_VOCABULARY);
   const maxLength = (position: number) => inputs[position]?.maxLength ?? null;

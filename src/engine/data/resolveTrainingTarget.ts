@@ -1,16 +1,39 @@
 import type { DatasetSummary } from '../../shared/datasets';
-import { findPreset, type Preset } from '../../shared/spec/presets';
+import { analyzeSpec, describeIssue } from '../../shared/spec/analyzeSpec';
+import type { ModelSpec } from '../../shared/spec/modelSpec';
+import { findPreset } from '../../shared/spec/presets';
+
+/** What a training request trains: a drawn spec, or a preset's. */
+export interface TrainingTargetRequest {
+  datasetId: string;
+  presetId?: string | undefined;
+  spec?: ModelSpec | undefined;
+}
+
+export interface TrainingTarget {
+  spec: ModelSpec;
+  /** The preset trained or drawn from; null for a graph drawn from empty. */
+  presetId: string | null;
+  dataset: DatasetSummary;
+}
 
 /**
- * The preset a request names and the dataset it names (looked up by the caller), checked to fit each other. No
- * tfjs here: main calls it to refuse a request at once, and the worker again before it trains.
+ * The spec a request trains (the one sent, else the named preset's) and the dataset it names (looked up by the
+ * caller), checked to fit each other and to be a valid graph. No tfjs here: main calls it to refuse a request at
+ * once, naming the node at fault, and the worker again before it trains.
  */
-export function resolveTrainingTarget(presetId: string, datasetId: string, dataset: DatasetSummary | undefined): { preset: Preset; dataset: DatasetSummary } {
-  const preset = findPreset(presetId);
-  if (!preset) throw new Error(`unknown preset "${presetId}"`);
-  if (!dataset) throw new Error(`unknown dataset "${datasetId}"`);
-  if (dataset.task !== preset.task) {
-    throw new Error(`preset "${preset.name}" is for ${preset.task}, but "${dataset.name}" is ${dataset.task}`);
+export function resolveTrainingTarget(request: TrainingTargetRequest, dataset: DatasetSummary | undefined): TrainingTarget {
+  const preset = request.presetId === undefined ? undefined : findPreset(request.presetId);
+  if (request.presetId !== undefined && !preset && !request.spec) throw new Error(`unknown preset "${request.presetId}"`);
+  const spec = request.spec ?? preset?.spec;
+  if (!spec) throw new Error('the request names no preset and sends no spec');
+  if (!dataset) throw new Error(`unknown dataset "${request.datasetId}"`);
+  if (dataset.task !== spec.task) {
+    throw new Error(`the architecture "${spec.name}" is for ${spec.task}, but the dataset "${dataset.name}" is ${dataset.task}`);
   }
-  return { preset, dataset };
+  // The class count decides only the output layer's width, so any count checks the rest of the graph; the
+  // dataset's own is used where it is known before tokenizing.
+  const { issues } = analyzeSpec(spec, { classes: Math.max(2, dataset.classNames.length) });
+  if (issues.length > 0) throw new Error(`the architecture "${spec.name}" is invalid: ${issues.map(describeIssue).join('; ')}`);
+  return { spec, presetId: preset?.id ?? null, dataset };
 }

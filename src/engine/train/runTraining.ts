@@ -20,15 +20,16 @@ export interface TrainingJob {
 export type MonitoringIntervals = Pick<TrainingOptions, 'attentionIntervalMs' | 'progressIntervalMs'>;
 
 /**
- * One training run from request to finished event: resolves the preset and dataset, prepares the data, trains.
+ * One training run from request to finished event: resolves the spec and dataset, prepares the data, trains.
  * Whatever goes wrong before training starts also ends as a 'failed' finished event naming the cause.
  */
 export async function runTraining(job: TrainingJob, hooks: TrainingHooks, intervals: MonitoringIntervals = {}): Promise<FinishedEvent> {
   const { runId, request } = job;
   try {
-    const { preset, dataset } = resolveTrainingTarget(request.presetId, request.datasetId, await job.datasets.summary(request.datasetId));
+    const target = resolveTrainingTarget(request, await job.datasets.summary(request.datasetId));
+    const { dataset } = target;
     const loaded = await job.datasets.load(dataset.id);
-    const spec = loaded.kind === 'image-classification' ? withImageShape(preset.spec, loaded) : preset.spec;
+    const spec = loaded.kind === 'image-classification' ? withImageShape(target.spec, loaded) : target.spec;
     const data = prepareDataset(loaded, spec, {
       validationFraction: request.hyperParams.validationFraction,
       testFraction: request.hyperParams.testFraction,
@@ -40,7 +41,7 @@ export async function runTraining(job: TrainingJob, hooks: TrainingHooks, interv
       {
         runId,
         datasetId: dataset.id,
-        presetId: preset.id,
+        presetId: target.presetId,
         spec,
         hyperParams: request.hyperParams,
         backend: job.backend,

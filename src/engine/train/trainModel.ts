@@ -17,7 +17,7 @@ import { testMetrics } from './testMetrics';
 export interface TrainingOptions {
   runId: string;
   datasetId: string;
-  presetId: string;
+  presetId: string | null;
   spec: ModelSpec;
   hyperParams: HyperParams;
   backend: BackendReport;
@@ -72,6 +72,7 @@ export async function trainModel(options: TrainingOptions, hooks: TrainingHooks)
     backend: options.backend,
     datasetId: options.datasetId,
     presetId: options.presetId,
+    modelName: options.spec.name,
     hyperParams,
     parameterCount: model.countParams(),
     classNames: data.classNames,

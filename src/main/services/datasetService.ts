@@ -2,7 +2,6 @@ import type { DatasetSummary } from '../../shared/datasets';
 import type { DatasetImportRequest, ImportProgressEvent } from '../../shared/datasetImport';
 import { inspectRequestSchema, samplesRequestSchema, type DatasetInspection, type DatasetSamples } from '../../shared/datasetInspection';
 import type { z } from 'zod';
-import { findPreset } from '../../shared/spec/presets';
 import type { DatasetLibrary } from '../../engine/data/datasetLibrary';
 import { buildInspectionContext, inspectDataset, sampleDataset, type InspectionContext } from '../../engine/data/inspectDataset';
 
@@ -61,14 +60,13 @@ export class DatasetService {
   }
 
   private context(settings: InspectSettings): Promise<InspectionContext> {
-    const { datasetId, presetId, tokenizer, ...split } = settings;
-    const key = `${JSON.stringify(datasetId)},${JSON.stringify([presetId, tokenizer, split])}`;
+    const { datasetId, modelInputs, tokenizer, ...split } = settings;
+    const key = `${JSON.stringify(datasetId)},${JSON.stringify([modelInputs, tokenizer, split])}`;
     if (this.lastContext?.key !== key) {
       const context = (async () => {
         const summary = await this.library.summary(datasetId);
         if (!summary) throw new Error(`unknown dataset "${datasetId}"`);
-        const preset = presetId ? findPreset(presetId) : undefined;
-        return buildInspectionContext(summary, await this.library.load(datasetId), { ...split, tokenizer }, preset?.task === summary.task ? preset : undefined);
+        return buildInspectionContext(summary, await this.library.load(datasetId), { ...split, tokenizer }, modelInputs);
       })();
       context.catch(() => (this.lastContext = this.lastContext?.key === key ? null : this.lastContext));
       this.lastContext = { key, context };

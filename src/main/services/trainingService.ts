@@ -27,7 +27,7 @@ export class TrainingService {
   }
 
   async start(request: TrainStartRequest): Promise<{ runId: string }> {
-    const { preset, dataset } = resolveTrainingTarget(request.presetId, request.datasetId, await this.datasets.summary(request.datasetId));
+    const { spec, presetId, dataset } = resolveTrainingTarget(request, await this.datasets.summary(request.datasetId));
     const now = new Date();
     const runId = `${now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
     await this.store.create({
@@ -36,8 +36,8 @@ export class TrainingService {
       updatedAt: now.toISOString(),
       status: 'running',
       datasetId: dataset.id,
-      presetId: preset.id,
-      spec: preset.spec,
+      presetId,
+      spec,
       hyperParams: request.hyperParams,
     });
     this.supervisor.start(runId, request);

@@ -49,13 +49,21 @@ export const nodeSpecSchema = z
   .strict();
 export type NodeSpec = z.infer<typeof nodeSpecSchema>;
 
+/** Where the editor drew each input and node; the engine ignores it. */
+export const specLayoutSchema = z.record(identifier, z.object({ x: z.number().finite(), y: z.number().finite() }).strict());
+export type SpecLayout = z.infer<typeof specLayoutSchema>;
+
+/** The most nodes a spec may hold: far above any model that trains here, low enough to bound validation. */
+export const MAX_SPEC_NODES = 2000;
+
 export const modelSpecSchema = z
   .object({
     name: z.string().min(1).max(200),
     task: taskSchema,
-    inputs: z.array(inputSpecSchema).min(1),
-    nodes: z.array(nodeSpecSchema).min(1),
+    inputs: z.array(inputSpecSchema).min(1).max(8),
+    nodes: z.array(nodeSpecSchema).min(1).max(MAX_SPEC_NODES),
     outputs: z.array(identifier).min(1),
+    layout: specLayoutSchema.optional(),
   })
   .strict();
 export type ModelSpec = z.infer<typeof modelSpecSchema>;

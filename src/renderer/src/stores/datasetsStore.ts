@@ -3,6 +3,7 @@ import { computed, reactive, ref, shallowRef, watch } from 'vue';
 import type { DatasetInspection, DatasetSamples, InspectRequest, SplitName } from '../../../shared/datasetInspection';
 import type { ImportFormat, ImportProgressEvent } from '../../../shared/datasetImport';
 import { workbench } from '../api/workbench';
+import { useArchitectureStore } from './architectureStore';
 import { useWorkbenchStore } from './workbenchStore';
 
 const PAGE_SIZE = 24;
@@ -11,6 +12,7 @@ const message = (cause: unknown) => (cause instanceof Error ? cause.message : St
 /** The Datasets view: the chosen dataset inspected with the training settings, paged samples, and imports. */
 export const useDatasetsStore = defineStore('datasets', () => {
   const session = useWorkbenchStore();
+  const architecture = useArchitectureStore();
   const inspection = shallowRef<DatasetInspection | null>(null);
   const samples = shallowRef<DatasetSamples | null>(null);
   const sampleSplit = ref<SplitName>('train');
@@ -29,7 +31,8 @@ export const useDatasetsStore = defineStore('datasets', () => {
 
   const request = computed((): InspectRequest => ({
     datasetId: session.datasetId,
-    ...(session.presetId ? { presetId: session.presetId } : {}),
+    // The drawn model's token inputs give the lengths and vocabulary sizes the inspection shows.
+    ...(architecture.draft.task === session.selectedDataset?.task && architecture.draft.inputs.length > 0 ? { modelInputs: architecture.draft.inputs } : {}),
     ...(session.tokenizerSettings ? { tokenizer: session.tokenizerSettings } : {}),
     validationFraction: session.hyperParams.validationFraction,
     testFraction: session.hyperParams.testFraction,

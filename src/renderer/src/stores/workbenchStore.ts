@@ -4,9 +4,11 @@ import type { AppInfo } from '../../../shared/ipc';
 import type { DatasetSummary } from '../../../shared/datasets';
 import type { TrainEvent } from '../../../shared/events';
 import type { HyperParamsInput } from '../../../shared/hyperParams';
+import { describeIssue } from '../../../shared/spec/analyzeSpec';
 import type { Preset } from '../../../shared/spec/presets';
 import type { TokenizerKind, TokenizerSettings } from '../../../shared/tokenizerSettings';
 import { workbench } from '../api/workbench';
+import { useArchitectureStore } from './architectureStore';
 import { applyTrainEvent, emptyRunView, type RunView } from './runView';
 
 /** The workbench's one training session: what can be trained, the chosen recipe, and the run being watched. */
@@ -15,7 +17,6 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   const datasets = ref<DatasetSummary[]>([]);
   const presets = ref<Preset[]>([]);
   const datasetId = ref('');
-  const presetId = ref('');
   const hyperParams = reactive({
     epochs: 3,
     learningRate: 1e-3,
@@ -37,23 +38,31 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   // Events can overtake the answer to train:start; those of a run not yet known wait here to be replayed.
   const unclaimed: TrainEvent[] = [];
 
-  const selectedPreset = computed(() => presets.value.find((p) => p.id === presetId.value) ?? null);
-  const compatibleDatasets = computed(() =>
-    datasets.value.filter((d) => !selectedPreset.value || d.task === selectedPreset.value.task),
-  );
-  // A preset for another task leaves the dataset picker on a dataset it cannot train on: move to the preset's own.
-  watch(presetId, () => {
-    const preset = selectedPreset.value;
-    if (preset && !compatibleDatasets.value.some((d) => d.id === datasetId.value)) datasetId.value = preset.defaultDatasetId;
-  });
+  const architecture = useArchitectureStore();
+  /** The task of the architecture being drawn: it decides which datasets can train it. */
+  const modelTask = computed(() => architecture.draft.task);
+  const compatibleDatasets = computed(() => datasets.value.filter((d) => d.task === modelTask.value));
   const selectedDataset = computed(() => datasets.value.find((d) => d.id === datasetId.value) ?? null);
-  // And the other way: a dataset chosen in the Datasets view brings a preset of its task.
-  watch(datasetId, () => {
-    const dataset = selectedDataset.value;
-    if (dataset && selectedPreset.value?.task !== dataset.task) {
-      presetId.value = presets.value.find((p) => p.task === dataset.task)?.id ?? presetId.value;
+  // A graph for another task leaves the dataset picker on a dataset it cannot train on: move to one it can.
+  watch(modelTask, (task) => {
+    if (selectedDataset.value && selectedDataset.value.task !== task) {
+      datasetId.value = presets.value.find((p) => p.task === task)?.defaultDatasetId ?? compatibleDatasets.value[0]?.id ?? datasetId.value;
     }
   });
+  // And the other way: a dataset chosen in the Datasets view opens a preset of its task, unless the user has drawn
+  // a graph of their own, which is never thrown away (the editor then says that the tasks differ).
+  watch(selectedDataset, (dataset) => {
+    architecture.dataset = dataset ? { task: dataset.task, classes: dataset.classNames.length, imageShape: dataset.imageShape } : null;
+    if (dataset && dataset.task !== modelTask.value && architecture.presetId !== null) {
+      const preset = presets.value.find((p) => p.task === dataset.task);
+      if (preset) architecture.open(preset.spec, preset.id);
+    }
+  });
+
+  function choosePreset(id: string): void {
+    const preset = presets.value.find((p) => p.id === id);
+    if (preset) architecture.open(preset.spec, preset.id);
+  }
   /** What train:start and the inspection send: nothing when every setting is the default. */
   const tokenizerSettings = computed((): TokenizerSettings | undefined => {
     if (tokenizer.kind === 'auto' && tokenizer.vocabSize === null && tokenizer.minFrequency === 1) return undefined;
@@ -80,7 +89,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
       ]);
       // A valid pair from the first start, so that Train works at once.
       const preset = presets.value[0];
-      presetId.value = preset?.id ?? '';
+      if (preset) architecture.open(preset.spec, preset.id);
       datasetId.value = preset?.defaultDatasetId ?? datasets.value[0]?.id ?? '';
       await refreshAppInfo();
     } catch (cause) {
@@ -90,10 +99,16 @@ export const useWorkbenchStore = defineStore('workbench', () => {
 
   async function start(): Promise<void> {
     error.value = null;
+    if (!architecture.valid) {
+      error.value = `the architecture cannot be trained yet: ${architecture.issues.map(describeIssue).join('; ')}`;
+      return;
+    }
     try {
       const { runId } = await workbench.invoke('train:start', {
         datasetId: datasetId.value,
-        presetId: presetId.value,
+        // The graph as drawn is what the worker builds; the preset it came from is kept for the record.
+        spec: architecture.spec,
+        ...(architecture.presetId ? { presetId: architecture.presetId } : {}),
         hyperParams: { ...hyperParams },
         ...(tokenizerSettings.value ? { tokenizer: tokenizerSettings.value } : {}),
       });
@@ -109,7 +124,7 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   async function refreshDatasets(select?: string): Promise<void> {
     datasets.value = await workbench.invoke('datasets:list', {});
     if (select) datasetId.value = select;
-    else if (!datasets.value.some((d) => d.id === datasetId.value)) datasetId.value = selectedPreset.value?.defaultDatasetId ?? '';
+    else if (!datasets.value.some((d) => d.id === datasetId.value)) datasetId.value = compatibleDatasets.value[0]?.id ?? '';
   }
 
   async function stop(): Promise<void> {
@@ -122,15 +137,15 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     datasets,
     presets,
     datasetId,
-    presetId,
     hyperParams,
     tokenizer,
     tokenizerSettings,
     selectedDataset,
     run,
     error,
-    selectedPreset,
+    modelTask,
     compatibleDatasets,
+    choosePreset,
     training,
     init,
     start,

@@ -1,0 +1,238 @@
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import type { SpecIssue } from '../../../shared/spec/graphOrder';
+import type { ModelSpec, Task } from '../../../shared/spec/modelSpec';
+import type { BlockKind } from '../../../shared/spec/opCatalog';
+import { draftFromSpec, validateDraft, type ArchitectureDraft } from '../editor/architectureDraft';
+import { autoLayout, BLOCK_SIZE } from '../editor/autoLayout';
+import {
+  addBlock as placeBlock,
+  connect as wire,
+  connectionProblem,
+  copyBlocks,
+  disconnect as unwire,
+  moveBlocks,
+  pasteBlocks,
+  removeBlocks,
+  setParam as setBlockParam,
+  type BlockClipboard,
+  type Position,
+} from '../editor/draftEdits';
+
+/** What the chosen dataset tells the editor: the task it needs, its classes, its image size. */
+export interface DatasetContext {
+  task: Task;
+  classes: number;
+  imageShape?: { height: number; width: number; channels: number } | undefined;
+}
+
+const HISTORY_LIMIT = 200;
+
+function emptyDraft(task: Task): ArchitectureDraft {
+  return { name: 'Untitled architecture', task, inputs: [], nodes: [], layout: {} };
+}
+
+/**
+ * The architecture being drawn: the draft, its undo history, the selection and the clipboard. Everything shown
+ * about the graph (shapes, issues, totals) is derived from the draft, so undo restores it all.
+ */
+export const useArchitectureStore = defineStore('architecture', () => {
+  const draft = shallowRef<ArchitectureDraft>(emptyDraft('text-classification'));
+  const past = shallowRef<ArchitectureDraft[]>([]);
+  const future = shallowRef<ArchitectureDraft[]>([]);
+  const selection = ref<string[]>([]);
+  const expanded = ref<string[]>([]);
+  /** The preset last opened; the graph is that preset until it is edited. */
+  const basePresetId = ref<string | null>(null);
+  const modified = ref(false);
+  const dataset = shallowRef<DatasetContext | null>(null);
+  const notice = ref<string | null>(null);
+  /** Counts documents opened, so that the canvas can fit each new one into view. */
+  const openedCount = ref(0);
+  let clipboard: BlockClipboard | null = null;
+
+  const validation = computed(() => {
+    const context = dataset.value;
+    const targetInput = draft.value.task === 'seq2seq' ? draft.value.inputs[1] : undefined;
+    // Seq2seq predicts target tokens: its classes are the target vocabulary, which the tokenizer caps at vocabSize.
+    const classes = targetInput?.kind === 'tokens' ? targetInput.vocabSize : (context?.classes ?? 2);
+    return validateDraft(draft.value, { classes: Math.max(2, classes), datasetTask: context?.task });
+  });
+  const spec = computed((): ModelSpec => validation.value.spec);
+  const issues = computed((): SpecIssue[] => validation.value.issues);
+  const valid = computed(() => issues.value.length === 0);
+  const issuesByBlock = computed(() => {
+    const byBlock = new Map<string, SpecIssue[]>();
+    for (const issue of issues.value) if (issue.nodeId) byBlock.set(issue.nodeId, [...(byBlock.get(issue.nodeId) ?? []), issue]);
+    return byBlock;
+  });
+  const presetId = computed(() => (modified.value ? null : basePresetId.value));
+  const canUndo = computed(() => past.value.length > 0);
+  const canRedo = computed(() => future.value.length > 0);
+
+  /** Every edit goes through here: the previous draft is kept for undo. */
+  function commit(next: ArchitectureDraft): void {
+    if (next === draft.value) return;
+    past.value = [...past.value.slice(-(HISTORY_LIMIT - 1)), draft.value];
+    future.value = [];
+    draft.value = next;
+    modified.value = true;
+  }
+
+  function undo(): void {
+    const previous = past.value[past.value.length - 1];
+    if (!previous) return;
+    future.value = [draft.value, ...future.value];
+    past.value = past.value.slice(0, -1);
+    draft.value = previous;
+    dropMissingSelection();
+  }
+
+  function redo(): void {
+    const next = future.value[0];
+    if (!next) return;
+    past.value = [...past.value, draft.value];
+    future.value = future.value.slice(1);
+    draft.value = next;
+    dropMissingSelection();
+  }
+
+  function dropMissingSelection(): void {
+    const ids = new Set([...draft.value.inputs.map((i) => i.id), ...draft.value.nodes.map((n) => n.id)]);
+    selection.value = selection.value.filter((id) => ids.has(id));
+  }
+
+  /** Opens a document (a preset, a file, an empty graph): a fresh history, laid out if it came without positions. */
+  function open(spec: ModelSpec | ArchitectureDraft, fromPreset: string | null): void {
+    const opened = 'outputs' in spec ? draftFromSpec(spec) : spec;
+    const positioned = [...opened.inputs, ...opened.nodes].every((block) => opened.layout[block.id]);
+    draft.value = positioned ? opened : { ...opened, layout: autoLayout(opened) };
+    past.value = [];
+    future.value = [];
+    selection.value = [];
+    expanded.value = [];
+    basePresetId.value = fromPreset;
+    modified.value = fromPreset === null;
+    notice.value = null;
+    openedCount.value++;
+  }
+
+  function newGraph(task: Task): void {
+    open(emptyDraft(task), null);
+  }
+
+  /** Where a block added without a drop point goes: under the selected block, else under everything. */
+  function nextPosition(after: string | null): Position {
+    const layout = draft.value.layout;
+    const anchor = after ? layout[after] : undefined;
+    if (anchor) return { x: anchor.x, y: anchor.y + BLOCK_SIZE.height + 46 };
+    const all = Object.values(layout);
+    if (all.length === 0) return { x: 40, y: 40 };
+    return { x: Math.min(...all.map((p) => p.x)), y: Math.max(...all.map((p) => p.y)) + BLOCK_SIZE.height + 46 };
+  }
+
+  /**
+   * Adds a block from the palette. Dropped, it goes where it was dropped, unwired. Clicked (or chosen with the
+   * keyboard) with one block selected, it reads that block and is placed under it; either way it becomes the
+   * selection, so that pressing palette entries one after another builds a chain.
+   */
+  function addBlock(kind: BlockKind, position?: Position): string {
+    const after = position === undefined && selection.value.length === 1 ? selection.value[0]! : null;
+    const placed = placeBlock(draft.value, kind, position ?? nextPosition(after), after, dataset.value?.imageShape);
+    commit(placed.draft);
+    selection.value = [placed.id];
+    return placed.id;
+  }
+
+  function connect(source: string, target: string, slot?: number): boolean {
+    const problem = connectionProblem(draft.value, source, target);
+    const next = wire(draft.value, source, target, slot);
+    notice.value = next === draft.value ? problem : null;
+    commit(next);
+    return next !== draft.value;
+  }
+
+  function disconnect(target: string, index: number): void {
+    commit(unwire(draft.value, target, index));
+  }
+
+  function removeSelected(): void {
+    if (selection.value.length === 0) return;
+    commit(removeBlocks(draft.value, selection.value));
+    selection.value = [];
+  }
+
+  function copySelection(): number {
+    if (selection.value.length === 0) return 0;
+    clipboard = copyBlocks(draft.value, selection.value);
+    return selection.value.length;
+  }
+
+  function paste(): void {
+    if (!clipboard) return;
+    const pasted = pasteBlocks(draft.value, clipboard, { x: 40, y: 40 });
+    commit(pasted.draft);
+    selection.value = pasted.ids;
+    // The next paste lands further on rather than on top of this one.
+    clipboard = copyBlocks(pasted.draft, pasted.ids);
+  }
+
+  function setParam(id: string, name: string, value: unknown): void {
+    commit(setBlockParam(draft.value, id, name, value));
+  }
+
+  function move(positions: Record<string, Position>): void {
+    commit(moveBlocks(draft.value, positions));
+  }
+
+  function layOut(): void {
+    commit({ ...draft.value, layout: autoLayout(draft.value) });
+  }
+
+  function rename(name: string): void {
+    if (name.trim()) commit({ ...draft.value, name: name.trim().slice(0, 200) });
+  }
+
+  function setTask(task: Task): void {
+    commit({ ...draft.value, task });
+  }
+
+  function toggleExpanded(id: string): void {
+    expanded.value = expanded.value.includes(id) ? expanded.value.filter((e) => e !== id) : [...expanded.value, id];
+  }
+
+  return {
+    draft,
+    selection,
+    expanded,
+    basePresetId,
+    modified,
+    dataset,
+    notice,
+    openedCount,
+    validation,
+    spec,
+    issues,
+    valid,
+    issuesByBlock,
+    presetId,
+    canUndo,
+    canRedo,
+    undo,
+    redo,
+    open,
+    newGraph,
+    addBlock,
+    connect,
+    disconnect,
+    removeSelected,
+    copySelection,
+    paste,
+    setParam,
+    move,
+    layOut,
+    rename,
+    setTask,
+    toggleExpanded,
+  };
+});

@@ -1,0 +1,62 @@
+import type { SpecAnalysis } from './analyzeSpec';
+import { COMPOSITE_STRUCTURE } from './compositeStructure';
+import type { ModelSpec, NodeSpec } from './modelSpec';
+import { opParamSchemas, isOpName } from './ops';
+import type { Shape } from './opShapes';
+
+export interface TrainingMemory {
+  /** Bytes of float32 weights, their gradients, and the optimizer's slots (Adam: two moments; SGD: momentum). */
+  weights: number;
+  gradients: number;
+  optimizer: number;
+  /** Bytes of the activations one batch keeps for the backward pass: every output, inner layer and attention map. */
+  activations: number;
+  total: number;
+}
+
+const FLOAT_BYTES = 4;
+const elements = (shape: Shape) => shape.reduce((a, b) => a * b, 1);
+
+/** Softmax weights an attention node keeps per example: heads x queries x keys for each attention inside it. */
+function attentionMapElements(node: NodeSpec, inputs: Shape[]): number {
+  if (!isOpName(node.op)) return 0;
+  const params = opParamSchemas[node.op].safeParse(node.params ?? {});
+  if (!params.success) return 0;
+  const heads = (params.data as { heads?: number }).heads ?? 1;
+  const [query, key] = [inputs[0]?.[0] ?? 0, inputs[1]?.[0] ?? inputs[0]?.[0] ?? 0];
+  switch (node.op) {
+    case 'transformerEncoder':
+      return heads * query * query;
+    case 'transformerDecoder':
+      return heads * query * query + heads * query * key;
+    case 'additiveAttention':
+      return query * key;
+    default:
+      return 0; // multi-head attention lists its weights among its inner steps; pooling's are one row
+  }
+}
+
+/**
+ * A training-time memory estimate for one batch, from the analysed graph alone: weights, gradients and optimizer
+ * slots (4 bytes each per weight) plus the batch's activations. Real use adds the framework's workspace and the
+ * data; the figure is for comparing architectures and batch sizes before training, as a summary bar shows it.
+ */
+export function estimateTrainingMemory(spec: ModelSpec, analysis: SpecAnalysis, batchSize: number, optimizer: 'adam' | 'sgd'): TrainingMemory {
+  const weights = analysis.totalParams * FLOAT_BYTES;
+  let perExample = 0;
+  for (const input of spec.inputs) perExample += elements(analysis.nodes[input.id]?.shape ?? []);
+  for (const node of analysis.order) {
+    const inferred = analysis.nodes[node.id];
+    if (!inferred) continue;
+    perExample += elements(inferred.shape);
+    const inputs = node.inputs.map((id) => analysis.nodes[id]?.shape ?? []);
+    const inner = COMPOSITE_STRUCTURE[node.op as keyof typeof COMPOSITE_STRUCTURE];
+    const params = isOpName(node.op) ? opParamSchemas[node.op].safeParse(node.params ?? {}) : null;
+    // The last inner step is the block's output, already counted.
+    if (inner && params?.success) perExample += inner(inputs, params.data as never).slice(0, -1).reduce((sum, step) => sum + elements(step.shape), 0);
+    perExample += attentionMapElements(node, inputs);
+  }
+  const activations = perExample * batchSize * FLOAT_BYTES;
+  const optimizerBytes = (optimizer === 'adam' ? 2 : 1) * weights;
+  return { weights, gradients: weights, optimizer: optimizerBytes, activations, total: 2 * weights + optimizerBytes + activations };
+}
