@@ -9,6 +9,7 @@ import { TrainingService } from '../../src/main/services/trainingService';
 import type { TrainingSupervisor } from '../../src/main/training/trainingSupervisor';
 import type { TrainEvent } from '../../src/shared/events';
 import { hyperParamsSchema } from '../../src/shared/hyperParams';
+import { findPreset } from '../../src/shared/spec/presets';
 
 /** A supervisor that trains nothing: the test plays the worker's events itself. */
 function fakeSupervisor() {
@@ -33,6 +34,27 @@ describe('TrainingService', () => {
       'unknown preset "nope"',
     );
     expect(fake.started).toEqual([]);
+  });
+
+  it('records the spec a request sends as the run\'s spec, and refuses an invalid or mismatched one naming the node', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'runs-'));
+    const fake = fakeSupervisor();
+    const service = new TrainingService(fake.supervisor, new RunStore(root), () => undefined, builtinOnly);
+    const preset = findPreset('transformer-text')!.spec;
+    const drawn = { ...preset, name: 'Two heads', nodes: preset.nodes.map((n) => (n.op === 'transformerEncoder' ? { ...n, params: { heads: 2, ffnDim: 32 } } : n)) };
+    const { runId } = await service.start({ spec: drawn, datasetId: 'keyword-topics', hyperParams: hyperParamsSchema.parse({}) });
+    const record = JSON.parse(readFileSync(join(root, runId, 'run.json'), 'utf8'));
+    expect(record).toMatchObject({ presetId: null, spec: { name: 'Two heads' } });
+    expect(record.spec.nodes.find((n: { id: string }) => n.id === 'encoder2').params).toEqual({ heads: 2, ffnDim: 32 });
+
+    const wrong = { ...drawn, nodes: drawn.nodes.map((n) => (n.id === 'encoder2' ? { ...n, params: { heads: 5, ffnDim: 32 } } : n)) };
+    await expect(service.start({ spec: wrong, datasetId: 'keyword-topics', hyperParams: hyperParamsSchema.parse({}) })).rejects.toThrow(
+      'the architecture "Two heads" is invalid: node "encoder2", parameter "heads": 5 heads do not divide the model width 64',
+    );
+    await expect(service.start({ spec: drawn, datasetId: 'date-formats', hyperParams: hyperParamsSchema.parse({}) })).rejects.toThrow(
+      'the architecture "Two heads" is for text-classification, but the dataset "',
+    );
+    expect(fake.started).toEqual([runId]);
   });
 
   it('passes events on in order, each only once it is on disk', async () => {

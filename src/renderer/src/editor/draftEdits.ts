@@ -15,10 +15,11 @@ export interface Position {
 
 const ids = (draft: ArchitectureDraft) => new Set([...draft.inputs.map((i) => i.id), ...draft.nodes.map((n) => n.id)]);
 
-/** `base` if free, else base2, base3, ...: ids stay readable in the JSON and in error messages. */
+/** `base` if free, else its stem numbered from 2 (encoder1 taken -> encoder2): ids stay readable in the JSON and in messages. */
 export function uniqueId(draft: ArchitectureDraft, base: string, taken = ids(draft)): string {
-  const stem = base.replace(/[^A-Za-z0-9_-]/g, '').replace(/^[^A-Za-z_]+/, '').replace(/\d+$/, '') || 'block';
-  if (!taken.has(stem)) return stem;
+  const clean = base.replace(/[^A-Za-z0-9_-]/g, '').replace(/^[^A-Za-z_]+/, '') || 'block';
+  if (!taken.has(clean)) return clean;
+  const stem = clean.replace(/\d+$/, '') || 'block';
   for (let n = 2; ; n++) if (!taken.has(`${stem}${n}`)) return `${stem}${n}`;
 }
 

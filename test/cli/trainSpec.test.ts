@@ -1,0 +1,60 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ModelSpec } from '../../src/shared/spec/modelSpec';
+import { findPreset } from '../../src/shared/spec/presets';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+/** `npm run train -- --spec FILE …` as a user runs it, in its own data folder. */
+function trainCli(args: string[], dataDir: string) {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/train.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, WORKBENCH_DATA_DIR: dataDir, WORKBENCH_BACKEND: 'cpu' },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** A one-block encoder classifier over 16 tokens, as the editor saves it (with a layout the engine ignores). */
+function drawnSpec(heads: number): ModelSpec {
+  const preset = findPreset('transformer-text')!.spec;
+  return {
+    ...preset,
+    name: 'Tiny drawn encoder',
+    inputs: [{ id: 'tokens', kind: 'tokens', maxLength: 16, vocabSize: 500 }],
+    nodes: preset.nodes
+      .filter((n) => n.id !== 'encoder2')
+      .map((n) => (n.id === 'encoder1' ? { ...n, params: { heads, ffnDim: 32 } } : n.id === 'pool' ? { ...n, inputs: ['encoder1'] } : n)),
+    layout: { tokens: { x: 0, y: 0 }, embed: { x: 0, y: 120 } },
+  };
+}
+
+describe('npm run train -- --spec', () => {
+  it('trains an architecture file saved by the editor, and names what is wrong with a bad one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-spec-'));
+    await writeFile(join(dir, 'good.json'), JSON.stringify(drawnSpec(4)));
+    await writeFile(join(dir, 'heads.json'), JSON.stringify(drawnSpec(5)));
+    await writeFile(join(dir, 'broken.json'), '{"name": "half a file", "nodes": [');
+
+    const good = trainCli(['--spec', join(dir, 'good.json'), '--dataset', 'keyword-topics', '--epochs', '1', '--max-train', '64', '--json'], dir);
+    expect(good.code, good.stderr).toBe(0);
+    const events = good.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; modelName?: string; presetId?: unknown; status?: string });
+    expect(events[0]).toMatchObject({ type: 'started', modelName: 'Tiny drawn encoder', presetId: null });
+    expect(events.at(-1)).toMatchObject({ type: 'finished', status: 'completed' });
+    // The attention the run reports is that of the block drawn, under the name the file gave it.
+    const attention = events.find((e) => e.type === 'attention') as unknown as { layers: { layer: string; heads: number }[] } | undefined;
+    expect(attention?.layers.map((l) => [l.layer, l.heads])).toEqual([['encoder1_attention', 4]]);
+
+    const heads = trainCli(['--spec', join(dir, 'heads.json'), '--dataset', 'keyword-topics'], dir);
+    expect(heads.code).toBe(2);
+    expect(heads.stderr).toContain('node "encoder1", parameter "heads": 5 heads do not divide the model width 64');
+
+    const broken = trainCli(['--spec', join(dir, 'broken.json')], dir);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/broken\.json is not JSON: /);
+  });
+});
