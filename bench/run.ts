@@ -1,4 +1,5 @@
 import { cifarImport } from './cifarImport';
+import { editorValidation } from './editorValidation';
 import { presetThroughput } from './presetThroughput';
 import { trainingThroughput } from './trainingThroughput';
 
@@ -6,6 +7,7 @@ import { trainingThroughput } from './trainingThroughput';
 const backend = process.argv[2] ?? process.env['WORKBENCH_BACKEND'];
 console.log = ((log) => (...args: unknown[]) => (String(args[0]).startsWith('Hi') ? undefined : log(...args)))(console.log);
 console.warn = ((warn) => (...args: unknown[]) => (String(args[0]).startsWith('Orthogonal') ? undefined : warn(...args)))(console.warn);
+editorValidation();
 await cifarImport();
 await trainingThroughput(backend);
 await presetThroughput(backend);
