@@ -5,6 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeywordTopics } from '../../src/engine/data/keywordTopics';
+import { analyzeSpec } from '../../src/shared/spec/analyzeSpec';
+import { parseSpecText } from '../../src/shared/spec/parseSpecText';
+import { PRESETS } from '../../src/shared/spec/presets';
 import { writeCifarFolder } from '../support/datasetFixtures';
 
 /** The part of a canvas the test reads, typed here because this file is type-checked without the DOM library. */
@@ -193,5 +197,116 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     const runs = await readdir(join(dataDir, 'runs'));
     const runFiles = await Promise.all(runs.map(async (r) => JSON.parse(await readFile(join(dataDir, 'runs', r, 'run.json'), 'utf8'))));
     expect(runFiles.find((r) => r.datasetId.startsWith('imported-reviews-csv'))).toMatchObject({ status: 'completed' });
+  });
+
+  it('builds a Transformer classifier from an empty graph, flags and fixes a wrong head count, saves it, trains it and shows its heads', async () => {
+    await page.goto(url);
+    await expect.poll(() => page.getByTestId('train-start').isEnabled(), { timeout: 20_000 }).toBe(true);
+    await page.getByTestId('preset-select').selectOption('transformer-text');
+    await page.getByTestId('dataset-select').selectOption('keyword-topics');
+    await page.getByTestId('tab-architecture').click();
+    await page.getByTestId('arch-new').click();
+    const nodes = page.getByTestId('arch-node');
+    expect(await nodes.count()).toBe(0);
+    await expect.poll(() => page.getByTestId('arch-errors').textContent()).toMatch(/no input yet/);
+    expect(await page.getByTestId('train-start').isDisabled()).toBe(true);
+
+    // The first block is dragged from the palette onto the canvas; the rest come from the palette's keyboard path:
+    // each new block reads the selected one and becomes the selection.
+    await page.getByTestId('palette-input-tokens').dragTo(page.getByTestId('arch-canvas'), { targetPosition: { x: 400, y: 80 } });
+    await expect.poll(() => nodes.count()).toBe(1);
+    const node = (id: string) => page.locator(`[data-testid=arch-node][data-node-id=${id}]`);
+    await node('tokens').click();
+    for (const block of ['embedding', 'positionalEncoding', 'transformerEncoder']) await page.getByTestId(`palette-${block}`).click();
+    await expect.poll(() => node('transformerEncoder').getByTestId('arch-node-facts').textContent()).toMatch(/\[64, 64\]/);
+    // A head count that does not divide the width 64: the block turns red with inference's message, Train is off.
+    await page.getByTestId('param-heads').fill('3');
+    await page.getByTestId('param-heads').press('Tab');
+    await expect.poll(() => node('transformerEncoder').getAttribute('data-invalid')).toBe('true');
+    expect(await page.getByTestId('arch-errors').textContent()).toContain('node "transformerEncoder", parameter "heads": 3 heads do not divide the model width 64');
+    await node('transformerEncoder').click();
+    const search = page.getByTestId('arch-palette-search');
+    await search.fill('pool over sequence');
+    await search.press('Enter');
+    await page.getByTestId('palette-classifier').click();
+    await expect.poll(() => nodes.count()).toBe(6);
+    expect(await page.getByTestId('train-start').isDisabled()).toBe(true);
+    expect(await page.getByTestId('train-blocked').textContent()).toMatch(/1 problem in the architecture/);
+
+    // Undo and redo from the keyboard, on the canvas.
+    await page.getByTestId('arch-canvas').click({ position: { x: 30, y: 400 } });
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => nodes.count()).toBe(5);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => nodes.count()).toBe(6);
+
+    // Fix the head count: the graph becomes valid, and the composite block opens to show its inside.
+    await node('transformerEncoder').click();
+    await page.getByTestId('param-heads').fill('4');
+    await page.getByTestId('param-heads').press('Tab');
+    await expect.poll(() => page.getByTestId('arch-status').textContent()).toBe('valid');
+    expect(await page.locator('[data-testid=arch-node][data-invalid=true]').count()).toBe(0);
+    expect(await page.getByTestId('arch-errors').count()).toBe(0);
+    await node('transformerEncoder').getByTestId('arch-expand').click();
+    expect(await node('transformerEncoder').getByTestId('arch-inner').locator('li').count()).toBe(9);
+    await page.getByTestId('arch-canvas').click({ position: { x: 30, y: 400 } });
+    await page.getByTestId('arch-name').fill('Drawn encoder');
+    await page.getByTestId('arch-name').press('Tab');
+
+    // Save: the file is a ModelSpec the CLI's --spec reads, laid out as drawn.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('arch-save').click()]);
+    expect(download.suggestedFilename()).toBe('drawn-encoder.json');
+    const savedPath = join(dataDir, 'drawn-encoder.json');
+    await download.saveAs(savedPath);
+    const saved = parseSpecText(await readFile(savedPath, 'utf8'), 'drawn-encoder.json');
+    expect(saved.nodes.map((n) => [n.op, n.inputs.length])).toEqual([
+      ['embedding', 1], ['positionalEncoding', 1], ['transformerEncoder', 1], ['globalAveragePool1d', 1], ['classifier', 1],
+    ]);
+    expect(saved.nodes.find((n) => n.op === 'transformerEncoder')!.params).toMatchObject({ heads: 4 });
+    expect(Object.keys(saved.layout!).sort()).toEqual(['tokens', ...saved.nodes.map((n) => n.id)].sort());
+    // The summary's parameter count is shape inference's for the saved graph.
+    const classes = generateKeywordTopics(10, 1).classNames.length;
+    const shownParams = Number((await page.getByTestId('arch-total-params').textContent())!.replace(/,/g, ''));
+    expect(shownParams).toBe(analyzeSpec(saved, { classes }).totalParams);
+
+    // Export the drawing.
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('arch-export-png').click()]);
+    const pngBytes = await readFile((await png.path())!);
+    expect(png.suggestedFilename()).toBe('drawn-encoder.png');
+    expect(pngBytes.subarray(1, 4).toString()).toBe('PNG');
+    expect(pngBytes.length).toBeGreaterThan(10_000);
+    const [svg] = await Promise.all([page.waitForEvent('download'), page.getByTestId('arch-export-svg').click()]);
+    expect((await readFile((await svg.path())!, 'utf8')).slice(0, 200)).toMatch(/<svg/);
+
+    // Train what was drawn: run.json holds the drawn spec, and the live view shows the drawn block's 4 heads.
+    await page.getByTestId('epochs-input').fill('1');
+    await page.getByTestId('train-start').click();
+    await page.getByTestId('tab-train').click();
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 120_000 }).toBe('completed');
+    const heads = page.locator('[data-testid=attention-head][data-layer="0"]');
+    await expect.poll(() => heads.count(), { timeout: 30_000 }).toBe(4);
+    expect(await distinctColours(heads.first())).toBeGreaterThan(10);
+    const runs = await readdir(join(dataDir, 'runs'));
+    const records = await Promise.all(runs.map(async (r) => JSON.parse(await readFile(join(dataDir, 'runs', r, 'run.json'), 'utf8'))));
+    const drawnRun = records.find((r) => r.spec.name === 'Drawn encoder');
+    expect(drawnRun).toMatchObject({ status: 'completed', presetId: null, datasetId: 'keyword-topics' });
+    expect(drawnRun.spec.nodes).toEqual(saved.nodes);
+  });
+
+  it('opens every preset in the editor valid, and photographs it', async () => {
+    await page.goto(url);
+    await expect.poll(() => page.getByTestId('train-start').isEnabled(), { timeout: 20_000 }).toBe(true);
+    await page.getByTestId('tab-architecture').click();
+    for (const preset of PRESETS) {
+      await page.getByTestId('preset-select').selectOption(preset.id);
+      const blocks = preset.spec.inputs.length + preset.spec.nodes.length;
+      await expect.poll(() => page.getByTestId('arch-node').count()).toBe(blocks);
+      await expect.poll(() => page.getByTestId('arch-status').textContent()).toBe('valid');
+      expect(await page.getByTestId('train-start').isEnabled()).toBe(true);
+      const composite = preset.spec.nodes.find((n) => ['transformerEncoder', 'cbam'].includes(n.op));
+      if (composite) await page.locator(`[data-testid=arch-node][data-node-id=${composite.id}]`).getByTestId('arch-expand').click();
+      await page.waitForTimeout(400); // the fit-to-view transition
+      await page.screenshot({ path: join(ROOT, `docs/architecture-${preset.id}.png`) });
+    }
   });
 });

@@ -2,7 +2,7 @@
 import { mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import ArchPalette from '../../../src/renderer/src/components/architecture/ArchPalette.vue';
-import { BLOCK_DRAG_TYPE } from '../../../src/renderer/src/editor/paletteDrag';
+import { BLOCK_DRAG_TYPE } from '../../../src/renderer/src/interaction/paletteDrag';
 import { PALETTE_GROUPS } from '../../../src/shared/spec/opCatalog';
 import { opParamSchemas } from '../../../src/shared/spec/ops';
 
@@ -23,6 +23,7 @@ describe('ArchPalette', () => {
     await search.setValue('encoder');
     expect(palette.findAll('section button').map((b) => b.text())).toEqual(['Transformer encoder block']);
     await search.trigger('keydown', { key: 'Enter' });
+    expect((search.element as HTMLInputElement).value).toBe('');
     await search.setValue('no such block');
     await search.trigger('keydown', { key: 'Enter' });
     expect(palette.emitted('add')).toEqual([[{ op: 'cbam' }], [{ input: 'tokens' }], [{ op: 'transformerEncoder' }]]);

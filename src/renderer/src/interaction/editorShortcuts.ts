@@ -1,3 +1,4 @@
+/** The editor's DOM side: keys, drags and files. The graph logic it drives lives, DOM-free, in ../editor/. */
 /** The editor's keyboard commands, named apart from the keys so that the menu and the toolbar can share them. */
 export type EditorCommand = 'undo' | 'redo' | 'copy' | 'paste' | 'delete' | 'save' | 'open';
 
