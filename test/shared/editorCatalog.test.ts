@@ -7,6 +7,7 @@ import { opParamSchemas, type OpName } from '../../src/shared/spec/ops';
 import { inputParamFields, opParamFields } from '../../src/shared/spec/paramFields';
 
 const OPS = Object.keys(opParamSchemas) as OpName[];
+const sum = (steps: { params: number }[]) => steps.reduce((total, step) => total + step.params, 0);
 
 describe('the op catalog the palette and inspector read', () => {
   it('places every op in a palette group and explains every parameter its schema has, and no other', () => {
@@ -45,7 +46,6 @@ describe('the inside of composite blocks', () => {
       fc.property(sequence, fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 256 }), fc.boolean(), fc.integer({ min: 1, max: 40 }), ([length, perHead], heads, ffnDim, normFirst, memory) => {
         const dim = heads * perHead;
         const encoder = { heads, ffnDim, normFirst };
-        const sum = (steps: { params: number }[]) => steps.reduce((total, step) => total + step.params, 0);
         const input = [length, dim];
         expect(sum(COMPOSITE_STRUCTURE.transformerEncoder!([input], encoder as never))).toBe(OP_SHAPES.transformerEncoder([input], encoder, { classes: 2, tokenVocab: null }).params);
         const inputs = [input, [memory, dim]];
@@ -57,7 +57,6 @@ describe('the inside of composite blocks', () => {
     );
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 32 }), fc.integer({ min: 1, max: 128 }), fc.integer({ min: 1, max: 32 }), fc.integer({ min: 1, max: 7 }), (side, channels, ratio, half) => {
-        const sum = (steps: { params: number }[]) => steps.reduce((total, step) => total + step.params, 0);
         const image = [side, side, channels];
         const cbam = { ratio, kernelSize: 2 * half - 1 };
         expect(sum(COMPOSITE_STRUCTURE.cbam!([image], cbam as never))).toBe(OP_SHAPES.cbam([image], cbam, { classes: 2, tokenVocab: null }).params);

@@ -18,11 +18,8 @@ const FLOAT_BYTES = 4;
 const elements = (shape: Shape) => shape.reduce((a, b) => a * b, 1);
 
 /** Softmax weights an attention node keeps per example: heads x queries x keys for each attention inside it. */
-function attentionMapElements(node: NodeSpec, inputs: Shape[]): number {
-  if (!isOpName(node.op)) return 0;
-  const params = opParamSchemas[node.op].safeParse(node.params ?? {});
-  if (!params.success) return 0;
-  const heads = (params.data as { heads?: number }).heads ?? 1;
+function attentionMapElements(node: NodeSpec, params: { heads?: number }, inputs: Shape[]): number {
+  const heads = params.heads ?? 1;
   const [query, key] = [inputs[0]?.[0] ?? 0, inputs[1]?.[0] ?? inputs[0]?.[0] ?? 0];
   switch (node.op) {
     case 'transformerEncoder':
@@ -47,14 +44,15 @@ export function estimateTrainingMemory(spec: ModelSpec, analysis: SpecAnalysis, 
   for (const input of spec.inputs) perExample += elements(analysis.nodes[input.id]?.shape ?? []);
   for (const node of analysis.order) {
     const inferred = analysis.nodes[node.id];
-    if (!inferred) continue;
+    // A node with a shape is known and has valid parameters: inference checked both.
+    if (!inferred || !isOpName(node.op)) continue;
     perExample += elements(inferred.shape);
     const inputs = node.inputs.map((id) => analysis.nodes[id]?.shape ?? []);
-    const inner = COMPOSITE_STRUCTURE[node.op as keyof typeof COMPOSITE_STRUCTURE];
-    const params = isOpName(node.op) ? opParamSchemas[node.op].safeParse(node.params ?? {}) : null;
+    const params = opParamSchemas[node.op].parse(node.params ?? {});
+    const inner = COMPOSITE_STRUCTURE[node.op];
     // The last inner step is the block's output, already counted.
-    if (inner && params?.success) perExample += inner(inputs, params.data as never).slice(0, -1).reduce((sum, step) => sum + elements(step.shape), 0);
-    perExample += attentionMapElements(node, inputs);
+    if (inner) perExample += inner(inputs, params as never).slice(0, -1).reduce((sum, step) => sum + elements(step.shape), 0);
+    perExample += attentionMapElements(node, params as { heads?: number }, inputs);
   }
   const activations = perExample * batchSize * FLOAT_BYTES;
   const optimizerBytes = (optimizer === 'adam' ? 2 : 1) * weights;

@@ -61,6 +61,22 @@ describe('useArchitectureStore', () => {
     expect(store.issues.map((i) => i.nodeId)).toEqual(['encoder3', 'encoder5']);
   });
 
+  it('deletes selected wires and blocks in one edit, and makes a new wire', () => {
+    const store = useArchitectureStore();
+    store.open(findPreset('transformer-seq2seq')!.spec, 'transformer-seq2seq');
+    store.selection = ['next'];
+    store.removeSelected([
+      { target: 'decoder2', index: 0 },
+      { target: 'decoder2', index: 1 },
+    ]);
+    expect(store.draft.nodes.find((n) => n.id === 'decoder2')!.inputs).toEqual([]);
+    expect(store.draft.nodes.map((n) => n.id)).not.toContain('next');
+    store.undo();
+    expect(store.draft.nodes.find((n) => n.id === 'decoder2')!.inputs).toEqual(['decoder1', 'encoder2']);
+    expect(store.connect('encoder1', 'decoder2', 1)).toBe(true);
+    expect(store.draft.nodes.find((n) => n.id === 'decoder2')!.inputs).toEqual(['decoder1', 'encoder1']);
+  });
+
   it('refuses a wire into an input block and says why, without an edit to undo', () => {
     const store = useArchitectureStore();
     store.open(findPreset('transformer-text')!.spec, 'transformer-text');

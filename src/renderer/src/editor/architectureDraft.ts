@@ -27,6 +27,9 @@ export function draftFromSpec(spec: ModelSpec): ArchitectureDraft {
   return { name: copy.name, task: copy.task, inputs: copy.inputs, nodes: copy.nodes, layout: copy.layout ?? {} };
 }
 
+/** The ids of every input and node. */
+export const blockIds = (draft: ArchitectureDraft): Set<string> => new Set([...draft.inputs.map((i) => i.id), ...draft.nodes.map((n) => n.id)]);
+
 /** The output blocks that no other block reads; a graph without one has no output yet. */
 export function draftOutputs(draft: ArchitectureDraft): string[] {
   const read = new Set(draft.nodes.flatMap((node) => node.inputs));
@@ -35,7 +38,7 @@ export function draftOutputs(draft: ArchitectureDraft): string[] {
 
 /** The document a save writes, the worker builds and run.json keeps. */
 export function draftToSpec(draft: ArchitectureDraft): ModelSpec {
-  const ids = new Set([...draft.inputs.map((i) => i.id), ...draft.nodes.map((n) => n.id)]);
+  const ids = blockIds(draft);
   const layout = Object.fromEntries(Object.entries(draft.layout).filter(([id]) => ids.has(id)));
   return { name: draft.name, task: draft.task, inputs: draft.inputs, nodes: draft.nodes, outputs: draftOutputs(draft), layout };
 }

@@ -1,7 +1,7 @@
 import type { InputSpec, NodeSpec } from '../../../shared/spec/modelSpec';
 import { INPUT_CATALOG, OP_CATALOG, type BlockKind, type InputKind } from '../../../shared/spec/opCatalog';
 import { arityOf, type OpName } from '../../../shared/spec/ops';
-import { cloneJson, type ArchitectureDraft } from './architectureDraft';
+import { blockIds, cloneJson, type ArchitectureDraft } from './architectureDraft';
 
 /**
  * Every change the editor makes to a draft, as pure functions from one draft to the next: the store keeps the old
@@ -13,7 +13,7 @@ export interface Position {
   y: number;
 }
 
-const ids = (draft: ArchitectureDraft) => new Set([...draft.inputs.map((i) => i.id), ...draft.nodes.map((n) => n.id)]);
+const ids = blockIds;
 
 /** `base` if free, else its stem numbered from 2 (encoder1 taken -> encoder2): ids stay readable in the JSON and in messages. */
 export function uniqueId(draft: ArchitectureDraft, base: string, taken = ids(draft)): string {

@@ -3,7 +3,8 @@ import { computed, ref, shallowRef } from 'vue';
 import type { SpecIssue } from '../../../shared/spec/graphOrder';
 import type { ModelSpec, Task } from '../../../shared/spec/modelSpec';
 import type { BlockKind } from '../../../shared/spec/opCatalog';
-import { draftFromSpec, validateDraft, type ArchitectureDraft } from '../editor/architectureDraft';
+import { blockIds, draftFromSpec, validateDraft, type ArchitectureDraft } from '../editor/architectureDraft';
+import type { MenuCommand } from '../../../shared/ipc';
 import { autoLayout, BLOCK_SIZE } from '../editor/autoLayout';
 import {
   addBlock as placeBlock,
@@ -47,6 +48,8 @@ export const useArchitectureStore = defineStore('architecture', () => {
   const modified = ref(false);
   const dataset = shallowRef<DatasetContext | null>(null);
   const notice = ref<string | null>(null);
+  /** A command of the desktop app's menus, waiting for the editor to be shown and carry it out. */
+  const pendingMenuCommand = shallowRef<MenuCommand | null>(null);
   /** Counts documents opened, so that the canvas can fit each new one into view. */
   const openedCount = ref(0);
   let clipboard: BlockClipboard | null = null;
@@ -98,7 +101,7 @@ export const useArchitectureStore = defineStore('architecture', () => {
   }
 
   function dropMissingSelection(): void {
-    const ids = new Set([...draft.value.inputs.map((i) => i.id), ...draft.value.nodes.map((n) => n.id)]);
+    const ids = blockIds(draft.value);
     selection.value = selection.value.filter((id) => ids.has(id));
   }
 
@@ -145,20 +148,24 @@ export const useArchitectureStore = defineStore('architecture', () => {
   }
 
   function connect(source: string, target: string, slot?: number): boolean {
-    const problem = connectionProblem(draft.value, source, target);
     const next = wire(draft.value, source, target, slot);
-    notice.value = next === draft.value ? problem : null;
+    const changed = next !== draft.value;
+    notice.value = changed ? null : connectionProblem(draft.value, source, target);
     commit(next);
-    return next !== draft.value;
+    return changed;
   }
 
   function disconnect(target: string, index: number): void {
     commit(unwire(draft.value, target, index));
   }
 
-  function removeSelected(): void {
-    if (selection.value.length === 0) return;
-    commit(removeBlocks(draft.value, selection.value));
+  /** Deletes the selected blocks and the given wires (the canvas's selected edges) as one edit. */
+  function removeSelected(wires: { target: string; index: number }[] = []): void {
+    if (selection.value.length === 0 && wires.length === 0) return;
+    // Later inputs first, so that each index still points at its wire when it is removed.
+    let next = [...wires].sort((a, b) => b.index - a.index).reduce((d, w) => unwire(d, w.target, w.index), draft.value);
+    next = removeBlocks(next, selection.value);
+    commit(next);
     selection.value = [];
   }
 
@@ -210,6 +217,7 @@ export const useArchitectureStore = defineStore('architecture', () => {
     dataset,
     notice,
     openedCount,
+    pendingMenuCommand,
     validation,
     spec,
     issues,
