@@ -269,6 +269,19 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     const shownParams = Number((await page.getByTestId('arch-total-params').textContent())!.replace(/,/g, ''));
     expect(shownParams).toBe(analyzeSpec(saved, { classes }).totalParams);
 
+    // Open: a broken file is refused by name and the graph stays; the saved file brings the graph back after New.
+    const brokenPath = join(dataDir, 'broken.json');
+    await writeFile(brokenPath, '{"name": "half');
+    await page.getByTestId('arch-open-file').setInputFiles(brokenPath);
+    await expect.poll(() => page.getByTestId('arch-message').textContent()).toMatch(/^broken\.json is not JSON: /);
+    expect(await nodes.count()).toBe(6);
+    await page.getByTestId('arch-new').click();
+    await expect.poll(() => nodes.count()).toBe(0);
+    await page.getByTestId('arch-open-file').setInputFiles(savedPath);
+    await expect.poll(() => nodes.count()).toBe(6);
+    expect(await page.getByTestId('arch-status').textContent()).toBe('valid');
+    expect(await node('transformerEncoder').getAttribute('data-invalid')).toBe('false');
+
     // Export the drawing.
     const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('arch-export-png').click()]);
     const pngBytes = await readFile((await png.path())!);
@@ -303,10 +316,13 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
       await expect.poll(() => page.getByTestId('arch-node').count()).toBe(blocks);
       await expect.poll(() => page.getByTestId('arch-status').textContent()).toBe('valid');
       expect(await page.getByTestId('train-start').isEnabled()).toBe(true);
-      const composite = preset.spec.nodes.find((n) => ['transformerEncoder', 'cbam'].includes(n.op));
-      if (composite) await page.locator(`[data-testid=arch-node][data-node-id=${composite.id}]`).getByTestId('arch-expand').click();
       await page.waitForTimeout(400); // the fit-to-view transition
       await page.screenshot({ path: join(ROOT, `docs/architecture-${preset.id}.png`) });
     }
+    // A composite block opened to show its inside, over its neighbours.
+    await page.getByTestId('preset-select').selectOption('transformer-text');
+    await page.locator('[data-testid=arch-node][data-node-id=encoder1]').getByTestId('arch-expand').click();
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: join(ROOT, 'docs/architecture-inside.png') });
   });
 });
