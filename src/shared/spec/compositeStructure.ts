@@ -1,5 +1,5 @@
 import type { OpName, OpParams } from './ops';
-import { bottleneckUnits, type Shape } from './opShapes';
+import { attentionParams, bottleneckUnits, type Shape } from './opShapes';
 
 /** One layer inside a composite block, as the editor shows it when the block is expanded. */
 export interface InnerStep {
@@ -19,7 +19,7 @@ function transformerSteps(length: number, dim: number, ffnDim: number, normFirst
     const body = [...core, { label: 'Dropout', shape: [], params: 0 }, { label: 'Add', shape: [], params: 0, adds: residual }];
     return normFirst ? [...layerNorm(dim), ...body] : [...body, ...layerNorm(dim)];
   };
-  const steps = attentions.flatMap(({ label, residual }) => sublayer([{ label, shape: [], params: 4 * dense(dim, dim) }], residual));
+  const steps = attentions.flatMap(({ label, residual }) => sublayer([{ label, shape: [], params: attentionParams(dim) }], residual));
   const ffn = [
     { label: `Dense ${ffnDim}, ReLU`, shape: [length, ffnDim], params: dense(dim, ffnDim) },
     { label: `Dense ${dim}`, shape: [], params: dense(ffnDim, dim) },
@@ -82,5 +82,3 @@ export const COMPOSITE_STRUCTURE: Partial<Record<OpName, Inner>> = {
     ];
   }) as Inner,
 };
-
-export const isComposite = (op: string): boolean => Object.hasOwn(COMPOSITE_STRUCTURE, op);

@@ -29,19 +29,20 @@ export class ShapeProblem extends Error {
   }
 }
 
-const show = (shape: Shape) => `[${shape.join(', ')}]`;
+/** [64, 128]: how shapes read in messages and on the editor's blocks. */
+export const formatShape = (shape: Shape): string => `[${shape.join(', ')}]`;
 const product = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
 
 function expectSequence(shape: Shape, what: string): [number, number] {
   if (shape.length !== 2) {
     const hint = shape.length === 3 ? ': it is an image, pool or flatten it first' : shape.length === 1 ? ': it is a single vector' : '';
-    throw new ShapeProblem(`${what} needs a sequence of vectors [T, D]; it gets ${show(shape)}${hint}`, 'inputs');
+    throw new ShapeProblem(`${what} needs a sequence of vectors [T, D]; it gets ${formatShape(shape)}${hint}`, 'inputs');
   }
   return [shape[0]!, shape[1]!];
 }
 
 function expectImage(shape: Shape, what: string): [number, number, number] {
-  if (shape.length !== 3) throw new ShapeProblem(`${what} needs an image [H, W, C]; it gets ${show(shape)}`, 'inputs');
+  if (shape.length !== 3) throw new ShapeProblem(`${what} needs an image [H, W, C]; it gets ${formatShape(shape)}`, 'inputs');
   return [shape[0]!, shape[1]!, shape[2]!];
 }
 
@@ -64,7 +65,8 @@ function recurrent(input: Shape, cell: 'lstm' | 'gru', units: number, returnSequ
 /** Bottleneck width of a channel-attention MLP (SE, CBAM): C / ratio, at least 1. The layers use the same. */
 export const bottleneckUnits = (channels: number, ratio: number) => Math.max(1, Math.floor(channels / ratio));
 
-const attentionParams = (dim: number) => 4 * (dim * dim + dim);
+/** Weights of multi-head attention over width `dim`: the Q, K, V and output projections with their biases. */
+export const attentionParams = (dim: number) => 4 * (dim * dim + dim);
 const attentionFlops = (queries: number, keys: number, dim: number) =>
   2 * 2 * queries * dim * dim + 2 * 2 * keys * dim * dim + 2 * 2 * queries * keys * dim;
 
@@ -78,7 +80,7 @@ type OpShape<O extends OpName> = (inputs: Shape[], params: OpParams<O>, context:
 export const OP_SHAPES: { [O in OpName]: OpShape<O> } = {
   embedding: ([input], { dim }, { tokenVocab }) => {
     if (tokenVocab === null || input!.length !== 1) {
-      throw new ShapeProblem(`embedding reads token ids [T] from a token input; it gets ${show(input!)}`, 'inputs');
+      throw new ShapeProblem(`embedding reads token ids [T] from a token input; it gets ${formatShape(input!)}`, 'inputs');
     }
     return { shape: [input![0]!, dim], params: tokenVocab * dim, flops: 0 };
   },
@@ -193,20 +195,20 @@ export const OP_SHAPES: { [O in OpName]: OpShape<O> } = {
   layerNorm: ([input]) => ({ shape: input!, params: 2 * input![input!.length - 1]!, flops: 0 }),
   dropout: ([input]) => ({ shape: input!, params: 0, flops: 0 }),
   flatten: ([input]) => {
-    if (input!.length < 2) throw new ShapeProblem(`flatten needs at least two axes; it gets ${show(input!)}`, 'inputs');
+    if (input!.length < 2) throw new ShapeProblem(`flatten needs at least two axes; it gets ${formatShape(input!)}`, 'inputs');
     return { shape: [product(input!)], params: 0, flops: 0 };
   },
   add: (inputs) => {
-    const first = show(inputs[0]!);
-    const other = inputs.find((shape) => show(shape) !== first);
-    if (other) throw new ShapeProblem(`adds tensors of different shapes: ${first} and ${show(other)}`, 'inputs');
+    const first = formatShape(inputs[0]!);
+    const other = inputs.find((shape) => formatShape(shape) !== first);
+    if (other) throw new ShapeProblem(`adds tensors of different shapes: ${first} and ${formatShape(other)}`, 'inputs');
     return { shape: inputs[0]!, params: 0, flops: 0 };
   },
   concat: (inputs) => {
-    const leading = show(inputs[0]!.slice(0, -1));
-    const other = inputs.find((shape) => shape.length !== inputs[0]!.length || show(shape.slice(0, -1)) !== leading);
+    const leading = formatShape(inputs[0]!.slice(0, -1));
+    const other = inputs.find((shape) => shape.length !== inputs[0]!.length || formatShape(shape.slice(0, -1)) !== leading);
     if (other) {
-      throw new ShapeProblem(`joins along the last axis, so all other axes must agree: ${show(inputs[0]!)} and ${show(other)}`, 'inputs');
+      throw new ShapeProblem(`joins along the last axis, so all other axes must agree: ${formatShape(inputs[0]!)} and ${formatShape(other)}`, 'inputs');
     }
     const last = inputs.reduce((sum, shape) => sum + shape[shape.length - 1]!, 0);
     return { shape: [...inputs[0]!.slice(0, -1), last], params: 0, flops: 0 };
@@ -214,7 +216,7 @@ export const OP_SHAPES: { [O in OpName]: OpShape<O> } = {
   classifier: ([input], _params, { classes }) => {
     if (input!.length !== 1) {
       const fix = input!.length === 2 ? 'pool the sequence first' : 'pool or flatten the image first';
-      throw new ShapeProblem(`the classifier needs one vector per example [D]; it gets ${show(input!)}: ${fix}`, 'inputs');
+      throw new ShapeProblem(`the classifier needs one vector per example [D]; it gets ${formatShape(input!)}: ${fix}`, 'inputs');
     }
     return { shape: [classes], params: input![0]! * classes + classes, flops: 2 * input![0]! * classes };
   },

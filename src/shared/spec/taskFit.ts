@@ -1,8 +1,7 @@
 import type { SpecIssue } from './graphOrder';
 import type { ModelSpec } from './modelSpec';
-import type { NodeShape } from './opShapes';
+import { formatShape, type NodeShape } from './opShapes';
 
-const show = (shape: number[]) => `[${shape.join(', ')}]`;
 
 /**
  * Whether a graph that is sound in itself fits its task: the inputs the task's data provides, and one output of the
@@ -47,9 +46,9 @@ export function checkTaskFit(spec: ModelSpec, nodes: Record<string, NodeShape>, 
   const last = spec.inputs[spec.inputs.length - 1];
   const length = last?.kind === 'tokens' ? last.maxLength : 0;
   const expected = perToken ? [length, classes] : [classes];
-  if (show(shape) !== show(expected)) {
+  if (formatShape(shape) !== formatShape(expected)) {
     const hint = perToken ? 'end with a per-token classifier on the sequence' : 'end with a classifier on one vector';
-    issues.push({ nodeId: outputId, param: 'outputs', message: `${spec.task} models output ${show(expected)}; this one gives ${show(shape)}: ${hint}` });
+    issues.push({ nodeId: outputId, param: 'outputs', message: `${spec.task} models output ${formatShape(expected)}; this one gives ${formatShape(shape)}: ${hint}` });
   }
   return issues;
 }

@@ -48,6 +48,8 @@ export interface DraftValidation {
   analysis: SpecAnalysis;
   /** Shape inference's issues, and those of a graph still being drawn (no input, no output). */
   issues: SpecIssue[];
+  /** The same issues by the block they name. */
+  issuesByBlock: Map<string, SpecIssue[]>;
 }
 
 /** Everything the editor shows about a draft: run after every edit, so it stays a pure function of the draft. */
@@ -63,6 +65,8 @@ export function validateDraft(draft: ArchitectureDraft, context: Partial<SpecCon
   // The task-fit check would only repeat a missing input or output in other words.
   const repeats = (issue: SpecIssue) =>
     issue.nodeId === null && ((issue.param === 'outputs' && spec.outputs.length === 0) || (issue.param === 'inputs' && draft.inputs.length === 0));
-  const fromAnalysis = analysis.issues.filter((issue) => !repeats(issue));
-  return { spec, analysis, issues: [...issues, ...fromAnalysis] };
+  issues.push(...analysis.issues.filter((issue) => !repeats(issue)));
+  const issuesByBlock = new Map<string, SpecIssue[]>();
+  for (const issue of issues) if (issue.nodeId) issuesByBlock.set(issue.nodeId, [...(issuesByBlock.get(issue.nodeId) ?? []), issue]);
+  return { spec, analysis, issues, issuesByBlock };
 }

@@ -1,5 +1,4 @@
 import { COMPOSITE_STRUCTURE, type InnerStep } from '../../../shared/spec/compositeStructure';
-import type { SpecIssue } from '../../../shared/spec/graphOrder';
 import type { NodeShape } from '../../../shared/spec/opShapes';
 import { INPUT_CATALOG, OP_CATALOG } from '../../../shared/spec/opCatalog';
 import { arityOf, isOpName, opParamSchemas, type OpName } from '../../../shared/spec/ops';
@@ -32,9 +31,7 @@ export function inputPorts(op: OpName): InputPorts {
 
 /** The canvas's view of every block, derived from the draft and its validation. */
 export function blockViews(draft: ArchitectureDraft, validation: DraftValidation, expanded: ReadonlySet<string>): BlockView[] {
-  const problemsOf = new Map<string, SpecIssue[]>();
-  for (const issue of validation.issues) if (issue.nodeId) problemsOf.set(issue.nodeId, [...(problemsOf.get(issue.nodeId) ?? []), issue]);
-  const describe = (id: string) => (problemsOf.get(id) ?? []).map((issue) => (issue.param ? `${issue.param}: ${issue.message}` : issue.message));
+  const describe = (id: string) => (validation.issuesByBlock.get(id) ?? []).map((issue) => (issue.param ? `${issue.param}: ${issue.message}` : issue.message));
   const views: BlockView[] = draft.inputs.map((input) => ({
     id: input.id,
     label: INPUT_CATALOG[input.kind].label,

@@ -1,5 +1,5 @@
 import type { InputSpec, NodeSpec } from '../../../shared/spec/modelSpec';
-import { INPUT_CATALOG, OP_CATALOG, type BlockKind, type InputKind } from '../../../shared/spec/opCatalog';
+import { OP_CATALOG, type BlockKind, type InputKind } from '../../../shared/spec/opCatalog';
 import { arityOf, type OpName } from '../../../shared/spec/ops';
 import { blockIds, cloneJson, type ArchitectureDraft } from './architectureDraft';
 
@@ -177,12 +177,4 @@ export function pasteBlocks(draft: ArchitectureDraft, clipboard: BlockClipboard,
     },
     ids: [...renamed.values()],
   };
-}
-
-/** The palette label of a block, for the canvas and messages. */
-export function blockLabel(draft: ArchitectureDraft, id: string): string {
-  const input = draft.inputs.find((i) => i.id === id);
-  if (input) return INPUT_CATALOG[input.kind].label;
-  const node = draft.nodes.find((n) => n.id === id);
-  return node ? (OP_CATALOG[node.op as OpName]?.label ?? node.op) : id;
 }

@@ -21,5 +21,3 @@ export function formatBytes(bytes: number): string {
   }
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
-
-export const formatShape = (shape: number[]): string => `[${shape.join(', ')}]`;

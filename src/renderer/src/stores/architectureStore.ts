@@ -5,7 +5,7 @@ import type { ModelSpec, Task } from '../../../shared/spec/modelSpec';
 import type { BlockKind } from '../../../shared/spec/opCatalog';
 import { blockIds, draftFromSpec, validateDraft, type ArchitectureDraft } from '../editor/architectureDraft';
 import type { MenuCommand } from '../../../shared/ipc';
-import { autoLayout, BLOCK_SIZE } from '../editor/autoLayout';
+import { autoLayout, BLOCK_GAP, BLOCK_SIZE } from '../editor/autoLayout';
 import {
   addBlock as placeBlock,
   connect as wire,
@@ -64,11 +64,7 @@ export const useArchitectureStore = defineStore('architecture', () => {
   const spec = computed((): ModelSpec => validation.value.spec);
   const issues = computed((): SpecIssue[] => validation.value.issues);
   const valid = computed(() => issues.value.length === 0);
-  const issuesByBlock = computed(() => {
-    const byBlock = new Map<string, SpecIssue[]>();
-    for (const issue of issues.value) if (issue.nodeId) byBlock.set(issue.nodeId, [...(byBlock.get(issue.nodeId) ?? []), issue]);
-    return byBlock;
-  });
+  const issuesByBlock = computed(() => validation.value.issuesByBlock);
   const presetId = computed(() => (modified.value ? null : basePresetId.value));
   const canUndo = computed(() => past.value.length > 0);
   const canRedo = computed(() => future.value.length > 0);
@@ -128,10 +124,10 @@ export const useArchitectureStore = defineStore('architecture', () => {
   function nextPosition(after: string | null): Position {
     const layout = draft.value.layout;
     const anchor = after ? layout[after] : undefined;
-    if (anchor) return { x: anchor.x, y: anchor.y + BLOCK_SIZE.height + 46 };
+    if (anchor) return { x: anchor.x, y: anchor.y + BLOCK_SIZE.height + BLOCK_GAP };
     const all = Object.values(layout);
     if (all.length === 0) return { x: 40, y: 40 };
-    return { x: Math.min(...all.map((p) => p.x)), y: Math.max(...all.map((p) => p.y)) + BLOCK_SIZE.height + 46 };
+    return { x: Math.min(...all.map((p) => p.x)), y: Math.max(...all.map((p) => p.y)) + BLOCK_SIZE.height + BLOCK_GAP };
   }
 
   /**
