@@ -4,10 +4,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { decodeWire, encodeWire } from '../../shared/wireFormat';
+import { encodeWire } from '../../shared/wireFormat';
 import type { Workbench } from '../createWorkbench';
 import { dispatchInvoke } from '../ipc/dispatchInvoke';
 import { CONTENT_SECURITY_POLICY } from '../contentSecurityPolicy';
+import { decodeServedPath, parseRequestTarget, type RequestTarget } from './requestTarget';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -20,6 +21,8 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 const TOKEN_COOKIE = 'workbench_token';
 const MAX_MESSAGE_BYTES = 1 << 20;
+/** Requests one connection may have in flight; more are refused at once, so a flood cannot queue without bound. */
+const MAX_IN_FLIGHT = 32;
 
 export interface BrowserHost {
   url: string;
@@ -54,20 +57,25 @@ export async function startBrowserHost(workbench: Workbench, rendererDir: string
   const root = resolve(rendererDir);
   let origins: string[] = [];
 
-  const authorized = (request: IncomingMessage, url: URL) => {
+  const authorized = (request: IncomingMessage, target: RequestTarget) => {
     const hostOk = origins.some((origin) => origin === `http://${request.headers.host}`);
-    return hostOk && (sameToken(token, url.searchParams.get('token')) || sameToken(token, cookieToken(request)));
+    return hostOk && (sameToken(token, target.token) || sameToken(token, cookieToken(request)));
   };
 
   const serveFile = async (request: IncomingMessage, response: ServerResponse) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    if (!authorized(request, url)) {
+    // Nothing about the request is decoded before the token is checked, and nothing here may throw.
+    const target = parseRequestTarget(request.url);
+    if (!target) {
+      response.writeHead(400, { 'content-type': 'text/plain' }).end('bad request target');
+      return;
+    }
+    if (!authorized(request, target)) {
       response.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden: open the URL with its token');
       return;
     }
-    const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
-    const path = normalize(join(root, relative));
-    if (!path.startsWith(root + sep)) {
+    const relative = decodeServedPath(target.rawPath);
+    const path = relative === null ? null : normalize(join(root, relative));
+    if (path === null || !path.startsWith(root + sep)) {
       response.writeHead(404).end();
       return;
     }
@@ -85,12 +93,23 @@ export async function startBrowserHost(workbench: Workbench, rendererDir: string
     }
   };
 
-  const server: Server = createServer((request, response) => void serveFile(request, response));
+  const server: Server = createServer((request, response) => {
+    serveFile(request, response).catch(() => response.destroy());
+  });
+  // A malformed request line or header is answered by Node with this event; without a listener it would be logged
+  // and the socket left to time out.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+    else socket.destroy();
+  });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  sockets.on('error', () => undefined);
   server.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    // A reset during the handshake is the peer's business; it must not become an uncaught 'error'.
+    socket.on('error', () => socket.destroy());
+    const target = parseRequestTarget(request.url);
     const originOk = origins.includes(request.headers.origin ?? '');
-    if (url.pathname !== '/ws' || !originOk || !authorized(request, url)) {
+    if (!target || target.rawPath !== '/ws' || !originOk || !authorized(request, target)) {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }
@@ -98,19 +117,33 @@ export async function startBrowserHost(workbench: Workbench, rendererDir: string
   });
 
   const connect = (ws: WebSocket) => {
-    const unsubscribe = workbench.subscribe((channel, payload) => {
-      if (ws.readyState === ws.OPEN) ws.send(encodeWire({ event: channel, payload }));
-    });
+    // ws reports a protocol violation (oversized or unmasked frame, bad UTF-8, reserved opcode or close code) as an
+    // 'error' and closes the connection itself; unheard, that error would end the process and every run in it.
+    ws.on('error', () => ws.terminate());
+    const send = (message: unknown) => {
+      if (ws.readyState === ws.OPEN) ws.send(encodeWire(message), () => undefined);
+    };
+    const unsubscribe = workbench.subscribe((channel, payload) => send({ event: channel, payload }));
     ws.on('close', unsubscribe);
-    ws.on('message', async (data) => {
+    let inFlight = 0;
+    ws.on('message', async (data, isBinary) => {
       let id: unknown = null;
       try {
-        const message = decodeWire(String(data)) as { id?: unknown; channel?: unknown; request?: unknown };
-        id = message.id;
-        const result = await dispatchInvoke(workbench.handlers, message.channel, message.request);
-        ws.send(encodeWire({ id, result }));
+        if (isBinary) throw new Error('binary frame');
+        const message = JSON.parse(String(data)) as { id?: unknown; channel?: unknown; request?: unknown };
+        id = typeof message.id === 'number' || typeof message.id === 'string' ? message.id : null;
+        if (inFlight >= MAX_IN_FLIGHT) {
+          send({ id, result: { ok: false, error: `too many requests in flight (at most ${MAX_IN_FLIGHT})` } });
+          return;
+        }
+        inFlight++;
+        try {
+          send({ id, result: await dispatchInvoke(workbench.handlers, message.channel, message.request) });
+        } finally {
+          inFlight--;
+        }
       } catch {
-        ws.send(encodeWire({ id, result: { ok: false, error: 'malformed message: expected JSON {id, channel, request}' } }));
+        send({ id, result: { ok: false, error: 'malformed message: expected JSON {id, channel, request}' } });
       }
     });
   };
