@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeBackend, selectBackend } from '../engine/backend';
@@ -15,6 +14,7 @@ import { findPreset, PRESETS } from '../shared/spec/presets';
 import { defaultDataDir } from '../main/defaultDataDir';
 import { toPlainJson } from '../shared/wireFormat';
 import { formatEvent } from './formatEvent';
+import { readUserFile } from '../engine/data/import/userFile';
 
 const USAGE = `usage: npm run train -- --preset <id> | --spec <file.json> [--dataset <id or path>] [--format F] [--tokenizer word|char|bpe|wordpiece]
                      [--epochs N] [--batch-size N] [--learning-rate X] [--optimizer adam|sgd] [--max-train N]
@@ -62,7 +62,7 @@ async function main(): Promise<number> {
   }
   const preset = values.preset === undefined ? undefined : findPreset(values.preset);
   if (values.preset !== undefined && !preset) throw new Error(`unknown preset "${values.preset}"\n${USAGE}`);
-  const spec = values.spec === undefined ? undefined : parseSpecText(await readFile(values.spec, 'utf8'), values.spec);
+  const spec = values.spec === undefined ? undefined : parseSpecText(new TextDecoder().decode(await readUserFile(values.spec, { maxBytes: 8 * 1024 * 1024, limitName: 'the most an architecture file may hold' })), values.spec);
   const task = spec?.task ?? preset!.task;
   const defaultDataset = preset?.task === task ? preset.defaultDatasetId : PRESETS.find((p) => p.task === task)!.defaultDatasetId;
   const dataDir = defaultDataDir();

@@ -1,5 +1,5 @@
 import { BrowserWindow, dialog, Menu, type MenuItemConstructorOptions } from 'electron';
-import { readFile, stat } from 'node:fs/promises';
+import { readUserFile } from '../engine/data/import/userFile';
 import { basename } from 'node:path';
 import { ELECTRON_EVENT_CHANNEL } from '../shared/channels';
 import type { MenuCommand } from '../shared/ipc';
@@ -18,12 +18,14 @@ async function openSpecFile(): Promise<void> {
   const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
   const path = result.canceled ? undefined : result.filePaths[0];
   if (!path) return;
-  const { size } = await stat(path);
-  if (size > MAX_SPEC_BYTES) {
-    dialog.showErrorBox('Not opened', `${basename(path)} is ${(size / 1e6).toFixed(1)} MB; an architecture file is at most 8 MB.`);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readUserFile(path, { maxBytes: MAX_SPEC_BYTES, limitName: 'the most an architecture file may hold' });
+  } catch (error) {
+    dialog.showErrorBox('Not opened', error instanceof Error ? error.message : String(error));
     return;
   }
-  send({ command: 'open-spec', fileName: basename(path), text: await readFile(path, 'utf8') });
+  send({ command: 'open-spec', fileName: basename(path), text: new TextDecoder().decode(bytes) });
 }
 
 /**

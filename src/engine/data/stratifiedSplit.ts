@@ -30,9 +30,8 @@ export function stratifiedSplit(
       fraction > 0 && members.length >= 3 ? Math.max(1, Math.round(members.length * fraction)) : 0;
     const validation = share(fractions.validation);
     const test = share(fractions.test);
-    split.validation.push(...members.slice(0, validation));
-    split.test.push(...members.slice(validation, validation + test));
-    split.train.push(...members.slice(validation + test));
+    // Element by element: push(...slice) overflows the stack for a class of a few hundred thousand members.
+    members.forEach((index, i) => (i < validation ? split.validation : i < validation + test ? split.test : split.train).push(index));
   }
   // Interleave the classes again, so that a batch drawn in order is not one class.
   shuffleInPlace(split.train, random);

@@ -1,9 +1,10 @@
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ImageClassificationData } from '../datasetTypes';
 import { DatasetFileError } from './datasetFileError';
 import { MAX_IMAGE_BYTES } from './imageBudget';
 import { progressTicker, type ImportControl } from './importProgress';
+import { openRegularFile, readUserFile, statUserPath } from './userFile';
 
 const SIDE = 32;
 const PLANE = SIDE * SIDE;
@@ -13,7 +14,7 @@ const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog',
 const RECORDS_PER_READ = 1000;
 
 async function batchFiles(path: string): Promise<{ folder: string; files: string[] }> {
-  if (!(await stat(path)).isDirectory()) return { folder: dirname(path), files: [path] };
+  if (!(await statUserPath(path)).isDirectory()) return { folder: dirname(path), files: [path] };
   const names = (await readdir(path)).filter((n) => /^(data_batch_\d+|test_batch)\.bin$/.test(n)).sort();
   if (names.length === 0) throw new DatasetFileError(path, null, 'no data_batch_*.bin or test_batch.bin here');
   return { folder: path, files: names.map((n) => join(path, n)) };
@@ -21,7 +22,8 @@ async function batchFiles(path: string): Promise<{ folder: string; files: string
 
 async function classNames(folder: string): Promise<string[]> {
   try {
-    const names = (await readFile(join(folder, 'batches.meta.txt'), 'utf8')).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    const meta = await readUserFile(join(folder, 'batches.meta.txt'), { maxBytes: 1 << 20, limitName: 'the size of a class list' });
+    const names = new TextDecoder().decode(meta).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
     return names.length > 0 ? names : CIFAR10_CLASSES;
   } catch {
     return CIFAR10_CLASSES;
@@ -36,7 +38,13 @@ async function classNames(folder: string): Promise<string[]> {
 export async function importCifarBinary(path: string, control: ImportControl = {}): Promise<ImageClassificationData> {
   const { folder, files } = await batchFiles(path);
   const names = await classNames(folder);
-  const sizes = await Promise.all(files.map(async (file) => (await stat(file)).size));
+  const sizes = await Promise.all(
+    files.map(async (file) => {
+      const info = await statUserPath(file);
+      if (!info.isFile()) throw new DatasetFileError(file, null, 'is a folder, not a CIFAR batch file');
+      return info.size;
+    }),
+  );
   sizes.forEach((size, i) => {
     if (size === 0) throw new DatasetFileError(files[i]!, null, 'the file is empty');
     if (size % CIFAR_RECORD_BYTES !== 0) {
@@ -53,7 +61,7 @@ export async function importCifarBinary(path: string, control: ImportControl = {
   let image = 0;
   for (const [f, file] of files.entries()) {
     const isTest = basename(file).startsWith('test');
-    const handle = await open(file, 'r');
+    const { handle } = await openRegularFile(file);
     try {
       for (let record = 0; record < sizes[f]! / CIFAR_RECORD_BYTES; record += RECORDS_PER_READ) {
         const { bytesRead } = await handle.read(buffer, 0, buffer.length, record * CIFAR_RECORD_BYTES);

@@ -18,7 +18,7 @@ export function parseConll(file: string, text: string): SequenceLabellingData {
     }
     [words, labels] = [[], []];
   };
-  for (const { line, text: content } of numberedLines(text)) {
+  for (const { line, text: content } of numberedLines(file, text)) {
     const fields = content.trim().split(/\s+/);
     if (content.trim() === '') close();
     else if (fields[0] === '-DOCSTART-') continue;

@@ -2,6 +2,7 @@ import Papa from 'papaparse';
 import type { TextClassificationData } from '../textClassification';
 import { indexLabels } from './classLabels';
 import { DatasetFileError } from './datasetFileError';
+import { checkRecordLength } from './readText';
 
 export interface DelimitedTextOptions {
   /** ',' for CSV, '\t' for TSV; guessed from the content when absent. */
@@ -22,6 +23,13 @@ export interface DelimitedTable {
 const TEXT_NAMES = ['text', 'sentence', 'review', 'content', 'message', 'body', 'document', 'comment', 'tweet'];
 const LABEL_NAMES = ['label', 'labels', 'class', 'category', 'sentiment', 'target', 'y', 'topic', 'intent'];
 const SEQ2SEQ_NAMES = ['source', 'target', 'src', 'tgt', 'input', 'output'];
+/** Header and column guesses look at this many cells at most, so that a file of a million columns stays quick. */
+const SAMPLE_CELLS = 2_000_000;
+
+/** How many rows the guesses sample: up to 2,000, fewer when the rows are very wide. */
+function sampleRows(rows: string[][], columns: number): string[][] {
+  return rows.slice(0, Math.max(2, Math.min(2000, Math.floor(SAMPLE_CELLS / Math.max(1, columns)))));
+}
 
 function looksLikeHeader(first: string[], rest: string[][]): boolean {
   const names = first.map((cell) => cell.trim().toLowerCase());
@@ -29,7 +37,7 @@ function looksLikeHeader(first: string[], rest: string[][]): boolean {
   // A header cell names its column once; a label value repeats down the column. If some column repeats values
   // and the first row's value in it never appears below, the first row is a header.
   return first.some((cell, c) => {
-    const below = rest.slice(0, 2000).map((row) => row[c]);
+    const below = sampleRows(rest, first.length).map((row) => row[c]);
     const distinct = new Set(below);
     return below.length > 1 && distinct.size < below.length && !distinct.has(cell);
   });
@@ -46,9 +54,11 @@ export function parseDelimited(file: string, text: string, options: DelimitedTex
   const rows = parsed.data;
   if (rows.length === 0) throw new DatasetFileError(file, null, 'the file holds no rows');
   const width = rows[0]!.length;
-  const ragged = rows.findIndex((row) => row.length !== width);
-  if (ragged >= 0) {
-    throw new DatasetFileError(file, `row ${ragged + 1}`, `${rows[ragged]!.length} fields where the first row has ${width} (a stray delimiter or an unquoted field?)`);
+  for (const [r, row] of rows.entries()) {
+    if (row.length !== width) {
+      throw new DatasetFileError(file, `row ${r + 1}`, `${row.length} fields where the first row has ${width} (a stray delimiter or an unquoted field?)`);
+    }
+    for (const cell of row) checkRecordLength(file, `row ${r + 1}`, cell);
   }
   const hasHeader = options.header === 'yes' || (options.header !== 'no' && looksLikeHeader(rows[0]!, rows.slice(1)));
   const columns = hasHeader ? rows[0]!.map((name, i) => name.trim() || `column ${i + 1}`) : rows[0]!.map((_, i) => `column ${i + 1}`);
@@ -66,11 +76,12 @@ export function findColumn(file: string, table: DelimitedTable, wanted: string, 
 
 function guessColumns(table: DelimitedTable): { text: number; label: number } {
   const named = (names: string[]) => table.columns.findIndex((c) => names.includes(c.toLowerCase()));
-  const sample = table.rows.slice(0, 2000);
+  const sample = sampleRows(table.rows, table.columns.length);
   const distinct = table.columns.map((_, c) => new Set(sample.map((row) => row[c])).size);
   const meanLength = table.columns.map((_, c) => sample.reduce((sum, row) => sum + row[c]!.length, 0) / Math.max(1, sample.length));
   let label = named(LABEL_NAMES);
-  if (label < 0) label = distinct.indexOf(Math.min(...distinct));
+  // The column with the fewest distinct values; a loop, not Math.min(...), which overflows the stack on wide files.
+  if (label < 0) label = distinct.reduce((best, count, c) => (count < distinct[best]! ? c : best), 0);
   let text = named(TEXT_NAMES);
   if (text < 0 || text === label) text = meanLength.map((length, c) => (c === label ? -1 : length)).reduce((best, length, c, all) => (length > all[best]! ? c : best), 0);
   return { text, label };

@@ -1,22 +1,15 @@
 import type { Stats } from 'node:fs';
-import { open, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { ImportFormat } from '../../../shared/datasetImport';
 import { DatasetFileError } from './datasetFileError';
+import { readFileHead } from './userFile';
 
 export type ConcreteFormat = Exclude<ImportFormat, 'auto'>;
 
 async function firstLine(path: string): Promise<string> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = new Uint8Array(4096);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    return new TextDecoder().decode(buffer.subarray(0, bytesRead)).split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
-  } catch {
-    return '';
-  } finally {
-    await handle.close();
-  }
+  const head = await readFileHead(path, 4096);
+  return new TextDecoder().decode(head).split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
 }
 
 /**

@@ -1,11 +1,12 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { ImageClassificationData } from '../datasetTypes';
 import { indexLabels } from './classLabels';
-import { DatasetFileError } from './datasetFileError';
+import { DatasetFileError, ImportCancelledError } from './datasetFileError';
 import { decodeImage, resizeInto } from './decodeImage';
 import { MAX_IMAGE_BYTES } from './imageBudget';
 import { progressTicker, type ImportControl } from './importProgress';
+import { readUserFile } from './userFile';
 
 export interface ImageFolderOptions {
   /** Every image is resized to this. Defaults to 32 x 32. */
@@ -16,6 +17,8 @@ export interface ImageFolderOptions {
 }
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
+/** One image file may be at most this big (a large photo is a few tens of MB); a bigger one is skipped. */
+const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
 
 /** A file that could not be decoded: skipped, and listed for the user. */
 export interface SkippedFile {
@@ -52,9 +55,11 @@ export async function importImageFolder(
   const tick = progressTicker(control, 'decoding images', files.length);
   for (const [i, { path, label }] of files.entries()) {
     try {
-      resizeInto(decodeImage(await readFile(path)), height, width, channels, pixels, labels.length * imageBytes);
+      const bytes = await readUserFile(path, { maxBytes: MAX_IMAGE_FILE_BYTES, limitName: 'the limit for one image file', ...(control.signal ? { signal: control.signal } : {}) });
+      resizeInto(decodeImage(bytes), height, width, channels, pixels, labels.length * imageBytes);
       labels.push(label);
     } catch (error) {
+      if (error instanceof ImportCancelledError) throw error;
       skipped.push({ file: path.slice(root.length + 1), reason: error instanceof Error ? error.message : String(error) });
     }
     await tick(i + 1);

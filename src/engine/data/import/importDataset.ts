@@ -1,5 +1,4 @@
 import type { Stats } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { ImportOptions } from '../../../shared/datasetImport';
 import type { LoadedDataset } from '../datasetTypes';
 import { importCifarBinary } from './cifarBinary';
@@ -14,6 +13,7 @@ import { indexLabels } from './classLabels';
 import { importMnistIdx } from './mnistIdx';
 import { readTextFile } from './readText';
 import { seq2seqFromJsonLines, seq2seqFromTsv } from './seq2seqPairs';
+import { statUserPath } from './userFile';
 
 export interface ImportResult {
   data: LoadedDataset;
@@ -23,16 +23,14 @@ export interface ImportResult {
   columns?: string[];
 }
 
-function readText(path: string, info: Stats): Promise<string> {
+function readText(path: string, info: Stats, control: ImportControl): Promise<string> {
   if (info.isDirectory()) throw new DatasetFileError(path, null, 'is a folder; this format is read from one file');
-  return readTextFile(path, info.size);
+  return readTextFile(path, control.signal);
 }
 
 /** Reads a file or folder in the given format (or the detected one) into a dataset in memory. */
 export async function importDataset(path: string, options: ImportOptions, control: ImportControl = {}): Promise<ImportResult> {
-  const info = await stat(path).catch(() => {
-    throw new DatasetFileError(path, null, 'no such file or folder');
-  });
+  const info = await statUserPath(path);
   const format = options.format === 'auto' ? await detectFormat(path, info) : options.format;
   switch (format) {
     case 'image-folder': {
@@ -47,7 +45,7 @@ export async function importDataset(path: string, options: ImportOptions, contro
     case 'csv':
     case 'tsv': {
       const delimiter = format === 'tsv' ? '\t' : ',';
-      const { columns, textColumn, labelColumn, ...data } = textClassificationFromDelimited(path, await readText(path, info), {
+      const { columns, textColumn, labelColumn, ...data } = textClassificationFromDelimited(path, await readText(path, info, control), {
         delimiter,
         header: options.header,
         ...(options.textColumn ? { textColumn: options.textColumn } : {}),
@@ -56,15 +54,15 @@ export async function importDataset(path: string, options: ImportOptions, contro
       return { data: { kind: 'text-classification', ...data }, format, notes: [`text from column "${textColumn}", labels from column "${labelColumn}"`], columns };
     }
     case 'jsonl': {
-      const records = parseJsonLines(path, await readText(path, info), ['text', 'label']);
+      const records = parseJsonLines(path, await readText(path, info, control), ['text', 'label']);
       const indexed = indexLabels(path, 'field "label"', records.map((r) => r.label.trim()));
       return { data: { kind: 'text-classification', ...indexed, texts: records.map((r) => r.text) }, format, notes: [] };
     }
     case 'conll':
-      return { data: parseConll(path, await readText(path, info)), format, notes: [] };
+      return { data: parseConll(path, await readText(path, info, control)), format, notes: [] };
     case 'seq2seq-tsv':
-      return { data: seq2seqFromTsv(path, await readText(path, info)), format, notes: [] };
+      return { data: seq2seqFromTsv(path, await readText(path, info, control)), format, notes: [] };
     case 'seq2seq-jsonl':
-      return { data: seq2seqFromJsonLines(path, await readText(path, info)), format, notes: [] };
+      return { data: seq2seqFromJsonLines(path, await readText(path, info, control)), format, notes: [] };
   }
 }

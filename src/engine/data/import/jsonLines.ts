@@ -7,7 +7,7 @@ import { numberedLines } from './readText';
  */
 export function parseJsonLines<K extends string>(file: string, text: string, fields: readonly K[]): Record<K, string>[] {
   const records: Record<K, string>[] = [];
-  for (const { line, text: content } of numberedLines(text)) {
+  for (const { line, text: content } of numberedLines(file, text)) {
     if (content.trim() === '') continue;
     let value: unknown;
     try {

@@ -1,10 +1,10 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { ImageClassificationData } from '../datasetTypes';
 import { DatasetFileError } from './datasetFileError';
 import { MAX_IMAGE_BYTES } from './imageBudget';
 import type { ImportControl } from './importProgress';
+import { statUserPath, readUserFile } from './userFile';
 
 /** A parsed IDX array (LeCun's MNIST format): unsigned bytes with their dimensions. */
 export interface IdxArray {
@@ -12,20 +12,19 @@ export interface IdxArray {
   values: Uint8Array;
 }
 
+/** What an IDX header says: the dimensions, where the values start, and how many there must be. */
+export interface IdxHeader {
+  dims: number[];
+  headerLength: number;
+  declared: number;
+}
+
 /**
- * Parses an IDX file: magic 0x0000 0x08 (unsigned byte) then the dimension count, each dimension as a big-endian
- * uint32, then the values. The declared size is checked against the budget and against the bytes present before
- * anything is allocated; gzip is undone with the same cap.
+ * Checks an IDX header: magic 0x0000 0x08 (unsigned byte), then the dimension count, then each dimension as a
+ * big-endian uint32. A dimension of zero (no images, 0x0 images) and a size over the budget are refused here,
+ * before the values are read or allocated.
  */
-export function parseIdx(file: string, raw: Uint8Array, expectedDims: number): IdxArray {
-  let bytes = raw;
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes, { maxOutputLength: MAX_IMAGE_BYTES + 64 });
-    } catch (error) {
-      throw new DatasetFileError(file, null, `not a readable gzip file (${error instanceof Error ? error.message : String(error)})`);
-    }
-  }
+export function readIdxHeader(file: string, bytes: Uint8Array, expectedDims: number): IdxHeader {
   if (bytes.length === 0) throw new DatasetFileError(file, null, 'the file is empty');
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) {
     throw new DatasetFileError(file, 'header', 'wrong magic number: an IDX file starts with two zero bytes');
@@ -39,15 +38,47 @@ export function parseIdx(file: string, raw: Uint8Array, expectedDims: number): I
   if (bytes.length < headerLength) throw new DatasetFileError(file, 'header', 'truncated before the dimensions end');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims = Array.from({ length: dimCount }, (_, i) => view.getUint32(4 + 4 * i));
+  if (dims.includes(0)) {
+    const what = expectedDims === 3 ? `${dims[0]} images of ${dims[1]}x${dims[2]} pixels` : 'no labels';
+    throw new DatasetFileError(file, 'header', `declares ${what}: there is nothing to import`);
+  }
   const declared = dims.reduce((product, d) => product * d, 1);
   if (declared > MAX_IMAGE_BYTES) {
     throw new DatasetFileError(file, 'header', `declares ${dims.join(' x ')} = ${declared} values, more than the ${MAX_IMAGE_BYTES}-byte import budget`);
   }
+  return { dims, headerLength, declared };
+}
+
+/** Parses the bytes of an (inflated) IDX file: the header, then exactly the values it declares. */
+export function parseIdx(file: string, bytes: Uint8Array, expectedDims: number): IdxArray {
+  const { dims, headerLength, declared } = readIdxHeader(file, bytes, expectedDims);
   const present = bytes.length - headerLength;
   if (present !== declared) {
     throw new DatasetFileError(file, null, `declares ${dims.join(' x ')} = ${declared} values but holds ${present}${present < declared ? ' (truncated)' : ''}`);
   }
   return { dims, values: bytes.subarray(headerLength) };
+}
+
+/**
+ * Reads an IDX file, gzipped or not. gzip is inflated as a stream, and as soon as the header is in, the read is
+ * capped at the size it declares: a 2 MB file that would inflate to gigabytes stops a few bytes past its header.
+ */
+export async function readIdxFile(file: string, expectedDims: number, signal?: AbortSignal): Promise<IdxArray> {
+  const headerBytes = 4 + 4 * expectedDims;
+  const bytes = await readUserFile(file, {
+    maxBytes: MAX_IMAGE_BYTES + headerBytes,
+    limitName: 'the import budget',
+    gunzip: true,
+    ...(signal ? { signal } : {}),
+    head: {
+      bytes: headerBytes,
+      cap: (head) => {
+        const header = readIdxHeader(file, head, expectedDims);
+        return header.headerLength + header.declared;
+      },
+    },
+  });
+  return parseIdx(file, bytes, expectedDims);
 }
 
 /** Images [n, rows, cols] and labels [n] of one IDX pair, checked to agree. */
@@ -67,7 +98,7 @@ interface IdxPair {
 
 /** The image/label file pairs in a folder (or beside one images file): train-… and t10k-… or test-… files as the files' split. */
 async function findPairs(path: string): Promise<IdxPair[]> {
-  const isFolder = (await stat(path)).isDirectory();
+  const isFolder = (await statUserPath(path)).isDirectory();
   const folder = isFolder ? path : dirname(path);
   const names = await readdir(folder);
   const imageFiles = isFolder ? names.filter((n) => /idx3-ubyte/.test(n)) : [basename(path)];
@@ -86,8 +117,8 @@ export async function importMnistIdx(path: string, control: ImportControl = {}):
   const tests: boolean[] = [];
   for (const [i, pair] of pairs.entries()) {
     control.onProgress?.({ done: i, total: pairs.length, phase: `reading ${basename(pair.images)}` });
-    const images = parseIdx(pair.images, await readFile(pair.images), 3);
-    const labels = parseIdx(pair.labels, await readFile(pair.labels), 1);
+    const images = await readIdxFile(pair.images, 3, control.signal);
+    const labels = await readIdxFile(pair.labels, 1, control.signal);
     parts.push(mnistFromIdx(pair.images, images, pair.labels, labels));
     tests.push(pair.test);
   }
@@ -105,7 +136,8 @@ export async function importMnistIdx(path: string, control: ImportControl = {}):
     fileSplit.fill(tests[i] ? 1 : 0, offset, offset + part.labels.length);
     offset += part.labels.length;
   });
-  const classCount = Math.max(...labels) + 1;
+  // A loop, not Math.max(...labels): a spread of a million labels overflows the stack.
+  const classCount = labels.reduce((most, label) => Math.max(most, label), 0) + 1;
   return {
     kind: 'image-classification',
     classNames: Array.from({ length: classCount }, (_, i) => String(i)),

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { importCifarBinary } from '../../../../src/engine/data/import/cifarBinary';
 import { importDataset } from '../../../../src/engine/data/import/importDataset';
 import { importImageFolder } from '../../../../src/engine/data/import/imageFolder';
-import { importMnistIdx, parseIdx } from '../../../../src/engine/data/import/mnistIdx';
+import { importMnistIdx, parseIdx, readIdxFile } from '../../../../src/engine/data/import/mnistIdx';
 import { importOptionsSchema } from '../../../../src/shared/datasetImport';
 import { barImage, cifarRecords, idxBytes, writeCifarFolder, writeImageFolder, writeMnistFolder } from '../../../support/datasetFixtures';
 
@@ -39,7 +39,12 @@ describe('MNIST IDX', () => {
     // 100,000 x 100,000 x 100,000 bytes is refused from the header alone: nothing that size is allocated.
     expect(() => parseIdx('huge', idxBytes([100_000, 100_000, 100_000], new Uint8Array(0)), 3)).toThrow(/huge, header: declares .* more than the .*-byte import budget/);
     expect(() => parseIdx('empty', new Uint8Array(0), 3)).toThrow(/empty: the file is empty/);
-    expect(() => parseIdx('bad.gz', Uint8Array.from([0x1f, 0x8b, 1, 2, 3]), 3)).toThrow(/bad.gz: not a readable gzip file/);
+  });
+
+  it('refuses a file that is gzip by its magic bytes but does not inflate', async () => {
+    const file = join(root, 'bad-images-idx3-ubyte.gz');
+    await writeFile(file, Uint8Array.from([0x1f, 0x8b, 1, 2, 3]));
+    await expect(readIdxFile(file, 3)).rejects.toThrow(/bad-images-idx3-ubyte.gz: not a readable gzip file/);
   });
 
   it('refuses images and labels that do not agree in number', async () => {
