@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable, type Shape } from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
+import { shapeList, tensorList } from './inputList';
 
 export interface AdditiveAttentionArgs extends LayerArgs {
   /** Width of the scoring layer. */
@@ -40,8 +41,7 @@ export class AdditiveAttention extends layers.Layer {
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const shapes = (Array.isArray((inputShape as Shape[])[0]) ? inputShape : [inputShape]) as number[][];
-    const [queryShape, keyShape] = this.unpack(shapes);
+    const [queryShape, keyShape] = this.unpack(shapeList(inputShape));
     const kernel = initializers.glorotUniform({});
     this.queryKernel = this.addWeight('query_kernel', [queryShape![2]!, this.units], 'float32', kernel);
     this.keyKernel = this.addWeight('key_kernel', [keyShape![2]!, this.units], 'float32', kernel);
@@ -51,8 +51,7 @@ export class AdditiveAttention extends layers.Layer {
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape[] {
-    const shapes = (Array.isArray((inputShape as Shape[])[0]) ? inputShape : [inputShape]) as Shape[];
-    const [queryShape, keyShape] = this.unpack(shapes);
+    const [queryShape, keyShape] = this.unpack(shapeList(inputShape));
     return [
       [queryShape![0]!, queryShape![1]!, keyShape![2]!],
       [queryShape![0]!, 1, queryShape![1]!, keyShape![1]!],
@@ -61,7 +60,7 @@ export class AdditiveAttention extends layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor[] {
     return tf.tidy(() => {
-      const [queries, keys, mask] = this.unpack(Array.isArray(inputs) ? inputs : [inputs]);
+      const [queries, keys, mask] = this.unpack(tensorList(inputs));
       const [batch, queryCount, queryDim] = queries.shape as number[];
       const [, keyCount, keyDim] = keys.shape as number[];
       const projectedQueries = tf.reshape(tf.matMul(tf.reshape(queries, [-1, queryDim!]), this.queryKernel.read()), [batch!, queryCount!, 1, this.units]);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable, type Shape } from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
+import { shapeList, tensorList } from './inputList';
 
 export interface AttentionPoolingArgs extends LayerArgs {
   /** Width of the scoring layer. */
@@ -31,7 +32,7 @@ export class AttentionPooling extends layers.Layer {
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const shape = (Array.isArray((inputShape as Shape[])[0]) ? (inputShape as Shape[])[0] : inputShape) as number[];
+    const [shape] = shapeList(inputShape) as number[][];
     this.kernel = this.addWeight('kernel', [shape[2]!, this.units], 'float32', initializers.glorotUniform({}));
     this.bias = this.addWeight('bias', [this.units], 'float32', initializers.zeros());
     this.scoreVector = this.addWeight('score_vector', [this.units, 1], 'float32', initializers.glorotUniform({}));
@@ -39,7 +40,7 @@ export class AttentionPooling extends layers.Layer {
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape[] {
-    const shape = (Array.isArray((inputShape as Shape[])[0]) ? (inputShape as Shape[])[0] : inputShape) as Shape;
+    const [shape] = shapeList(inputShape) as [Shape];
     return [
       [shape[0]!, shape[2]!],
       [shape[0]!, 1, 1, shape[1]!],
@@ -48,7 +49,7 @@ export class AttentionPooling extends layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor[] {
     return tf.tidy(() => {
-      const [h, mask] = Array.isArray(inputs) ? inputs : [inputs];
+      const [h, mask] = tensorList(inputs);
       const [batch, length, dim] = h!.shape as number[];
       const hidden = tf.tanh(tf.add(tf.matMul(tf.reshape(h!, [-1, dim!]), this.kernel.read()), this.bias.read()));
       let scores = tf.reshape(tf.matMul(hidden, this.scoreVector.read()), [batch!, length!]);

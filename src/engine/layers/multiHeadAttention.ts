@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable, type Shape } from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
+import { shapeList, tensorList } from './inputList';
 
 export interface MultiHeadAttentionArgs extends LayerArgs {
   /** Number of attention heads; must divide the model width. */
@@ -57,7 +58,7 @@ export class MultiHeadAttention extends layers.Layer {
   }
 
   override build(inputShape: Shape[] | Shape): void {
-    const [queryShape] = inputShape as (number | null)[][];
+    const [queryShape] = shapeList(inputShape);
     const modelDim = queryShape![queryShape!.length - 1]!;
     if (modelDim % this.heads !== 0) {
       throw new Error(`${this.name}: ${this.heads} heads do not divide the model width ${modelDim}`);
@@ -77,7 +78,7 @@ export class MultiHeadAttention extends layers.Layer {
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape[] {
-    const [queryShape, valueShape] = this.unpack(inputShape as Shape[]);
+    const [queryShape, valueShape] = this.unpack(shapeList(inputShape));
     const [batch, queries, modelDim] = queryShape!;
     return [
       [batch!, queries!, modelDim!],
@@ -87,7 +88,7 @@ export class MultiHeadAttention extends layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor[] {
     return tf.tidy(() => {
-      const [query, keyValue, padding] = this.unpack(inputs as tf.Tensor[]);
+      const [query, keyValue, padding] = this.unpack(tensorList(inputs));
       const [batch, queries, modelDim] = query.shape as [number, number, number];
       const keys = keyValue.shape[1]!;
       const keyDim = modelDim / this.heads;

@@ -62,6 +62,12 @@ export function analyzeSpec(spec: ModelSpec, context: Partial<SpecContext> = {})
       issues.push({ nodeId: node.id, param: 'inputs', message: `${node.op} reads ${wanted} input${arity.max > 1 ? 's' : ''}; it has ${node.inputs.length}` });
       continue;
     }
+    // Token ids are integers, not features: anything but an embedding would build and then fail on the first batch.
+    const rawTokens = node.op === 'embedding' ? undefined : node.inputs.find((id) => tokenVocab.has(id));
+    if (rawTokens !== undefined) {
+      issues.push({ nodeId: node.id, param: 'inputs', message: `reads the token ids of "${rawTokens}" directly: put an embedding between them` });
+      continue;
+    }
     const inputShapes = node.inputs.map((id) => nodes[id]);
     if (inputShapes.some((shape) => !shape)) continue; // an input is broken and was reported there
     try {
