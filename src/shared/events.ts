@@ -1,7 +1,8 @@
 import type { BackendReport } from './backends';
 import type { HyperParams } from './hyperParams';
 
-export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed';
+/** queued: accepted, waiting for the worker; running: in the worker; the other three are final. */
+export type RunStatus = 'queued' | 'running' | 'completed' | 'stopped' | 'failed';
 
 /**
  * What the axes of an attention map are: 'tokens' (queries x keys of token sequences, labelled with the tokens),
@@ -75,7 +76,7 @@ export interface AttentionEvent {
 export interface FinishedEvent {
   type: 'finished';
   runId: string;
-  status: Exclude<RunStatus, 'running'>;
+  status: Exclude<RunStatus, 'queued' | 'running'>;
   reason?: string;
   epochs: number;
   /** Test split: loss, accuracy (per token for per-token tasks) and, for seq2seq, exact match of greedy decoding. */

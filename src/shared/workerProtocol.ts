@@ -14,7 +14,12 @@ export type WorkerMessage =
   | { type: 'ready'; backend: BackendReport }
   | { type: 'event'; event: TrainEvent }
   /** The worker cannot train at all (no backend loaded); the supervisor fails queued runs with this reason. */
-  | { type: 'fatal'; message: string };
+  | { type: 'fatal'; message: string }
+  /**
+   * The backend is broken after this run failed (a wasm abort or out-of-memory leaves it computing garbage); sent
+   * just before the run's finished event, so that the supervisor replaces the worker before the next run.
+   */
+  | { type: 'backend-lost'; runId: string; message: string };
 
 export interface TrainingWorkerData {
   /** Where datasets that are slow to prepare keep a ready-to-load copy. */

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ function fakeSupervisor() {
     onEvent: (l: (event: TrainEvent) => void) => ((listener = l), () => undefined),
     start: (runId: string) => started.push(runId),
     stop: () => true,
+    whenReady: async () => ({ name: 'wasm', skipped: [] }),
   } as unknown as TrainingSupervisor;
   return { supervisor, started, emit: (event: TrainEvent) => listener(event) };
 }
@@ -55,6 +56,49 @@ describe('TrainingService', () => {
       'the architecture "Two heads" is for text-classification, but the dataset "',
     );
     expect(fake.started).toEqual([runId]);
+  });
+
+  it('refuses a model that cannot fit the backend at train:start, with the estimate and the limit, before creating a run', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'runs-'));
+    const fake = fakeSupervisor();
+    const service = new TrainingService(fake.supervisor, new RunStore(root), () => undefined, builtinOnly);
+    const preset = findPreset('transformer-text')!.spec;
+    // Two 65,536-wide dense layers on a 64 x 64 sequence: about 4.3 billion weights, 69 GiB with Adam.
+    const huge = {
+      ...preset,
+      name: 'Too big',
+      nodes: [
+        ...preset.nodes.slice(0, preset.nodes.findIndex((n) => n.id === 'encoder2') + 1),
+        { id: 'wide', op: 'flatten', params: {}, inputs: ['encoder2'] },
+        { id: 'wider', op: 'dense', params: { units: 65_536 }, inputs: ['wide'] },
+        { id: 'widest', op: 'dense', params: { units: 65_536 }, inputs: ['wider'] },
+        { id: 'head', op: 'classifier', params: {}, inputs: ['widest'] },
+      ],
+      outputs: ['head'],
+    };
+    await expect(service.start({ spec: huge, datasetId: 'keyword-topics', hyperParams: hyperParamsSchema.parse({}) })).rejects.toThrow(
+      /^the architecture "Too big" needs about \d+\.\d GiB to train at batch size 32 \(weights .*\), more than the 4\.0 GiB heap of the wasm backend: make the model smaller or lower the batch size$/,
+    );
+    expect(fake.started).toEqual([]);
+    expect(readdirSync(root)).toEqual([]);
+  });
+
+  it('records a run as queued until the worker starts it, and marks queued and running runs of a closed app interrupted', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'runs-'));
+    const fake = fakeSupervisor();
+    const service = new TrainingService(fake.supervisor, new RunStore(root), () => undefined, builtinOnly);
+    const hyperParams = hyperParamsSchema.parse({});
+    const status = (id: string) => JSON.parse(readFileSync(join(root, id, 'run.json'), 'utf8')).status as string;
+    const first = await service.start({ presetId: 'transformer-text', datasetId: 'keyword-topics', hyperParams });
+    const second = await service.start({ presetId: 'transformer-text', datasetId: 'keyword-topics', hyperParams });
+    expect([status(first.runId), status(second.runId)]).toEqual(['queued', 'queued']);
+    fake.emit({ type: 'started', runId: first.runId, backend: { name: 'wasm', skipped: [] }, datasetId: 'keyword-topics', presetId: 'transformer-text', modelName: 'm', hyperParams, parameterCount: 1, classNames: ['a', 'b'], split: { train: 1, validation: 1, test: 1 }, stepsPerEpoch: 1 });
+    await expect.poll(() => status(first.runId)).toBe('running');
+    const restarted = new TrainingService(fakeSupervisor().supervisor, new RunStore(root), () => undefined, builtinOnly);
+    await restarted.recoverInterrupted();
+    const reason = (id: string) => JSON.parse(readFileSync(join(root, id, 'run.json'), 'utf8')).reason as string;
+    expect([status(first.runId), reason(first.runId)]).toEqual(['failed', 'interrupted: the app closed while it trained']);
+    expect([status(second.runId), reason(second.runId)]).toEqual(['failed', 'interrupted: the app closed before it started']);
   });
 
   it('passes events on in order, each only once it is on disk', async () => {

@@ -73,4 +73,67 @@ describe('training worker protocol', () => {
     expect(await second).toMatchObject({ status: 'failed' });
     expect(launches).toBe(2);
   });
+
+  it('keeps the queue in main: a queued run is removed at once, and the next starts when the first finishes', async () => {
+    const launches: number[] = [];
+    supervisor = new TrainingSupervisor(() => (launches.push(1), scriptedWorker()), { cacheDir: tmpdir(), datasetsDir: tmpdir() });
+    const order: string[] = [];
+    supervisor.onEvent((event) => order.push(`${event.type}:${event.runId}`));
+    const a = finishedOf(supervisor, 'a');
+    const b = finishedOf(supervisor, 'b');
+    supervisor.start('a', request({}));
+    supervisor.start('b', request({}));
+    supervisor.start('c', request({}));
+    expect(supervisor.isActive('c')).toBe(true);
+    expect(supervisor.stop('c')).toBe(true);
+    // Removed at once, without waiting for the runs before it.
+    expect(order).toEqual(['finished:c']);
+    expect(supervisor.isActive('c')).toBe(false);
+    expect(supervisor.stop('c')).toBe(false);
+    expect(await a).toMatchObject({ status: 'completed' });
+    expect(await b).toMatchObject({ status: 'completed' });
+    expect(order).toEqual(['finished:c', 'started:a', 'finished:a', 'started:b', 'finished:b']);
+    expect(launches).toHaveLength(1);
+  });
+
+  it('replaces a worker whose backend broke: the run fails saying so, the next run trains on a new worker', async () => {
+    let launches = 0;
+    supervisor = new TrainingSupervisor(() => scriptedWorker(++launches), { cacheDir: tmpdir(), datasetsDir: tmpdir() });
+    const poisoned = finishedOf(supervisor, 'poison-1');
+    const next = finishedOf(supervisor, 'after');
+    supervisor.start('poison-1', request({}));
+    supervisor.start('after', request({}));
+    expect(await poisoned).toMatchObject({
+      status: 'failed',
+      reason: 'Aborted(); the wasm backend was left broken, so the training worker was restarted',
+    });
+    expect(await next).toMatchObject({ status: 'completed', reason: 'worker 2' });
+    expect(launches).toBe(2);
+    expect(supervisor.notice).toBe('the wasm backend failed (Aborted()); the training worker was restarted');
+  });
 });
+
+/**
+ * A worker that speaks the protocol without TensorFlow: ready on wasm; each run starts, then finishes 50 ms later,
+ * naming which worker (the number it was launched with) ran it; a run whose id starts with "poison" fails as an aborted
+ * wasm run does, reporting its backend lost first.
+ */
+function scriptedWorker(number = 1): Worker {
+  const source = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    parentPort.postMessage({ type: 'ready', backend: { name: 'wasm', skipped: [] } });
+    parentPort.on('message', (message) => {
+      if (message.type !== 'start') return;
+      const runId = message.runId;
+      parentPort.postMessage({ type: 'event', event: { type: 'started', runId } });
+      setTimeout(() => {
+        if (runId.startsWith('poison')) {
+          parentPort.postMessage({ type: 'backend-lost', runId, message: 'Aborted()' });
+          parentPort.postMessage({ type: 'event', event: { type: 'finished', runId, status: 'failed', reason: 'Aborted()', epochs: 0 } });
+        } else {
+          parentPort.postMessage({ type: 'event', event: { type: 'finished', runId, status: 'completed', reason: 'worker ' + workerData.number, epochs: 1 } });
+        }
+      }, 50);
+    });`;
+  return new Worker(source, { eval: true, workerData: { number } });
+}

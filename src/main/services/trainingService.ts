@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { freemem } from 'node:os';
 import type { TrainEvent } from '../../shared/events';
 import type { TrainStartRequest } from '../../shared/ipc';
 import type { DatasetLibrary } from '../../engine/data/datasetLibrary';
 import { resolveTrainingTarget } from '../../engine/data/resolveTrainingTarget';
 import type { RunStore } from '../runStore';
+import { checkTrainingMemory, trainingMemoryLimit } from '../training/memoryGuard';
 import type { TrainingSupervisor } from '../training/trainingSupervisor';
 
 /** Starts and stops runs, records everything they report, and passes each event on to the windows. */
@@ -17,24 +19,27 @@ export class TrainingService {
     supervisor.onEvent((event) => void this.record(event));
   }
 
-  /** Runs left 'running' by an app that closed mid-training are marked failed, so no run looks alive forever. */
+  /** Runs left queued or running by an app that closed are marked failed, so no run looks alive forever. */
   async recoverInterrupted(): Promise<void> {
     for (const run of await this.store.list()) {
-      if (run.status === 'running') {
-        await this.store.update(run.id, { status: 'failed', reason: 'interrupted: the app closed while it trained' });
+      if (run.status === 'running' || run.status === 'queued') {
+        const when = run.status === 'running' ? 'while it trained' : 'before it started';
+        await this.store.update(run.id, { status: 'failed', reason: `interrupted: the app closed ${when}` });
       }
     }
   }
 
   async start(request: TrainStartRequest): Promise<{ runId: string }> {
     const { spec, presetId, dataset } = resolveTrainingTarget(request, await this.datasets.summary(request.datasetId));
+    const backend = await this.supervisor.whenReady();
+    checkTrainingMemory(spec, dataset, request.hyperParams, trainingMemoryLimit(backend?.name ?? null, freemem()));
     const now = new Date();
     const runId = `${now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
     await this.store.create({
       id: runId,
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
-      status: 'running',
+      status: 'queued',
       datasetId: dataset.id,
       presetId,
       spec,
@@ -55,7 +60,7 @@ export class TrainingService {
   private async record(event: TrainEvent): Promise<void> {
     const writes = [this.store.append(event.runId, event)];
     if (event.type === 'started') {
-      writes.push(this.store.update(event.runId, { backend: event.backend, parameterCount: event.parameterCount }));
+      writes.push(this.store.update(event.runId, { status: 'running', backend: event.backend, parameterCount: event.parameterCount }));
     } else if (event.type === 'finished') {
       writes.push(
         this.store.update(event.runId, {

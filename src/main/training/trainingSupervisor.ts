@@ -1,22 +1,32 @@
 import type { Worker } from 'node:worker_threads';
 import type { BackendReport } from '../../shared/backends';
-import type { TrainEvent } from '../../shared/events';
+import type { FinishedEvent, TrainEvent } from '../../shared/events';
 import type { TrainStartRequest } from '../../shared/ipc';
 import type { SupervisorMessage, TrainingWorkerData, WorkerMessage } from '../../shared/workerProtocol';
 
 export type WorkerLauncher = (data: TrainingWorkerData) => Worker;
 
+interface Job {
+  runId: string;
+  request: TrainStartRequest;
+}
+
 /**
- * Owns the training worker from the main thread: sends it runs, relays its events, and when it dies ends every run
- * it held as failed with the reason, then starts a new one (on wasm: a native backend is not reliably loadable a
- * second time in one process).
+ * Owns the training worker from the main thread. The queue of runs lives here, not in the worker: the worker is
+ * given one run at a time, so a queued run can be removed at once and survives the worker's death. When the worker
+ * dies, or reports that its backend is broken, only the run it held fails, with the reason; the next run starts on
+ * a new worker (on wasm: a native backend is not reliably loadable a second time in one process).
  */
 export class TrainingSupervisor {
   private worker: Worker | null = null;
-  private readonly pending = new Set<string>();
+  private readonly queue: Job[] = [];
+  private active: Job | null = null;
+  /** Set by 'backend-lost': the worker is replaced as soon as its run's finished event is through. */
+  private replaceAfterRun: string | null = null;
   private readonly listeners = new Set<(event: TrainEvent) => void>();
   private workerData: TrainingWorkerData;
   private closing = false;
+  private readonly readyWaiters: ((backend: BackendReport | null) => void)[] = [];
   backend: BackendReport | null = null;
   /** Why the worker last had to be restarted, for the status bar; null while nothing went wrong. */
   notice: string | null = null;
@@ -33,15 +43,25 @@ export class TrainingSupervisor {
     return () => this.listeners.delete(listener);
   }
 
+  /** Queues the run; it starts when the runs before it have finished. */
   start(runId: string, request: TrainStartRequest): void {
-    this.pending.add(runId);
-    this.send({ type: 'start', runId, request });
+    this.queue.push({ runId, request });
+    this.pump();
   }
 
-  /** Asks the run to stop after its current step; false if the run is not in this supervisor's hands. */
+  /**
+   * A queued run is removed at once (its finished event says so); a running one is asked to stop after its current
+   * step. False if the run is neither.
+   */
   stop(runId: string): boolean {
-    if (!this.pending.has(runId)) return false;
-    this.send({ type: 'stop', runId });
+    const queued = this.queue.findIndex((job) => job.runId === runId);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      this.dispatch({ type: 'finished', runId, status: 'stopped', reason: 'removed from the queue before it started', epochs: 0 });
+      return true;
+    }
+    if (this.active?.runId !== runId) return false;
+    this.worker?.postMessage({ type: 'stop', runId } satisfies SupervisorMessage);
     return true;
   }
 
@@ -50,8 +70,15 @@ export class TrainingSupervisor {
     this.ensureWorker();
   }
 
+  /** The backend, once the worker has loaded one (null if it could not load any). */
+  whenReady(): Promise<BackendReport | null> {
+    if (this.backend) return Promise.resolve(this.backend);
+    this.ensureWorker();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
   isActive(runId: string): boolean {
-    return this.pending.has(runId);
+    return this.active?.runId === runId || this.queue.some((job) => job.runId === runId);
   }
 
   async close(): Promise<void> {
@@ -60,48 +87,83 @@ export class TrainingSupervisor {
     this.worker = null;
   }
 
-  private send(message: SupervisorMessage): void {
-    this.ensureWorker().postMessage(message);
+  private pump(): void {
+    if (this.active || this.closing) return;
+    const next = this.queue.shift();
+    if (!next) return;
+    this.active = next;
+    this.ensureWorker().postMessage({ type: 'start', runId: next.runId, request: next.request } satisfies SupervisorMessage);
   }
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const worker = this.launch(this.workerData);
-    worker.on('message', (message: WorkerMessage) => this.receive(message));
+    worker.on('message', (message: WorkerMessage) => this.receive(worker, message));
     worker.on('error', (error) => this.lose(worker, `the training worker crashed: ${error.message}`));
     worker.on('exit', (code) => this.lose(worker, `the training worker exited with code ${code}`));
     this.worker = worker;
     return worker;
   }
 
-  private receive(message: WorkerMessage): void {
+  private receive(worker: Worker, message: WorkerMessage): void {
+    if (worker !== this.worker) return;
     if (message.type === 'ready') {
       this.backend = message.backend;
+      this.settleReady(message.backend);
     } else if (message.type === 'fatal') {
-      this.failAll(message.message);
+      // No backend at all: nothing queued can train either.
+      this.settleReady(null);
+      for (const job of [this.active, ...this.queue.splice(0)]) if (job) this.fail(job.runId, message.message);
+      this.active = null;
+      // The next run tries a fresh worker rather than waiting on one that will never train.
+      this.worker = null;
+      void worker.terminate();
+    } else if (message.type === 'backend-lost') {
+      this.replaceAfterRun = message.message;
     } else {
-      if (message.event.type === 'finished') this.pending.delete(message.event.runId);
-      this.dispatch(message.event);
+      let event = message.event;
+      if (event.type === 'finished' && this.replaceAfterRun) {
+        event = { ...event, reason: `${event.reason ?? 'failed'}; the ${this.backend?.name ?? 'training'} backend was left broken, so the training worker was restarted` };
+      }
+      this.dispatch(event);
+      if (event.type === 'finished' && event.runId === this.active?.runId) {
+        this.active = null;
+        if (this.replaceAfterRun) this.replace(worker, this.replaceAfterRun);
+        this.pump();
+      }
     }
+  }
+
+  /** Retires a worker whose backend is broken; the next run starts a new one. */
+  private replace(worker: Worker, reason: string): void {
+    this.replaceAfterRun = null;
+    this.worker = null;
+    this.notice = `the ${this.backend?.name ?? 'training'} backend failed (${reason}); the training worker was restarted`;
+    void worker.terminate();
   }
 
   private lose(worker: Worker, reason: string): void {
     if (this.worker !== worker) return;
     this.worker = null;
     if (this.closing) return;
-    this.failAll(reason);
+    this.settleReady(null);
+    if (this.active) this.fail(this.active.runId, reason);
+    this.active = null;
     this.notice = reason;
     if (this.backend && this.backend.name.startsWith('tfjs-node')) {
       this.notice = `${reason}; training continues on wasm, restart the app to use ${this.backend.name} again`;
       this.workerData = { ...this.workerData, backend: 'wasm' };
     }
+    this.pump();
   }
 
-  private failAll(reason: string): void {
-    for (const runId of [...this.pending]) {
-      this.pending.delete(runId);
-      this.dispatch({ type: 'finished', runId, status: 'failed', reason, epochs: 0 });
-    }
+  private settleReady(backend: BackendReport | null): void {
+    for (const resolve of this.readyWaiters.splice(0)) resolve(backend);
+  }
+
+  private fail(runId: string, reason: string): void {
+    const finished: FinishedEvent = { type: 'finished', runId, status: 'failed', reason, epochs: 0 };
+    this.dispatch(finished);
   }
 
   private dispatch(event: TrainEvent): void {

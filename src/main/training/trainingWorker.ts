@@ -1,9 +1,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { describeBackend, selectBackend } from '../../engine/backend';
+import { backendComputes } from '../../engine/backendHealth';
 import { DatasetLibrary } from '../../engine/data/datasetLibrary';
 import { runTraining } from '../../engine/train/runTraining';
 import type { BackendReport } from '../../shared/backends';
-import type { TrainEvent } from '../../shared/events';
+import type { FinishedEvent, TrainEvent } from '../../shared/events';
 import type { SupervisorMessage, TrainingWorkerData, WorkerMessage } from '../../shared/workerProtocol';
 
 /**
@@ -28,21 +29,32 @@ const stopRequests = new Set<string>();
 let backend: BackendReport | null = null;
 let busy = false;
 
+/** Set once the backend is broken: this worker trains nothing more and waits to be replaced. */
+let lost = false;
+
 async function drain(): Promise<void> {
-  if (busy || !backend) return;
+  if (busy || !backend || lost) return;
   busy = true;
   try {
-    for (let job = queue.shift(); job; job = queue.shift()) {
+    for (let job = queue.shift(); job && !lost; job = queue.shift()) {
       const runId = job.runId;
       if (stopRequests.delete(runId)) {
         postEvent({ type: 'finished', runId, status: 'stopped', reason: 'stopped before it started', epochs: 0 });
         continue;
       }
+      // The finished event is held back until the backend is checked, so that 'backend-lost' arrives first.
+      let finished: FinishedEvent | null = null;
       await runTraining(
         { runId, request: job.request, backend, datasets },
-        { emit: postEvent, stopRequested: () => stopRequests.has(runId) },
+        { emit: (event) => (event.type === 'finished' ? (finished = event) : postEvent(event)), stopRequested: () => stopRequests.has(runId) },
       );
       stopRequests.delete(runId);
+      const outcome = finished as FinishedEvent | null;
+      if (outcome?.status === 'failed' && !backendComputes()) {
+        lost = true;
+        post({ type: 'backend-lost', runId, message: outcome.reason ?? 'the backend stopped computing' });
+      }
+      if (outcome) postEvent(outcome);
     }
   } finally {
     busy = false;

@@ -81,6 +81,8 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     workbench.on('train:event', (event) => {
       if (run.value && applyTrainEvent(run.value, event)) triggerRef(run);
       else if (unclaimed.push(event) > 100) unclaimed.shift();
+      // A failed run may have cost the worker its backend: the status bar then says what main did about it.
+      if (event.type === 'finished' && event.status === 'failed') void refreshAppInfo().catch(() => undefined);
     });
     try {
       [datasets.value, presets.value] = await Promise.all([
