@@ -4,11 +4,13 @@ import { APP_VERSION } from './appVersion';
 import { createWorkbench } from './createWorkbench';
 import { pickDatasetPath } from './pickDatasetPath';
 import { setupElectronIpc } from './ipc/bindElectronIpc';
-import { createMainWindow, rendererUrl } from './mainWindow';
+import { registerAppScheme, setupAppProtocol } from './appProtocol';
+import { createMainWindow, RENDERER_DIR, rendererUrl } from './mainWindow';
 import { setupSecurity } from './security';
 import { workerLauncher } from './training/launchTrainingWorker';
 
 setupSecurity();
+registerAppScheme();
 
 app.whenReady().then(async () => {
   const workbench = await createWorkbench({
@@ -19,6 +21,7 @@ app.whenReady().then(async () => {
     ...(process.env['WORKBENCH_BACKEND'] ? { backend: process.env['WORKBENCH_BACKEND'] } : {}),
     pickPath: pickDatasetPath,
   });
+  setupAppProtocol(RENDERER_DIR);
   setupElectronIpc(workbench, rendererUrl());
   setupApplicationMenu();
   createMainWindow();

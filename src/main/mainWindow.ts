@@ -1,12 +1,37 @@
-import { BrowserWindow } from 'electron';
+import { BrowserWindow, type WebPreferences } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { APP_URL } from './appProtocolResponse';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-/** The URL the renderer is loaded from: electron-vite's dev server, or the built index.html. */
+/** The built renderer's folder, served on app://. */
+export const RENDERER_DIR = join(here, '../renderer');
+
+/** The URL the renderer is loaded from: electron-vite's dev server, or the built renderer on app://workbench/. */
 export function rendererUrl(): string {
-  return process.env['ELECTRON_RENDERER_URL'] ?? new URL('../renderer/index.html', import.meta.url).href;
+  return process.env['ELECTRON_RENDERER_URL'] || APP_URL;
+}
+
+/**
+ * Every window's preferences: an isolated, sandboxed page with no Node, no <webview>, web security on, and the
+ * preload (which exposes only window.workbench) as its one bridge to main.
+ */
+export function hardenedWebPreferences(preload: string): WebPreferences {
+  return {
+    preload,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webviewTag: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    navigateOnDragDrop: false,
+    spellcheck: false,
+  };
 }
 
 /** The one window factory: every window gets the hardened preferences. */
@@ -16,14 +41,7 @@ export function createMainWindow(): BrowserWindow {
     height: 900,
     title: 'Attention Workbench',
     show: false,
-    webPreferences: {
-      preload: join(here, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webviewTag: false,
-      webSecurity: true,
-    },
+    webPreferences: hardenedWebPreferences(join(here, '../preload/index.cjs')),
   });
   window.once('ready-to-show', () => window.show());
   void window.loadURL(rendererUrl());

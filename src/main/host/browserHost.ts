@@ -2,23 +2,15 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { encodeWire } from '../../shared/wireFormat';
 import type { Workbench } from '../createWorkbench';
 import { dispatchInvoke } from '../ipc/dispatchInvoke';
 import { CONTENT_SECURITY_POLICY } from '../contentSecurityPolicy';
-import { decodeServedPath, parseRequestTarget, type RequestTarget } from './requestTarget';
+import { contentTypeOf, servedFilePath } from '../servedFile';
+import { parseRequestTarget, type RequestTarget } from './requestTarget';
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
 const TOKEN_COOKIE = 'workbench_token';
 const MAX_MESSAGE_BYTES = 1 << 20;
 /** Requests one connection may have in flight; more are refused at once, so a flood cannot queue without bound. */
@@ -73,16 +65,15 @@ export async function startBrowserHost(workbench: Workbench, rendererDir: string
       response.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden: open the URL with its token');
       return;
     }
-    const relative = decodeServedPath(target.rawPath);
-    const path = relative === null ? null : normalize(join(root, relative));
-    if (path === null || !path.startsWith(root + sep)) {
+    const path = servedFilePath(root, target.rawPath);
+    if (path === null) {
       response.writeHead(404).end();
       return;
     }
     try {
       const body = await readFile(path);
       response.writeHead(200, {
-        'content-type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
+        'content-type': contentTypeOf(path),
         'content-security-policy': CONTENT_SECURITY_POLICY,
         'x-content-type-options': 'nosniff',
         'set-cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
