@@ -1,4 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { INVOKE_CHANNELS } from '../../src/shared/channels';
+import { invokeContract } from '../../src/shared/ipc';
 import { dispatchInvoke } from '../../src/main/ipc/dispatchInvoke';
 import type { InvokeHandlers } from '../../src/main/services/invokeHandlers';
 
@@ -33,5 +36,27 @@ describe('dispatchInvoke', () => {
     const result = await dispatchInvoke(handlers, 'train:start', { datasetId: 'd', presetId: 'p', hyperParams: { epochs: 2 } });
     expect(result).toMatchObject({ ok: true, value: { echoed: { hyperParams: { epochs: 2, optimizer: 'adam', batchSize: 32 } } } });
     expect(await dispatchInvoke(handlers, 'runs:list', {})).toEqual({ ok: false, error: 'disk full' });
+  });
+
+  it('fuzz: any channel and any payload gets an envelope, and a handler sees only requests its schema accepts', async () => {
+    const channel = fc.oneof(fc.constantFrom(...INVOKE_CHANNELS), fc.string(), fc.jsonValue());
+    // Payloads shaped like real requests, with wrong types, extra keys, huge and odd values mixed in.
+    const payload = fc.oneof(
+      fc.jsonValue(),
+      fc.dictionary(fc.constantFrom('datasetId', 'presetId', 'runId', 'importId', 'path', 'spec', 'hyperParams', 'kind', 'options', '__proto__', 'constructor'), fc.jsonValue()),
+      fc.constant(undefined),
+    );
+    await fc.assert(
+      fc.asyncProperty(channel, payload, async (name, request) => {
+        calls.length = 0;
+        const result = await dispatchInvoke(handlers, name, request);
+        expect(typeof result.ok).toBe('boolean');
+        if (!result.ok) expect(typeof result.error).toBe('string');
+        for (const [called, validated] of calls as [keyof typeof invokeContract, unknown][]) {
+          expect(invokeContract[called].request.safeParse(validated).success).toBe(true);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
