@@ -7,6 +7,8 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 
 /** The built renderer's folder, served on app://. */
 export const RENDERER_DIR = join(here, '../renderer');
+/** The window and taskbar icon: resources/ sits beside out/ in the source tree and in the packaged app. */
+export const WINDOW_ICON = join(here, '../../resources/icon.png');
 
 /** The URL the renderer is loaded from: electron-vite's dev server, or the built renderer on app://workbench/. */
 export function rendererUrl(): string {
@@ -40,6 +42,7 @@ export function createMainWindow(): BrowserWindow {
     width: 1400,
     height: 900,
     title: 'Attention Workbench',
+    icon: WINDOW_ICON,
     show: false,
     webPreferences: hardenedWebPreferences(join(here, '../preload/index.cjs')),
   });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 /**
@@ -91,6 +91,7 @@ describe('the window', () => {
     });
     expect(String((options['webPreferences'] as { preload: string }).preload)).toMatch(/preload\/index\.cjs$/);
     expect(loaded).toBe('app://workbench/index.html');
+    expect(existsSync(String(options['icon']))).toBe(true);
     expect(hardenedWebPreferences('p')).toEqual({ ...(options['webPreferences'] as object), preload: 'p' });
   });
 
