@@ -35,7 +35,9 @@ export async function cifarImport(): Promise<void> {
     }, 5);
     let progressEvents = 0;
     const started = performance.now();
-    const summary = await library.import(join(root, 'cifar'), importOptionsSchema.parse({}), { onProgress: () => progressEvents++ });
+    const summary = await library.import(join(root, 'cifar'), importOptionsSchema.parse({}), {
+      onProgress: () => progressEvents++,
+    });
     const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);

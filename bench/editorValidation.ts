@@ -21,8 +21,18 @@ function deepGraph(blocks: number): ArchitectureDraft {
     );
     last = `add${i}`;
   }
-  nodes.push({ id: 'pool', op: 'globalAveragePool1d', params: {}, inputs: [last] }, { id: 'dropout', op: 'dropout', params: {}, inputs: ['pool'] }, { id: 'head', op: 'classifier', params: {}, inputs: ['dropout'] });
-  const draft: ArchitectureDraft = { name: 'deep', task: 'text-classification', inputs: [{ id: 'tokens', kind: 'tokens', maxLength: 64, vocabSize: 8000 }], nodes, layout: {} };
+  nodes.push(
+    { id: 'pool', op: 'globalAveragePool1d', params: {}, inputs: [last] },
+    { id: 'dropout', op: 'dropout', params: {}, inputs: ['pool'] },
+    { id: 'head', op: 'classifier', params: {}, inputs: ['dropout'] },
+  );
+  const draft: ArchitectureDraft = {
+    name: 'deep',
+    task: 'text-classification',
+    inputs: [{ id: 'tokens', kind: 'tokens', maxLength: 64, vocabSize: 8000 }],
+    nodes,
+    layout: {},
+  };
   return { ...draft, layout: autoLayout(draft) };
 }
 

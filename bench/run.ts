@@ -5,8 +5,16 @@ import { trainingThroughput } from './trainingThroughput';
 
 // npm run bench [-- backend]: prints figures; asserts nothing (speed is measured here, never in unit tests).
 const backend = process.argv[2] ?? process.env['WORKBENCH_BACKEND'];
-console.log = ((log) => (...args: unknown[]) => (String(args[0]).startsWith('Hi') ? undefined : log(...args)))(console.log);
-console.warn = ((warn) => (...args: unknown[]) => (String(args[0]).startsWith('Orthogonal') ? undefined : warn(...args)))(console.warn);
+console.log = (
+  (log) =>
+  (...args: unknown[]) =>
+    String(args[0]).startsWith('Hi') ? undefined : log(...args)
+)(console.log);
+console.warn = (
+  (warn) =>
+  (...args: unknown[]) =>
+    String(args[0]).startsWith('Orthogonal') ? undefined : warn(...args)
+)(console.warn);
 editorValidation();
 await cifarImport();
 await trainingThroughput(backend);

@@ -14,7 +14,13 @@ const weights = Array.from({ length: GRID }, (_, q) => {
   return scores.map((s) => Math.exp(s) / total);
 });
 // viridis-like ramp from deep blue to yellow.
-const RAMP = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
+const RAMP = [
+  [68, 1, 84],
+  [59, 82, 139],
+  [33, 145, 140],
+  [94, 201, 98],
+  [253, 231, 37],
+];
 const colour = (t) => {
   const x = Math.min(0.999, Math.max(0, t)) * (RAMP.length - 1);
   const [a, b] = [RAMP[Math.floor(x)], RAMP[Math.floor(x) + 1]];
@@ -98,6 +104,19 @@ const sizes = [16, 32, 48, 64, 128, 256, 512, 1024];
 const rendered = Object.fromEntries(sizes.map((size) => [size, render(size)]));
 for (const size of sizes) writeFileSync(new URL(`icons/${size}.png`, out), rendered[size]);
 writeFileSync(new URL('icon.png', out), rendered[512]);
-writeFileSync(new URL('icon.ico', out), ico([16, 32, 48, 64, 128, 256].map((size) => ({ size, data: rendered[size] }))));
-writeFileSync(new URL('icon.icns', out), icns([['ic07', 128], ['ic08', 256], ['ic09', 512], ['ic10', 1024]].map(([type, size]) => ({ type, data: rendered[size] }))));
+writeFileSync(
+  new URL('icon.ico', out),
+  ico([16, 32, 48, 64, 128, 256].map((size) => ({ size, data: rendered[size] }))),
+);
+writeFileSync(
+  new URL('icon.icns', out),
+  icns(
+    [
+      ['ic07', 128],
+      ['ic08', 256],
+      ['ic09', 512],
+      ['ic10', 1024],
+    ].map(([type, size]) => ({ type, data: rendered[size] })),
+  ),
+);
 console.log(`wrote resources/icon.png, icon.ico, icon.icns and icons/{${sizes.join(',')}}.png`);

@@ -14,7 +14,10 @@ function findElectron() {
     timeout: 120_000,
   });
   if (probe.status === 0 && probe.stdout) return { path: probe.stdout };
-  const reason = (probe.stderr || '').split('\n').find((line) => /Error|error/.test(line))?.trim();
+  const reason = (probe.stderr || '')
+    .split('\n')
+    .find((line) => /Error|error/.test(line))
+    ?.trim();
   return { reason: reason || (probe.error ? probe.error.message : 'its binary could not be downloaded') };
 }
 
@@ -27,7 +30,9 @@ if (electron.path && !headless) {
 } else {
   const why = electron.path ? 'there is no display' : `Electron is not available (${electron.reason})`;
   console.log(`${why}: serving the same UI in your browser instead.`);
-  const child = spawn(process.execPath, [fileURLToPath(new URL('../out/main/serve.js', import.meta.url))], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [fileURLToPath(new URL('../out/main/serve.js', import.meta.url))], {
+    stdio: 'inherit',
+  });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code) => process.exit(code ?? 0));
 }

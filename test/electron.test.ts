@@ -15,7 +15,11 @@ function electronBinary(): string | null {
 
 const binary = electronBinary();
 const display = process.platform !== 'linux' || Boolean(process.env['DISPLAY'] || process.env['WAYLAND_DISPLAY']);
-const reason = !binary ? 'the Electron binary is not installed (its download is not reachable here)' : !display ? 'there is no display' : null;
+const reason = !binary
+  ? 'the Electron binary is not installed (its download is not reachable here)'
+  : !display
+    ? 'there is no display'
+    : null;
 if (reason) console.log(`skipping the Electron window test: ${reason}`);
 
 describe.skipIf(reason !== null)('the Electron window', () => {
@@ -27,7 +31,11 @@ describe.skipIf(reason !== null)('the Electron window', () => {
     await window.waitForLoadState('domcontentloaded');
     const globals = await window.evaluate(() => {
       // This runs in the page; Node's type library here has no DOM, so its globals are typed by hand.
-      const page = globalThis as unknown as { workbench: object; location: { origin: string; protocol: string }; open(url: string): unknown };
+      const page = globalThis as unknown as {
+        workbench: object;
+        location: { origin: string; protocol: string };
+        open(url: string): unknown;
+      };
       return {
         bridge: Object.keys(page.workbench).sort(),
         require: typeof (globalThis as { require?: unknown }).require,
@@ -45,11 +53,19 @@ describe.skipIf(reason !== null)('the Electron window', () => {
       protocol: 'app:',
       opened: true,
     });
-    const info = await window.evaluate(() => (globalThis as unknown as { workbench: { invoke(c: string, r: object): Promise<{ ok: boolean }> } }).workbench.invoke('app:info', {}));
+    const info = await window.evaluate(() =>
+      (
+        globalThis as unknown as { workbench: { invoke(c: string, r: object): Promise<{ ok: boolean }> } }
+      ).workbench.invoke('app:info', {}),
+    );
     expect(info).toMatchObject({ ok: true, value: { transport: 'electron' } });
-    await window.evaluate(() => ((globalThis as unknown as { location: { href: string } }).location.href = 'https://example.com/'));
+    await window.evaluate(
+      () => ((globalThis as unknown as { location: { href: string } }).location.href = 'https://example.com/'),
+    );
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(await window.evaluate(() => (globalThis as unknown as { location: { origin: string } }).location.origin)).toBe('app://workbench');
+    expect(
+      await window.evaluate(() => (globalThis as unknown as { location: { origin: string } }).location.origin),
+    ).toBe('app://workbench');
     await app.close();
   });
 });

@@ -32,7 +32,9 @@ async function chooseDataset(datasets: DatasetLibrary, given: string, format: st
   const options = importOptionsSchema.safeParse({ format: format ?? 'auto' });
   if (!options.success) throw new Error(`--format ${format}: choose ${IMPORT_FORMATS.join(', ')}`);
   const summary = await datasets.import(resolve(given), options.data, {}, 'transient');
-  console.error(`imported ${summary.examples} examples from ${given} (${summary.importedFrom?.format})${summary.notes?.length ? `: ${summary.notes.join('; ')}` : ''}`);
+  console.error(
+    `imported ${summary.examples} examples from ${given} (${summary.importedFrom?.format})${summary.notes?.length ? `: ${summary.notes.join('; ')}` : ''}`,
+  );
   return summary.id;
 }
 
@@ -62,17 +64,31 @@ async function main(): Promise<number> {
   }
   const preset = values.preset === undefined ? undefined : findPreset(values.preset);
   if (values.preset !== undefined && !preset) throw new Error(`unknown preset "${values.preset}"\n${USAGE}`);
-  const spec = values.spec === undefined ? undefined : parseSpecText(new TextDecoder().decode(await readUserFile(values.spec, { maxBytes: 8 * 1024 * 1024, limitName: 'the most an architecture file may hold' })), values.spec);
+  const spec =
+    values.spec === undefined
+      ? undefined
+      : parseSpecText(
+          new TextDecoder().decode(
+            await readUserFile(values.spec, {
+              maxBytes: 8 * 1024 * 1024,
+              limitName: 'the most an architecture file may hold',
+            }),
+          ),
+          values.spec,
+        );
   const task = spec?.task ?? preset!.task;
-  const defaultDataset = preset?.task === task ? preset.defaultDatasetId : PRESETS.find((p) => p.task === task)!.defaultDatasetId;
+  const defaultDataset =
+    preset?.task === task ? preset.defaultDatasetId : PRESETS.find((p) => p.task === task)!.defaultDatasetId;
   const dataDir = defaultDataDir();
   const datasets = new DatasetLibrary({ cacheDir: join(dataDir, 'cache'), datasetsDir: join(dataDir, 'datasets') });
   const datasetId = await chooseDataset(datasets, values.dataset ?? defaultDataset, values.format);
   const target = { datasetId, ...(preset ? { presetId: preset.id } : {}), ...(spec ? { spec } : {}) };
   // Before the backend loads, so that a wrong name, an invalid graph or a model/dataset mismatch is answered at once.
   resolveTrainingTarget(target, await datasets.summary(datasetId));
-  const tokenizer = values.tokenizer === undefined ? undefined : tokenizerSettingsSchema.shape.kind.safeParse(values.tokenizer);
-  if (tokenizer && !tokenizer.success) throw new Error(`--tokenizer ${values.tokenizer}: choose ${TOKENIZER_KINDS.join(', ')}`);
+  const tokenizer =
+    values.tokenizer === undefined ? undefined : tokenizerSettingsSchema.shape.kind.safeParse(values.tokenizer);
+  if (tokenizer && !tokenizer.success)
+    throw new Error(`--tokenizer ${values.tokenizer}: choose ${TOKENIZER_KINDS.join(', ')}`);
   const number = (flag: string, text: string | undefined) => {
     if (text === undefined) return undefined;
     const value = Number(text);
@@ -105,7 +121,11 @@ async function main(): Promise<number> {
   const finished = await runTraining(
     {
       runId: `cli-${Date.now()}`,
-      request: { ...target, hyperParams: parsed.data, ...(tokenizer?.data ? { tokenizer: { kind: tokenizer.data, minFrequency: 1 } } : {}) },
+      request: {
+        ...target,
+        hyperParams: parsed.data,
+        ...(tokenizer?.data ? { tokenizer: { kind: tokenizer.data, minFrequency: 1 } } : {}),
+      },
       backend,
       datasets,
       ...(values.export ? { exportDir: values.export } : {}),

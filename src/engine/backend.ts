@@ -73,7 +73,9 @@ export async function selectBackend(forced?: string): Promise<BackendReport> {
       skipped.push({ name, reason: firstLine(error) });
     }
   }
-  throw new Error(`no TensorFlow.js backend could be loaded: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`);
+  throw new Error(
+    `no TensorFlow.js backend could be loaded: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`,
+  );
 }
 
 export function describeBackend(report: BackendReport): string {

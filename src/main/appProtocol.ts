@@ -6,7 +6,9 @@ import { APP_SCHEME, appProtocolResponse } from './appProtocolResponse';
  * secure (a secure context, like https), with fetch. Nothing else: no CORS bypass, no service workers.
  */
 export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  ]);
 }
 
 /** Serves the built renderer on app://workbench/ (after the app is ready). */

@@ -14,7 +14,11 @@ function send(command: MenuCommand): void {
 /** File > Open architecture: main reads the file (the sandboxed window cannot), the window checks and opens it. */
 async function openSpecFile(): Promise<void> {
   const window = BrowserWindow.getFocusedWindow();
-  const options: Electron.OpenDialogOptions = { title: 'Open an architecture', properties: ['openFile'], filters: [{ name: 'ModelSpec JSON', extensions: ['json'] }] };
+  const options: Electron.OpenDialogOptions = {
+    title: 'Open an architecture',
+    properties: ['openFile'],
+    filters: [{ name: 'ModelSpec JSON', extensions: ['json'] }],
+  };
   const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
   const path = result.canceled ? undefined : result.filePaths[0];
   if (!path) return;
@@ -38,7 +42,11 @@ export function setupApplicationMenu(): void {
     {
       label: 'File',
       submenu: [
-        { label: 'Open architecture…', accelerator: 'CmdOrCtrl+O', click: () => void openSpecFile().catch((error: unknown) => dialog.showErrorBox('Not opened', String(error))) },
+        {
+          label: 'Open architecture…',
+          accelerator: 'CmdOrCtrl+O',
+          click: () => void openSpecFile().catch((error: unknown) => dialog.showErrorBox('Not opened', String(error))),
+        },
         { label: 'Save architecture…', accelerator: 'CmdOrCtrl+S', click: () => send({ command: 'save-spec' }) },
         { type: 'separator' },
         { label: 'Export graph as PNG…', click: () => send({ command: 'export-png' }) },
@@ -50,8 +58,18 @@ export function setupApplicationMenu(): void {
     {
       label: 'Edit',
       submenu: [
-        { label: 'Undo', accelerator: 'CmdOrCtrl+Z', registerAccelerator: false, click: () => send({ command: 'undo' }) },
-        { label: 'Redo', accelerator: 'CmdOrCtrl+Shift+Z', registerAccelerator: false, click: () => send({ command: 'redo' }) },
+        {
+          label: 'Undo',
+          accelerator: 'CmdOrCtrl+Z',
+          registerAccelerator: false,
+          click: () => send({ command: 'undo' }),
+        },
+        {
+          label: 'Redo',
+          accelerator: 'CmdOrCtrl+Shift+Z',
+          registerAccelerator: false,
+          click: () => send({ command: 'redo' }),
+        },
         { type: 'separator' },
         { role: 'cut' },
         { role: 'copy' },
@@ -59,7 +77,16 @@ export function setupApplicationMenu(): void {
         { role: 'selectAll' },
       ],
     },
-    { label: 'View', submenu: [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }] },
+    {
+      label: 'View',
+      submenu: [
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
+    },
   ];
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }

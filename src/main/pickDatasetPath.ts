@@ -6,7 +6,15 @@ export async function pickDatasetPath(kind: 'file' | 'folder'): Promise<string |
     title: kind === 'folder' ? 'Import a dataset folder' : 'Import a dataset file',
     properties: [kind === 'folder' ? 'openDirectory' : 'openFile'],
     ...(kind === 'file'
-      ? { filters: [{ name: 'Datasets', extensions: ['csv', 'tsv', 'jsonl', 'ndjson', 'conll', 'conllu', 'iob', 'txt', 'bin', 'gz', 'idx3-ubyte'] }, { name: 'All files', extensions: ['*'] }] }
+      ? {
+          filters: [
+            {
+              name: 'Datasets',
+              extensions: ['csv', 'tsv', 'jsonl', 'ndjson', 'conll', 'conllu', 'iob', 'txt', 'bin', 'gz', 'idx3-ubyte'],
+            },
+            { name: 'All files', extensions: ['*'] },
+          ],
+        }
       : {}),
   };
   const window = BrowserWindow.getFocusedWindow();

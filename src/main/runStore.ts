@@ -4,7 +4,6 @@ import type { AttentionEvent, TrainEvent } from '../shared/events';
 import type { RunRecord } from '../shared/runs';
 import { toPlainJson } from '../shared/wireFormat';
 
-
 /**
  * One folder per run: run.json (what the run is, rewritten atomically), metrics.ndjson (every event but attention,
  * append-only), attention/epoch-N.json (the snapshot at the end of each epoch). Writes of one run are chained, so
@@ -22,7 +21,10 @@ export class RunStore {
 
   private enqueue(id: string, write: () => Promise<void>): Promise<void> {
     const next = (this.chains.get(id) ?? Promise.resolve()).then(write);
-    this.chains.set(id, next.catch(() => undefined));
+    this.chains.set(
+      id,
+      next.catch(() => undefined),
+    );
     return next;
   }
 
@@ -56,7 +58,10 @@ export class RunStore {
       const attention = this.latestAttention.get(id);
       if (attention && (event.type === 'epoch' || event.type === 'finished')) {
         this.latestAttention.delete(id);
-        await this.writeAtomically(join(this.folder(id), 'attention', `epoch-${attention.epoch}.json`), toPlainJson(attention));
+        await this.writeAtomically(
+          join(this.folder(id), 'attention', `epoch-${attention.epoch}.json`),
+          toPlainJson(attention),
+        );
       }
     });
   }
@@ -88,7 +93,7 @@ export class RunStore {
   }
 
   async list(): Promise<RunRecord[]> {
-    let names: string[] = [];
+    let names: string[];
     try {
       names = await readdir(this.root);
     } catch {

@@ -16,7 +16,12 @@ export const inspectRequestSchema = z
     tokenizer: tokenizerSettingsSchema.optional(),
     validationFraction: z.number().min(0.01).max(0.5).default(0.15),
     testFraction: z.number().min(0).max(0.5).default(0.1),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(42),
     useFileSplit: z.boolean().default(true),
   })
   .strict();

@@ -16,7 +16,12 @@ export const hyperParamsSchema = z
     useFileSplit: z.boolean().default(true),
     /** Epochs without a better validation loss before training stops; 0 turns early stopping off. */
     earlyStoppingPatience: z.number().int().min(0).max(1000).default(0),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(42),
     /** Caps the training examples per epoch, for a quick look at a large dataset; 0 means all. */
     maxTrainExamples: z.number().int().min(0).default(0),
   })

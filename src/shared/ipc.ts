@@ -2,7 +2,12 @@ import { z } from 'zod';
 import type { BackendReport } from './backends';
 import type { DatasetSummary } from './datasets';
 import { datasetImportRequestSchema, importId, type ImportProgressEvent } from './datasetImport';
-import { inspectRequestSchema, samplesRequestSchema, type DatasetInspection, type DatasetSamples } from './datasetInspection';
+import {
+  inspectRequestSchema,
+  samplesRequestSchema,
+  type DatasetInspection,
+  type DatasetSamples,
+} from './datasetInspection';
 import type { TrainEvent } from './events';
 import type { EventChannel, InvokeChannel } from './channels';
 export type { EventChannel, InvokeChannel };
@@ -95,7 +100,9 @@ export interface EventPayloads {
 }
 // Fails to compile if channels.ts names an event channel without a payload here, or the other way round.
 type EventPayloadsCoverChannels = [EventChannel] extends [keyof EventPayloads]
-  ? [keyof EventPayloads] extends [EventChannel] ? true : never
+  ? [keyof EventPayloads] extends [EventChannel]
+    ? true
+    : never
   : never;
 export const eventPayloadsCoverChannels: EventPayloadsCoverChannels = true;
 

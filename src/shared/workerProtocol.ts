@@ -7,8 +7,7 @@ import type { TrainStartRequest } from './ipc';
  * attention snapshots inside events travel as Float32Arrays, transferred rather than copied.
  */
 export type SupervisorMessage =
-  | { type: 'start'; runId: string; request: TrainStartRequest }
-  | { type: 'stop'; runId: string };
+  { type: 'start'; runId: string; request: TrainStartRequest } | { type: 'stop'; runId: string };
 
 export type WorkerMessage =
   | { type: 'ready'; backend: BackendReport }

@@ -9,15 +9,20 @@ import { PACKAGED_APP_FUSES } from '../../src/cli/packagedFuses';
 const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 const FUSE_COUNT = Object.keys(FuseV1Options).length / 2;
 
-describe('the packaged app\'s fuses', () => {
-  it('decide every fuse of Electron\'s wire', () => {
-    for (let fuse = 0; fuse < FUSE_COUNT; fuse++) expect(typeof (PACKAGED_APP_FUSES as Record<number, unknown>)[fuse], FuseV1Options[fuse]).toBe('boolean');
+describe("the packaged app's fuses", () => {
+  it("decide every fuse of Electron's wire", () => {
+    for (let fuse = 0; fuse < FUSE_COUNT; fuse++)
+      expect(typeof (PACKAGED_APP_FUSES as Record<number, unknown>)[fuse], FuseV1Options[fuse]).toBe('boolean');
   });
 
-  it('are written into a binary\'s fuse wire: no Node mode, no NODE_OPTIONS or --inspect, asar only and checked', async () => {
+  it("are written into a binary's fuse wire: no Node mode, no NODE_OPTIONS or --inspect, asar only and checked", async () => {
     // A stand-in binary: bytes around one fuse wire with every fuse enabled, as a stock Electron ships RunAsNode.
     const binary = join(await mkdtemp(join(tmpdir(), 'fuses-')), 'electron');
-    const wire = Buffer.concat([Buffer.from(SENTINEL), Buffer.from([1, FUSE_COUNT]), Buffer.alloc(FUSE_COUNT, FuseState.ENABLE)]);
+    const wire = Buffer.concat([
+      Buffer.from(SENTINEL),
+      Buffer.from([1, FUSE_COUNT]),
+      Buffer.alloc(FUSE_COUNT, FuseState.ENABLE),
+    ]);
     await writeFile(binary, Buffer.concat([Buffer.alloc(4096, 7), wire, Buffer.alloc(4096, 9)]));
     await flipFuses(binary, PACKAGED_APP_FUSES);
     const fuses = await getCurrentFuseWire(binary);

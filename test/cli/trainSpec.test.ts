@@ -28,7 +28,13 @@ function drawnSpec(heads: number): ModelSpec {
     inputs: [{ id: 'tokens', kind: 'tokens', maxLength: 16, vocabSize: 500 }],
     nodes: preset.nodes
       .filter((n) => n.id !== 'encoder2')
-      .map((n) => (n.id === 'encoder1' ? { ...n, params: { heads, ffnDim: 32 } } : n.id === 'pool' ? { ...n, inputs: ['encoder1'] } : n)),
+      .map((n) =>
+        n.id === 'encoder1'
+          ? { ...n, params: { heads, ffnDim: 32 } }
+          : n.id === 'pool'
+            ? { ...n, inputs: ['encoder1'] }
+            : n,
+      ),
     layout: { tokens: { x: 0, y: 0 }, embed: { x: 0, y: 120 } },
   };
 }
@@ -40,13 +46,20 @@ describe('npm run train -- --spec', () => {
     await writeFile(join(dir, 'heads.json'), JSON.stringify(drawnSpec(5)));
     await writeFile(join(dir, 'broken.json'), '{"name": "half a file", "nodes": [');
 
-    const good = trainCli(['--spec', join(dir, 'good.json'), '--dataset', 'keyword-topics', '--epochs', '1', '--max-train', '64', '--json'], dir);
+    const good = trainCli(
+      ['--spec', join(dir, 'good.json'), '--dataset', 'keyword-topics', '--epochs', '1', '--max-train', '64', '--json'],
+      dir,
+    );
     expect(good.code, good.stderr).toBe(0);
-    const events = good.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; modelName?: string; presetId?: unknown; status?: string });
+    const events = good.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; modelName?: string; presetId?: unknown; status?: string });
     expect(events[0]).toMatchObject({ type: 'started', modelName: 'Tiny drawn encoder', presetId: null });
     expect(events.at(-1)).toMatchObject({ type: 'finished', status: 'completed' });
     // The attention the run reports is that of the block drawn, under the name the file gave it.
-    const attention = events.find((e) => e.type === 'attention') as unknown as { layers: { layer: string; heads: number }[] } | undefined;
+    const attention = events.find((e) => e.type === 'attention') as unknown as
+      { layers: { layer: string; heads: number }[] } | undefined;
     expect(attention?.layers.map((l) => [l.layer, l.heads])).toEqual([['encoder1_attention', 4]]);
 
     const heads = trainCli(['--spec', join(dir, 'heads.json'), '--dataset', 'keyword-topics'], dir);

@@ -15,7 +15,9 @@ import { writeCifarFolder } from '../support/datasetFixtures';
 interface CanvasLike {
   width: number;
   height: number;
-  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null;
+  getContext(
+    kind: '2d',
+  ): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null;
 }
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -33,13 +35,16 @@ if (missing.length > 0) {
 
 /** How many distinct colours a canvas inside the locator shows: a drawn chart or image has many, a blank one one. */
 function distinctColours(locator: Locator): Promise<number> {
-  return locator.locator('canvas').first().evaluate((element) => {
-    const canvas = element as unknown as CanvasLike;
-    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-    const seen = new Set<number>();
-    for (let i = 0; i < data.length; i += 4) seen.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
-    return seen.size;
-  });
+  return locator
+    .locator('canvas')
+    .first()
+    .evaluate((element) => {
+      const canvas = element as unknown as CanvasLike;
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      const seen = new Set<number>();
+      for (let i = 0; i < data.length; i += 4) seen.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+      return seen.size;
+    });
 }
 
 describe.skipIf(missing.length > 0)('the workbench in Chromium through the browser host', () => {
@@ -67,7 +72,14 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.on('pageerror', (error) => console.error('page error:', error.message));
@@ -84,7 +96,9 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     await expect.poll(() => start.isEnabled(), { timeout: 20_000 }).toBe(true);
     await page.getByTestId('preset-select').selectOption('transformer-text');
     await page.getByTestId('dataset-select').selectOption('spam-assassin');
-    await expect.poll(() => page.getByTestId('backend-status').textContent(), { timeout: 30_000 }).toMatch(/backend: (tfjs-node-gpu|tfjs-node|wasm|cpu)$/);
+    await expect
+      .poll(() => page.getByTestId('backend-status').textContent(), { timeout: 30_000 })
+      .toMatch(/backend: (tfjs-node-gpu|tfjs-node|wasm|cpu)$/);
     expect(await page.getByTestId('attention-head').count()).toBe(0);
 
     await start.click();
@@ -119,9 +133,17 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     const runs = await readdir(join(dataDir, 'runs'));
     expect(runs).toHaveLength(1);
     const run = JSON.parse(await readFile(join(dataDir, 'runs', runs[0]!, 'run.json'), 'utf8'));
-    expect(run).toMatchObject({ status: 'stopped', datasetId: 'spam-assassin', presetId: 'transformer-text', backend: { name: expect.any(String) } });
+    expect(run).toMatchObject({
+      status: 'stopped',
+      datasetId: 'spam-assassin',
+      presetId: 'transformer-text',
+      backend: { name: expect.any(String) },
+    });
     expect(run.spec.nodes.map((n: { op: string }) => n.op)).toContain('transformerEncoder');
-    const lines = (await readFile(join(dataDir, 'runs', runs[0]!, 'metrics.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await readFile(join(dataDir, 'runs', runs[0]!, 'metrics.ndjson'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[0].type).toBe('started');
     expect(lines.filter((l) => l.type === 'progress').length).toBeGreaterThanOrEqual(3);
     expect(lines.at(-1)).toMatchObject({ type: 'finished', status: 'stopped' });
@@ -143,7 +165,11 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     expect(await page.getByTestId('class-chart').getAttribute('data-classes')).toBe('10');
     await expect.poll(() => distinctColours(page.getByTestId('class-chart')), { timeout: 10_000 }).toBeGreaterThan(20);
     const splitCount = async (name: string) => Number((await page.getByTestId(name).textContent())!.replace(/\D/g, ''));
-    const [train, validation, test] = [await splitCount('split-train'), await splitCount('split-validation-count'), await splitCount('split-test')];
+    const [train, validation, test] = [
+      await splitCount('split-train'),
+      await splitCount('split-validation-count'),
+      await splitCount('split-test'),
+    ];
     expect(train + validation + test).toBe(10_000);
     expect(Math.abs(validation - 1500)).toBeLessThanOrEqual(10); // 15%, rounded per class (stratified)
     await page.screenshot({ path: join(ROOT, 'docs/datasets.png') });
@@ -153,41 +179,58 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     expect(await grid.getByTestId('sample-label').allTextContents()).not.toEqual(firstLabels);
     // Changing the validation share changes the split at once.
     await page.getByTestId('split-validation').fill('0.3');
-    await expect.poll(async () => Math.abs((await splitCount('split-validation-count')) - 3000) <= 10, { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(async () => Math.abs((await splitCount('split-validation-count')) - 3000) <= 10, { timeout: 10_000 })
+      .toBe(true);
 
     // A CIFAR-10-format folder: imported with its own test batch as the test split.
     const files = await mkdtemp(join(tmpdir(), 'e2e-files-'));
     await writeCifarFolder(join(files, 'cifar'), 40, 2, 20);
     await page.getByTestId('import-path').fill(join(files, 'cifar'));
     await page.getByTestId('import-start').click();
-    await expect.poll(() => page.getByTestId('dataset-details').locator('h2').textContent(), { timeout: 30_000 }).toBe('cifar');
+    await expect
+      .poll(() => page.getByTestId('dataset-details').locator('h2').textContent(), { timeout: 30_000 })
+      .toBe('cifar');
     await expect.poll(() => splitCount('split-test'), { timeout: 10_000 }).toBe(20);
     await expect.poll(() => grid.getByTestId('sample-item').count()).toBe(24);
     expect(await page.getByTestId('image-summary').textContent()).toMatch(/32×32 pixels, RGB/);
 
     // A CSV with quoted commas and newlines: a token preview with unknown words marked, and a length histogram.
-    const rows = Array.from({ length: 60 }, (_, i) => `"${i % 2 ? 'great, really great' : 'awful\nreally awful'} film number ${i}",${i % 2 ? 'pos' : 'neg'}`);
+    const rows = Array.from(
+      { length: 60 },
+      (_, i) => `"${i % 2 ? 'great, really great' : 'awful\nreally awful'} film number ${i}",${i % 2 ? 'pos' : 'neg'}`,
+    );
     await writeFile(join(files, 'reviews.csv'), `text,label\n${rows.join('\n')}\n`);
     await page.getByTestId('import-path').fill(join(files, 'reviews.csv'));
     await page.getByTestId('import-start').click();
-    await expect.poll(() => page.getByTestId('dataset-details').locator('h2').textContent(), { timeout: 30_000 }).toBe('reviews.csv');
+    await expect
+      .poll(() => page.getByTestId('dataset-details').locator('h2').textContent(), { timeout: 30_000 })
+      .toBe('reviews.csv');
     const histogram = page.getByTestId('length-histogram');
     await expect.poll(() => histogram.getAttribute('data-max-length'), { timeout: 10_000 }).toMatch(/^\d+$/);
     await expect.poll(() => distinctColours(histogram), { timeout: 10_000 }).toBeGreaterThan(20);
     await expect.poll(() => page.getByTestId('sample-row').count()).toBeGreaterThan(10);
     // Numbers seen only in validation or test are unknown to a vocabulary learnt on the training split.
     expect(await page.getByTestId('sample-split').selectOption('validation')).toEqual(['validation']);
-    await expect.poll(() => page.locator('[data-testid=sample-table] .token.unknown').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.locator('[data-testid=sample-table] .token.unknown').count(), { timeout: 10_000 })
+      .toBeGreaterThan(0);
     const wordCoverage = await page.getByTestId('vocab-coverage').textContent();
     await page.getByTestId('tokenizer-select').selectOption('char');
-    await expect.poll(() => page.getByTestId('vocab-coverage').textContent(), { timeout: 10_000 }).not.toBe(wordCoverage);
-    expect(await page.locator('[data-testid=sample-row]').first().locator('.token').first().textContent()).toMatch(/^\s*\S\s*$/);
+    await expect
+      .poll(() => page.getByTestId('vocab-coverage').textContent(), { timeout: 10_000 })
+      .not.toBe(wordCoverage);
+    expect(await page.locator('[data-testid=sample-row]').first().locator('.token').first().textContent()).toMatch(
+      /^\s*\S\s*$/,
+    );
 
     // A ragged CSV is refused with the file and the row; what was imported before stays.
     await writeFile(join(files, 'bad.csv'), 'text,label\nfine,pos\ntoo,many,fields\n');
     await page.getByTestId('import-path').fill(join(files, 'bad.csv'));
     await page.getByTestId('import-start').click();
-    await expect.poll(() => page.getByTestId('import-error').textContent(), { timeout: 10_000 }).toMatch(/bad\.csv, row 3: 3 fields where the first row has 2/);
+    await expect
+      .poll(() => page.getByTestId('import-error').textContent(), { timeout: 10_000 })
+      .toMatch(/bad\.csv, row 3: 3 fields where the first row has 2/);
     expect(await page.getByTestId('dataset-item').count()).toBe(9);
 
     // The imported reviews train with the preset the dataset brought (a text classifier), with character tokens.
@@ -195,7 +238,9 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     await page.getByTestId('train-start').click();
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 120_000 }).toBe('completed');
     const runs = await readdir(join(dataDir, 'runs'));
-    const runFiles = await Promise.all(runs.map(async (r) => JSON.parse(await readFile(join(dataDir, 'runs', r, 'run.json'), 'utf8'))));
+    const runFiles = await Promise.all(
+      runs.map(async (r) => JSON.parse(await readFile(join(dataDir, 'runs', r, 'run.json'), 'utf8'))),
+    );
     expect(runFiles.find((r) => r.datasetId.startsWith('imported-reviews-csv'))).toMatchObject({ status: 'completed' });
   });
 
@@ -213,17 +258,24 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
 
     // The first block is dragged from the palette onto the canvas; the rest come from the palette's keyboard path:
     // each new block reads the selected one and becomes the selection.
-    await page.getByTestId('palette-input-tokens').dragTo(page.getByTestId('arch-canvas'), { targetPosition: { x: 400, y: 80 } });
+    await page
+      .getByTestId('palette-input-tokens')
+      .dragTo(page.getByTestId('arch-canvas'), { targetPosition: { x: 400, y: 80 } });
     await expect.poll(() => nodes.count()).toBe(1);
     const node = (id: string) => page.locator(`[data-testid=arch-node][data-node-id=${id}]`);
     await node('tokens').click();
-    for (const block of ['embedding', 'positionalEncoding', 'transformerEncoder']) await page.getByTestId(`palette-${block}`).click();
-    await expect.poll(() => node('transformerEncoder').getByTestId('arch-node-facts').textContent()).toMatch(/\[64, 64\]/);
+    for (const block of ['embedding', 'positionalEncoding', 'transformerEncoder'])
+      await page.getByTestId(`palette-${block}`).click();
+    await expect
+      .poll(() => node('transformerEncoder').getByTestId('arch-node-facts').textContent())
+      .toMatch(/\[64, 64\]/);
     // A head count that does not divide the width 64: the block turns red with inference's message, Train is off.
     await page.getByTestId('param-heads').fill('3');
     await page.getByTestId('param-heads').press('Tab');
     await expect.poll(() => node('transformerEncoder').getAttribute('data-invalid')).toBe('true');
-    expect(await page.getByTestId('arch-errors').textContent()).toContain('node "transformerEncoder", parameter "heads": 3 heads do not divide the model width 64');
+    expect(await page.getByTestId('arch-errors').textContent()).toContain(
+      'node "transformerEncoder", parameter "heads": 3 heads do not divide the model width 64',
+    );
     await node('transformerEncoder').click();
     const search = page.getByTestId('arch-palette-search');
     await search.fill('pool over sequence');
@@ -260,7 +312,11 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     await download.saveAs(savedPath);
     const saved = parseSpecText(await readFile(savedPath, 'utf8'), 'drawn-encoder.json');
     expect(saved.nodes.map((n) => [n.op, n.inputs.length])).toEqual([
-      ['embedding', 1], ['positionalEncoding', 1], ['transformerEncoder', 1], ['globalAveragePool1d', 1], ['classifier', 1],
+      ['embedding', 1],
+      ['positionalEncoding', 1],
+      ['transformerEncoder', 1],
+      ['globalAveragePool1d', 1],
+      ['classifier', 1],
     ]);
     expect(saved.nodes.find((n) => n.op === 'transformerEncoder')!.params).toMatchObject({ heads: 4 });
     expect(Object.keys(saved.layout!).sort()).toEqual(['tokens', ...saved.nodes.map((n) => n.id)].sort());
@@ -300,7 +356,9 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     await expect.poll(() => heads.count(), { timeout: 30_000 }).toBe(4);
     expect(await distinctColours(heads.first())).toBeGreaterThan(10);
     const runs = await readdir(join(dataDir, 'runs'));
-    const records = await Promise.all(runs.map(async (r) => JSON.parse(await readFile(join(dataDir, 'runs', r, 'run.json'), 'utf8'))));
+    const records = await Promise.all(
+      runs.map(async (r) => JSON.parse(await readFile(join(dataDir, 'runs', r, 'run.json'), 'utf8'))),
+    );
     const drawnRun = records.find((r) => r.spec.name === 'Drawn encoder');
     expect(drawnRun).toMatchObject({ status: 'completed', presetId: null, datasetId: 'keyword-topics' });
     expect(drawnRun.spec.nodes).toEqual(saved.nodes);

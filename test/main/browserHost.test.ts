@@ -74,14 +74,36 @@ describe('browser host', () => {
     ws.send('not json');
     await new Promise((resolve) => setTimeout(resolve, 200));
     sink!('train:event', {
-      type: 'attention', runId: 'r', epoch: 0, globalStep: 0, tokens: ['a'], label: 'x', predicted: 'x',
-      layers: [{ layer: 'l', kind: 'tokens', queryLabels: ['a'], keyLabels: ['a'], heads: 1, queries: 1, keys: 1, weights: new Float32Array([0.125]) }],
+      type: 'attention',
+      runId: 'r',
+      epoch: 0,
+      globalStep: 0,
+      tokens: ['a'],
+      label: 'x',
+      predicted: 'x',
+      layers: [
+        {
+          layer: 'l',
+          kind: 'tokens',
+          queryLabels: ['a'],
+          keyLabels: ['a'],
+          heads: 1,
+          queries: 1,
+          keys: 1,
+          weights: new Float32Array([0.125]),
+        },
+      ],
     });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(messages).toContainEqual({ id: 7, result: { ok: true, value: { answered: true } } });
     expect(messages).toContainEqual({ id: 8, result: { ok: false, error: 'unknown channel "no:such"' } });
-    expect(messages).toContainEqual({ id: null, result: { ok: false, error: 'malformed message: expected JSON {id, channel, request}' } });
-    const pushed = messages.find((m) => (m as { event?: string }).event === 'train:event') as { payload: { layers: { weights: Float32Array }[] } };
+    expect(messages).toContainEqual({
+      id: null,
+      result: { ok: false, error: 'malformed message: expected JSON {id, channel, request}' },
+    });
+    const pushed = messages.find((m) => (m as { event?: string }).event === 'train:event') as {
+      payload: { layers: { weights: Float32Array }[] };
+    };
     expect(pushed.payload.layers[0]!.weights).toEqual(new Float32Array([0.125]));
     ws.close();
   });

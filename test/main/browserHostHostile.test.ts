@@ -62,11 +62,15 @@ describe('browser host under hostile requests', () => {
   it('answers unparsable request targets with 400 and broken percent-encoding with 404, before or after the token', async () => {
     const hostHeader = `Host: 127.0.0.1:${host.port}`;
     expect(await rawHttpStatus(host.port, `GET //[ HTTP/1.1\r\n${hostHeader}\r\n\r\n`)).toBe(400);
-    expect(await rawHttpStatus(host.port, `GET /%E0%A4%A?token=${host.token} HTTP/1.1\r\n${hostHeader}\r\n\r\n`)).toBe(404);
+    expect(await rawHttpStatus(host.port, `GET /%E0%A4%A?token=${host.token} HTTP/1.1\r\n${hostHeader}\r\n\r\n`)).toBe(
+      404,
+    );
     expect(await rawHttpStatus(host.port, `GET /%00?token=${host.token} HTTP/1.1\r\n${hostHeader}\r\n\r\n`)).toBe(404);
     const upgrade = `Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==`;
     expect(await rawHttpStatus(host.port, `GET //[ HTTP/1.1\r\n${hostHeader}\r\n${upgrade}\r\n\r\n`)).toBe(403);
-    expect(await rawHttpStatus(host.port, `GET /ws?token=%E0%A4%A HTTP/1.1\r\n${hostHeader}\r\n${upgrade}\r\n\r\n`)).toBe(403);
+    expect(
+      await rawHttpStatus(host.port, `GET /ws?token=%E0%A4%A HTTP/1.1\r\n${hostHeader}\r\n${upgrade}\r\n\r\n`),
+    ).toBe(403);
     expect(await rawHttpStatus(host.port, 'NOT HTTP AT ALL\r\n\r\n')).toBe(400);
     await answersAValidRequest();
   });
@@ -134,9 +138,13 @@ describe('browser host under hostile requests', () => {
       payload: fc.uint8Array({ maxLength: 40 }),
     });
     await fc.assert(
-      fc.asyncProperty(fc.array(frame, { minLength: 1, maxLength: 4 }), fc.uint8Array({ maxLength: 30 }), async (frames, junk) => {
-        await sendRaw([...frames.map(frameBytes), Buffer.from(junk)]);
-      }),
+      fc.asyncProperty(
+        fc.array(frame, { minLength: 1, maxLength: 4 }),
+        fc.uint8Array({ maxLength: 30 }),
+        async (frames, junk) => {
+          await sendRaw([...frames.map(frameBytes), Buffer.from(junk)]);
+        },
+      ),
       { numRuns: 60 },
     );
     await answersAValidRequest();

@@ -16,25 +16,47 @@ const handlers = new Proxy({} as InvokeHandlers, {
 
 describe('dispatchInvoke', () => {
   it('refuses an unknown channel', async () => {
-    expect(await dispatchInvoke(handlers, 'fs:readFile', {})).toEqual({ ok: false, error: 'unknown channel "fs:readFile"' });
+    expect(await dispatchInvoke(handlers, 'fs:readFile', {})).toEqual({
+      ok: false,
+      error: 'unknown channel "fs:readFile"',
+    });
   });
 
   it('names the field at fault in an invalid request, without calling the handler', async () => {
     calls.length = 0;
-    const result = await dispatchInvoke(handlers, 'train:start', { datasetId: 'd', presetId: 'p', hyperParams: { epochs: -1 } });
+    const result = await dispatchInvoke(handlers, 'train:start', {
+      datasetId: 'd',
+      presetId: 'p',
+      hyperParams: { epochs: -1 },
+    });
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error).toMatch(/^invalid train:start request: hyperParams\.epochs: /);
     expect(await dispatchInvoke(handlers, 'train:stop', { runId: '../../etc' })).toMatchObject({ ok: false });
     expect(await dispatchInvoke(handlers, 'app:info', { extra: 1 })).toMatchObject({ ok: false });
-    const badImport = await dispatchInvoke(handlers, 'datasets:import', { importId: 'x/../y', path: '/data', options: { format: 'exe', channels: 2 } });
-    expect(!badImport.ok && badImport.error).toMatch(/^invalid datasets:import request: importId: .*options\.format: .*options\.channels: /s);
-    expect(await dispatchInvoke(handlers, 'datasets:samples', { datasetId: 'd', limit: 100_000 })).toMatchObject({ ok: false });
+    const badImport = await dispatchInvoke(handlers, 'datasets:import', {
+      importId: 'x/../y',
+      path: '/data',
+      options: { format: 'exe', channels: 2 },
+    });
+    expect(!badImport.ok && badImport.error).toMatch(
+      /^invalid datasets:import request: importId: .*options\.format: .*options\.channels: /s,
+    );
+    expect(await dispatchInvoke(handlers, 'datasets:samples', { datasetId: 'd', limit: 100_000 })).toMatchObject({
+      ok: false,
+    });
     expect(calls).toEqual([]);
   });
 
   it('passes the validated request, with defaults filled in, and turns a thrown error into a message', async () => {
-    const result = await dispatchInvoke(handlers, 'train:start', { datasetId: 'd', presetId: 'p', hyperParams: { epochs: 2 } });
-    expect(result).toMatchObject({ ok: true, value: { echoed: { hyperParams: { epochs: 2, optimizer: 'adam', batchSize: 32 } } } });
+    const result = await dispatchInvoke(handlers, 'train:start', {
+      datasetId: 'd',
+      presetId: 'p',
+      hyperParams: { epochs: 2 },
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { echoed: { hyperParams: { epochs: 2, optimizer: 'adam', batchSize: 32 } } },
+    });
     expect(await dispatchInvoke(handlers, 'runs:list', {})).toEqual({ ok: false, error: 'disk full' });
   });
 
@@ -43,7 +65,22 @@ describe('dispatchInvoke', () => {
     // Payloads shaped like real requests, with wrong types, extra keys, huge and odd values mixed in.
     const payload = fc.oneof(
       fc.jsonValue(),
-      fc.dictionary(fc.constantFrom('datasetId', 'presetId', 'runId', 'importId', 'path', 'spec', 'hyperParams', 'kind', 'options', '__proto__', 'constructor'), fc.jsonValue()),
+      fc.dictionary(
+        fc.constantFrom(
+          'datasetId',
+          'presetId',
+          'runId',
+          'importId',
+          'path',
+          'spec',
+          'hyperParams',
+          'kind',
+          'options',
+          '__proto__',
+          'constructor',
+        ),
+        fc.jsonValue(),
+      ),
       fc.constant(undefined),
     );
     await fc.assert(

@@ -6,7 +6,14 @@ import type { ModelSpec } from '../../src/shared/spec/modelSpec';
 import { PRESETS } from '../../src/shared/spec/presets';
 
 const summary = (task: DatasetSummary['task'], imageShape?: DatasetSummary['imageShape']): DatasetSummary => ({
-  id: 'd', name: 'd', task, description: '', source: '', classNames: ['a', 'b', 'c'], examples: 100, origin: 'builtin',
+  id: 'd',
+  name: 'd',
+  task,
+  description: '',
+  source: '',
+  classNames: ['a', 'b', 'c'],
+  examples: 100,
+  origin: 'builtin',
   ...(imageShape ? { imageShape } : {}),
 });
 
@@ -24,9 +31,15 @@ const HUGE: ModelSpec = {
 };
 
 describe('the training memory guard', () => {
-  it('takes wasm\'s 4 GiB heap as its limit, free memory for the other backends, the smaller of both when unknown', () => {
-    expect(trainingMemoryLimit('wasm', 64 * 1024 ** 3)).toEqual({ bytes: WASM_HEAP_BYTES, what: 'the 4.0 GiB heap of the wasm backend' });
-    expect(trainingMemoryLimit('tfjs-node', 10 * 1024 ** 3)).toEqual({ bytes: 10 * 1024 ** 3, what: 'the 10.0 GiB of memory free for the tfjs-node backend' });
+  it("takes wasm's 4 GiB heap as its limit, free memory for the other backends, the smaller of both when unknown", () => {
+    expect(trainingMemoryLimit('wasm', 64 * 1024 ** 3)).toEqual({
+      bytes: WASM_HEAP_BYTES,
+      what: 'the 4.0 GiB heap of the wasm backend',
+    });
+    expect(trainingMemoryLimit('tfjs-node', 10 * 1024 ** 3)).toEqual({
+      bytes: 10 * 1024 ** 3,
+      what: 'the 10.0 GiB of memory free for the tfjs-node backend',
+    });
     expect(trainingMemoryLimit(null, 1024 ** 3).bytes).toBe(1024 ** 3);
     expect(trainingMemoryLimit(null, 64 * 1024 ** 3).bytes).toBe(WASM_HEAP_BYTES);
   });
@@ -34,19 +47,39 @@ describe('the training memory guard', () => {
   it('lets every preset train at its default batch size on wasm', () => {
     const hyperParams = hyperParamsSchema.parse({});
     for (const preset of PRESETS) {
-      const dataset = summary(preset.task, preset.task === 'image-classification' ? { height: 32, width: 32, channels: 3 } : undefined);
-      expect(() => checkTrainingMemory(preset.spec, dataset, hyperParams, trainingMemoryLimit('wasm', 0)), preset.id).not.toThrow();
+      const dataset = summary(
+        preset.task,
+        preset.task === 'image-classification' ? { height: 32, width: 32, channels: 3 } : undefined,
+      );
+      expect(
+        () => checkTrainingMemory(preset.spec, dataset, hyperParams, trainingMemoryLimit('wasm', 0)),
+        preset.id,
+      ).not.toThrow();
     }
   });
 
-  it('sizes an image model by the dataset\'s images, and refuses one that cannot fit with both figures', () => {
+  it("sizes an image model by the dataset's images, and refuses one that cannot fit with both figures", () => {
     const hyperParams = hyperParamsSchema.parse({ batchSize: 32 });
     // At 64 x 64 x 3 the dense layer has 7.4 M weights: it fits.
-    expect(() => checkTrainingMemory(HUGE, summary('image-classification', { height: 64, width: 64, channels: 3 }), hyperParams, trainingMemoryLimit('wasm', 0))).not.toThrow();
+    expect(() =>
+      checkTrainingMemory(
+        HUGE,
+        summary('image-classification', { height: 64, width: 64, channels: 3 }),
+        hyperParams,
+        trainingMemoryLimit('wasm', 0),
+      ),
+    ).not.toThrow();
     // At 4096 x 4096 x 4 it has 4096 * 4096 * 4 * 600 = 40.3 billion: 600 GiB of weights, gradients and Adam state.
     const weights = 4096 * 4096 * 4 * 600 + 600 + 600 * 3 + 3;
     const gibs = ((weights * 4 * 4 + 32 * 4 * (4096 * 4096 * 4 * 2 + 600 + 3)) / 1024 ** 3).toFixed(1);
-    expect(() => checkTrainingMemory(HUGE, summary('image-classification', { height: 4096, width: 4096, channels: 4 }), hyperParams, trainingMemoryLimit('wasm', 0))).toThrow(
+    expect(() =>
+      checkTrainingMemory(
+        HUGE,
+        summary('image-classification', { height: 4096, width: 4096, channels: 4 }),
+        hyperParams,
+        trainingMemoryLimit('wasm', 0),
+      ),
+    ).toThrow(
       `the architecture "Ten billion" needs about ${gibs} GiB to train at batch size 32 (weights ${((weights * 4) / 1024 ** 3).toFixed(1)} GiB,`,
     );
   });

@@ -30,31 +30,49 @@ const builtinOnly = new DatasetLibrary({ cacheDir: tmpdir(), datasetsDir: join(t
 describe('TrainingService', () => {
   it('refuses an unknown preset before creating a run', async () => {
     const fake = fakeSupervisor();
-    const service = new TrainingService(fake.supervisor, new RunStore(await mkdtemp(join(tmpdir(), 'runs-'))), () => undefined, builtinOnly);
-    await expect(service.start({ presetId: 'nope', datasetId: 'spam-assassin', hyperParams: hyperParamsSchema.parse({}) })).rejects.toThrow(
-      'unknown preset "nope"',
+    const service = new TrainingService(
+      fake.supervisor,
+      new RunStore(await mkdtemp(join(tmpdir(), 'runs-'))),
+      () => undefined,
+      builtinOnly,
     );
+    await expect(
+      service.start({ presetId: 'nope', datasetId: 'spam-assassin', hyperParams: hyperParamsSchema.parse({}) }),
+    ).rejects.toThrow('unknown preset "nope"');
     expect(fake.started).toEqual([]);
   });
 
-  it('records the spec a request sends as the run\'s spec, and refuses an invalid or mismatched one naming the node', async () => {
+  it("records the spec a request sends as the run's spec, and refuses an invalid or mismatched one naming the node", async () => {
     const root = await mkdtemp(join(tmpdir(), 'runs-'));
     const fake = fakeSupervisor();
     const service = new TrainingService(fake.supervisor, new RunStore(root), () => undefined, builtinOnly);
     const preset = findPreset('transformer-text')!.spec;
-    const drawn = { ...preset, name: 'Two heads', nodes: preset.nodes.map((n) => (n.op === 'transformerEncoder' ? { ...n, params: { heads: 2, ffnDim: 32 } } : n)) };
-    const { runId } = await service.start({ spec: drawn, datasetId: 'keyword-topics', hyperParams: hyperParamsSchema.parse({}) });
+    const drawn = {
+      ...preset,
+      name: 'Two heads',
+      nodes: preset.nodes.map((n) => (n.op === 'transformerEncoder' ? { ...n, params: { heads: 2, ffnDim: 32 } } : n)),
+    };
+    const { runId } = await service.start({
+      spec: drawn,
+      datasetId: 'keyword-topics',
+      hyperParams: hyperParamsSchema.parse({}),
+    });
     const record = JSON.parse(readFileSync(join(root, runId, 'run.json'), 'utf8'));
     expect(record).toMatchObject({ presetId: null, spec: { name: 'Two heads' } });
     expect(record.spec.nodes.find((n: { id: string }) => n.id === 'encoder2').params).toEqual({ heads: 2, ffnDim: 32 });
 
-    const wrong = { ...drawn, nodes: drawn.nodes.map((n) => (n.id === 'encoder2' ? { ...n, params: { heads: 5, ffnDim: 32 } } : n)) };
-    await expect(service.start({ spec: wrong, datasetId: 'keyword-topics', hyperParams: hyperParamsSchema.parse({}) })).rejects.toThrow(
+    const wrong = {
+      ...drawn,
+      nodes: drawn.nodes.map((n) => (n.id === 'encoder2' ? { ...n, params: { heads: 5, ffnDim: 32 } } : n)),
+    };
+    await expect(
+      service.start({ spec: wrong, datasetId: 'keyword-topics', hyperParams: hyperParamsSchema.parse({}) }),
+    ).rejects.toThrow(
       'the architecture "Two heads" is invalid: node "encoder2", parameter "heads": 5 heads do not divide the model width 64',
     );
-    await expect(service.start({ spec: drawn, datasetId: 'date-formats', hyperParams: hyperParamsSchema.parse({}) })).rejects.toThrow(
-      'the architecture "Two heads" is for text-classification, but the dataset "',
-    );
+    await expect(
+      service.start({ spec: drawn, datasetId: 'date-formats', hyperParams: hyperParamsSchema.parse({}) }),
+    ).rejects.toThrow('the architecture "Two heads" is for text-classification, but the dataset "');
     expect(fake.started).toEqual([runId]);
   });
 
@@ -76,7 +94,9 @@ describe('TrainingService', () => {
       ],
       outputs: ['head'],
     };
-    await expect(service.start({ spec: huge, datasetId: 'keyword-topics', hyperParams: hyperParamsSchema.parse({}) })).rejects.toThrow(
+    await expect(
+      service.start({ spec: huge, datasetId: 'keyword-topics', hyperParams: hyperParamsSchema.parse({}) }),
+    ).rejects.toThrow(
       /^the architecture "Too big" needs about \d+\.\d GiB to train at batch size 32 \(weights .*\), more than the 4\.0 GiB heap of the wasm backend: make the model smaller or lower the batch size$/,
     );
     expect(fake.started).toEqual([]);
@@ -92,26 +112,67 @@ describe('TrainingService', () => {
     const first = await service.start({ presetId: 'transformer-text', datasetId: 'keyword-topics', hyperParams });
     const second = await service.start({ presetId: 'transformer-text', datasetId: 'keyword-topics', hyperParams });
     expect([status(first.runId), status(second.runId)]).toEqual(['queued', 'queued']);
-    fake.emit({ type: 'started', runId: first.runId, backend: { name: 'wasm', skipped: [] }, datasetId: 'keyword-topics', presetId: 'transformer-text', modelName: 'm', hyperParams, parameterCount: 1, classNames: ['a', 'b'], split: { train: 1, validation: 1, test: 1 }, stepsPerEpoch: 1 });
+    fake.emit({
+      type: 'started',
+      runId: first.runId,
+      backend: { name: 'wasm', skipped: [] },
+      datasetId: 'keyword-topics',
+      presetId: 'transformer-text',
+      modelName: 'm',
+      hyperParams,
+      parameterCount: 1,
+      classNames: ['a', 'b'],
+      split: { train: 1, validation: 1, test: 1 },
+      stepsPerEpoch: 1,
+    });
     await expect.poll(() => status(first.runId)).toBe('running');
-    const restarted = new TrainingService(fakeSupervisor().supervisor, new RunStore(root), () => undefined, builtinOnly);
+    const restarted = new TrainingService(
+      fakeSupervisor().supervisor,
+      new RunStore(root),
+      () => undefined,
+      builtinOnly,
+    );
     await restarted.recoverInterrupted();
     const reason = (id: string) => JSON.parse(readFileSync(join(root, id, 'run.json'), 'utf8')).reason as string;
-    expect([status(first.runId), reason(first.runId)]).toEqual(['failed', 'interrupted: the app closed while it trained']);
-    expect([status(second.runId), reason(second.runId)]).toEqual(['failed', 'interrupted: the app closed before it started']);
+    expect([status(first.runId), reason(first.runId)]).toEqual([
+      'failed',
+      'interrupted: the app closed while it trained',
+    ]);
+    expect([status(second.runId), reason(second.runId)]).toEqual([
+      'failed',
+      'interrupted: the app closed before it started',
+    ]);
   });
 
   it('passes events on in order, each only once it is on disk', async () => {
     const root = await mkdtemp(join(tmpdir(), 'runs-'));
     const fake = fakeSupervisor();
     const seen: { type: string; statusOnDisk: string }[] = [];
-    const service = new TrainingService(fake.supervisor, new RunStore(root), (event) => {
-      const onDisk = JSON.parse(readFileSync(join(root, event.runId, 'run.json'), 'utf8'));
-      seen.push({ type: event.type, statusOnDisk: onDisk.status });
-    }, builtinOnly);
-    const { runId } = await service.start({ presetId: 'transformer-text', datasetId: 'keyword-topics', hyperParams: hyperParamsSchema.parse({}) });
+    const service = new TrainingService(
+      fake.supervisor,
+      new RunStore(root),
+      (event) => {
+        const onDisk = JSON.parse(readFileSync(join(root, event.runId, 'run.json'), 'utf8'));
+        seen.push({ type: event.type, statusOnDisk: onDisk.status });
+      },
+      builtinOnly,
+    );
+    const { runId } = await service.start({
+      presetId: 'transformer-text',
+      datasetId: 'keyword-topics',
+      hyperParams: hyperParamsSchema.parse({}),
+    });
     expect(fake.started).toEqual([runId]);
-    fake.emit({ type: 'attention', runId, epoch: 0, globalStep: 0, tokens: [], label: 'a', predicted: 'a', layers: [] });
+    fake.emit({
+      type: 'attention',
+      runId,
+      epoch: 0,
+      globalStep: 0,
+      tokens: [],
+      label: 'a',
+      predicted: 'a',
+      layers: [],
+    });
     for (let step = 1; step <= 3; step++) {
       fake.emit({ type: 'progress', runId, epoch: 1, step, globalStep: step, loss: 1, samplesPerSecond: 1 });
     }

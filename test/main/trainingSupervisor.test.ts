@@ -33,7 +33,11 @@ const request = (hyperParams: object) => ({
 describe('training worker protocol', () => {
   it('trains a run in a real worker, streaming its events, and stops another on request', async () => {
     const cacheDir = await mkdtemp(join(tmpdir(), 'cache-'));
-    supervisor = new TrainingSupervisor(launchSourceWorker, { cacheDir, datasetsDir: join(cacheDir, 'datasets'), ...(process.env['WORKBENCH_BACKEND'] ? { backend: process.env['WORKBENCH_BACKEND'] } : {}) });
+    supervisor = new TrainingSupervisor(launchSourceWorker, {
+      cacheDir,
+      datasetsDir: join(cacheDir, 'datasets'),
+      ...(process.env['WORKBENCH_BACKEND'] ? { backend: process.env['WORKBENCH_BACKEND'] } : {}),
+    });
     const events: TrainEvent[] = [];
     const done = finishedOf(supervisor, 'run-1', (event) => events.push(event));
     supervisor.start('run-1', request({ epochs: 1, batchSize: 16, maxTrainExamples: 96 }));
@@ -62,7 +66,9 @@ describe('training worker protocol', () => {
     let launches = 0;
     const crashing = () => {
       launches++;
-      return new Worker("require('node:worker_threads').parentPort.on('message', () => process.exit(3))", { eval: true });
+      return new Worker("require('node:worker_threads').parentPort.on('message', () => process.exit(3))", {
+        eval: true,
+      });
     };
     supervisor = new TrainingSupervisor(crashing, { cacheDir: tmpdir(), datasetsDir: tmpdir() });
     const first = finishedOf(supervisor, 'a');
@@ -76,7 +82,10 @@ describe('training worker protocol', () => {
 
   it('keeps the queue in main: a queued run is removed at once, and the next starts when the first finishes', async () => {
     const launches: number[] = [];
-    supervisor = new TrainingSupervisor(() => (launches.push(1), scriptedWorker()), { cacheDir: tmpdir(), datasetsDir: tmpdir() });
+    supervisor = new TrainingSupervisor(() => (launches.push(1), scriptedWorker()), {
+      cacheDir: tmpdir(),
+      datasetsDir: tmpdir(),
+    });
     const order: string[] = [];
     supervisor.onEvent((event) => order.push(`${event.type}:${event.runId}`));
     const a = finishedOf(supervisor, 'a');
@@ -98,7 +107,10 @@ describe('training worker protocol', () => {
 
   it('replaces a worker whose backend broke: the run fails saying so, the next run trains on a new worker', async () => {
     let launches = 0;
-    supervisor = new TrainingSupervisor(() => scriptedWorker(++launches), { cacheDir: tmpdir(), datasetsDir: tmpdir() });
+    supervisor = new TrainingSupervisor(() => scriptedWorker(++launches), {
+      cacheDir: tmpdir(),
+      datasetsDir: tmpdir(),
+    });
     const poisoned = finishedOf(supervisor, 'poison-1');
     const next = finishedOf(supervisor, 'after');
     supervisor.start('poison-1', request({}));

@@ -10,9 +10,17 @@ describe('applyTrainEvent', () => {
     const view = emptyRunView('r', 3);
     const events: TrainEvent[] = [
       {
-        type: 'started', runId: 'r', backend: { name: 'wasm', skipped: [] }, datasetId: 'd', presetId: 'p', modelName: 'm',
-        hyperParams: hyperParamsSchema.parse({ epochs: 2 }), parameterCount: 10, classNames: ['a', 'b'],
-        split: { train: 8, validation: 2, test: 0 }, stepsPerEpoch: 4,
+        type: 'started',
+        runId: 'r',
+        backend: { name: 'wasm', skipped: [] },
+        datasetId: 'd',
+        presetId: 'p',
+        modelName: 'm',
+        hyperParams: hyperParamsSchema.parse({ epochs: 2 }),
+        parameterCount: 10,
+        classNames: ['a', 'b'],
+        split: { train: 8, validation: 2, test: 0 },
+        stepsPerEpoch: 4,
       },
       { type: 'progress', runId: 'r', epoch: 1, step: 1, globalStep: 1, loss: 0.9, samplesPerSecond: 50 },
       { type: 'progress', runId: 'other', epoch: 1, step: 9, globalStep: 9, loss: 9, samplesPerSecond: 1 },
@@ -23,8 +31,17 @@ describe('applyTrainEvent', () => {
     const changed = events.map((event) => applyTrainEvent(view, event));
     expect(changed).toEqual([true, true, false, true, true, true]);
     expect(view).toMatchObject({
-      status: 'completed', epochs: 2, stepsPerEpoch: 4, globalStep: 2, samplesPerSecond: 60,
-      stepLoss: [[1, 0.9], [2, 0.7]], test: { loss: 0.5, accuracy: 0.9 }, backend: { name: 'wasm' },
+      status: 'completed',
+      epochs: 2,
+      stepsPerEpoch: 4,
+      globalStep: 2,
+      samplesPerSecond: 60,
+      stepLoss: [
+        [1, 0.9],
+        [2, 0.7],
+      ],
+      test: { loss: 0.5, accuracy: 0.9 },
+      backend: { name: 'wasm' },
     });
     expect(view.epochMetrics.map((e) => e.valAccuracy)).toEqual([0.6]);
   });
@@ -32,8 +49,21 @@ describe('applyTrainEvent', () => {
 
 describe('attention colours', () => {
   it('reads a head out of [heads, queries, keys] and shades weights absolutely', () => {
-    const layer = { layer: 'l', kind: 'tokens' as const, queryLabels: ['a', 'b'], keyLabels: ['a', 'b'], heads: 2, queries: 2, keys: 2, weights: new Float32Array([0.5, 0.5, 0.5, 0.5, 0.9, 0.1, 0.2, 0.8]) };
-    expect(headWeights(layer, 1)).toEqual({ values: new Float32Array([0.9, 0.1, 0.2, 0.8]), min: expect.closeTo(0.1, 6), max: expect.closeTo(0.9, 6) });
+    const layer = {
+      layer: 'l',
+      kind: 'tokens' as const,
+      queryLabels: ['a', 'b'],
+      keyLabels: ['a', 'b'],
+      heads: 2,
+      queries: 2,
+      keys: 2,
+      weights: new Float32Array([0.5, 0.5, 0.5, 0.5, 0.9, 0.1, 0.2, 0.8]),
+    };
+    expect(headWeights(layer, 1)).toEqual({
+      values: new Float32Array([0.9, 0.1, 0.2, 0.8]),
+      min: expect.closeTo(0.1, 6),
+      max: expect.closeTo(0.9, 6),
+    });
     expect(weightShade(0.25)).toBe(0.5);
     expect(viridis(0)).toEqual([68, 1, 84]);
     expect(viridis(1)).toEqual([253, 231, 37]);

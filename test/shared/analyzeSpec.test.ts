@@ -76,7 +76,13 @@ describe('analyzeSpec', () => {
 
   it('reports wrong arity, mismatched merges, a window too large, an image op on a sequence, and a graph that does not fit its task', () => {
     const image = { id: 'image', kind: 'image' as const, height: 8, width: 8, channels: 3 };
-    const imageSpec = (nodes: ModelSpec['nodes']): ModelSpec => ({ name: 'x', task: 'image-classification', inputs: [image], nodes, outputs: ['head'] });
+    const imageSpec = (nodes: ModelSpec['nodes']): ModelSpec => ({
+      name: 'x',
+      task: 'image-classification',
+      inputs: [image],
+      nodes,
+      outputs: ['head'],
+    });
     const found = (spec: ModelSpec) => analyzeSpec(spec, { classes: 4 }).issues.map(describeIssue);
     expect(
       found(
@@ -112,7 +118,10 @@ describe('analyzeSpec', () => {
       'node "head", parameter "outputs": image-classification models output [4]; this one gives [256]: end with a classifier on one vector',
     ]);
     const tagger = structuredClone(findPreset('transformer-tagger')!.spec);
-    tagger.nodes.push({ id: 'pool', op: 'globalAveragePool1d', params: {}, inputs: ['norm'] }, { id: 'vector', op: 'classifier', params: {}, inputs: ['pool'] });
+    tagger.nodes.push(
+      { id: 'pool', op: 'globalAveragePool1d', params: {}, inputs: ['norm'] },
+      { id: 'vector', op: 'classifier', params: {}, inputs: ['pool'] },
+    );
     tagger.outputs = ['vector'];
     tagger.nodes = tagger.nodes.filter((n) => n.id !== 'tags');
     expect(found(tagger)).toEqual([
@@ -120,6 +129,8 @@ describe('analyzeSpec', () => {
     ]);
     const seq2seq = structuredClone(findPreset('transformer-seq2seq')!.spec);
     seq2seq.nodes.find((n) => n.id === 'decoder1')!.inputs = ['targetPosition'];
-    expect(found(seq2seq)).toEqual(['node "decoder1", parameter "inputs": transformerDecoder reads 2 inputs; it has 1']);
+    expect(found(seq2seq)).toEqual([
+      'node "decoder1", parameter "inputs": transformerDecoder reads 2 inputs; it has 1',
+    ]);
   });
 });

@@ -19,7 +19,13 @@ describe('estimateTrainingMemory', () => {
     const analysis = analyzeSpec(spec, { classes: 3 });
     const weights = (16 * 8 + 8 + 8 * 3 + 3) * 4; // 163 floats
     const activations = (16 + 16 + 8 + 3) * 10 * 4; // image, flatten, hidden, head per example, batch of 10
-    expect(estimateTrainingMemory(spec, analysis, 10, 'adam')).toEqual({ weights, gradients: weights, optimizer: 2 * weights, activations, total: 4 * weights + activations });
+    expect(estimateTrainingMemory(spec, analysis, 10, 'adam')).toEqual({
+      weights,
+      gradients: weights,
+      optimizer: 2 * weights,
+      activations,
+      total: 4 * weights + activations,
+    });
     expect(estimateTrainingMemory(spec, analysis, 10, 'sgd').total).toBe(3 * weights + activations);
   });
 

@@ -10,7 +10,12 @@ export const EVERY_IMAGE_OP: ModelSpec = {
   inputs: [{ id: 'image', kind: 'image', height: 12, width: 10, channels: 3 }],
   nodes: [
     { id: 'conv', op: 'conv2d', params: { filters: 8, kernelSize: 3, activation: 'swish' }, inputs: ['image'] },
-    { id: 'depthwise', op: 'depthwiseConv2d', params: { kernelSize: 3, depthMultiplier: 2, padding: 'valid', activation: 'gelu' }, inputs: ['conv'] },
+    {
+      id: 'depthwise',
+      op: 'depthwiseConv2d',
+      params: { kernelSize: 3, depthMultiplier: 2, padding: 'valid', activation: 'gelu' },
+      inputs: ['conv'],
+    },
     { id: 'norm', op: 'batchNorm', params: {}, inputs: ['depthwise'] },
     { id: 'se', op: 'squeezeExcitation', params: { ratio: 4 }, inputs: ['norm'] },
     { id: 'spatial', op: 'spatialAttention', params: { kernelSize: 5 }, inputs: ['se'] },
@@ -52,7 +57,12 @@ export const EVERY_SEQUENCE_OP: ModelSpec = {
     { id: 'causal', op: 'multiHeadAttention', params: { heads: 4, causal: true }, inputs: ['tgtPos'] },
     { id: 'cross', op: 'multiHeadAttention', params: { heads: 2 }, inputs: ['causal', 'encoder'] },
     { id: 'crossAdditive', op: 'additiveAttention', params: { units: 4 }, inputs: ['cross', 'encoder'] },
-    { id: 'decoder', op: 'transformerDecoder', params: { heads: 2, ffnDim: 24, normFirst: true }, inputs: ['crossAdditive', 'encoder'] },
+    {
+      id: 'decoder',
+      op: 'transformerDecoder',
+      params: { heads: 2, ffnDim: 24, normFirst: true },
+      inputs: ['crossAdditive', 'encoder'],
+    },
     { id: 'norm', op: 'layerNorm', params: {}, inputs: ['decoder'] },
     { id: 'out', op: 'tokenClassifier', params: {}, inputs: ['norm'] },
   ],
@@ -66,7 +76,12 @@ export const EVERY_POOLING_OP: ModelSpec = {
   nodes: [
     { id: 'embed', op: 'embedding', params: { dim: 12 }, inputs: ['tokens'] },
     { id: 'bi', op: 'bidirectional', params: { cell: 'gru', units: 6, merge: 'sum' }, inputs: ['embed'] },
-    { id: 'biLstm', op: 'bidirectional', params: { cell: 'lstm', units: 4, returnSequences: false }, inputs: ['embed'] },
+    {
+      id: 'biLstm',
+      op: 'bidirectional',
+      params: { cell: 'lstm', units: 4, returnSequences: false },
+      inputs: ['embed'],
+    },
     { id: 'attention', op: 'attentionPooling', params: { units: 5 }, inputs: ['bi'] },
     { id: 'mean', op: 'globalAveragePool1d', params: {}, inputs: ['bi'] },
     { id: 'joined', op: 'concat', params: {}, inputs: ['attention', 'mean', 'biLstm'] },

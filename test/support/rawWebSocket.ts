@@ -44,7 +44,14 @@ export interface FrameParts {
 }
 
 /** One frame's bytes, honest or not: any opcode, reserved bits, missing mask, a length that lies. */
-export function frameBytes({ fin = true, rsv = 0, opcode, masked = true, payload, declaredLength }: FrameParts): Buffer {
+export function frameBytes({
+  fin = true,
+  rsv = 0,
+  opcode,
+  masked = true,
+  payload,
+  declaredLength,
+}: FrameParts): Buffer {
   const length = declaredLength ?? payload.length;
   const header: number[] = [(fin ? 0x80 : 0) | ((rsv & 7) << 4) | (opcode & 0xf)];
   const maskBit = masked ? 0x80 : 0;

@@ -21,8 +21,20 @@ export interface DatasetFolders {
 /** What the dataset list shows about an imported dataset. */
 export function summarizeImport(id: string, name: string, path: string, result: ImportResult): DatasetSummary {
   const { data } = result;
-  const classNames = data.kind === 'text-classification' || data.kind === 'image-classification' ? data.classNames : data.kind === 'sequence-labelling' ? [...new Set(data.tags.flat())].sort() : [];
-  const texts = data.kind === 'text-classification' ? data.texts : data.kind === 'seq2seq' ? data.sources : data.kind === 'sequence-labelling' ? data.sentences.map((s) => s.join(' ')) : [];
+  const classNames =
+    data.kind === 'text-classification' || data.kind === 'image-classification'
+      ? data.classNames
+      : data.kind === 'sequence-labelling'
+        ? [...new Set(data.tags.flat())].sort()
+        : [];
+  const texts =
+    data.kind === 'text-classification'
+      ? data.texts
+      : data.kind === 'seq2seq'
+        ? data.sources
+        : data.kind === 'sequence-labelling'
+          ? data.sentences.map((s) => s.join(' '))
+          : [];
   return {
     id,
     name,
@@ -32,8 +44,14 @@ export function summarizeImport(id: string, name: string, path: string, result: 
     classNames,
     examples: exampleCount(data),
     origin: 'imported',
-    ...(data.kind === 'image-classification' ? { imageShape: { height: data.height, width: data.width, channels: data.channels } } : {}),
-    ...(data.kind === 'seq2seq' ? { defaultTokenizer: data.tokenizer } : texts.length > 0 ? { defaultTokenizer: suggestTokenizer(texts) } : {}),
+    ...(data.kind === 'image-classification'
+      ? { imageShape: { height: data.height, width: data.width, channels: data.channels } }
+      : {}),
+    ...(data.kind === 'seq2seq'
+      ? { defaultTokenizer: data.tokenizer }
+      : texts.length > 0
+        ? { defaultTokenizer: suggestTokenizer(texts) }
+        : {}),
     ...('fileSplit' in data && data.fileSplit ? { hasFileSplit: true } : {}),
     importedFrom: { path, format: result.format },
     notes: result.notes,
@@ -78,10 +96,20 @@ export class DatasetLibrary {
    * Imports a file or folder and keeps it: in the data folder (the app), or for this process only (the CLI, which
    * must not fill the app's folder with a copy of every file it is pointed at).
    */
-  async import(path: string, options: ImportOptions, control: ImportControl = {}, keep: 'stored' | 'transient' = 'stored'): Promise<DatasetSummary> {
+  async import(
+    path: string,
+    options: ImportOptions,
+    control: ImportControl = {},
+    keep: 'stored' | 'transient' = 'stored',
+  ): Promise<DatasetSummary> {
     const result = await importDataset(path, options, control);
     const name = options.name ?? basename(path.replace(/[\\/]+$/, ''));
-    const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'dataset';
+    const slug =
+      name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')
+        .slice(0, 40) || 'dataset';
     const summary = summarizeImport(`imported-${slug}-${randomBytes(3).toString('hex')}`, name, path, result);
     if (keep === 'stored') await saveDataset(this.folders.datasetsDir, summary, result.data);
     else this.transient.set(summary.id, summary);

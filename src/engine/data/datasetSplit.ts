@@ -28,12 +28,26 @@ export function exampleCount(data: LoadedDataset): number {
  */
 export function splitDataset(data: LoadedDataset, options: SplitOptions): SplitIndices {
   const count = exampleCount(data);
-  const labels = data.kind === 'text-classification' || data.kind === 'image-classification' ? data.labels : new Int32Array(count);
+  const labels =
+    data.kind === 'text-classification' || data.kind === 'image-classification' ? data.labels : new Int32Array(count);
   const fileSplit = options.useFileSplit !== false && 'fileSplit' in data ? data.fileSplit : undefined;
-  if (!fileSplit) return stratifiedSplit(labels, { validation: options.validationFraction, test: options.testFraction }, options.seed);
+  if (!fileSplit)
+    return stratifiedSplit(
+      labels,
+      { validation: options.validationFraction, test: options.testFraction },
+      options.seed,
+    );
   const trainRows: number[] = [];
   const testRows: number[] = [];
   for (let i = 0; i < count; i++) (fileSplit[i] === 1 ? testRows : trainRows).push(i);
-  const inner = stratifiedSplit(Int32Array.from(trainRows, (i) => labels[i]!), { validation: options.validationFraction, test: 0 }, options.seed);
-  return { train: inner.train.map((i) => trainRows[i]!), validation: inner.validation.map((i) => trainRows[i]!), test: testRows };
+  const inner = stratifiedSplit(
+    Int32Array.from(trainRows, (i) => labels[i]!),
+    { validation: options.validationFraction, test: 0 },
+    options.seed,
+  );
+  return {
+    train: inner.train.map((i) => trainRows[i]!),
+    validation: inner.validation.map((i) => trainRows[i]!),
+    test: testRows,
+  };
 }

@@ -2,9 +2,33 @@ import type { SequenceLabellingData } from './datasetTypes';
 import { seededRandom } from './seededRandom';
 
 // Words that are both a first name and a place: only the context tells which tag is right.
-const AMBIGUOUS = ['jordan', 'georgia', 'austin', 'victoria', 'florence', 'charlotte', 'adelaide', 'chelsea', 'phoenix', 'madison'];
+const AMBIGUOUS = [
+  'jordan',
+  'georgia',
+  'austin',
+  'victoria',
+  'florence',
+  'charlotte',
+  'adelaide',
+  'chelsea',
+  'phoenix',
+  'madison',
+];
 const PEOPLE = ['anna', 'james', 'maria', 'wei', 'fatima', 'olga', 'carlos', 'yuki', 'peter', 'amara', 'liam', 'sofia'];
-const PLACES = ['paris', 'nairobi', 'oslo', 'lima', 'hanoi', 'toronto', 'cairo', 'berlin', 'quito', 'seoul', 'dublin', 'perth'];
+const PLACES = [
+  'paris',
+  'nairobi',
+  'oslo',
+  'lima',
+  'hanoi',
+  'toronto',
+  'cairo',
+  'berlin',
+  'quito',
+  'seoul',
+  'dublin',
+  'perth',
+];
 const MONTHS = ['january', 'march', 'may', 'june', 'august', 'october', 'december'];
 
 // {P} a person, {L} a place, {D} a date (month and day); other words are tagged O.

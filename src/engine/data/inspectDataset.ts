@@ -1,5 +1,11 @@
 import type { DatasetSummary } from '../../shared/datasets';
-import { SPLIT_NAMES, type DatasetInspection, type DatasetSamples, type LengthHistogram, type SplitName } from '../../shared/datasetInspection';
+import {
+  SPLIT_NAMES,
+  type DatasetInspection,
+  type DatasetSamples,
+  type LengthHistogram,
+  type SplitName,
+} from '../../shared/datasetInspection';
 import type { InputSpec } from '../../shared/spec/modelSpec';
 import type { TokenizerSettings } from '../../shared/tokenizerSettings';
 import { exampleCount, splitDataset, type SplitOptions } from './datasetSplit';
@@ -28,9 +34,23 @@ export interface InspectionContext {
 const DEFAULT_VOCABULARY = 10_000;
 
 /** Tagging: the file's own tokens, lower-cased, as training reads them. */
-function taggingTokenizer(sentences: string[][], train: number[], settings: Pick<TokenizerSettings, 'minFrequency'> & { vocabSize: number }): Tokenizer {
-  const vocabulary = WordVocabulary.learn(train.map((i) => sentences[i]!.map((w) => w.toLowerCase())), settings.vocabSize, settings.minFrequency);
-  return { kind: 'word', vocabulary, tokenize: (text) => text.toLowerCase().split(' '), detokenize: (t) => t.join(' '), exported: { kind: 'word' } };
+function taggingTokenizer(
+  sentences: string[][],
+  train: number[],
+  settings: Pick<TokenizerSettings, 'minFrequency'> & { vocabSize: number },
+): Tokenizer {
+  const vocabulary = WordVocabulary.learn(
+    train.map((i) => sentences[i]!.map((w) => w.toLowerCase())),
+    settings.vocabSize,
+    settings.minFrequency,
+  );
+  return {
+    kind: 'word',
+    vocabulary,
+    tokenize: (text) => text.toLowerCase().split(' '),
+    detokenize: (t) => t.join(' '),
+    exported: { kind: 'word' },
+  };
 }
 
 export function buildInspectionContext(
@@ -43,20 +63,44 @@ export function buildInspectionContext(
   const splitSource = options.useFileSplit !== false && 'fileSplit' in data && data.fileSplit ? 'files' : 'ratio';
   const inputs = (modelInputs ?? []).filter((input) => input.kind === 'tokens');
   const settingsFor = (position: number, fallback: 'char' | 'word') =>
-    completeTokenizerSettings(options.tokenizer, summary.defaultTokenizer ?? fallback, inputs[position]?.vocabSize ?? DEFAULT_VOCABULARY);
+    completeTokenizerSettings(
+      options.tokenizer,
+      summary.defaultTokenizer ?? fallback,
+      inputs[position]?.vocabSize ?? DEFAULT_VOCABULARY,
+    );
   const maxLength = (position: number) => inputs[position]?.maxLength ?? null;
   const train = (texts: string[]) => split.train.map((i) => texts[i]!);
   const fields: TokenField[] = [];
   if (data.kind === 'text-classification') {
-    fields.push({ name: 'text', text: (i) => data.texts[i]!, tokenizer: learnTokenizer(train(data.texts), settingsFor(0, 'word'), RESERVED), maxLength: maxLength(0) });
+    fields.push({
+      name: 'text',
+      text: (i) => data.texts[i]!,
+      tokenizer: learnTokenizer(train(data.texts), settingsFor(0, 'word'), RESERVED),
+      maxLength: maxLength(0),
+    });
   } else if (data.kind === 'seq2seq') {
     fields.push(
-      { name: 'source', text: (i) => data.sources[i]!, tokenizer: learnTokenizer(train(data.sources), settingsFor(0, data.tokenizer), RESERVED), maxLength: maxLength(0) },
-      { name: 'target', text: (i) => data.targets[i]!, tokenizer: learnTokenizer(train(data.targets), settingsFor(1, data.tokenizer), DECODER_RESERVED), maxLength: maxLength(1) },
+      {
+        name: 'source',
+        text: (i) => data.sources[i]!,
+        tokenizer: learnTokenizer(train(data.sources), settingsFor(0, data.tokenizer), RESERVED),
+        maxLength: maxLength(0),
+      },
+      {
+        name: 'target',
+        text: (i) => data.targets[i]!,
+        tokenizer: learnTokenizer(train(data.targets), settingsFor(1, data.tokenizer), DECODER_RESERVED),
+        maxLength: maxLength(1),
+      },
     );
   } else if (data.kind === 'sequence-labelling') {
     const settings = settingsFor(0, 'word');
-    fields.push({ name: 'tokens', text: (i) => data.sentences[i]!.join(' '), tokenizer: taggingTokenizer(data.sentences, split.train, settings), maxLength: maxLength(0) });
+    fields.push({
+      name: 'tokens',
+      text: (i) => data.sentences[i]!.join(' '),
+      tokenizer: taggingTokenizer(data.sentences, split.train, settings),
+      maxLength: maxLength(0),
+    });
   }
   return { summary, data, split, splitSource, fields };
 }
@@ -82,14 +126,20 @@ function classCounts(context: InspectionContext): DatasetInspection['classCounts
       for (const row of rows) for (const tag of data.tags[row]!) counts[index.get(tag)!]!++;
       return counts;
     };
-    return { names, counts: { train: count(split.train), validation: count(split.validation), test: count(split.test) } };
+    return {
+      names,
+      counts: { train: count(split.train), validation: count(split.validation), test: count(split.test) },
+    };
   }
   const count = (rows: number[]) => {
     const counts = new Array<number>(data.classNames.length).fill(0);
     for (const row of rows) counts[data.labels[row]!]!++;
     return counts;
   };
-  return { names: data.classNames, counts: { train: count(split.train), validation: count(split.validation), test: count(split.test) } };
+  return {
+    names: data.classNames,
+    counts: { train: count(split.train), validation: count(split.validation), test: count(split.test) },
+  };
 }
 
 /** What the Datasets view shows of a dataset: split sizes, class balance, image summary or text statistics. */
@@ -102,7 +152,12 @@ export function inspectDataset(context: InspectionContext): DatasetInspection {
   if (data.kind === 'image-classification') {
     const sums = new Array<number>(data.channels).fill(0);
     for (let i = 0; i < data.pixels.length; i++) sums[i % data.channels]! += data.pixels[i]!;
-    image = { height: data.height, width: data.width, channels: data.channels, meanPixel: sums.map((s) => s / (data.pixels.length / data.channels)) };
+    image = {
+      height: data.height,
+      width: data.width,
+      channels: data.channels,
+      meanPixel: sums.map((s) => s / (data.pixels.length / data.channels)),
+    };
   }
   // One pass per field tokenizes each example once: its length for the histogram, its tokens for the coverage.
   const isCoverageRow = new Uint8Array(examples);
@@ -122,14 +177,24 @@ export function inspectDataset(context: InspectionContext): DatasetInspection {
       lengths: histogram(field.name, lengths, field.maxLength),
     };
   });
-  const text = context.fields.length === 0
-    ? null
-    : { tokenizer: context.fields[0]!.tokenizer.kind, vocabularies: measured.map((m) => m.vocabulary), lengths: measured.map((m) => m.lengths) };
+  const text =
+    context.fields.length === 0
+      ? null
+      : {
+          tokenizer: context.fields[0]!.tokenizer.kind,
+          vocabularies: measured.map((m) => m.vocabulary),
+          lengths: measured.map((m) => m.lengths),
+        };
   return {
     datasetId: summary.id,
     task: summary.task,
     examples,
-    split: { train: split.train.length, validation: split.validation.length, test: split.test.length, source: context.splitSource },
+    split: {
+      train: split.train.length,
+      validation: split.validation.length,
+      test: split.test.length,
+      source: context.splitSource,
+    },
     classCounts: classCounts(context),
     image,
     text,
@@ -143,7 +208,12 @@ function bytesToBase64(bytes: Uint8Array): string {
 }
 
 /** One page of a split's examples: images as pixels, texts with the tokens the model will see. */
-export function sampleDataset(context: InspectionContext, split: SplitName, offset: number, limit: number): DatasetSamples {
+export function sampleDataset(
+  context: InspectionContext,
+  split: SplitName,
+  offset: number,
+  limit: number,
+): DatasetSamples {
   if (!SPLIT_NAMES.includes(split)) throw new Error(`unknown split "${split}"`);
   const { data } = context;
   const rows = context.split[split];
@@ -151,12 +221,20 @@ export function sampleDataset(context: InspectionContext, split: SplitName, offs
     const fields = context.fields.map((field) => {
       const text = field.text(index);
       const tokens = field.tokenizer.tokenize(text).slice(0, field.maxLength ?? 200);
-      return { name: field.name, text: text.slice(0, TEXT_PREVIEW), tokens: tokens.map((t) => ({ text: t, unknown: field.tokenizer.vocabulary.idOf(t) === UNKNOWN_ID })) };
+      return {
+        name: field.name,
+        text: text.slice(0, TEXT_PREVIEW),
+        tokens: tokens.map((t) => ({ text: t, unknown: field.tokenizer.vocabulary.idOf(t) === UNKNOWN_ID })),
+      };
     });
     switch (data.kind) {
       case 'image-classification': {
         const size = data.height * data.width * data.channels;
-        return { index, label: data.classNames[data.labels[index]!]!, pixels: bytesToBase64(data.pixels.subarray(index * size, (index + 1) * size)) };
+        return {
+          index,
+          label: data.classNames[data.labels[index]!]!,
+          pixels: bytesToBase64(data.pixels.subarray(index * size, (index + 1) * size)),
+        };
       }
       case 'text-classification':
         return { index, label: data.classNames[data.labels[index]!]!, fields };

@@ -32,7 +32,12 @@ export function generateObjectInClutter(count = 3000, seed = 11, size = 32): Ima
     // Distractors: strokes of 2-4 pixels, horizontal, vertical or diagonal.
     for (let d = 6 + int(5); d > 0; d--) {
       const [y, x, rgb, length] = [int(size), int(size), colour(), 2 + int(3)];
-      const [dy, dx] = [[0, 1], [1, 0], [1, 1], [1, -1]][int(4)]!;
+      const [dy, dx] = [
+        [0, 1],
+        [1, 0],
+        [1, 1],
+        [1, -1],
+      ][int(4)]!;
       for (let k = 0; k < length; k++) paint(y + k * dy!, x + k * dx!, rgb);
     }
     const label = i % classNames.length;

@@ -11,7 +11,8 @@ import {
 
 /** Splits, learns vocabularies on the training split and binds a loaded dataset to a spec's inputs. */
 export function prepareDataset(data: LoadedDataset, spec: ModelSpec, options: PreparationOptions): PreparedDataset {
-  if (data.kind !== spec.task) throw new Error(`the model "${spec.name}" is for ${spec.task}, but the dataset is ${data.kind}`);
+  if (data.kind !== spec.task)
+    throw new Error(`the model "${spec.name}" is for ${spec.task}, but the dataset is ${data.kind}`);
   switch (data.kind) {
     case 'text-classification':
       return prepareTextClassificationTask(data, spec, options);

@@ -2,7 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ImageInputSpec, ModelSpec, TokenInputSpec } from '../../shared/spec/modelSpec';
 import type { TokenizerSettings } from '../../shared/tokenizerSettings';
 import { splitDataset, type SplitOptions } from './datasetSplit';
-import type { ImageClassificationData, Seq2seqData, SequenceLabellingData, TextClassificationDataset } from './datasetTypes';
+import type {
+  ImageClassificationData,
+  Seq2seqData,
+  SequenceLabellingData,
+  TextClassificationDataset,
+} from './datasetTypes';
 import type { PreparedDataset, SplitName } from './preparedDataset';
 import { completeTokenizerSettings, learnTokenizer } from './tokenizers/learnTokenizer';
 import { prepareTextClassification } from './textClassification';
@@ -21,17 +26,28 @@ function tokenInputs(spec: ModelSpec): TokenInputSpec[] {
 /** Rows of a split gathered into one int32 [rows, length] tensor. */
 function gatherRows(values: Int32Array, rows: ArrayLike<number>, length: number): tf.Tensor2D {
   const out = new Int32Array(rows.length * length);
-  for (let i = 0; i < rows.length; i++) out.set(values.subarray(rows[i]! * length, (rows[i]! + 1) * length), i * length);
+  for (let i = 0; i < rows.length; i++)
+    out.set(values.subarray(rows[i]! * length, (rows[i]! + 1) * length), i * length);
   return tf.tensor2d(out, [rows.length, length], 'int32');
 }
 
 function gatherLabels(labels: Int32Array, rows: ArrayLike<number>): tf.Tensor1D {
-  return tf.tensor1d(Int32Array.from({ length: rows.length }, (_, i) => labels[rows[i]!]!), 'int32');
+  return tf.tensor1d(
+    Int32Array.from({ length: rows.length }, (_, i) => labels[rows[i]!]!),
+    'int32',
+  );
 }
 
-const byName = <T>(parts: Record<SplitName, T>) => (split: SplitName) => parts[split];
+const byName =
+  <T>(parts: Record<SplitName, T>) =>
+  (split: SplitName) =>
+    parts[split];
 
-export function prepareTextClassificationTask(data: TextClassificationDataset, spec: ModelSpec, options: PreparationOptions): PreparedDataset {
+export function prepareTextClassificationTask(
+  data: TextClassificationDataset,
+  spec: ModelSpec,
+  options: PreparationOptions,
+): PreparedDataset {
   const [input] = tokenInputs(spec);
   if (!input) throw new Error(`the model "${spec.name}" has no token input to read text with`);
   const prepared = prepareTextClassification(data, {
@@ -46,14 +62,28 @@ export function prepareTextClassificationTask(data: TextClassificationDataset, s
     sequenceOutput: false,
     vocabSizes: { [input.id]: prepared.tokenizer.vocabulary.size },
     counts: { train: prepared.train.count, validation: prepared.validation.count, test: prepared.test.count },
-    batch: (name, rows) => ({ inputs: [gatherRows(split(name).ids, rows, input.maxLength)], targets: gatherLabels(split(name).labels, rows) }),
-    view: (name, row) => ({ tokens: { [input.id]: split(name).words(row) }, target: prepared.classNames[split(name).labels[row]!]! }),
+    batch: (name, rows) => ({
+      inputs: [gatherRows(split(name).ids, rows, input.maxLength)],
+      targets: gatherLabels(split(name).labels, rows),
+    }),
+    view: (name, row) => ({
+      tokens: { [input.id]: split(name).words(row) },
+      target: prepared.classNames[split(name).labels[row]!]!,
+    }),
     showPrediction: (ids) => prepared.classNames[ids[0]!] ?? String(ids[0]),
-    exportInfo: { classNames: prepared.classNames, vocabularies: { [input.id]: prepared.tokenizer.vocabulary.tokens }, tokenizer: prepared.tokenizer.exported },
+    exportInfo: {
+      classNames: prepared.classNames,
+      vocabularies: { [input.id]: prepared.tokenizer.vocabulary.tokens },
+      tokenizer: prepared.tokenizer.exported,
+    },
   };
 }
 
-export function prepareImageClassificationTask(data: ImageClassificationData, spec: ModelSpec, options: PreparationOptions): PreparedDataset {
+export function prepareImageClassificationTask(
+  data: ImageClassificationData,
+  spec: ModelSpec,
+  options: PreparationOptions,
+): PreparedDataset {
   const input = spec.inputs.find((i): i is ImageInputSpec => i.kind === 'image');
   if (!input) throw new Error(`the model "${spec.name}" has no image input`);
   const { height, width, channels } = data;
@@ -64,7 +94,9 @@ export function prepareImageClassificationTask(data: ImageClassificationData, sp
   }
   const pixelsPerImage = height * width * channels;
   if (data.pixels.length !== data.labels.length * pixelsPerImage) {
-    throw new Error(`the dataset has ${data.labels.length} labels but pixels for ${data.pixels.length / pixelsPerImage} images`);
+    throw new Error(
+      `the dataset has ${data.labels.length} labels but pixels for ${data.pixels.length / pixelsPerImage} images`,
+    );
   }
   const indices = splitDataset(data, options);
   const split = byName(indices);
@@ -84,7 +116,10 @@ export function prepareImageClassificationTask(data: ImageClassificationData, sp
         for (let p = 0; p < pixelsPerImage; p++) images[i * pixelsPerImage + p] = pixels[p]! / 255;
         labels[i] = data.labels[source]!;
       }
-      return { inputs: [tf.tensor4d(images, [rows.length, height, width, channels])], targets: tf.tensor1d(labels, 'int32') };
+      return {
+        inputs: [tf.tensor4d(images, [rows.length, height, width, channels])],
+        targets: tf.tensor1d(labels, 'int32'),
+      };
     },
     view: (name, row) => ({ tokens: {}, target: data.classNames[data.labels[split(name)[row]!]!]! }),
     showPrediction: (ids) => data.classNames[ids[0]!] ?? String(ids[0]),
@@ -97,18 +132,28 @@ export function prepareImageClassificationTask(data: ImageClassificationData, sp
  * and minimum frequency. Cutting tagged tokens further into subwords would need a rule for their tags, so 'char',
  * 'bpe' and 'wordpiece' are refused rather than silently ignored.
  */
-export function prepareSequenceLabellingTask(data: SequenceLabellingData, spec: ModelSpec, options: PreparationOptions): PreparedDataset {
+export function prepareSequenceLabellingTask(
+  data: SequenceLabellingData,
+  spec: ModelSpec,
+  options: PreparationOptions,
+): PreparedDataset {
   const [input] = tokenInputs(spec);
   if (!input) throw new Error(`the model "${spec.name}" has no token input`);
   const length = input.maxLength;
   data.sentences.forEach((words, i) => {
-    if (words.length !== data.tags[i]?.length) throw new Error(`sentence ${i + 1} has ${words.length} tokens but ${data.tags[i]?.length ?? 0} tags`);
+    if (words.length !== data.tags[i]?.length)
+      throw new Error(`sentence ${i + 1} has ${words.length} tokens but ${data.tags[i]?.length ?? 0} tags`);
   });
   const settings = completeTokenizerSettings(options.tokenizer, 'word', input.vocabSize);
-  if (settings.kind !== 'word') throw new Error(`sequence labelling reads the file's own tokens: choose the word tokenizer, not ${settings.kind}`);
+  if (settings.kind !== 'word')
+    throw new Error(`sequence labelling reads the file's own tokens: choose the word tokenizer, not ${settings.kind}`);
   const indices = splitDataset(data, options);
   const lower = data.sentences.map((words) => words.map((w) => w.toLowerCase()));
-  const vocabulary = WordVocabulary.learn(indices.train.map((i) => lower[i]!), settings.vocabSize, settings.minFrequency);
+  const vocabulary = WordVocabulary.learn(
+    indices.train.map((i) => lower[i]!),
+    settings.vocabSize,
+    settings.minFrequency,
+  );
   const classNames = ['<pad>', ...[...new Set(data.tags.flat())].sort()];
   const tagIds = new Map(classNames.map((tag, id) => [tag, id]));
   const encode = (rows: number[]) => {
@@ -120,17 +165,27 @@ export function prepareSequenceLabellingTask(data: SequenceLabellingData, spec: 
     });
     return { rows, ids, tags };
   };
-  const split = byName({ train: encode(indices.train), validation: encode(indices.validation), test: encode(indices.test) });
+  const split = byName({
+    train: encode(indices.train),
+    validation: encode(indices.validation),
+    test: encode(indices.test),
+  });
   return {
     task: 'sequence-labelling',
     classNames,
     sequenceOutput: true,
     vocabSizes: { [input.id]: vocabulary.size },
     counts: { train: indices.train.length, validation: indices.validation.length, test: indices.test.length },
-    batch: (name, rows) => ({ inputs: [gatherRows(split(name).ids, rows, length)], targets: gatherRows(split(name).tags, rows, length) }),
+    batch: (name, rows) => ({
+      inputs: [gatherRows(split(name).ids, rows, length)],
+      targets: gatherRows(split(name).tags, rows, length),
+    }),
     view: (name, row) => {
       const source = split(name).rows[row]!;
-      return { tokens: { [input.id]: lower[source]!.slice(0, length) }, target: data.tags[source]!.slice(0, length).join(' ') };
+      return {
+        tokens: { [input.id]: lower[source]!.slice(0, length) },
+        target: data.tags[source]!.slice(0, length).join(' '),
+      };
     },
     showPrediction: (ids) => Array.from(ids, (id) => classNames[id] ?? '?').join(' '),
     exportInfo: { classNames, vocabularies: { [input.id]: vocabulary.tokens }, tokenizer: { kind: 'word' } },
@@ -143,12 +198,18 @@ export function prepareSequenceLabellingTask(data: SequenceLabellingData, spec: 
  */
 export function prepareSeq2seqTask(data: Seq2seqData, spec: ModelSpec, options: PreparationOptions): PreparedDataset {
   const [sourceInput, targetInput] = tokenInputs(spec);
-  if (!sourceInput || !targetInput) throw new Error(`the model "${spec.name}" needs two token inputs: source and target`);
-  if (data.sources.length !== data.targets.length) throw new Error(`the dataset has ${data.sources.length} sources but ${data.targets.length} targets`);
+  if (!sourceInput || !targetInput)
+    throw new Error(`the model "${spec.name}" needs two token inputs: source and target`);
+  if (data.sources.length !== data.targets.length)
+    throw new Error(`the dataset has ${data.sources.length} sources but ${data.targets.length} targets`);
   const [sourceLength, targetLength] = [sourceInput.maxLength, targetInput.maxLength];
   const indices = splitDataset(data, options);
   const learn = (texts: string[], vocabSize: number, reserved?: readonly string[]) =>
-    learnTokenizer(indices.train.map((i) => texts[i]!), completeTokenizerSettings(options.tokenizer, data.tokenizer, vocabSize), reserved ?? RESERVED);
+    learnTokenizer(
+      indices.train.map((i) => texts[i]!),
+      completeTokenizerSettings(options.tokenizer, data.tokenizer, vocabSize),
+      reserved ?? RESERVED,
+    );
   const sourceTokenizer = learn(data.sources, sourceInput.vocabSize);
   const targetTokenizer = learn(data.targets, targetInput.vocabSize, DECODER_RESERVED);
   const [sourceVocabulary, targetVocabulary] = [sourceTokenizer.vocabulary, targetTokenizer.vocabulary];
@@ -166,7 +227,11 @@ export function prepareSeq2seqTask(data: Seq2seqData, spec: ModelSpec, options: 
     });
     return { rows, source, decoderInput, expected };
   };
-  const split = byName({ train: encode(indices.train), validation: encode(indices.validation), test: encode(indices.test) });
+  const split = byName({
+    train: encode(indices.train),
+    validation: encode(indices.validation),
+    test: encode(indices.test),
+  });
   const classNames = [...targetVocabulary.tokens];
   return {
     task: 'seq2seq',
@@ -175,13 +240,19 @@ export function prepareSeq2seqTask(data: Seq2seqData, spec: ModelSpec, options: 
     vocabSizes: { [sourceInput.id]: sourceVocabulary.size, [targetInput.id]: targetVocabulary.size },
     counts: { train: indices.train.length, validation: indices.validation.length, test: indices.test.length },
     batch: (name, rows) => ({
-      inputs: [gatherRows(split(name).source, rows, sourceLength), gatherRows(split(name).decoderInput, rows, targetLength)],
+      inputs: [
+        gatherRows(split(name).source, rows, sourceLength),
+        gatherRows(split(name).decoderInput, rows, targetLength),
+      ],
       targets: gatherRows(split(name).expected, rows, targetLength),
     }),
     view: (name, row) => {
       const index = split(name).rows[row]!;
       const target = targets[index]!.slice(0, targetLength - 1);
-      return { tokens: { [sourceInput.id]: sources[index]!.slice(0, sourceLength), [targetInput.id]: ['<bos>', ...target] }, target: targetTokenizer.detokenize(target) };
+      return {
+        tokens: { [sourceInput.id]: sources[index]!.slice(0, sourceLength), [targetInput.id]: ['<bos>', ...target] },
+        target: targetTokenizer.detokenize(target),
+      };
     },
     showPrediction: (ids) => {
       const tokens: string[] = [];

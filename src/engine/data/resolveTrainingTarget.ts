@@ -22,18 +22,25 @@ export interface TrainingTarget {
  * caller), checked to fit each other and to be a valid graph. No tfjs here: main calls it to refuse a request at
  * once, naming the node at fault, and the worker again before it trains.
  */
-export function resolveTrainingTarget(request: TrainingTargetRequest, dataset: DatasetSummary | undefined): TrainingTarget {
+export function resolveTrainingTarget(
+  request: TrainingTargetRequest,
+  dataset: DatasetSummary | undefined,
+): TrainingTarget {
   const preset = request.presetId === undefined ? undefined : findPreset(request.presetId);
-  if (request.presetId !== undefined && !preset && !request.spec) throw new Error(`unknown preset "${request.presetId}"`);
+  if (request.presetId !== undefined && !preset && !request.spec)
+    throw new Error(`unknown preset "${request.presetId}"`);
   const spec = request.spec ?? preset?.spec;
   if (!spec) throw new Error('the request names no preset and sends no spec');
   if (!dataset) throw new Error(`unknown dataset "${request.datasetId}"`);
   if (dataset.task !== spec.task) {
-    throw new Error(`the architecture "${spec.name}" is for ${spec.task}, but the dataset "${dataset.name}" is ${dataset.task}`);
+    throw new Error(
+      `the architecture "${spec.name}" is for ${spec.task}, but the dataset "${dataset.name}" is ${dataset.task}`,
+    );
   }
   // The class count decides only the output layer's width, so any count checks the rest of the graph; the
   // dataset's own is used where it is known before tokenizing.
   const { issues } = analyzeSpec(spec, { classes: Math.max(2, dataset.classNames.length) });
-  if (issues.length > 0) throw new Error(`the architecture "${spec.name}" is invalid: ${issues.map(describeIssue).join('; ')}`);
+  if (issues.length > 0)
+    throw new Error(`the architecture "${spec.name}" is invalid: ${issues.map(describeIssue).join('; ')}`);
   return { spec, presetId: preset?.id ?? null, dataset };
 }

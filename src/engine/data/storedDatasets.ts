@@ -31,7 +31,10 @@ export async function saveDataset(folder: string, summary: DatasetSummary, data:
   await writeFile(join(temporary, 'data.json'), JSON.stringify(withoutArrays(data)));
   if (data.kind === 'image-classification') {
     await writeFile(join(temporary, 'pixels.bin'), data.pixels);
-    await writeFile(join(temporary, 'labels.bin'), new Uint8Array(data.labels.buffer, data.labels.byteOffset, data.labels.byteLength));
+    await writeFile(
+      join(temporary, 'labels.bin'),
+      new Uint8Array(data.labels.buffer, data.labels.byteOffset, data.labels.byteLength),
+    );
     if (data.fileSplit) await writeFile(join(temporary, 'split.bin'), data.fileSplit);
   }
   // The summary last: a folder without one is not a dataset.
@@ -41,7 +44,10 @@ export async function saveDataset(folder: string, summary: DatasetSummary, data:
 
 export async function loadStoredDataset(folder: string, id: string): Promise<LoadedDataset> {
   const dir = join(folder, id);
-  const data = JSON.parse(await readFile(join(dir, 'data.json'), 'utf8')) as LoadedDataset & { labels: number[] | Int32Array; fileSplit?: number[] };
+  const data = JSON.parse(await readFile(join(dir, 'data.json'), 'utf8')) as LoadedDataset & {
+    labels: number[] | Int32Array;
+    fileSplit?: number[];
+  };
   if (data.kind === 'image-classification') {
     const labels = await readFile(join(dir, 'labels.bin'));
     const split = await readFile(join(dir, 'split.bin')).catch(() => null);
@@ -53,7 +59,11 @@ export async function loadStoredDataset(folder: string, id: string): Promise<Loa
     };
   }
   if (data.kind === 'text-classification') {
-    return { ...data, labels: Int32Array.from(data.labels), ...(data.fileSplit ? { fileSplit: Uint8Array.from(data.fileSplit) } : {}) };
+    return {
+      ...data,
+      labels: Int32Array.from(data.labels),
+      ...(data.fileSplit ? { fileSplit: Uint8Array.from(data.fileSplit) } : {}),
+    };
   }
   return data;
 }

@@ -31,7 +31,9 @@ export function stratifiedSplit(
     const validation = share(fractions.validation);
     const test = share(fractions.test);
     // Element by element: push(...slice) overflows the stack for a class of a few hundred thousand members.
-    members.forEach((index, i) => (i < validation ? split.validation : i < validation + test ? split.test : split.train).push(index));
+    members.forEach((index, i) =>
+      (i < validation ? split.validation : i < validation + test ? split.test : split.train).push(index),
+    );
   }
   // Interleave the classes again, so that a batch drawn in order is not one class.
   shuffleInPlace(split.train, random);

@@ -36,7 +36,10 @@ export interface TextPreparationOptions {
 }
 
 /** Learns the tokenizer on the training split only, and encodes every split. */
-export function prepareTextClassification(data: TextClassificationData, options: TextPreparationOptions): PreparedTextClassification {
+export function prepareTextClassification(
+  data: TextClassificationData,
+  options: TextPreparationOptions,
+): PreparedTextClassification {
   if (data.texts.length !== data.labels.length) {
     throw new Error(`dataset has ${data.texts.length} texts but ${data.labels.length} labels`);
   }
@@ -45,7 +48,11 @@ export function prepareTextClassification(data: TextClassificationData, options:
     throw new Error(`dataset has a single class (${data.classNames[data.labels[0] ?? 0] ?? '?'}): nothing to learn`);
   }
   const { split } = options;
-  const tokenizer = learnTokenizer(split.train.map((i) => data.texts[i]!), options.tokenizer, RESERVED);
+  const tokenizer = learnTokenizer(
+    split.train.map((i) => data.texts[i]!),
+    options.tokenizer,
+    RESERVED,
+  );
   const encode = (indices: number[]): EncodedTextSplit => {
     const ids = new Int32Array(indices.length * options.maxLength);
     const labels = new Int32Array(indices.length);

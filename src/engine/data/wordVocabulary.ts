@@ -23,7 +23,12 @@ export class WordVocabulary {
     this.ids = new Map(tokens.map((token, id) => [token, id]));
   }
 
-  static learn(documents: Iterable<readonly string[]>, maxSize: number, minFrequency = 2, reserved: readonly string[] = RESERVED): WordVocabulary {
+  static learn(
+    documents: Iterable<readonly string[]>,
+    maxSize: number,
+    minFrequency = 2,
+    reserved: readonly string[] = RESERVED,
+  ): WordVocabulary {
     const counts = new Map<string, number>();
     for (const words of documents) for (const word of words) counts.set(word, (counts.get(word) ?? 0) + 1);
     const kept = [...counts.entries()]

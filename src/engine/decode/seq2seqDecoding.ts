@@ -10,7 +10,14 @@ export interface DecodingSpec {
 }
 
 /** Logits [N, T, V] -> log-probabilities of position t only, [N, V], read back to the CPU. */
-async function stepLogProbs(model: LayersModel, source: tf.Tensor, decoderInput: Int32Array, rows: number, length: number, t: number): Promise<Float32Array> {
+async function stepLogProbs(
+  model: LayersModel,
+  source: tf.Tensor,
+  decoderInput: Int32Array,
+  rows: number,
+  length: number,
+  t: number,
+): Promise<Float32Array> {
   const logProbs = tf.tidy(() => {
     const logits = model.predict([source, tf.tensor2d(decoderInput, [rows, length], 'int32')]) as tf.Tensor3D;
     return tf.logSoftmax(tf.squeeze(tf.slice(logits, [0, t, 0], [-1, 1, -1]), [1]));
@@ -62,7 +69,12 @@ export interface Hypothesis {
  * them in one batch; a hypothesis that produces <eos> is finished and competes with the others on its total
  * log-probability. Returns the hypotheses best first.
  */
-export async function beamSearch(model: LayersModel, source: tf.Tensor2D, spec: DecodingSpec, width: number): Promise<Hypothesis[]> {
+export async function beamSearch(
+  model: LayersModel,
+  source: tf.Tensor2D,
+  spec: DecodingSpec,
+  width: number,
+): Promise<Hypothesis[]> {
   if (source.shape[0] !== 1) throw new Error(`beam search decodes one source at a time; it got ${source.shape[0]}`);
   const length = spec.targetLength;
   let beams: Hypothesis[] = [{ tokens: [], logProb: 0, finished: false }];

@@ -13,7 +13,9 @@ export function fileSystemHandler(modelJsonPath: string): tf.io.IOHandler {
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
       mkdirSync(folder, { recursive: true });
-      const weightData = artifacts.weightData ? tf.io.CompositeArrayBuffer.join(artifacts.weightData) : new ArrayBuffer(0);
+      const weightData = artifacts.weightData
+        ? tf.io.CompositeArrayBuffer.join(artifacts.weightData)
+        : new ArrayBuffer(0);
       writeFileSync(join(folder, WEIGHTS_FILE), new Uint8Array(weightData));
       const modelJson: tf.io.ModelJSON = {
         modelTopology: artifacts.modelTopology as tf.io.ModelJSON['modelTopology'],

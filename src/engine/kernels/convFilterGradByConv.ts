@@ -13,7 +13,9 @@ import { convolutionPadding, requireKernel, type KernelFunc } from './convKernel
  */
 export function installConvFilterGradByConv(backendName: string): void {
   if (tf.getKernel(tf.Conv2DBackpropFilter, backendName)) return;
-  const [conv2d, transpose, pad, slice] = [tf.Conv2D, tf.Transpose, tf.PadV2, tf.Slice].map((name) => requireKernel(name, backendName)) as KernelFunc[];
+  const [conv2d, transpose, pad, slice] = [tf.Conv2D, tf.Transpose, tf.PadV2, tf.Slice].map((name) =>
+    requireKernel(name, backendName),
+  ) as KernelFunc[];
 
   tf.registerKernel({
     kernelName: tf.Conv2DBackpropFilter,
@@ -28,16 +30,37 @@ export function installConvFilterGradByConv(backendName: string): void {
       const [filterHeight, filterWidth] = filterShape as number[];
       const sides =
         dataFormat === 'NHWC'
-          ? convolutionPadding(padding, [inHeight!, inWidth!], [outHeight!, outWidth!], [filterHeight!, filterWidth!], [strideHeight, strideWidth])
+          ? convolutionPadding(
+              padding,
+              [inHeight!, inWidth!],
+              [outHeight!, outWidth!],
+              [filterHeight!, filterWidth!],
+              [strideHeight, strideWidth],
+            )
           : null;
-      if (!sides) throw new Error(`Conv2DBackpropFilter on ${backendName}: explicit padding and NCHW are not supported`);
+      if (!sides)
+        throw new Error(`Conv2DBackpropFilter on ${backendName}: explicit padding and NCHW are not supported`);
       const temporaries: tf.TensorInfo[] = [];
       const keep = (info: tf.TensorInfo) => (temporaries.push(info), info);
       try {
         const [top, bottom, left, right] = sides;
         const padded =
           top + bottom + left + right > 0
-            ? keep(pad({ inputs: { x }, backend, attrs: { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 } }))
+            ? keep(
+                pad({
+                  inputs: { x },
+                  backend,
+                  attrs: {
+                    paddings: [
+                      [0, 0],
+                      [top, bottom],
+                      [left, right],
+                      [0, 0],
+                    ],
+                    constantValue: 0,
+                  },
+                }),
+              )
             : x;
         const input = keep(transpose({ inputs: { x: padded }, backend, attrs: { perm: [3, 1, 2, 0] } })); // [C, Hp, Wp, B]
         const filter = keep(transpose({ inputs: { x: dy }, backend, attrs: { perm: [1, 2, 0, 3] } })); // [Ho, Wo, B, O]
@@ -45,13 +68,25 @@ export function installConvFilterGradByConv(backendName: string): void {
           conv2d({
             inputs: { x: input, filter },
             backend,
-            attrs: { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [strideHeight, strideWidth], dimRoundingMode: undefined as never },
+            attrs: {
+              strides: [1, 1],
+              pad: 'valid',
+              dataFormat: 'NHWC',
+              dilations: [strideHeight, strideWidth],
+              dimRoundingMode: undefined as never,
+            },
           }),
         ); // [C, >= kh, >= kw, O]
         const cropped =
           full.shape[1] === filterHeight && full.shape[2] === filterWidth
             ? full
-            : keep(slice({ inputs: { x: full }, backend, attrs: { begin: [0, 0, 0, 0], size: [-1, filterHeight!, filterWidth!, -1] } }));
+            : keep(
+                slice({
+                  inputs: { x: full },
+                  backend,
+                  attrs: { begin: [0, 0, 0, 0], size: [-1, filterHeight!, filterWidth!, -1] },
+                }),
+              );
         return transpose({ inputs: { x: cropped }, backend, attrs: { perm: [1, 2, 0, 3] } }); // [kh, kw, C, O]
       } finally {
         for (const info of temporaries) backend.disposeData(info.dataId);

@@ -17,7 +17,9 @@ export function installConvInputGradByConv(backendName: string): void {
   if (!original || wrapped.has(backendName)) return; // wrapping twice would only add a layer
   wrapped.add(backendName);
   const originalFunc = original.kernelFunc as KernelFunc;
-  const [conv2d, transpose, pad, reverse] = [tf.Conv2D, tf.Transpose, tf.PadV2, tf.Reverse].map((name) => requireKernel(name, backendName)) as KernelFunc[];
+  const [conv2d, transpose, pad, reverse] = [tf.Conv2D, tf.Transpose, tf.PadV2, tf.Reverse].map((name) =>
+    requireKernel(name, backendName),
+  ) as KernelFunc[];
   tf.unregisterKernel(tf.Conv2DBackpropInput, backendName);
   tf.registerKernel({
     ...original,
@@ -30,20 +32,38 @@ export function installConvInputGradByConv(backendName: string): void {
       const [, inHeight, inWidth] = inputShape;
       const stride1 = strideHeight === 1 && strideWidth === 1;
       // The forward pass's padding: with stride 1, 'same' keeps the size, so the output is as large as the input.
-      const sides = convolutionPadding(padding, [inHeight!, inWidth!], [inHeight!, inWidth!], [filterHeight!, filterWidth!], [1, 1]);
-      if (!stride1 || !sides || dataFormat !== 'NHWC') return originalFunc({ ...args, backend, attrs: args.attrs ?? {} });
+      const sides = convolutionPadding(
+        padding,
+        [inHeight!, inWidth!],
+        [inHeight!, inWidth!],
+        [filterHeight!, filterWidth!],
+        [1, 1],
+      );
+      if (!stride1 || !sides || dataFormat !== 'NHWC')
+        return originalFunc({ ...args, backend, attrs: args.attrs ?? {} });
       const [top, bottom, left, right] = sides;
       const temporaries: tf.TensorInfo[] = [];
       const keep = (info: tf.TensorInfo) => (temporaries.push(info), info);
       try {
-        const paddings = [[0, 0], [filterHeight! - 1 - top, filterHeight! - 1 - bottom], [filterWidth! - 1 - left, filterWidth! - 1 - right], [0, 0]];
+        const paddings = [
+          [0, 0],
+          [filterHeight! - 1 - top, filterHeight! - 1 - bottom],
+          [filterWidth! - 1 - left, filterWidth! - 1 - right],
+          [0, 0],
+        ];
         const padded = keep(pad({ inputs: { x: dy }, backend, attrs: { paddings, constantValue: 0 } }));
         const flipped = keep(reverse({ inputs: { x: filter }, backend, attrs: { dims: [0, 1] } }));
         const swapped = keep(transpose({ inputs: { x: flipped }, backend, attrs: { perm: [0, 1, 3, 2] } })); // [kh, kw, O, C]
         const dx = conv2d({
           inputs: { x: padded, filter: swapped },
           backend,
-          attrs: { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined as never },
+          attrs: {
+            strides: [1, 1],
+            pad: 'valid',
+            dataFormat: 'NHWC',
+            dilations: [1, 1],
+            dimRoundingMode: undefined as never,
+          },
         });
         if (dx.shape[1] !== inHeight || dx.shape[2] !== inWidth) {
           backend.disposeData(dx.dataId);

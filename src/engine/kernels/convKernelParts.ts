@@ -1,7 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /** A kernel function called directly, on raw tensor data. */
-export type KernelFunc = (args: { inputs: tf.NamedTensorInfoMap; backend: tf.KernelBackend; attrs: tf.NamedAttrMap }) => tf.TensorInfo;
+export type KernelFunc = (args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: tf.KernelBackend;
+  attrs: tf.NamedAttrMap;
+}) => tf.TensorInfo;
 
 /** The kernel function `name` of a backend; the convolution rewrites are built from these. */
 export function requireKernel(name: string, backendName: string): KernelFunc {

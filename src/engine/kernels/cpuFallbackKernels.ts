@@ -6,7 +6,10 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
  * a depthwise convolution (C x M multiply-adds per pixel, not C x O). Each call copies its inputs into a private
  * cpu backend, runs tfjs' own cpu kernel there, and copies the result back, so numbers are exactly tfjs'.
  */
-export const CPU_FALLBACK_KERNELS = [tf.DepthwiseConv2dNativeBackpropFilter, tf.DepthwiseConv2dNativeBackpropInput] as const;
+export const CPU_FALLBACK_KERNELS = [
+  tf.DepthwiseConv2dNativeBackpropFilter,
+  tf.DepthwiseConv2dNativeBackpropInput,
+] as const;
 
 let privateCpu: MathBackendCPU | null = null;
 
@@ -33,12 +36,20 @@ export function installCpuFallbackKernels(backendName: string): void {
           for (const [name, info] of Object.entries(inputs)) {
             // A copy: a view into wasm memory would go stale if that memory grows while the cpu kernel runs.
             const values = (backend.readSync(info!.dataId) as Float32Array | Int32Array).slice();
-            copies[name] = { dataId: cpu.write(values, info!.shape, info!.dtype), shape: info!.shape, dtype: info!.dtype };
+            copies[name] = {
+              dataId: cpu.write(values, info!.shape, info!.dtype),
+              shape: info!.shape,
+              dtype: info!.dtype,
+            };
           }
           const result = cpuKernel.kernelFunc({ inputs: copies, backend: cpu, attrs }) as tf.TensorInfo;
           try {
             const values = cpu.readSync(result.dataId);
-            return { dataId: backend.write(values, result.shape, result.dtype), shape: result.shape, dtype: result.dtype };
+            return {
+              dataId: backend.write(values, result.shape, result.dtype),
+              shape: result.shape,
+              dtype: result.dtype,
+            };
           } finally {
             cpu.disposeData(result.dataId);
           }

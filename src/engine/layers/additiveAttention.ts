@@ -63,10 +63,24 @@ export class AdditiveAttention extends layers.Layer {
       const [queries, keys, mask] = this.unpack(tensorList(inputs));
       const [batch, queryCount, queryDim] = queries.shape as number[];
       const [, keyCount, keyDim] = keys.shape as number[];
-      const projectedQueries = tf.reshape(tf.matMul(tf.reshape(queries, [-1, queryDim!]), this.queryKernel.read()), [batch!, queryCount!, 1, this.units]);
-      const projectedKeys = tf.reshape(tf.matMul(tf.reshape(keys, [-1, keyDim!]), this.keyKernel.read()), [batch!, 1, keyCount!, this.units]);
+      const projectedQueries = tf.reshape(tf.matMul(tf.reshape(queries, [-1, queryDim!]), this.queryKernel.read()), [
+        batch!,
+        queryCount!,
+        1,
+        this.units,
+      ]);
+      const projectedKeys = tf.reshape(tf.matMul(tf.reshape(keys, [-1, keyDim!]), this.keyKernel.read()), [
+        batch!,
+        1,
+        keyCount!,
+        this.units,
+      ]);
       const hidden = tf.tanh(tf.add(tf.add(projectedQueries, projectedKeys), this.bias.read())); // [B, Tq, Tk, u]
-      let scores = tf.reshape(tf.matMul(tf.reshape(hidden, [-1, this.units]), this.scoreVector.read()), [batch!, queryCount!, keyCount!]);
+      let scores = tf.reshape(tf.matMul(tf.reshape(hidden, [-1, this.units]), this.scoreVector.read()), [
+        batch!,
+        queryCount!,
+        keyCount!,
+      ]);
       if (mask) scores = tf.add(scores, tf.mul(tf.sub(1, tf.reshape(mask, [batch!, 1, keyCount!])), -1e9));
       const weights = tf.softmax(scores); // [B, Tq, Tk]
       return [tf.matMul(weights, keys), tf.expandDims(weights, 1)];

@@ -43,9 +43,19 @@ export class Cbam extends layers.Layer {
   override build(inputShape: Shape | Shape[]): void {
     const channels = (inputShape as number[])[3]!;
     const units = bottleneckUnits(channels, this.ratio);
-    this.hiddenKernel = this.addWeight('channel_hidden_kernel', [channels, units], 'float32', initializers.heNormal({}));
+    this.hiddenKernel = this.addWeight(
+      'channel_hidden_kernel',
+      [channels, units],
+      'float32',
+      initializers.heNormal({}),
+    );
     this.hiddenBias = this.addWeight('channel_hidden_bias', [units], 'float32', initializers.zeros());
-    this.outputKernel = this.addWeight('channel_output_kernel', [units, channels], 'float32', initializers.glorotUniform({}));
+    this.outputKernel = this.addWeight(
+      'channel_output_kernel',
+      [units, channels],
+      'float32',
+      initializers.glorotUniform({}),
+    );
     this.outputBias = this.addWeight('channel_output_bias', [channels], 'float32', initializers.zeros());
     [this.spatialKernel, this.spatialBias] = addSpatialWeights(
       (name, shape, init) => this.addWeight(name, shape, 'float32', init),

@@ -122,10 +122,11 @@ export class MultiHeadAttention extends layers.Layer {
         tf.transpose(tf.matMul(attended, v), [0, 2, 1, 3]), // [B, H, Tq, dk] -> [B, Tq, H, dk]
         [-1, modelDim],
       ); // [B*Tq, D]
-      const output = tf.reshape(
-        tf.add(tf.matMul(context, this.outputKernel.read()), this.outputBias.read()),
-        [batch, queries, modelDim],
-      ); // [B, Tq, D]
+      const output = tf.reshape(tf.add(tf.matMul(context, this.outputKernel.read()), this.outputBias.read()), [
+        batch,
+        queries,
+        modelDim,
+      ]); // [B, Tq, D]
       return [output, weights];
     });
   }

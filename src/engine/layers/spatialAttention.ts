@@ -44,7 +44,10 @@ export class SpatialAttention extends layers.Layer {
   }
 
   override build(): void {
-    [this.kernel, this.bias] = addSpatialWeights((name, shape, init) => this.addWeight(name, shape, 'float32', init), this.kernelSize);
+    [this.kernel, this.bias] = addSpatialWeights(
+      (name, shape, init) => this.addWeight(name, shape, 'float32', init),
+      this.kernelSize,
+    );
     this.built = true;
   }
 

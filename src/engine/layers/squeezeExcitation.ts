@@ -9,7 +9,13 @@ export interface SqueezeExcitationArgs extends LayerArgs {
 }
 
 /** MLP(z) = W2 relu(W1 z + b1) + b2, row by row: the channel MLP of SE and of CBAM. z [N, C] -> [N, C]. */
-export function channelMlp(z: tf.Tensor, w1: LayerVariable, b1: LayerVariable, w2: LayerVariable, b2: LayerVariable): tf.Tensor {
+export function channelMlp(
+  z: tf.Tensor,
+  w1: LayerVariable,
+  b1: LayerVariable,
+  w2: LayerVariable,
+  b2: LayerVariable,
+): tf.Tensor {
   const hidden = tf.relu(tf.add(tf.matMul(z, w1.read()), b1.read()));
   return tf.add(tf.matMul(hidden, w2.read()), b2.read());
 }
@@ -55,7 +61,9 @@ export class SqueezeExcitation extends layers.Layer {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor4D;
       const squeezed = tf.mean(x, [1, 2]); // [B, C]
-      const scale = tf.sigmoid(channelMlp(squeezed, this.squeezeKernel, this.squeezeBias, this.exciteKernel, this.exciteBias)); // [B, C]
+      const scale = tf.sigmoid(
+        channelMlp(squeezed, this.squeezeKernel, this.squeezeBias, this.exciteKernel, this.exciteBias),
+      ); // [B, C]
       const map = tf.reshape(scale, [x.shape[0], 1, 1, x.shape[3]]);
       return [tf.mul(x, map), map];
     });

@@ -40,7 +40,11 @@ export function buildModel(spec: ModelSpec, binding: ModelBinding): BuiltModel {
       const mask = new PaddingMask({ name: `${specInput.id}_padding_mask` }).apply(tokens) as SymbolicTensor;
       sequences.set(specInput.id, { mask, origin: specInput.id });
     } else {
-      const image = input({ name: specInput.id, shape: [specInput.height, specInput.width, specInput.channels], dtype: 'float32' });
+      const image = input({
+        name: specInput.id,
+        shape: [specInput.height, specInput.width, specInput.channels],
+        dtype: 'float32',
+      });
       inputs.push(image);
       tensors.set(specInput.id, image);
       sequences.set(specInput.id, null);

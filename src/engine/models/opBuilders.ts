@@ -12,14 +12,21 @@ import { apply, applyMany, samePositions, single, type OpBuilder, type OpContext
 import { attend, transformerDecoder, transformerEncoder } from './transformerBlocks';
 
 /** Input and mask of a layer that takes an optional padding mask as a second input. */
-const withMask = (context: OpContext) => (context.sequences[0] ? [single(context), context.sequences[0].mask] : single(context));
+const withMask = (context: OpContext) =>
+  context.sequences[0] ? [single(context), context.sequences[0].mask] : single(context);
 const withoutPositions = (output: OpResult['output']): OpResult => ({ output, sequence: null });
 
 /** An image attention layer: [y, ...maps]; each map [B, 1, Q, K] is reported under its own name. */
 function imageAttention(context: OpContext, layer: layers.Layer, kinds: ('channels' | 'spatial')[]): OpResult {
   const [output, ...maps] = applyMany(layer, single(context));
   maps.forEach((weights, i) =>
-    context.onAttention({ layer: kinds.length > 1 ? `${layer.name}:${kinds[i]}` : layer.name, kind: kinds[i]!, weights: weights!, queryOrigin: null, keyOrigin: null }),
+    context.onAttention({
+      layer: kinds.length > 1 ? `${layer.name}:${kinds[i]}` : layer.name,
+      kind: kinds[i]!,
+      weights: weights!,
+      queryOrigin: null,
+      keyOrigin: null,
+    }),
   );
   return withoutPositions(output!);
 }
@@ -37,14 +44,18 @@ const builders: { [O in OpName]: OpBuilder<O> } = {
     });
     return samePositions(context, apply(layer, single(context)));
   },
-  positionalEncoding: (params, context) => samePositions(context, apply(new PositionalEncoding({ name: context.nodeId, kind: params.kind }), single(context))),
+  positionalEncoding: (params, context) =>
+    samePositions(context, apply(new PositionalEncoding({ name: context.nodeId, kind: params.kind }), single(context))),
   transformerEncoder,
   transformerDecoder,
   multiHeadAttention: (params, context) => {
     const self = context.inputs.length === 1 || context.inputIds[0] === context.inputIds[1];
     const options = { heads: params.heads, dropout: params.dropout ?? context.dropout, causal: params.causal };
     const keyValue = self ? null : { tensor: context.inputs[1]!, sequence: context.sequences[1] ?? null };
-    return samePositions(context, attend(context, context.nodeId, options, single(context), context.sequences[0] ?? null, keyValue));
+    return samePositions(
+      context,
+      attend(context, context.nodeId, options, single(context), context.sequences[0] ?? null, keyValue),
+    );
   },
   additiveAttention: (params, context) => {
     const self = context.inputIds[0] === context.inputIds[1];
@@ -52,27 +63,64 @@ const builders: { [O in OpName]: OpBuilder<O> } = {
     const layer = new AdditiveAttention({ name: context.nodeId, units: params.units, self });
     const inputs = [single(context), ...(self ? [] : [context.inputs[1]!]), ...(keySequence ? [keySequence.mask] : [])];
     const [output, weights] = applyMany(layer, inputs);
-    context.onAttention({ layer: layer.name, kind: 'tokens', weights: weights!, queryOrigin: context.sequences[0]?.origin ?? null, keyOrigin: keySequence?.origin ?? null });
+    context.onAttention({
+      layer: layer.name,
+      kind: 'tokens',
+      weights: weights!,
+      queryOrigin: context.sequences[0]?.origin ?? null,
+      keyOrigin: keySequence?.origin ?? null,
+    });
     return samePositions(context, output!);
   },
   attentionPooling: (params, context) => {
-    const [output, weights] = applyMany(new AttentionPooling({ name: context.nodeId, units: params.units }), withMask(context));
-    context.onAttention({ layer: context.nodeId, kind: 'tokens', weights: weights!, queryOrigin: null, keyOrigin: context.sequences[0]?.origin ?? null });
+    const [output, weights] = applyMany(
+      new AttentionPooling({ name: context.nodeId, units: params.units }),
+      withMask(context),
+    );
+    context.onAttention({
+      layer: context.nodeId,
+      kind: 'tokens',
+      weights: weights!,
+      queryOrigin: null,
+      keyOrigin: context.sequences[0]?.origin ?? null,
+    });
     return withoutPositions(output!);
   },
-  squeezeExcitation: (params, context) => imageAttention(context, new SqueezeExcitation({ name: context.nodeId, ratio: params.ratio }), ['channels']),
-  spatialAttention: (params, context) => imageAttention(context, new SpatialAttention({ name: context.nodeId, kernelSize: params.kernelSize }), ['spatial']),
-  cbam: (params, context) => imageAttention(context, new Cbam({ name: context.nodeId, ratio: params.ratio, kernelSize: params.kernelSize }), ['channels', 'spatial']),
+  squeezeExcitation: (params, context) =>
+    imageAttention(context, new SqueezeExcitation({ name: context.nodeId, ratio: params.ratio }), ['channels']),
+  spatialAttention: (params, context) =>
+    imageAttention(context, new SpatialAttention({ name: context.nodeId, kernelSize: params.kernelSize }), ['spatial']),
+  cbam: (params, context) =>
+    imageAttention(context, new Cbam({ name: context.nodeId, ratio: params.ratio, kernelSize: params.kernelSize }), [
+      'channels',
+      'spatial',
+    ]),
   conv1d: (params, context) => {
-    const layer = layers.conv1d({ name: context.nodeId, filters: params.filters, kernelSize: params.kernelSize, strides: params.strides, padding: params.padding, activation: params.activation });
+    const layer = layers.conv1d({
+      name: context.nodeId,
+      filters: params.filters,
+      kernelSize: params.kernelSize,
+      strides: params.strides,
+      padding: params.padding,
+      activation: params.activation,
+    });
     const output = apply(layer, single(context));
     // 'same' with stride 1 keeps every position where it was, so the padding mask still holds.
-    return params.padding === 'same' && params.strides === 1 ? samePositions(context, output) : withoutPositions(output);
+    return params.padding === 'same' && params.strides === 1
+      ? samePositions(context, output)
+      : withoutPositions(output);
   },
   conv2d: (params, context) =>
     withoutPositions(
       apply(
-        layers.conv2d({ name: context.nodeId, filters: params.filters, kernelSize: params.kernelSize, strides: params.strides, padding: params.padding, activation: params.activation }),
+        layers.conv2d({
+          name: context.nodeId,
+          filters: params.filters,
+          kernelSize: params.kernelSize,
+          strides: params.strides,
+          padding: params.padding,
+          activation: params.activation,
+        }),
         single(context),
       ),
     ),
@@ -91,32 +139,105 @@ const builders: { [O in OpName]: OpBuilder<O> } = {
       ),
     ),
   maxPool2d: (params, context) =>
-    withoutPositions(apply(layers.maxPooling2d({ name: context.nodeId, poolSize: params.poolSize, strides: params.strides ?? params.poolSize, padding: params.padding }), single(context))),
+    withoutPositions(
+      apply(
+        layers.maxPooling2d({
+          name: context.nodeId,
+          poolSize: params.poolSize,
+          strides: params.strides ?? params.poolSize,
+          padding: params.padding,
+        }),
+        single(context),
+      ),
+    ),
   avgPool2d: (params, context) =>
-    withoutPositions(apply(layers.averagePooling2d({ name: context.nodeId, poolSize: params.poolSize, strides: params.strides ?? params.poolSize, padding: params.padding }), single(context))),
-  globalAveragePool2d: (_params, context) => withoutPositions(apply(layers.globalAveragePooling2d({ name: context.nodeId }), single(context))),
-  globalMaxPool2d: (_params, context) => withoutPositions(apply(layers.globalMaxPooling2d({ name: context.nodeId }), single(context))),
-  globalAveragePool1d: (_params, context) => withoutPositions(apply(new MaskedAveragePooling1D({ name: context.nodeId }), withMask(context))),
+    withoutPositions(
+      apply(
+        layers.averagePooling2d({
+          name: context.nodeId,
+          poolSize: params.poolSize,
+          strides: params.strides ?? params.poolSize,
+          padding: params.padding,
+        }),
+        single(context),
+      ),
+    ),
+  globalAveragePool2d: (_params, context) =>
+    withoutPositions(apply(layers.globalAveragePooling2d({ name: context.nodeId }), single(context))),
+  globalMaxPool2d: (_params, context) =>
+    withoutPositions(apply(layers.globalMaxPooling2d({ name: context.nodeId }), single(context))),
+  globalAveragePool1d: (_params, context) =>
+    withoutPositions(apply(new MaskedAveragePooling1D({ name: context.nodeId }), withMask(context))),
   // Recurrent layers read padding as input: sequences are padded at the end, so the forward direction has read
   // every real token before the first pad; the attention or pooling that follows masks the padded positions out.
-  lstm: (params, context) => recurrentResult(context, params.returnSequences, apply(layers.lstm({ name: context.nodeId, units: params.units, returnSequences: params.returnSequences }), single(context))),
-  gru: (params, context) => recurrentResult(context, params.returnSequences, apply(layers.gru({ name: context.nodeId, units: params.units, returnSequences: params.returnSequences }), single(context))),
+  lstm: (params, context) =>
+    recurrentResult(
+      context,
+      params.returnSequences,
+      apply(
+        layers.lstm({ name: context.nodeId, units: params.units, returnSequences: params.returnSequences }),
+        single(context),
+      ),
+    ),
+  gru: (params, context) =>
+    recurrentResult(
+      context,
+      params.returnSequences,
+      apply(
+        layers.gru({ name: context.nodeId, units: params.units, returnSequences: params.returnSequences }),
+        single(context),
+      ),
+    ),
   bidirectional: (params, context) => {
-    const cellArgs = { name: `${context.nodeId}_${params.cell}`, units: params.units, returnSequences: params.returnSequences };
+    const cellArgs = {
+      name: `${context.nodeId}_${params.cell}`,
+      units: params.units,
+      returnSequences: params.returnSequences,
+    };
     const cell = params.cell === 'lstm' ? layers.lstm(cellArgs) : layers.gru(cellArgs);
-    const layer = layers.bidirectional({ name: context.nodeId, layer: cell as never, mergeMode: params.merge === 'concat' ? 'concat' : 'sum' });
+    const layer = layers.bidirectional({
+      name: context.nodeId,
+      layer: cell as never,
+      mergeMode: params.merge === 'concat' ? 'concat' : 'sum',
+    });
     return recurrentResult(context, params.returnSequences, apply(layer, single(context)));
   },
-  dense: (params, context) => samePositions(context, apply(layers.dense({ name: context.nodeId, units: params.units, activation: params.activation }), single(context))),
-  activation: (params, context) => samePositions(context, apply(layers.activation({ name: context.nodeId, activation: params.fn }), single(context))),
-  batchNorm: (params, context) => samePositions(context, apply(layers.batchNormalization({ name: context.nodeId, momentum: params.momentum, epsilon: params.epsilon }), single(context))),
-  layerNorm: (params, context) => samePositions(context, apply(new LayerNormalization({ name: context.nodeId, epsilon: params.epsilon }), single(context))),
-  dropout: (params, context) => samePositions(context, apply(layers.dropout({ name: context.nodeId, rate: params.rate ?? context.dropout }), single(context))),
+  dense: (params, context) =>
+    samePositions(
+      context,
+      apply(
+        layers.dense({ name: context.nodeId, units: params.units, activation: params.activation }),
+        single(context),
+      ),
+    ),
+  activation: (params, context) =>
+    samePositions(context, apply(layers.activation({ name: context.nodeId, activation: params.fn }), single(context))),
+  batchNorm: (params, context) =>
+    samePositions(
+      context,
+      apply(
+        layers.batchNormalization({ name: context.nodeId, momentum: params.momentum, epsilon: params.epsilon }),
+        single(context),
+      ),
+    ),
+  layerNorm: (params, context) =>
+    samePositions(
+      context,
+      apply(new LayerNormalization({ name: context.nodeId, epsilon: params.epsilon }), single(context)),
+    ),
+  dropout: (params, context) =>
+    samePositions(
+      context,
+      apply(layers.dropout({ name: context.nodeId, rate: params.rate ?? context.dropout }), single(context)),
+    ),
   flatten: (_params, context) => withoutPositions(apply(layers.flatten({ name: context.nodeId }), single(context))),
   add: (_params, context) => samePositions(context, apply(layers.add({ name: context.nodeId }), context.inputs)),
-  concat: (_params, context) => samePositions(context, apply(layers.concatenate({ name: context.nodeId, axis: -1 }), context.inputs)),
-  classifier: (_params, context) => withoutPositions(apply(layers.dense({ name: context.nodeId, units: context.classes }), single(context))),
-  tokenClassifier: (_params, context) => samePositions(context, apply(layers.dense({ name: context.nodeId, units: context.classes }), single(context))),
+  concat: (_params, context) =>
+    samePositions(context, apply(layers.concatenate({ name: context.nodeId, axis: -1 }), context.inputs)),
+  classifier: (_params, context) =>
+    withoutPositions(apply(layers.dense({ name: context.nodeId, units: context.classes }), single(context))),
+  tokenClassifier: (_params, context) =>
+    samePositions(context, apply(layers.dense({ name: context.nodeId, units: context.classes }), single(context))),
 };
 
 function recurrentResult(context: OpContext, returnSequences: boolean, output: OpResult['output']): OpResult {

@@ -47,8 +47,13 @@ export interface OpResult {
 export type OpBuilder<O extends OpName> = (params: OpParams<O>, context: OpContext) => OpResult;
 
 export const single = (context: OpContext): SymbolicTensor => context.inputs[0]!;
-export const apply = (layer: layers.Layer, input: SymbolicTensor | SymbolicTensor[]) => layer.apply(input) as SymbolicTensor;
-export const applyMany = (layer: layers.Layer, input: SymbolicTensor | SymbolicTensor[]) => layer.apply(input) as SymbolicTensor[];
+export const apply = (layer: layers.Layer, input: SymbolicTensor | SymbolicTensor[]) =>
+  layer.apply(input) as SymbolicTensor;
+export const applyMany = (layer: layers.Layer, input: SymbolicTensor | SymbolicTensor[]) =>
+  layer.apply(input) as SymbolicTensor[];
 
 /** Same positions as the first input: the op works position by position. */
-export const samePositions = (context: OpContext, output: SymbolicTensor): OpResult => ({ output, sequence: context.sequences[0] ?? null });
+export const samePositions = (context: OpContext, output: SymbolicTensor): OpResult => ({
+  output,
+  sequence: context.sequences[0] ?? null,
+});

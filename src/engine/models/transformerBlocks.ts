@@ -7,12 +7,17 @@ import { apply, applyMany, type OpBuilder, type OpContext, type SequenceInfo } f
 function blockParts(context: OpContext, rate: number) {
   const id = context.nodeId;
   return {
-    norm: (name: string, input: SymbolicTensor) => apply(new LayerNormalization({ name: `${id}_${name}`, epsilon: 1e-6 }), input),
-    drop: (name: string, input: SymbolicTensor) => (rate > 0 ? apply(layers.dropout({ name: `${id}_${name}`, rate }), input) : input),
+    norm: (name: string, input: SymbolicTensor) =>
+      apply(new LayerNormalization({ name: `${id}_${name}`, epsilon: 1e-6 }), input),
+    drop: (name: string, input: SymbolicTensor) =>
+      rate > 0 ? apply(layers.dropout({ name: `${id}_${name}`, rate }), input) : input,
     add: (name: string, a: SymbolicTensor, b: SymbolicTensor) => apply(layers.add({ name: `${id}_${name}` }), [a, b]),
     /** FFN(x) = ReLU(x W1 + b1) W2 + b2 */
     feedForward: (input: SymbolicTensor, ffnDim: number, modelDim: number) =>
-      apply(layers.dense({ name: `${id}_ffn2`, units: modelDim }), apply(layers.dense({ name: `${id}_ffn1`, units: ffnDim, activation: 'relu' }), input)),
+      apply(
+        layers.dense({ name: `${id}_ffn2`, units: modelDim }),
+        apply(layers.dense({ name: `${id}_ffn1`, units: ffnDim, activation: 'relu' }), input),
+      ),
   };
 }
 
@@ -27,7 +32,13 @@ export function attend(
 ): SymbolicTensor {
   const cross = keyValue !== null;
   const keySequence = cross ? keyValue.sequence : querySequence;
-  const layer = new MultiHeadAttention({ name, heads: options.heads, dropout: options.dropout, causal: options.causal, cross });
+  const layer = new MultiHeadAttention({
+    name,
+    heads: options.heads,
+    dropout: options.dropout,
+    causal: options.causal,
+    cross,
+  });
   const inputs = [query, ...(cross ? [keyValue.tensor] : []), ...(keySequence ? [keySequence.mask] : [])];
   const [output, weights] = applyMany(layer, inputs);
   context.onAttention({
@@ -58,7 +69,11 @@ export const transformerEncoder: OpBuilder<'transformerEncoder'> = (params, cont
   const attended = attend(context, `${context.nodeId}_attention`, options, pre ? norm('norm1', x) : x, sequence, null);
   const residual1 = add('residual1', x, drop('dropout1', attended));
   const x1 = pre ? residual1 : norm('norm1', residual1);
-  const residual2 = add('residual2', x1, drop('dropout2', feedForward(pre ? norm('norm2', x1) : x1, params.ffnDim, modelDim)));
+  const residual2 = add(
+    'residual2',
+    x1,
+    drop('dropout2', feedForward(pre ? norm('norm2', x1) : x1, params.ffnDim, modelDim)),
+  );
   return { output: pre ? residual2 : norm('norm2', residual2), sequence };
 };
 
@@ -77,17 +92,35 @@ export const transformerDecoder: OpBuilder<'transformerDecoder'> = (params, cont
   const pre = params.normFirst;
   const id = context.nodeId;
 
-  const selfAttended = attend(context, `${id}_self_attention`, { heads: params.heads, dropout: rate, causal: true }, pre ? norm('norm1', y) : y, targetSequence, null);
+  const selfAttended = attend(
+    context,
+    `${id}_self_attention`,
+    { heads: params.heads, dropout: rate, causal: true },
+    pre ? norm('norm1', y) : y,
+    targetSequence,
+    null,
+  );
   const residual1 = add('residual1', y, drop('dropout1', selfAttended));
   const y1 = pre ? residual1 : norm('norm1', residual1);
 
-  const crossAttended = attend(context, `${id}_cross_attention`, { heads: params.heads, dropout: rate, causal: false }, pre ? norm('norm2', y1) : y1, targetSequence, {
-    tensor: memory,
-    sequence: memorySequence,
-  });
+  const crossAttended = attend(
+    context,
+    `${id}_cross_attention`,
+    { heads: params.heads, dropout: rate, causal: false },
+    pre ? norm('norm2', y1) : y1,
+    targetSequence,
+    {
+      tensor: memory,
+      sequence: memorySequence,
+    },
+  );
   const residual2 = add('residual2', y1, drop('dropout2', crossAttended));
   const y2 = pre ? residual2 : norm('norm2', residual2);
 
-  const residual3 = add('residual3', y2, drop('dropout3', feedForward(pre ? norm('norm3', y2) : y2, params.ffnDim, modelDim)));
+  const residual3 = add(
+    'residual3',
+    y2,
+    drop('dropout3', feedForward(pre ? norm('norm3', y2) : y2, params.ffnDim, modelDim)),
+  );
   return { output: pre ? residual3 : norm('norm3', residual3), sequence: targetSequence };
 };

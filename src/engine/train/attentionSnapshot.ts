@@ -21,8 +21,13 @@ const indexLabels = (n: number, prefix = '') => Array.from({ length: n }, (_, i)
  * Runs the probe model on one example and crops each attention map [1, H, Q, K] to the example's real tokens on
  * each token axis (padding is masked out of every row, so nothing is lost), labelling both axes.
  */
-export async function readAttention(probe: LayersModel, layers: AttentionLayerInfo[], sample: AttentionSample): Promise<AttentionReading> {
-  const extent = (origin: string | null, full: number) => (origin ? Math.max(1, Math.min(sample.tokens[origin]?.length ?? full, full)) : full);
+export async function readAttention(
+  probe: LayersModel,
+  layers: AttentionLayerInfo[],
+  sample: AttentionSample,
+): Promise<AttentionReading> {
+  const extent = (origin: string | null, full: number) =>
+    origin ? Math.max(1, Math.min(sample.tokens[origin]?.length ?? full, full)) : full;
   const outputs = tf.tidy(() => {
     const [logits, ...maps] = probe.predict(sample.inputs) as tf.Tensor[];
     return [

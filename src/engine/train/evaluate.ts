@@ -17,7 +17,12 @@ export function* batchesInOrder(count: number, batchSize: number): Generator<num
 }
 
 /** Loss and accuracy over a whole split in inference mode, one batch on the device at a time. */
-export async function evaluateSplit(model: LayersModel, data: PreparedDataset, split: SplitName, batchSize: number): Promise<Evaluation> {
+export async function evaluateSplit(
+  model: LayersModel,
+  data: PreparedDataset,
+  split: SplitName,
+  batchSize: number,
+): Promise<Evaluation> {
   const count = data.counts[split];
   if (count === 0) return { loss: Number.NaN, accuracy: Number.NaN };
   let lossSum = 0;
@@ -28,7 +33,11 @@ export async function evaluateSplit(model: LayersModel, data: PreparedDataset, s
     const results = tf.tidy(() => {
       const logits = model.apply(batch.inputs, { training: false }) as tf.Tensor;
       const [correct, total] = correctCount(logits, batch.targets, data.sequenceOutput);
-      return [tf.mul(taskLoss(logits, batch.targets, data.classNames.length, data.sequenceOutput), total), correct, total];
+      return [
+        tf.mul(taskLoss(logits, batch.targets, data.classNames.length, data.sequenceOutput), total),
+        correct,
+        total,
+      ];
     });
     tf.dispose([...batch.inputs, batch.targets]);
     const [loss, correct, total] = await Promise.all(results.map(async (t) => (await t.data())[0]!));

@@ -6,7 +6,13 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 export function taskLoss(logits: tf.Tensor, targets: tf.Tensor, classes: number, sequence: boolean): tf.Scalar {
   if (!sequence) return tf.losses.softmaxCrossEntropy(tf.oneHot(targets as tf.Tensor1D, classes), logits) as tf.Scalar;
-  const perToken = tf.losses.softmaxCrossEntropy(tf.oneHot(targets as tf.Tensor2D, classes), logits, undefined, 0, tf.Reduction.NONE); // [B, T]
+  const perToken = tf.losses.softmaxCrossEntropy(
+    tf.oneHot(targets as tf.Tensor2D, classes),
+    logits,
+    undefined,
+    0,
+    tf.Reduction.NONE,
+  ); // [B, T]
   const real = tf.cast(tf.notEqual(targets, 0), 'float32');
   return tf.div(tf.sum(tf.mul(perToken, real)), tf.maximum(tf.sum(real), 1)) as tf.Scalar;
 }

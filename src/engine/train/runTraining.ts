@@ -23,7 +23,11 @@ export type MonitoringIntervals = Pick<TrainingOptions, 'attentionIntervalMs' | 
  * One training run from request to finished event: resolves the spec and dataset, prepares the data, trains.
  * Whatever goes wrong before training starts also ends as a 'failed' finished event naming the cause.
  */
-export async function runTraining(job: TrainingJob, hooks: TrainingHooks, intervals: MonitoringIntervals = {}): Promise<FinishedEvent> {
+export async function runTraining(
+  job: TrainingJob,
+  hooks: TrainingHooks,
+  intervals: MonitoringIntervals = {},
+): Promise<FinishedEvent> {
   const { runId, request } = job;
   try {
     const target = resolveTrainingTarget(request, await job.datasets.summary(request.datasetId));
@@ -49,8 +53,7 @@ export async function runTraining(job: TrainingJob, hooks: TrainingHooks, interv
         ...intervals,
         ...(job.exportDir
           ? {
-              onTrained: (model) =>
-                exportModel(model, job.exportDir!, { spec, ...data.exportInfo }),
+              onTrained: (model) => exportModel(model, job.exportDir!, { spec, ...data.exportInfo }),
             }
           : {}),
       },

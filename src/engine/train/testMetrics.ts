@@ -8,7 +8,13 @@ import { batchesInOrder, evaluateSplit, type Evaluation } from './evaluate';
  * Share of examples whose greedily decoded output equals the target exactly (every token, and the length): the
  * seq2seq score that matters, since teacher-forced token accuracy never lets the model see its own mistakes.
  */
-export async function exactMatch(model: LayersModel, data: PreparedDataset, split: SplitName, batchSize: number, limit = Infinity): Promise<number> {
+export async function exactMatch(
+  model: LayersModel,
+  data: PreparedDataset,
+  split: SplitName,
+  batchSize: number,
+  limit = Infinity,
+): Promise<number> {
   if (!data.decoding) throw new Error('exact match needs a seq2seq dataset');
   const count = Math.min(limit, data.counts[split]);
   let right = 0;
@@ -29,7 +35,11 @@ export async function exactMatch(model: LayersModel, data: PreparedDataset, spli
 }
 
 /** The test split's loss and accuracy, and for seq2seq the exact-match rate of greedy decoding. */
-export async function testMetrics(model: LayersModel, data: PreparedDataset, batchSize: number): Promise<Evaluation & { exactMatch?: number }> {
+export async function testMetrics(
+  model: LayersModel,
+  data: PreparedDataset,
+  batchSize: number,
+): Promise<Evaluation & { exactMatch?: number }> {
   const evaluation = await evaluateSplit(model, data, 'test', batchSize);
   return data.decoding ? { ...evaluation, exactMatch: await exactMatch(model, data, 'test', batchSize) } : evaluation;
 }

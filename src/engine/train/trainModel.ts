@@ -56,7 +56,8 @@ export async function trainModel(options: TrainingOptions, hooks: TrainingHooks)
   const trainableVariables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const decayed = decayedWeights(model.trainableWeights);
   const trainRows = Array.from({ length: data.counts.train }, (_, i) => i);
-  const rowsPerEpoch = hyperParams.maxTrainExamples > 0 ? Math.min(hyperParams.maxTrainExamples, data.counts.train) : data.counts.train;
+  const rowsPerEpoch =
+    hyperParams.maxTrainExamples > 0 ? Math.min(hyperParams.maxTrainExamples, data.counts.train) : data.counts.train;
   const stepsPerEpoch = Math.ceil(rowsPerEpoch / hyperParams.batchSize);
   // A fixed validation example (the first), so that successive snapshots compare.
   const sampleSplit = data.counts.validation > 0 ? 'validation' : 'train';
@@ -101,7 +102,11 @@ export async function trainModel(options: TrainingOptions, hooks: TrainingHooks)
   const random = seededRandom(hyperParams.seed + 1);
   const attentionInterval = options.attentionIntervalMs ?? 1000;
   const progressInterval = options.progressIntervalMs ?? 200;
-  let best: { valLoss: number; epoch: number; weights: tf.Tensor[] | null } = { valLoss: Infinity, epoch: 0, weights: null };
+  let best: { valLoss: number; epoch: number; weights: tf.Tensor[] | null } = {
+    valLoss: Infinity,
+    epoch: 0,
+    weights: null,
+  };
   let finished: FinishedEvent = { type: 'finished', runId, status: 'completed', epochs: 0 };
 
   try {

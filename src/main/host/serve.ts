@@ -13,7 +13,8 @@ async function main(): Promise<void> {
     options: { port: { type: 'string', default: '0' }, 'data-dir': { type: 'string' } },
   });
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port} is not a port number`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port ${values.port} is not a port number`);
   const here = dirname(fileURLToPath(import.meta.url));
   const workbench = await createWorkbench({
     dataDir: values['data-dir'] ?? defaultDataDir(),

@@ -16,6 +16,7 @@ export function setupElectronIpc(workbench: Workbench, appUrl: string): void {
     },
   );
   workbench.subscribe((channel, payload) => {
-    for (const window of BrowserWindow.getAllWindows()) window.webContents.send(ELECTRON_EVENT_CHANNEL, channel, payload);
+    for (const window of BrowserWindow.getAllWindows())
+      window.webContents.send(ELECTRON_EVENT_CHANNEL, channel, payload);
   });
 }

@@ -1,9 +1,19 @@
 import type { DatasetSummary } from '../../shared/datasets';
 import type { DatasetImportRequest, ImportProgressEvent } from '../../shared/datasetImport';
-import { inspectRequestSchema, samplesRequestSchema, type DatasetInspection, type DatasetSamples } from '../../shared/datasetInspection';
+import {
+  inspectRequestSchema,
+  samplesRequestSchema,
+  type DatasetInspection,
+  type DatasetSamples,
+} from '../../shared/datasetInspection';
 import type { z } from 'zod';
 import type { DatasetLibrary } from '../../engine/data/datasetLibrary';
-import { buildInspectionContext, inspectDataset, sampleDataset, type InspectionContext } from '../../engine/data/inspectDataset';
+import {
+  buildInspectionContext,
+  inspectDataset,
+  sampleDataset,
+  type InspectionContext,
+} from '../../engine/data/inspectDataset';
 
 type InspectSettings = z.output<typeof inspectRequestSchema>;
 
@@ -26,7 +36,8 @@ export class DatasetService {
   }
 
   async import(request: DatasetImportRequest): Promise<DatasetSummary> {
-    if (this.imports.has(request.importId)) throw new Error(`an import with id "${request.importId}" is already running`);
+    if (this.imports.has(request.importId))
+      throw new Error(`an import with id "${request.importId}" is already running`);
     const controller = new AbortController();
     this.imports.set(request.importId, controller);
     try {
@@ -66,7 +77,12 @@ export class DatasetService {
       const context = (async () => {
         const summary = await this.library.summary(datasetId);
         if (!summary) throw new Error(`unknown dataset "${datasetId}"`);
-        return buildInspectionContext(summary, await this.library.load(datasetId), { ...split, tokenizer }, modelInputs);
+        return buildInspectionContext(
+          summary,
+          await this.library.load(datasetId),
+          { ...split, tokenizer },
+          modelInputs,
+        );
       })();
       context.catch(() => (this.lastContext = this.lastContext?.key === key ? null : this.lastContext));
       this.lastContext = { key, context };

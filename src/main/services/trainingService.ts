@@ -60,7 +60,13 @@ export class TrainingService {
   private async record(event: TrainEvent): Promise<void> {
     const writes = [this.store.append(event.runId, event)];
     if (event.type === 'started') {
-      writes.push(this.store.update(event.runId, { status: 'running', backend: event.backend, parameterCount: event.parameterCount }));
+      writes.push(
+        this.store.update(event.runId, {
+          status: 'running',
+          backend: event.backend,
+          parameterCount: event.parameterCount,
+        }),
+      );
     } else if (event.type === 'finished') {
       writes.push(
         this.store.update(event.runId, {

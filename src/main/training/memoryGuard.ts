@@ -13,8 +13,10 @@ const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(bytes < 1024 ** 3 
 
 /** What the backend can hold: wasm its heap, the native and cpu backends the free memory of the machine. */
 export function trainingMemoryLimit(backend: BackendName | null, freeBytes: number): { bytes: number; what: string } {
-  if (backend === 'wasm') return { bytes: WASM_HEAP_BYTES, what: `the ${gib(WASM_HEAP_BYTES)} heap of the wasm backend` };
-  if (backend === null) return { bytes: Math.min(WASM_HEAP_BYTES, freeBytes), what: 'what the training backend can hold' };
+  if (backend === 'wasm')
+    return { bytes: WASM_HEAP_BYTES, what: `the ${gib(WASM_HEAP_BYTES)} heap of the wasm backend` };
+  if (backend === null)
+    return { bytes: Math.min(WASM_HEAP_BYTES, freeBytes), what: 'what the training backend can hold' };
   return { bytes: freeBytes, what: `the ${gib(freeBytes)} of memory free for the ${backend} backend` };
 }
 
@@ -23,7 +25,12 @@ export function trainingMemoryLimit(backend: BackendName | null, freeBytes: numb
  * one batch's activations) against the backend's limit. A wasm run past its heap would abort after tens of seconds
  * and leave the backend broken; this says why in a moment, with both figures.
  */
-export function checkTrainingMemory(spec: ModelSpec, dataset: DatasetSummary, hyperParams: HyperParams, limit: { bytes: number; what: string }): void {
+export function checkTrainingMemory(
+  spec: ModelSpec,
+  dataset: DatasetSummary,
+  hyperParams: HyperParams,
+  limit: { bytes: number; what: string },
+): void {
   const sized = dataset.imageShape ? withImageShape(spec, dataset.imageShape) : spec;
   // Vocabulary sizes are the spec's caps: the tokenizer may learn fewer, never more.
   const analysis = analyzeSpec(sized, { classes: Math.max(2, dataset.classNames.length) });

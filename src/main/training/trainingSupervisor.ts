@@ -57,7 +57,13 @@ export class TrainingSupervisor {
     const queued = this.queue.findIndex((job) => job.runId === runId);
     if (queued >= 0) {
       this.queue.splice(queued, 1);
-      this.dispatch({ type: 'finished', runId, status: 'stopped', reason: 'removed from the queue before it started', epochs: 0 });
+      this.dispatch({
+        type: 'finished',
+        runId,
+        status: 'stopped',
+        reason: 'removed from the queue before it started',
+        epochs: 0,
+      });
       return true;
     }
     if (this.active?.runId !== runId) return false;
@@ -92,7 +98,11 @@ export class TrainingSupervisor {
     const next = this.queue.shift();
     if (!next) return;
     this.active = next;
-    this.ensureWorker().postMessage({ type: 'start', runId: next.runId, request: next.request } satisfies SupervisorMessage);
+    this.ensureWorker().postMessage({
+      type: 'start',
+      runId: next.runId,
+      request: next.request,
+    } satisfies SupervisorMessage);
   }
 
   private ensureWorker(): Worker {
@@ -123,7 +133,10 @@ export class TrainingSupervisor {
     } else {
       let event = message.event;
       if (event.type === 'finished' && this.replaceAfterRun) {
-        event = { ...event, reason: `${event.reason ?? 'failed'}; the ${this.backend?.name ?? 'training'} backend was left broken, so the training worker was restarted` };
+        event = {
+          ...event,
+          reason: `${event.reason ?? 'failed'}; the ${this.backend?.name ?? 'training'} backend was left broken, so the training worker was restarted`,
+        };
       }
       this.dispatch(event);
       if (event.type === 'finished' && event.runId === this.active?.runId) {

@@ -46,7 +46,10 @@ async function drain(): Promise<void> {
       let finished: FinishedEvent | null = null;
       await runTraining(
         { runId, request: job.request, backend, datasets },
-        { emit: (event) => (event.type === 'finished' ? (finished = event) : postEvent(event)), stopRequested: () => stopRequests.has(runId) },
+        {
+          emit: (event) => (event.type === 'finished' ? (finished = event) : postEvent(event)),
+          stopRequested: () => stopRequests.has(runId),
+        },
       );
       stopRequests.delete(runId);
       const outcome = finished as FinishedEvent | null;

@@ -59,13 +59,21 @@ export function analyzeSpec(spec: ModelSpec, context: Partial<SpecContext> = {})
     const arity = arityOf(node.op);
     if (node.inputs.length < arity.min || node.inputs.length > arity.max) {
       const wanted = arity.min === arity.max ? `${arity.min}` : `${arity.min} to ${arity.max}`;
-      issues.push({ nodeId: node.id, param: 'inputs', message: `${node.op} reads ${wanted} input${arity.max > 1 ? 's' : ''}; it has ${node.inputs.length}` });
+      issues.push({
+        nodeId: node.id,
+        param: 'inputs',
+        message: `${node.op} reads ${wanted} input${arity.max > 1 ? 's' : ''}; it has ${node.inputs.length}`,
+      });
       continue;
     }
     // Token ids are integers, not features: anything but an embedding would build and then fail on the first batch.
     const rawTokens = node.op === 'embedding' ? undefined : node.inputs.find((id) => tokenVocab.has(id));
     if (rawTokens !== undefined) {
-      issues.push({ nodeId: node.id, param: 'inputs', message: `reads the token ids of "${rawTokens}" directly: put an embedding between them` });
+      issues.push({
+        nodeId: node.id,
+        param: 'inputs',
+        message: `reads the token ids of "${rawTokens}" directly: put an embedding between them`,
+      });
       continue;
     }
     const inputShapes = node.inputs.map((id) => nodes[id]);
@@ -73,7 +81,11 @@ export function analyzeSpec(spec: ModelSpec, context: Partial<SpecContext> = {})
     try {
       const infer = OP_SHAPES[node.op] as (...args: unknown[]) => NodeShape;
       const vocab = node.inputs.length === 1 ? (tokenVocab.get(node.inputs[0]!) ?? null) : null;
-      nodes[node.id] = infer(inputShapes.map((s) => s!.shape), parsed.data as never, { classes, tokenVocab: vocab });
+      nodes[node.id] = infer(
+        inputShapes.map((s) => s!.shape),
+        parsed.data as never,
+        { classes, tokenVocab: vocab },
+      );
     } catch (error) {
       if (!(error instanceof ShapeProblem)) throw error;
       issues.push({ nodeId: node.id, ...(error.param ? { param: error.param } : {}), message: error.message });
@@ -92,7 +104,10 @@ export function analyzeSpec(spec: ModelSpec, context: Partial<SpecContext> = {})
 
 /** One line per issue: `node "encoder1", parameter "heads": 5 heads do not divide the model width 64`. */
 export function describeIssue(issue: SpecIssue): string {
-  const where = [issue.nodeId ? `node "${issue.nodeId}"` : 'the graph', issue.param ? `parameter "${issue.param}"` : null]
+  const where = [
+    issue.nodeId ? `node "${issue.nodeId}"` : 'the graph',
+    issue.param ? `parameter "${issue.param}"` : null,
+  ]
     .filter(Boolean)
     .join(', ');
   return `${where}: ${issue.message}`;

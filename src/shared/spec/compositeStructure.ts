@@ -14,18 +14,30 @@ const dense = (inputs: number, units: number) => inputs * units + units;
 const layerNorm = (dim: number): InnerStep[] => [{ label: 'LayerNorm', shape: [], params: 2 * dim }];
 
 /** The sub-layers of a Transformer block, in the order the engine applies them (transformerBlocks.ts). */
-function transformerSteps(length: number, dim: number, ffnDim: number, normFirst: boolean, attentions: { label: string; residual: string }[]): InnerStep[] {
+function transformerSteps(
+  length: number,
+  dim: number,
+  ffnDim: number,
+  normFirst: boolean,
+  attentions: { label: string; residual: string }[],
+): InnerStep[] {
   const sublayer = (core: InnerStep[], residual: string): InnerStep[] => {
-    const body = [...core, { label: 'Dropout', shape: [], params: 0 }, { label: 'Add', shape: [], params: 0, adds: residual }];
+    const body = [
+      ...core,
+      { label: 'Dropout', shape: [], params: 0 },
+      { label: 'Add', shape: [], params: 0, adds: residual },
+    ];
     return normFirst ? [...layerNorm(dim), ...body] : [...body, ...layerNorm(dim)];
   };
-  const steps = attentions.flatMap(({ label, residual }) => sublayer([{ label, shape: [], params: attentionParams(dim) }], residual));
+  const steps = attentions.flatMap(({ label, residual }) =>
+    sublayer([{ label, shape: [], params: attentionParams(dim) }], residual),
+  );
   const ffn = [
     { label: `Dense ${ffnDim}, ReLU`, shape: [length, ffnDim], params: dense(dim, ffnDim) },
     { label: `Dense ${dim}`, shape: [], params: dense(ffnDim, dim) },
   ];
-  return [...steps, ...sublayer(ffn, attentions.length === 1 ? 'after attention' : 'after cross-attention')].map((step) =>
-    step.shape.length === 0 ? { ...step, shape: [length, dim] } : step,
+  return [...steps, ...sublayer(ffn, attentions.length === 1 ? 'after attention' : 'after cross-attention')].map(
+    (step) => (step.shape.length === 0 ? { ...step, shape: [length, dim] } : step),
   );
 }
 
@@ -38,7 +50,9 @@ type Inner = (inputs: Shape[], params: never) => InnerStep[];
  */
 export const COMPOSITE_STRUCTURE: Partial<Record<OpName, Inner>> = {
   transformerEncoder: (([input], { heads, ffnDim, normFirst }: OpParams<'transformerEncoder'>) =>
-    transformerSteps(input![0]!, input![1]!, ffnDim, normFirst, [{ label: `Self-attention, ${heads} heads`, residual: 'block input' }])) as Inner,
+    transformerSteps(input![0]!, input![1]!, ffnDim, normFirst, [
+      { label: `Self-attention, ${heads} heads`, residual: 'block input' },
+    ])) as Inner,
   transformerDecoder: (([target], { heads, ffnDim, normFirst }: OpParams<'transformerDecoder'>) =>
     transformerSteps(target![0]!, target![1]!, ffnDim, normFirst, [
       { label: `Causal self-attention, ${heads} heads`, residual: 'block input' },
@@ -77,7 +91,11 @@ export const COMPOSITE_STRUCTURE: Partial<Record<OpName, Inner>> = {
       { label: 'Sum, sigmoid: channel weights', shape: [channels], params: 0 },
       { label: 'Scale the channels', shape: [height, width, channels], params: 0 },
       { label: 'Mean and max over channels', shape: [height, width, 2], params: 0 },
-      { label: `Conv ${kernelSize}x${kernelSize}, sigmoid: pixel weights`, shape: [height, width, 1], params: kernelSize * kernelSize * 2 + 1 },
+      {
+        label: `Conv ${kernelSize}x${kernelSize}, sigmoid: pixel weights`,
+        shape: [height, width, 1],
+        params: kernelSize * kernelSize * 2 + 1,
+      },
       { label: 'Scale the pixels', shape: [height, width, channels], params: 0 },
     ];
   }) as Inner,

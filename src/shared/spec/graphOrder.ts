@@ -17,7 +17,8 @@ export function orderGraph(spec: ModelSpec): { order: NodeSpec[]; issues: SpecIs
   const inputs = new Set(spec.inputs.map((i) => i.id));
   const byId = new Map<string, NodeSpec>();
   for (const node of spec.nodes) {
-    if (byId.has(node.id) || inputs.has(node.id)) issues.push({ nodeId: node.id, message: `the id "${node.id}" is used twice` });
+    if (byId.has(node.id) || inputs.has(node.id))
+      issues.push({ nodeId: node.id, message: `the id "${node.id}" is used twice` });
     else byId.set(node.id, node);
   }
   const order: NodeSpec[] = [];
@@ -35,7 +36,11 @@ export function orderGraph(spec: ModelSpec): { order: NodeSpec[]; issues: SpecIs
     let ok = true;
     for (const source of node.inputs) {
       if (!inputs.has(source) && !byId.has(source)) {
-        issues.push({ nodeId: id, param: 'inputs', message: `reads "${source}", which is neither an input nor a node` });
+        issues.push({
+          nodeId: id,
+          param: 'inputs',
+          message: `reads "${source}", which is neither an input nor a node`,
+        });
         ok = false;
       } else if (!visit(source)) ok = false;
     }
@@ -46,7 +51,8 @@ export function orderGraph(spec: ModelSpec): { order: NodeSpec[]; issues: SpecIs
   };
   for (const node of byId.values()) visit(node.id);
   for (const output of spec.outputs) {
-    if (!byId.has(output)) issues.push({ nodeId: null, param: 'outputs', message: `output "${output}" is not a node of the graph` });
+    if (!byId.has(output))
+      issues.push({ nodeId: null, param: 'outputs', message: `output "${output}" is not a node of the graph` });
   }
   return { order, issues };
 }

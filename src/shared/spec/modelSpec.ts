@@ -50,7 +50,10 @@ export const nodeSpecSchema = z
 export type NodeSpec = z.infer<typeof nodeSpecSchema>;
 
 /** Where the editor drew each input and node; the engine ignores it. */
-export const specLayoutSchema = z.record(identifier, z.object({ x: z.number().finite(), y: z.number().finite() }).strict());
+export const specLayoutSchema = z.record(
+  identifier,
+  z.object({ x: z.number().finite(), y: z.number().finite() }).strict(),
+);
 export type SpecLayout = z.infer<typeof specLayoutSchema>;
 
 /** The most nodes a spec may hold: far above any model that trains here, low enough to bound validation. */

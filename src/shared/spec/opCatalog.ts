@@ -1,7 +1,16 @@
 import type { OpName } from './ops';
 
 /** The palette's groups, in the order they are shown. */
-export const PALETTE_GROUPS = ['Inputs', 'Convolution', 'Recurrent', 'Attention', 'Transformer', 'Dense & regularisation', 'Merge', 'Output'] as const;
+export const PALETTE_GROUPS = [
+  'Inputs',
+  'Convolution',
+  'Recurrent',
+  'Attention',
+  'Transformer',
+  'Dense & regularisation',
+  'Merge',
+  'Output',
+] as const;
 export type PaletteGroup = (typeof PALETTE_GROUPS)[number];
 
 /** The two kinds of input block; they become the spec's inputs rather than nodes. */
@@ -23,9 +32,10 @@ export interface OpDescription {
 }
 
 const transformerParams = {
-  heads: 'Attention heads; each attends over the width / heads dimensions of its own projection. Must divide the width.',
+  heads:
+    'Attention heads; each attends over the width / heads dimensions of its own projection. Must divide the width.',
   ffnDim: 'Width of the feed-forward network inside the block (4x the model width in the original).',
-  dropout: 'Dropout after attention and the feed-forward network; empty takes the run\'s dropout.',
+  dropout: "Dropout after attention and the feed-forward network; empty takes the run's dropout.",
   normFirst: 'Pre-norm: LayerNorm before each sub-layer (steadier when deep); off is the 2017 post-norm.',
 };
 const convolutionParams = {
@@ -57,7 +67,7 @@ export const OP_CATALOG: Record<OpName, OpDescription> = {
     label: 'Positional encoding',
     group: 'Transformer',
     summary: 'Adds a vector per position so that attention, which ignores order, can tell positions apart.',
-    params: { kind: 'Learned: one trained vector per position. Sinusoidal: Vaswani et al.\'s fixed sines and cosines.' },
+    params: { kind: "Learned: one trained vector per position. Sinusoidal: Vaswani et al.'s fixed sines and cosines." },
   },
   transformerEncoder: {
     label: 'Transformer encoder block',
@@ -69,7 +79,8 @@ export const OP_CATALOG: Record<OpName, OpDescription> = {
   transformerDecoder: {
     label: 'Transformer decoder block',
     group: 'Transformer',
-    summary: 'Causal self-attention over the target, cross-attention to the encoder output, then a feed-forward network.',
+    summary:
+      'Causal self-attention over the target, cross-attention to the encoder output, then a feed-forward network.',
     params: transformerParams,
     starting: { heads: 4, ffnDim: 128 },
     slots: ['target', 'memory'],
@@ -81,7 +92,7 @@ export const OP_CATALOG: Record<OpName, OpDescription> = {
     params: {
       heads: 'Attention heads; must divide the width of the queries.',
       causal: 'Each position attends only to itself and earlier ones (for decoders).',
-      dropout: 'Dropout on the attention weights; empty takes the run\'s dropout.',
+      dropout: "Dropout on the attention weights; empty takes the run's dropout.",
     },
     starting: { heads: 4 },
     slots: ['queries', 'keys & values'],
@@ -105,7 +116,7 @@ export const OP_CATALOG: Record<OpName, OpDescription> = {
     label: 'Squeeze-and-excitation',
     group: 'Attention',
     summary: 'Channel attention: pools each channel, an MLP gives each a weight in (0, 1) that rescales it.',
-    params: { ratio: 'The MLP\'s bottleneck is channels / ratio wide.' },
+    params: { ratio: "The MLP's bottleneck is channels / ratio wide." },
   },
   spatialAttention: {
     label: 'Spatial attention',
@@ -117,7 +128,10 @@ export const OP_CATALOG: Record<OpName, OpDescription> = {
     label: 'CBAM',
     group: 'Attention',
     summary: 'Convolutional block attention: channel attention (avg and max pooled MLP), then spatial attention.',
-    params: { ratio: 'The channel MLP\'s bottleneck is channels / ratio wide.', kernelSize: 'Side of the spatial attention\'s convolution.' },
+    params: {
+      ratio: "The channel MLP's bottleneck is channels / ratio wide.",
+      kernelSize: "Side of the spatial attention's convolution.",
+    },
   },
   conv1d: {
     label: 'Conv 1D',
@@ -140,32 +154,76 @@ export const OP_CATALOG: Record<OpName, OpDescription> = {
     params: { depthMultiplier: 'Output channels per input channel.', ...convolutionParams },
     starting: { kernelSize: 3 },
   },
-  maxPool2d: { label: 'Max pool 2D', group: 'Convolution', summary: 'Keeps the largest value of each window.', params: poolingParams },
-  avgPool2d: { label: 'Average pool 2D', group: 'Convolution', summary: 'Averages each window.', params: poolingParams },
-  globalAveragePool2d: { label: 'Global average pool 2D', group: 'Convolution', summary: 'Averages every channel over the image: [H, W, C] -> [C].', params: {} },
-  globalMaxPool2d: { label: 'Global max pool 2D', group: 'Convolution', summary: 'The largest value of every channel: [H, W, C] -> [C].', params: {} },
-  lstm: { label: 'LSTM', group: 'Recurrent', summary: 'Long short-term memory over the sequence.', params: recurrentParams, starting: { units: 64 } },
-  gru: { label: 'GRU', group: 'Recurrent', summary: 'Gated recurrent unit over the sequence.', params: recurrentParams, starting: { units: 64 } },
+  maxPool2d: {
+    label: 'Max pool 2D',
+    group: 'Convolution',
+    summary: 'Keeps the largest value of each window.',
+    params: poolingParams,
+  },
+  avgPool2d: {
+    label: 'Average pool 2D',
+    group: 'Convolution',
+    summary: 'Averages each window.',
+    params: poolingParams,
+  },
+  globalAveragePool2d: {
+    label: 'Global average pool 2D',
+    group: 'Convolution',
+    summary: 'Averages every channel over the image: [H, W, C] -> [C].',
+    params: {},
+  },
+  globalMaxPool2d: {
+    label: 'Global max pool 2D',
+    group: 'Convolution',
+    summary: 'The largest value of every channel: [H, W, C] -> [C].',
+    params: {},
+  },
+  lstm: {
+    label: 'LSTM',
+    group: 'Recurrent',
+    summary: 'Long short-term memory over the sequence.',
+    params: recurrentParams,
+    starting: { units: 64 },
+  },
+  gru: {
+    label: 'GRU',
+    group: 'Recurrent',
+    summary: 'Gated recurrent unit over the sequence.',
+    params: recurrentParams,
+    starting: { units: 64 },
+  },
   bidirectional: {
     label: 'Bidirectional RNN',
     group: 'Recurrent',
     summary: 'The same recurrent cell read forwards and backwards, merged.',
-    params: { cell: 'LSTM or GRU.', ...recurrentParams, merge: 'Concatenate the two directions (2x units wide) or sum them.' },
+    params: {
+      cell: 'LSTM or GRU.',
+      ...recurrentParams,
+      merge: 'Concatenate the two directions (2x units wide) or sum them.',
+    },
     starting: { units: 32 },
   },
   dense: {
     label: 'Dense',
     group: 'Dense & regularisation',
-    summary: 'Fully connected: every output is a weighted sum of all the last axis\'s inputs.',
+    summary: "Fully connected: every output is a weighted sum of all the last axis's inputs.",
     params: { units: 'Output width.', activation: 'The non-linearity applied to the output.' },
     starting: { units: 64 },
   },
-  activation: { label: 'Activation', group: 'Dense & regularisation', summary: 'An element-wise non-linearity.', params: { fn: 'Which one.' } },
+  activation: {
+    label: 'Activation',
+    group: 'Dense & regularisation',
+    summary: 'An element-wise non-linearity.',
+    params: { fn: 'Which one.' },
+  },
   batchNorm: {
     label: 'Batch norm',
     group: 'Dense & regularisation',
     summary: 'Normalises every channel over the batch, then scales and shifts it.',
-    params: { momentum: 'Weight of the past in the moving mean and variance used at inference.', epsilon: 'Added to the variance so that it is never zero.' },
+    params: {
+      momentum: 'Weight of the past in the moving mean and variance used at inference.',
+      epsilon: 'Added to the variance so that it is never zero.',
+    },
   },
   layerNorm: {
     label: 'Layer norm',
@@ -177,26 +235,49 @@ export const OP_CATALOG: Record<OpName, OpDescription> = {
     label: 'Dropout',
     group: 'Dense & regularisation',
     summary: 'Zeroes a random fraction of the values while training.',
-    params: { rate: 'The fraction dropped; empty takes the run\'s dropout.' },
+    params: { rate: "The fraction dropped; empty takes the run's dropout." },
   },
   flatten: { label: 'Flatten', group: 'Dense & regularisation', summary: 'All axes into one vector.', params: {} },
-  globalAveragePool1d: { label: 'Average pool over sequence', group: 'Dense & regularisation', summary: 'Mean over the (unpadded) positions: [T, D] -> [D].', params: {} },
-  add: { label: 'Add', group: 'Merge', summary: 'Element-wise sum of inputs of one shape: residual and skip connections.', params: {} },
+  globalAveragePool1d: {
+    label: 'Average pool over sequence',
+    group: 'Dense & regularisation',
+    summary: 'Mean over the (unpadded) positions: [T, D] -> [D].',
+    params: {},
+  },
+  add: {
+    label: 'Add',
+    group: 'Merge',
+    summary: 'Element-wise sum of inputs of one shape: residual and skip connections.',
+    params: {},
+  },
   concat: { label: 'Concatenate', group: 'Merge', summary: 'Joins inputs along the last axis.', params: {} },
-  classifier: { label: 'Classifier', group: 'Output', summary: 'A softmax over the dataset\'s classes from one vector.', params: {} },
-  tokenClassifier: { label: 'Per-token classifier', group: 'Output', summary: 'A softmax over the tags or target tokens at every position.', params: {} },
+  classifier: {
+    label: 'Classifier',
+    group: 'Output',
+    summary: "A softmax over the dataset's classes from one vector.",
+    params: {},
+  },
+  tokenClassifier: {
+    label: 'Per-token classifier',
+    group: 'Output',
+    summary: 'A softmax over the tags or target tokens at every position.',
+    params: {},
+  },
 };
 
 /** What the palette shows for the two input kinds. */
 export const INPUT_CATALOG: Record<InputKind, { label: string; summary: string; params: Record<string, string> }> = {
   image: {
     label: 'Image input',
-    summary: 'Images of height x width x channels; training resizes them to the dataset\'s images.',
+    summary: "Images of height x width x channels; training resizes them to the dataset's images.",
     params: { height: 'Rows of pixels.', width: 'Columns of pixels.', channels: '1 for grey, 3 for colour.' },
   },
   tokens: {
     label: 'Token input',
     summary: 'A sequence of token ids, cut or padded to the max length.',
-    params: { maxLength: 'Tokens per example; longer texts are cut.', vocabSize: 'The largest vocabulary the tokenizer may build.' },
+    params: {
+      maxLength: 'Tokens per example; longer texts are cut.',
+      vocabSize: 'The largest vocabulary the tokenizer may build.',
+    },
   },
 };

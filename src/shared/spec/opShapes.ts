@@ -35,14 +35,23 @@ const product = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
 
 function expectSequence(shape: Shape, what: string): [number, number] {
   if (shape.length !== 2) {
-    const hint = shape.length === 3 ? ': it is an image, pool or flatten it first' : shape.length === 1 ? ': it is a single vector' : '';
-    throw new ShapeProblem(`${what} needs a sequence of vectors [T, D]; it gets ${formatShape(shape)}${hint}`, 'inputs');
+    const hint =
+      shape.length === 3
+        ? ': it is an image, pool or flatten it first'
+        : shape.length === 1
+          ? ': it is a single vector'
+          : '';
+    throw new ShapeProblem(
+      `${what} needs a sequence of vectors [T, D]; it gets ${formatShape(shape)}${hint}`,
+      'inputs',
+    );
   }
   return [shape[0]!, shape[1]!];
 }
 
 function expectImage(shape: Shape, what: string): [number, number, number] {
-  if (shape.length !== 3) throw new ShapeProblem(`${what} needs an image [H, W, C]; it gets ${formatShape(shape)}`, 'inputs');
+  if (shape.length !== 3)
+    throw new ShapeProblem(`${what} needs an image [H, W, C]; it gets ${formatShape(shape)}`, 'inputs');
   return [shape[0]!, shape[1]!, shape[2]!];
 }
 
@@ -56,7 +65,14 @@ function windowOutput(size: number, window: number, stride: number, padding: 'sa
 const recurrentParams = (cell: 'lstm' | 'gru', inputDim: number, units: number) =>
   (cell === 'lstm' ? 4 : 3) * (inputDim * units + units * units + units);
 
-function recurrent(input: Shape, cell: 'lstm' | 'gru', units: number, returnSequences: boolean, directions: number, merged: number): NodeShape {
+function recurrent(
+  input: Shape,
+  cell: 'lstm' | 'gru',
+  units: number,
+  returnSequences: boolean,
+  directions: number,
+  merged: number,
+): NodeShape {
   const [length, dim] = expectSequence(input, `an ${cell.toUpperCase()}`);
   const params = directions * recurrentParams(cell, dim, units);
   return { shape: returnSequences ? [length, merged] : [merged], params, flops: 2 * length * params };
@@ -80,7 +96,10 @@ type OpShape<O extends OpName> = (inputs: Shape[], params: OpParams<O>, context:
 export const OP_SHAPES: { [O in OpName]: OpShape<O> } = {
   embedding: ([input], { dim }, { tokenVocab }) => {
     if (tokenVocab === null || input!.length !== 1) {
-      throw new ShapeProblem(`embedding reads token ids [T] from a token input; it gets ${formatShape(input!)}`, 'inputs');
+      throw new ShapeProblem(
+        `embedding reads token ids [T] from a token input; it gets ${formatShape(input!)}`,
+        'inputs',
+      );
     }
     return { shape: [input![0]!, dim], params: tokenVocab * dim, flops: 0 };
   },
@@ -100,20 +119,28 @@ export const OP_SHAPES: { [O in OpName]: OpShape<O> } = {
   },
   transformerDecoder: ([target, memory], { heads, ffnDim }) => {
     const [length, dim] = expectSequence(target!, 'a Transformer decoder block (first input, the target)');
-    const [memoryLength, memoryDim] = expectSequence(memory!, 'a Transformer decoder block (second input, the encoder output)');
-    if (memoryDim !== dim) throw new ShapeProblem(`the target width ${dim} and the encoder output width ${memoryDim} differ`, 'inputs');
+    const [memoryLength, memoryDim] = expectSequence(
+      memory!,
+      'a Transformer decoder block (second input, the encoder output)',
+    );
+    if (memoryDim !== dim)
+      throw new ShapeProblem(`the target width ${dim} and the encoder output width ${memoryDim} differ`, 'inputs');
     checkHeads(dim, heads);
     return {
       shape: [length, dim],
       // Self-attention, cross-attention, three LayerNorms, feed-forward network.
       params: 2 * attentionParams(dim) + 3 * 2 * dim + (dim * ffnDim + ffnDim) + (ffnDim * dim + dim),
-      flops: attentionFlops(length, length, dim) + attentionFlops(length, memoryLength, dim) + 2 * 2 * length * dim * ffnDim,
+      flops:
+        attentionFlops(length, length, dim) + attentionFlops(length, memoryLength, dim) + 2 * 2 * length * dim * ffnDim,
     };
   },
   multiHeadAttention: (inputs, { heads }) => {
     const [queries, dim] = expectSequence(inputs[0]!, 'multi-head attention');
-    const [keys, keyDim] = inputs[1] ? expectSequence(inputs[1], 'multi-head attention (keys and values)') : [queries, dim];
-    if (keyDim !== dim) throw new ShapeProblem(`the query width ${dim} and the key/value width ${keyDim} differ`, 'inputs');
+    const [keys, keyDim] = inputs[1]
+      ? expectSequence(inputs[1], 'multi-head attention (keys and values)')
+      : [queries, dim];
+    if (keyDim !== dim)
+      throw new ShapeProblem(`the query width ${dim} and the key/value width ${keyDim} differ`, 'inputs');
     checkHeads(dim, heads);
     return { shape: [queries, dim], params: attentionParams(dim), flops: attentionFlops(queries, keys, dim) };
   },
@@ -133,11 +160,19 @@ export const OP_SHAPES: { [O in OpName]: OpShape<O> } = {
   squeezeExcitation: ([input], { ratio }) => {
     const [height, width, channels] = expectImage(input!, 'squeeze-and-excitation');
     const units = bottleneckUnits(channels, ratio);
-    return { shape: [height, width, channels], params: 2 * channels * units + units + channels, flops: 4 * channels * units };
+    return {
+      shape: [height, width, channels],
+      params: 2 * channels * units + units + channels,
+      flops: 4 * channels * units,
+    };
   },
   spatialAttention: ([input], { kernelSize }) => {
     const [height, width, channels] = expectImage(input!, 'spatial attention');
-    return { shape: [height, width, channels], params: kernelSize * kernelSize * 2 + 1, flops: 2 * height * width * kernelSize * kernelSize * 2 };
+    return {
+      shape: [height, width, channels],
+      params: kernelSize * kernelSize * 2 + 1,
+      flops: 2 * height * width * kernelSize * kernelSize * 2,
+    };
   },
   cbam: ([input], { ratio, kernelSize }) => {
     const [height, width, channels] = expectImage(input!, 'CBAM');
@@ -151,7 +186,11 @@ export const OP_SHAPES: { [O in OpName]: OpShape<O> } = {
   conv1d: ([input], { filters, kernelSize, strides, padding }) => {
     const [length, dim] = expectSequence(input!, 'a 1-D convolution');
     const out = windowOutput(length, kernelSize, strides, padding, 'kernelSize');
-    return { shape: [out, filters], params: kernelSize * dim * filters + filters, flops: 2 * out * kernelSize * dim * filters };
+    return {
+      shape: [out, filters],
+      params: kernelSize * dim * filters + filters,
+      flops: 2 * out * kernelSize * dim * filters,
+    };
   },
   conv2d: ([input], { filters, kernelSize, strides, padding }) => {
     const [height, width, channels] = expectImage(input!, 'a 2-D convolution');
@@ -176,9 +215,17 @@ export const OP_SHAPES: { [O in OpName]: OpShape<O> } = {
   },
   maxPool2d: ([input], params) => pool2d(input!, params, 'max pooling'),
   avgPool2d: ([input], params) => pool2d(input!, params, 'average pooling'),
-  globalAveragePool2d: ([input]) => ({ shape: [expectImage(input!, 'global average pooling')[2]], params: 0, flops: 0 }),
+  globalAveragePool2d: ([input]) => ({
+    shape: [expectImage(input!, 'global average pooling')[2]],
+    params: 0,
+    flops: 0,
+  }),
   globalMaxPool2d: ([input]) => ({ shape: [expectImage(input!, 'global max pooling')[2]], params: 0, flops: 0 }),
-  globalAveragePool1d: ([input]) => ({ shape: [expectSequence(input!, 'average pooling over a sequence')[1]], params: 0, flops: 0 }),
+  globalAveragePool1d: ([input]) => ({
+    shape: [expectSequence(input!, 'average pooling over a sequence')[1]],
+    params: 0,
+    flops: 0,
+  }),
   lstm: ([input], { units, returnSequences }) => recurrent(input!, 'lstm', units, returnSequences, 1, units),
   gru: ([input], { units, returnSequences }) => recurrent(input!, 'gru', units, returnSequences, 1, units),
   bidirectional: ([input], { cell, units, returnSequences, merge }) =>
@@ -187,7 +234,11 @@ export const OP_SHAPES: { [O in OpName]: OpShape<O> } = {
     if (input!.length === 0) throw new ShapeProblem('a dense layer needs a vector or a sequence of vectors', 'inputs');
     const features = input![input!.length - 1]!;
     const rows = product(input!.slice(0, -1));
-    return { shape: [...input!.slice(0, -1), units], params: features * units + units, flops: 2 * rows * features * units };
+    return {
+      shape: [...input!.slice(0, -1), units],
+      params: features * units + units,
+      flops: 2 * rows * features * units,
+    };
   },
   activation: ([input]) => ({ shape: input!, params: 0, flops: 0 }),
   // Gamma, beta, and the moving mean and variance (not trained, but weights all the same).
@@ -195,7 +246,8 @@ export const OP_SHAPES: { [O in OpName]: OpShape<O> } = {
   layerNorm: ([input]) => ({ shape: input!, params: 2 * input![input!.length - 1]!, flops: 0 }),
   dropout: ([input]) => ({ shape: input!, params: 0, flops: 0 }),
   flatten: ([input]) => {
-    if (input!.length < 2) throw new ShapeProblem(`flatten needs at least two axes; it gets ${formatShape(input!)}`, 'inputs');
+    if (input!.length < 2)
+      throw new ShapeProblem(`flatten needs at least two axes; it gets ${formatShape(input!)}`, 'inputs');
     return { shape: [product(input!)], params: 0, flops: 0 };
   },
   add: (inputs) => {
@@ -206,9 +258,14 @@ export const OP_SHAPES: { [O in OpName]: OpShape<O> } = {
   },
   concat: (inputs) => {
     const leading = formatShape(inputs[0]!.slice(0, -1));
-    const other = inputs.find((shape) => shape.length !== inputs[0]!.length || formatShape(shape.slice(0, -1)) !== leading);
+    const other = inputs.find(
+      (shape) => shape.length !== inputs[0]!.length || formatShape(shape.slice(0, -1)) !== leading,
+    );
     if (other) {
-      throw new ShapeProblem(`joins along the last axis, so all other axes must agree: ${formatShape(inputs[0]!)} and ${formatShape(other)}`, 'inputs');
+      throw new ShapeProblem(
+        `joins along the last axis, so all other axes must agree: ${formatShape(inputs[0]!)} and ${formatShape(other)}`,
+        'inputs',
+      );
     }
     const last = inputs.reduce((sum, shape) => sum + shape[shape.length - 1]!, 0);
     return { shape: [...inputs[0]!.slice(0, -1), last], params: 0, flops: 0 };
@@ -216,7 +273,10 @@ export const OP_SHAPES: { [O in OpName]: OpShape<O> } = {
   classifier: ([input], _params, { classes }) => {
     if (input!.length !== 1) {
       const fix = input!.length === 2 ? 'pool the sequence first' : 'pool or flatten the image first';
-      throw new ShapeProblem(`the classifier needs one vector per example [D]; it gets ${formatShape(input!)}: ${fix}`, 'inputs');
+      throw new ShapeProblem(
+        `the classifier needs one vector per example [D]; it gets ${formatShape(input!)}: ${fix}`,
+        'inputs',
+      );
     }
     return { shape: [classes], params: input![0]! * classes + classes, flops: 2 * input![0]! * classes };
   },
@@ -230,7 +290,11 @@ function pool2d(input: Shape, { poolSize, strides, padding }: OpParams<'maxPool2
   const [height, width, channels] = expectImage(input, what);
   const stride = strides ?? poolSize;
   return {
-    shape: [windowOutput(height, poolSize, stride, padding, 'poolSize'), windowOutput(width, poolSize, stride, padding, 'poolSize'), channels],
+    shape: [
+      windowOutput(height, poolSize, stride, padding, 'poolSize'),
+      windowOutput(width, poolSize, stride, padding, 'poolSize'),
+      channels,
+    ],
     params: 0,
     flops: 0,
   };

@@ -20,7 +20,11 @@ const convolution = {
   activation: activation.default('relu'),
 };
 const pooling = z
-  .object({ poolSize: positiveInt(64).default(2), strides: positiveInt(64).optional(), padding: padding.default('valid') })
+  .object({
+    poolSize: positiveInt(64).default(2),
+    strides: positiveInt(64).optional(),
+    padding: padding.default('valid'),
+  })
   .strict();
 const recurrent = { units: positiveInt(8192), returnSequences: z.boolean().default(true) };
 
@@ -37,7 +41,9 @@ export const opParamSchemas = {
   /** Inputs [target, memory]: causal self-attention over the target, then cross-attention to the encoder output. */
   transformerDecoder: transformerBlock,
   /** Inputs [x] (self-attention) or [queries, keysValues] (cross-attention). */
-  multiHeadAttention: z.object({ heads: positiveInt(64), causal: z.boolean().default(false), dropout: rate.optional() }).strict(),
+  multiHeadAttention: z
+    .object({ heads: positiveInt(64), causal: z.boolean().default(false), dropout: rate.optional() })
+    .strict(),
   /** Inputs [queries, keys]; the same node twice is additive self-attention. */
   additiveAttention: z.object({ units: positiveInt(8192) }).strict(),
   attentionPooling: z.object({ units: positiveInt(8192) }).strict(),
@@ -57,14 +63,20 @@ export const opParamSchemas = {
   lstm: z.object(recurrent).strict(),
   gru: z.object(recurrent).strict(),
   bidirectional: z
-    .object({ cell: z.enum(['lstm', 'gru']).default('lstm'), ...recurrent, merge: z.enum(['concat', 'sum']).default('concat') })
+    .object({
+      cell: z.enum(['lstm', 'gru']).default('lstm'),
+      ...recurrent,
+      merge: z.enum(['concat', 'sum']).default('concat'),
+    })
     .strict(),
   // Dense, normalisation, regularisation, merging
   dense: z.object({ units: positiveInt(65_536), activation: activation.default('relu') }).strict(),
   activation: z.object({ fn: activation.default('relu') }).strict(),
   // Momentum 0.9 (PyTorch's 0.1), not Keras' 0.99: with 0.99 the moving statistics still carry a quarter of their
   // initial values after 140 steps, and a small dataset's validation accuracy sat at chance for the first epochs.
-  batchNorm: z.object({ momentum: z.number().min(0).max(1).default(0.9), epsilon: z.number().positive().max(1).default(1e-3) }).strict(),
+  batchNorm: z
+    .object({ momentum: z.number().min(0).max(1).default(0.9), epsilon: z.number().positive().max(1).default(1e-3) })
+    .strict(),
   layerNorm: z.object({ epsilon: z.number().positive().max(1).default(1e-6) }).strict(),
   dropout: z.object({ rate: rate.optional() }).strict(),
   flatten: z.object({}).strict(),

@@ -9,9 +9,7 @@ export type ParamField = {
   optional: boolean;
   defaultValue?: unknown;
 } & (
-  | { kind: 'integer' | 'number'; min?: number; max?: number }
-  | { kind: 'enum'; options: string[] }
-  | { kind: 'boolean' }
+  { kind: 'integer' | 'number'; min?: number; max?: number } | { kind: 'enum'; options: string[] } | { kind: 'boolean' }
 );
 
 interface JsonSchemaProperty {
@@ -24,12 +22,19 @@ interface JsonSchemaProperty {
 }
 
 function fieldsOf(schema: z.ZodObject, skip: string[] = []): ParamField[] {
-  const json = z.toJSONSchema(schema, { io: 'input' }) as { properties?: Record<string, JsonSchemaProperty>; required?: string[] };
+  const json = z.toJSONSchema(schema, { io: 'input' }) as {
+    properties?: Record<string, JsonSchemaProperty>;
+    required?: string[];
+  };
   const required = new Set(json.required ?? []);
   return Object.entries(json.properties ?? {})
     .filter(([name]) => !skip.includes(name))
     .map(([name, property]): ParamField => {
-      const base = { name, optional: !required.has(name) && property.default === undefined, ...(property.default !== undefined ? { defaultValue: property.default } : {}) };
+      const base = {
+        name,
+        optional: !required.has(name) && property.default === undefined,
+        ...(property.default !== undefined ? { defaultValue: property.default } : {}),
+      };
       if (property.enum) return { ...base, kind: 'enum', options: property.enum };
       if (property.type === 'boolean') return { ...base, kind: 'boolean' };
       const min = property.minimum ?? property.exclusiveMinimum;

@@ -10,11 +10,15 @@ export function parseSpecText(text: string, fileName: string): ModelSpec {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${fileName} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`${fileName} is not JSON: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
   const parsed = modelSpecSchema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.map(String).join('.') || 'the document'}: ${issue.message}`);
+    const issues = parsed.error.issues
+      .slice(0, 5)
+      .map((issue) => `${issue.path.map(String).join('.') || 'the document'}: ${issue.message}`);
     throw new Error(`${fileName} is not a ModelSpec: ${issues.join('; ')}`);
   }
   return parsed.data;

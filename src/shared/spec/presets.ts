@@ -9,13 +9,19 @@ export interface Preset {
   spec: ModelSpec;
 }
 
-const node = (id: string, op: string, params: Record<string, unknown>, ...inputs: string[]): NodeSpec => ({ id, op, params, inputs });
+const node = (id: string, op: string, params: Record<string, unknown>, ...inputs: string[]): NodeSpec => ({
+  id,
+  op,
+  params,
+  inputs,
+});
 
 /** The seed's CIFAR-10 example: three conv blocks, each refined by CBAM (channel then spatial attention). */
 const convAttentionImage: Preset = {
   id: 'conv-attention-image',
   name: 'Convolutional attention network (CNN + CBAM)',
-  description: 'Three conv + batch-norm blocks on 32x32x3 images, each followed by CBAM channel and spatial attention, global pooling, softmax head.',
+  description:
+    'Three conv + batch-norm blocks on 32x32x3 images, each followed by CBAM channel and spatial attention, global pooling, softmax head.',
   task: 'image-classification',
   defaultDatasetId: 'object-in-clutter',
   spec: {
@@ -46,7 +52,8 @@ const convAttentionImage: Preset = {
 const cnnLstmText: Preset = {
   id: 'cnn-lstm-text',
   name: 'CNN-LSTM with attention (text)',
-  description: 'Embedding, 1-D convolution over word trigrams, bidirectional LSTM, additive attention pooling over the words, softmax head.',
+  description:
+    'Embedding, 1-D convolution over word trigrams, bidirectional LSTM, additive attention pooling over the words, softmax head.',
   task: 'text-classification',
   defaultDatasetId: 'spam-assassin',
   spec: {
@@ -69,7 +76,8 @@ const cnnLstmText: Preset = {
 const transformerText: Preset = {
   id: 'transformer-text',
   name: 'Transformer encoder classifier',
-  description: 'Token and positional embedding, 2 encoder blocks with 4-head self-attention, mean-pooled, softmax head.',
+  description:
+    'Token and positional embedding, 2 encoder blocks with 4-head self-attention, mean-pooled, softmax head.',
   task: 'text-classification',
   defaultDatasetId: 'spam-assassin',
   spec: {
@@ -93,7 +101,8 @@ const transformerText: Preset = {
 const transformerTagger: Preset = {
   id: 'transformer-tagger',
   name: 'Transformer tagger (sequence labelling)',
-  description: 'Token and sinusoidal positional embedding, 2 pre-norm encoder blocks with 4-head self-attention, a softmax over the tags at every token.',
+  description:
+    'Token and sinusoidal positional embedding, 2 pre-norm encoder blocks with 4-head self-attention, a softmax over the tags at every token.',
   task: 'sequence-labelling',
   defaultDatasetId: 'entity-tagging',
   spec: {
@@ -116,7 +125,8 @@ const transformerTagger: Preset = {
 const transformerSeq2seq: Preset = {
   id: 'transformer-seq2seq',
   name: 'Transformer encoder-decoder (seq2seq)',
-  description: '2 encoder blocks over the source, 2 decoder blocks (causal self-attention, then cross-attention to the source), 4 heads; greedy or beam-search decoding.',
+  description:
+    '2 encoder blocks over the source, 2 decoder blocks (causal self-attention, then cross-attention to the source), 4 heads; greedy or beam-search decoding.',
   task: 'seq2seq',
   defaultDatasetId: 'date-formats',
   spec: {
@@ -145,7 +155,8 @@ const transformerSeq2seq: Preset = {
 const mlpImage: Preset = {
   id: 'mlp-image',
   name: 'Fully-connected baseline (images)',
-  description: 'The pixels flattened into two ReLU dense layers: no convolution, no attention, about as many weights as the CNN + CBAM preset.',
+  description:
+    'The pixels flattened into two ReLU dense layers: no convolution, no attention, about as many weights as the CNN + CBAM preset.',
   task: 'image-classification',
   defaultDatasetId: 'object-in-clutter',
   spec: {
@@ -168,7 +179,8 @@ const mlpImage: Preset = {
 const mlpText: Preset = {
   id: 'mlp-text',
   name: 'Fully-connected baseline (text)',
-  description: 'The same token embedding as the Transformer, flattened over all 64 positions into dense layers: no attention, about as many weights.',
+  description:
+    'The same token embedding as the Transformer, flattened over all 64 positions into dense layers: no attention, about as many weights.',
   task: 'text-classification',
   defaultDatasetId: 'spam-assassin',
   spec: {
@@ -188,7 +200,15 @@ const mlpText: Preset = {
   },
 };
 
-export const PRESETS: readonly Preset[] = [convAttentionImage, cnnLstmText, transformerText, transformerTagger, transformerSeq2seq, mlpImage, mlpText];
+export const PRESETS: readonly Preset[] = [
+  convAttentionImage,
+  cnnLstmText,
+  transformerText,
+  transformerTagger,
+  transformerSeq2seq,
+  mlpImage,
+  mlpText,
+];
 
 export function findPreset(id: string): Preset | undefined {
   return PRESETS.find((preset) => preset.id === id);

@@ -2,7 +2,6 @@ import type { SpecIssue } from './graphOrder';
 import type { ModelSpec } from './modelSpec';
 import { formatShape, type NodeShape } from './opShapes';
 
-
 /**
  * Whether a graph that is sound in itself fits its task: the inputs the task's data provides, and one output of the
  * shape its loss compares with the labels.
@@ -23,7 +22,11 @@ export function checkTaskFit(spec: ModelSpec, nodes: Record<string, NodeShape>, 
   const [wanted, words] = wantedInputs[spec.task];
   if (kinds !== wanted) issues.push({ nodeId: null, param: 'inputs', message: `${spec.task} models take ${words}` });
   if (spec.outputs.length !== 1) {
-    issues.push({ nodeId: null, param: 'outputs', message: `${spec.task} models have one output; this one has ${spec.outputs.length}` });
+    issues.push({
+      nodeId: null,
+      param: 'outputs',
+      message: `${spec.task} models have one output; this one has ${spec.outputs.length}`,
+    });
     return issues;
   }
   const outputId = spec.outputs[0]!;
@@ -38,7 +41,8 @@ export function checkTaskFit(spec: ModelSpec, nodes: Record<string, NodeShape>, 
     stack.push(...(byId.get(id)?.inputs ?? []));
   }
   for (const node of spec.nodes) {
-    if (!reaching.has(node.id)) issues.push({ nodeId: node.id, message: `does not lead to the output "${outputId}": connect it or delete it` });
+    if (!reaching.has(node.id))
+      issues.push({ nodeId: node.id, message: `does not lead to the output "${outputId}": connect it or delete it` });
   }
   const shape = nodes[outputId]?.shape;
   if (!shape) return issues;
@@ -48,7 +52,11 @@ export function checkTaskFit(spec: ModelSpec, nodes: Record<string, NodeShape>, 
   const expected = perToken ? [length, classes] : [classes];
   if (formatShape(shape) !== formatShape(expected)) {
     const hint = perToken ? 'end with a per-token classifier on the sequence' : 'end with a classifier on one vector';
-    issues.push({ nodeId: outputId, param: 'outputs', message: `${spec.task} models output ${formatShape(expected)}; this one gives ${formatShape(shape)}: ${hint}` });
+    issues.push({
+      nodeId: outputId,
+      param: 'outputs',
+      message: `${spec.task} models output ${formatShape(expected)}; this one gives ${formatShape(shape)}: ${hint}`,
+    });
   }
   return issues;
 }

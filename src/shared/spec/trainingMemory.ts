@@ -38,7 +38,12 @@ function attentionMapElements(node: NodeSpec, params: { heads?: number }, inputs
  * slots (4 bytes each per weight) plus the batch's activations. Real use adds the framework's workspace and the
  * data; the figure is for comparing architectures and batch sizes before training, as a summary bar shows it.
  */
-export function estimateTrainingMemory(spec: ModelSpec, analysis: SpecAnalysis, batchSize: number, optimizer: 'adam' | 'sgd'): TrainingMemory {
+export function estimateTrainingMemory(
+  spec: ModelSpec,
+  analysis: SpecAnalysis,
+  batchSize: number,
+  optimizer: 'adam' | 'sgd',
+): TrainingMemory {
   const weights = analysis.totalParams * FLOAT_BYTES;
   let perExample = 0;
   for (const input of spec.inputs) perExample += elements(analysis.nodes[input.id]?.shape ?? []);
@@ -51,10 +56,19 @@ export function estimateTrainingMemory(spec: ModelSpec, analysis: SpecAnalysis, 
     const params = opParamSchemas[node.op].parse(node.params ?? {});
     const inner = COMPOSITE_STRUCTURE[node.op];
     // The last inner step is the block's output, already counted.
-    if (inner) perExample += inner(inputs, params as never).slice(0, -1).reduce((sum, step) => sum + elements(step.shape), 0);
+    if (inner)
+      perExample += inner(inputs, params as never)
+        .slice(0, -1)
+        .reduce((sum, step) => sum + elements(step.shape), 0);
     perExample += attentionMapElements(node, params as { heads?: number }, inputs);
   }
   const activations = perExample * batchSize * FLOAT_BYTES;
   const optimizerBytes = (optimizer === 'adam' ? 2 : 1) * weights;
-  return { weights, gradients: weights, optimizer: optimizerBytes, activations, total: 2 * weights + optimizerBytes + activations };
+  return {
+    weights,
+    gradients: weights,
+    optimizer: optimizerBytes,
+    activations,
+    total: 2 * weights + optimizerBytes + activations,
+  };
 }

@@ -8,6 +8,8 @@ import type { ModelSpec } from './modelSpec';
 export function withImageShape(spec: ModelSpec, shape: { height: number; width: number; channels: number }): ModelSpec {
   return {
     ...spec,
-    inputs: spec.inputs.map((input) => (input.kind === 'image' ? { ...input, height: shape.height, width: shape.width, channels: shape.channels } : input)),
+    inputs: spec.inputs.map((input) =>
+      input.kind === 'image' ? { ...input, height: shape.height, width: shape.width, channels: shape.channels } : input,
+    ),
   };
 }

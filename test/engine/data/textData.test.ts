@@ -45,7 +45,11 @@ describe('prepareTextClassification', () => {
       labels: Int32Array.from({ length: 31 }, (_, i) => i % 2),
     };
     const split = stratifiedSplit(data.labels, { validation: 0.2, test: 0.1 }, 1);
-    const prepared = prepareTextClassification(data, { maxLength: 4, tokenizer: { kind: 'word', vocabSize: 100, minFrequency: 1 }, split });
+    const prepared = prepareTextClassification(data, {
+      maxLength: 4,
+      tokenizer: { kind: 'word', vocabSize: 100, minFrequency: 1 },
+      split,
+    });
     const rareInTrain = [...Array(prepared.train.count).keys()].some((i) => prepared.train.words(i).includes('rare'));
     expect(prepared.tokenizer.vocabulary.tokens.includes('rare')).toBe(rareInTrain);
     expect(prepared.train.ids.length).toBe(prepared.train.count * 4);
@@ -54,7 +58,13 @@ describe('prepareTextClassification', () => {
   it('refuses a dataset with a single class, naming it', () => {
     const data = { classNames: ['only'], texts: ['x', 'y', 'z'], labels: new Int32Array(3) };
     const split = { train: [0, 1, 2], validation: [], test: [] };
-    expect(() => prepareTextClassification(data, { maxLength: 4, tokenizer: { kind: 'word', vocabSize: 10, minFrequency: 1 }, split })).toThrow(/single class \(only\)/);
+    expect(() =>
+      prepareTextClassification(data, {
+        maxLength: 4,
+        tokenizer: { kind: 'word', vocabSize: 10, minFrequency: 1 },
+        split,
+      }),
+    ).toThrow(/single class \(only\)/);
   });
 });
 

@@ -47,9 +47,15 @@ describe('exportModel', () => {
       const { model } = buildModel(spec, { vocabSizes, classes: 5, dropout: 0.1 });
       expect(analyzeSpec(spec, { vocabSizes, classes: 5 }).totalParams, spec.name).toBe(model.countParams());
       const inputs = exampleInputs(spec, vocabSizes);
-      const output = tf.tidy(() => model.predict(inputs.map((i) => tf.tensor(i.values, i.shape, i.dtype))) as tf.Tensor);
+      const output = tf.tidy(
+        () => model.predict(inputs.map((i) => tf.tensor(i.values, i.shape, i.dtype))) as tf.Tensor,
+      );
       const folder = join(root, `model${index}`);
-      await exportModel(model, folder, { spec, classNames: ['a', 'b', 'c', 'd', 'e'], vocabularies: { x: ['<pad>', '<unk>'] } });
+      await exportModel(model, folder, {
+        spec,
+        classNames: ['a', 'b', 'c', 'd', 'e'],
+        vocabularies: { x: ['<pad>', '<unk>'] },
+      });
       cases.push({ folder, inputs, expected: [...(await output.data())] });
       output.dispose();
       model.dispose();

@@ -43,7 +43,9 @@ function referenceGradients(c: Case, x: number[], w: number[], r: number[]) {
             if (yi < 0 || yi >= h || xi < 0 || xi >= wd) continue;
             for (let ch = 0; ch < c.channels; ch++) {
               const xIndex = ((b * h + yi) * wd + xi) * c.channels + ch;
-              const outputs = c.depthwise ? Array.from({ length: c.out }, (_, m) => ch * c.out + m) : Array.from({ length: c.out }, (_, o) => o);
+              const outputs = c.depthwise
+                ? Array.from({ length: c.out }, (_, m) => ch * c.out + m)
+                : Array.from({ length: c.out }, (_, o) => o);
               outputs.forEach((o, k) => {
                 const wIndex = ((i * kw + j) * c.channels + ch) * c.out + (c.depthwise ? k : o);
                 const rValue = r[((b * outH + y) * outW + xo) * outChannels + o]!;
@@ -84,7 +86,14 @@ for (const backendName of ['wasm', 'cpu']) {
         const rt = tf.tensor4d(r, expected.outShape as [number, number, number, number]);
         const before = tf.memory().numTensors;
         const loss = (input: tf.Tensor4D, filter: tf.Tensor4D) =>
-          tf.sum(tf.mul(c.depthwise ? tf.depthwiseConv2d(input, filter, c.stride, c.pad) : tf.conv2d(input, filter, c.stride, c.pad), rt));
+          tf.sum(
+            tf.mul(
+              c.depthwise
+                ? tf.depthwiseConv2d(input, filter, c.stride, c.pad)
+                : tf.conv2d(input, filter, c.stride, c.pad),
+              rt,
+            ),
+          );
         const [dX, dW] = tf.grads(loss as (...args: tf.Tensor[]) => tf.Tensor)([xt, wt]);
         expectClose(await dW!.data(), expected.dW, 1e-4);
         expectClose(await dX!.data(), expected.dX, 1e-4);

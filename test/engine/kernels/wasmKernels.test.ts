@@ -8,12 +8,21 @@ const random = seededRandom(11);
 const values = (n: number) => Array.from({ length: n }, () => random() * 2 - 1);
 
 /** a [m, k] x b [k, n], float64, with either operand given transposed. */
-function referenceMatMul(a: number[], b: number[], m: number, k: number, n: number, transposeA: boolean, transposeB: boolean) {
+function referenceMatMul(
+  a: number[],
+  b: number[],
+  m: number,
+  k: number,
+  n: number,
+  transposeA: boolean,
+  transposeB: boolean,
+) {
   const out: number[] = [];
   for (let i = 0; i < m; i++)
     for (let j = 0; j < n; j++) {
       let sum = 0;
-      for (let p = 0; p < k; p++) sum += (transposeA ? a[p * m + i]! : a[i * k + p]!) * (transposeB ? b[j * k + p]! : b[p * n + j]!);
+      for (let p = 0; p < k; p++)
+        sum += (transposeA ? a[p * m + i]! : a[i * k + p]!) * (transposeB ? b[j * k + p]! : b[p * n + j]!);
       out.push(sum);
     }
   return out;
@@ -42,11 +51,20 @@ describe('wasm training kernels', () => {
     const ids = tf.tensor1d([1, 4, 4, 9], 'int32');
     const grad = tf.grad((t: tf.Tensor) => tf.sum(tf.gather(t, ids)))(table);
     const expected = new Array<number>(30).fill(0);
-    for (const [id, count] of [[1, 1], [4, 2], [9, 1]]) for (let c = 0; c < 3; c++) expected[id! * 3 + c] = count!;
+    for (const [id, count] of [
+      [1, 1],
+      [4, 2],
+      [9, 1],
+    ])
+      for (let c = 0; c < 3; c++) expected[id! * 3 + c] = count!;
     expectClose(await grad.data(), expected, 1e-6);
   });
 
-  for (const [transposeA, transposeB] of [[true, false], [false, true], [true, true]] as const) {
+  for (const [transposeA, transposeB] of [
+    [true, false],
+    [false, true],
+    [true, true],
+  ] as const) {
     it(`matMul with transposeA=${transposeA} transposeB=${transposeB} matches a float64 product`, async () => {
       const [m, k, n] = [5, 7, 3];
       const a = values(m * k);
@@ -70,7 +88,15 @@ describe('wasm training kernels', () => {
     expect(result.shape).toEqual([2, 4, 5]);
     const [aValues, bValues] = [await a.data(), await b.data()];
     for (let batch = 0; batch < 2; batch++) {
-      const expected = referenceMatMul([...aValues.subarray(batch * 12, batch * 12 + 12)], [...bValues.subarray(batch * 15, batch * 15 + 15)], 4, 3, 5, false, true);
+      const expected = referenceMatMul(
+        [...aValues.subarray(batch * 12, batch * 12 + 12)],
+        [...bValues.subarray(batch * 15, batch * 15 + 15)],
+        4,
+        3,
+        5,
+        false,
+        true,
+      );
       expectClose((await result.data()).subarray(batch * 20, batch * 20 + 20), expected, 1e-4);
     }
     result.dispose();

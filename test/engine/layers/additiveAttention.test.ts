@@ -31,7 +31,8 @@ function additiveScore(a: number[], b: number[], w1: number[], w2: number[], bia
 
 const randomizeWeights = (layer: { getWeights(): tf.Tensor[]; setWeights(w: tf.Tensor[]): void }) =>
   layer.setWeights(layer.getWeights().map((w) => tf.tensor(values(w.size), w.shape)));
-const weightsOf = (layer: { getWeights(): tf.Tensor[] }) => Promise.all(layer.getWeights().map(async (w) => [...(await w.data())]));
+const weightsOf = (layer: { getWeights(): tf.Tensor[] }) =>
+  Promise.all(layer.getWeights().map(async (w) => [...(await w.data())]));
 
 describe('additive attention and attention pooling', () => {
   beforeAll(async () => {
@@ -55,10 +56,14 @@ describe('additive attention and attention pooling', () => {
       for (let i = 0; i < Tq; i++) {
         const query = q.slice((b * Tq + i) * Dq, (b * Tq + i + 1) * Dq);
         const key = (j: number) => k.slice((b * Tk + j) * Dk, (b * Tk + j + 1) * Dk);
-        const scores = Array.from({ length: Tk }, (_, j) => (mask[b * Tk + j] ? additiveScore(query, key(j), wq!, wk!, bias!, v!) : -Infinity));
+        const scores = Array.from({ length: Tk }, (_, j) =>
+          mask[b * Tk + j] ? additiveScore(query, key(j), wq!, wk!, bias!, v!) : -Infinity,
+        );
         const row = softmax(scores);
         expectedWeights.push(...row);
-        expectedContext.push(...Array.from({ length: Dk }, (_, d) => row.reduce((sum, a, j) => sum + a * key(j)[d]!, 0)));
+        expectedContext.push(
+          ...Array.from({ length: Dk }, (_, d) => row.reduce((sum, a, j) => sum + a * key(j)[d]!, 0)),
+        );
       }
     expect(weights!.shape).toEqual([B, 1, Tq, Tk]);
     expectClose(await weights!.data(), expectedWeights, 1e-5);
@@ -91,7 +96,9 @@ describe('additive attention and attention pooling', () => {
     const expectedPooled: number[] = [];
     for (let b = 0; b < B; b++) {
       const row = (t: number) => h.slice((b * T + t) * D, (b * T + t + 1) * D);
-      const scores = Array.from({ length: T }, (_, t) => (mask[b * T + t] ? additiveScore(row(t), [], kernel!, [], bias!, v!) : -Infinity));
+      const scores = Array.from({ length: T }, (_, t) =>
+        mask[b * T + t] ? additiveScore(row(t), [], kernel!, [], bias!, v!) : -Infinity,
+      );
       const a = softmax(scores);
       expectedWeights.push(...a);
       expectedPooled.push(...Array.from({ length: D }, (_, d) => a.reduce((sum, w, t) => sum + w * row(t)[d]!, 0)));

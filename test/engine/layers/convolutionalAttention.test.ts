@@ -78,7 +78,11 @@ describe('convolutional attention layers', () => {
     }
     expect(scale!.shape).toEqual([B, 1, 1, C]);
     expectClose(await scale!.data(), expectedScale, 1e-5);
-    expectClose(await out!.data(), x.map((v, i) => v * expectedScale[Math.floor(i / (H * W * C)) * C + (i % C)]!), 1e-5);
+    expectClose(
+      await out!.data(),
+      x.map((v, i) => v * expectedScale[Math.floor(i / (H * W * C)) * C + (i % C)]!),
+      1e-5,
+    );
     tf.dispose([y!, map!, out!, scale!]);
   });
 
@@ -91,7 +95,11 @@ describe('convolutional attention layers', () => {
     const expected = spatialReference(x, kernel!, bias![0]!, 3);
     expect(map!.shape).toEqual([B, 1, H, W]);
     expectClose(await map!.data(), expected, 1e-5);
-    expectClose(await out!.data(), x.map((v, i) => v * expected[Math.floor(i / C)]!), 1e-5);
+    expectClose(
+      await out!.data(),
+      x.map((v, i) => v * expected[Math.floor(i / C)]!),
+      1e-5,
+    );
     tf.dispose([out!, map!]);
   });
 
@@ -109,15 +117,31 @@ describe('convolutional attention layers', () => {
           for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) xs.push(x[at(b, h, w, c)]!);
           return reduce(xs);
         });
-      const fromMean = mlp(pool((xs) => xs.reduce((a, v) => a + v, 0) / xs.length), w1!, b1!, w2!, b2!);
-      const fromMax = mlp(pool((xs) => Math.max(...xs)), w1!, b1!, w2!, b2!);
+      const fromMean = mlp(
+        pool((xs) => xs.reduce((a, v) => a + v, 0) / xs.length),
+        w1!,
+        b1!,
+        w2!,
+        b2!,
+      );
+      const fromMax = mlp(
+        pool((xs) => Math.max(...xs)),
+        w1!,
+        b1!,
+        w2!,
+        b2!,
+      );
       channelScale.push(...fromMean.map((v, c) => sigmoid(v + fromMax[c]!)));
     }
     const refined = x.map((v, i) => v * channelScale[Math.floor(i / (H * W * C)) * C + (i % C)]!);
     const spatial = spatialReference(refined, kernel!, bias![0]!, 3);
     expectClose(await channelMap!.data(), channelScale, 1e-5);
     expectClose(await spatialMap!.data(), spatial, 1e-5);
-    expectClose(await out!.data(), refined.map((v, i) => v * spatial[Math.floor(i / C)]!), 1e-5);
+    expectClose(
+      await out!.data(),
+      refined.map((v, i) => v * spatial[Math.floor(i / C)]!),
+      1e-5,
+    );
     tf.dispose([out!, channelMap!, spatialMap!]);
   });
 

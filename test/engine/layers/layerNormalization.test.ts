@@ -53,16 +53,30 @@ describe('PositionalEncoding', () => {
     const x = tf.fill([2, 3, 4], 0.5);
     const output = layer.apply(x) as tf.Tensor;
     // sqrt(D) * x + P, with sqrt(4) * 0.5 = 1
-    expectClose((await output.array() as number[][][])[1]!.flat(), table.flat().map((p) => p + 1), 1e-6);
+    expectClose(
+      ((await output.array()) as number[][][])[1]!.flat(),
+      table.flat().map((p) => p + 1),
+      1e-6,
+    );
     const unscaled = new PositionalEncoding({ kind: 'sinusoidal', scaleEmbeddings: false }).apply(x) as tf.Tensor;
-    expectClose((await unscaled.array() as number[][][])[0]!.flat(), table.flat().map((p) => p + 0.5), 1e-6);
+    expectClose(
+      ((await unscaled.array()) as number[][][])[0]!.flat(),
+      table.flat().map((p) => p + 0.5),
+      1e-6,
+    );
     layer.dispose();
   });
 });
 
 describe('MaskedAveragePooling1D', () => {
   it('averages the real positions only', async () => {
-    const x = tf.tensor3d([[[1, 2], [3, 4], [100, 100]]]);
+    const x = tf.tensor3d([
+      [
+        [1, 2],
+        [3, 4],
+        [100, 100],
+      ],
+    ]);
     const output = new MaskedAveragePooling1D({}).apply([x, tf.tensor2d([[1, 1, 0]])]) as tf.Tensor;
     expectClose(await output.data(), [2, 3]);
   });

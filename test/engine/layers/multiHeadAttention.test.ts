@@ -45,7 +45,8 @@ function referenceAttention(
         const total = exps.reduce((a, e) => a + e, 0);
         const row = exps.map((e) => e / total);
         rows.push(row);
-        for (let d = 0; d < dk; d++) concat[i]![h * dk + d] = row.reduce((sum, p, j) => sum + p * v[j]![h * dk + d]!, 0);
+        for (let d = 0; d < dk; d++)
+          concat[i]![h * dk + d] = row.reduce((sum, p, j) => sum + p * v[j]![h * dk + d]!, 0);
       }
       headWeights.push(rows);
     }
@@ -78,7 +79,10 @@ describe('MultiHeadAttention', () => {
 
   const makeLayer = (args: Partial<ConstructorParameters<typeof MultiHeadAttention>[0]> = {}) => {
     const layer = new MultiHeadAttention({ heads: H, ...args });
-    layer.build([[B, T, D], [B, T]]);
+    layer.build([
+      [B, T, D],
+      [B, T],
+    ]);
     layer.setWeights([w.q, w.bq, w.k, w.bk, w.v, w.bv, w.o, w.bo].map((values) => tf.tensor(values)));
     return layer;
   };
@@ -108,9 +112,17 @@ describe('MultiHeadAttention', () => {
       [1, 1, 1, 0, 0, 0],
     ];
     const layer = new MultiHeadAttention({ heads: H, cross: true });
-    layer.build([[B, T, D], [B, T + 2, D], [B, T + 2]]);
+    layer.build([
+      [B, T, D],
+      [B, T + 2, D],
+      [B, T + 2],
+    ]);
     layer.setWeights([w.q, w.bq, w.k, w.bk, w.v, w.bv, w.o, w.bo].map((values) => tf.tensor(values)));
-    const [output, weights] = layer.apply([tf.tensor3d(x), tf.tensor3d(memory), tf.tensor2d(memoryMask)]) as tf.Tensor[];
+    const [output, weights] = layer.apply([
+      tf.tensor3d(x),
+      tf.tensor3d(memory),
+      tf.tensor2d(memoryMask),
+    ]) as tf.Tensor[];
     const expected = referenceAttention(x, w, memoryMask, false, memory);
     expect(weights!.shape).toEqual([B, H, T, T + 2]);
     expectClose(await output!.data(), expected.outputs.flat(2), 1e-4);
@@ -147,20 +159,28 @@ describe('MultiHeadAttention', () => {
   it('reports the output shapes it produces', () => {
     const layer = makeLayer();
     const outputs = layer.apply([tf.tensor3d(x), tf.tensor2d(mask)]) as tf.Tensor[];
-    expect(layer.computeOutputShape([[B, T, D], [B, T]])).toEqual(outputs.map((t) => t.shape));
+    expect(
+      layer.computeOutputShape([
+        [B, T, D],
+        [B, T],
+      ]),
+    ).toEqual(outputs.map((t) => t.shape));
   });
 
   it('round-trips its config', () => {
     const layer = makeLayer({ dropout: 0.2, causal: true, name: 'mha' });
     const config = layer.getConfig();
-    const [registered, fromConfig] = tf.serialization.SerializationMap.getMap().classNameMap[MultiHeadAttention.className]!;
+    const [registered, fromConfig] =
+      tf.serialization.SerializationMap.getMap().classNameMap[MultiHeadAttention.className]!;
     const copy = fromConfig(registered, config) as MultiHeadAttention;
     expect(copy.getConfig()).toEqual(config);
     expect(copy).toBeInstanceOf(MultiHeadAttention);
   });
 
   it('refuses a head count that does not divide the width', () => {
-    expect(() => new MultiHeadAttention({ heads: 4, name: 'bad' }).build([[B, T, D]])).toThrow(/4 heads do not divide the model width 6/);
+    expect(() => new MultiHeadAttention({ heads: 4, name: 'bad' }).build([[B, T, D]])).toThrow(
+      /4 heads do not divide the model width 6/,
+    );
   });
 
   it('leaks no tensor', () => {

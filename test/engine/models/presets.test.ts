@@ -24,12 +24,20 @@ describe('presets', () => {
   it('transformer-text builds with the parameter count of its formula', () => {
     const V = 500;
     const C = 3;
-    const { model, probe, attention } = buildModel(findPreset('transformer-text')!.spec, { vocabSizes: { tokens: V }, classes: C, dropout: 0.1 });
+    const { model, probe, attention } = buildModel(findPreset('transformer-text')!.spec, {
+      vocabSizes: { tokens: V },
+      classes: C,
+      dropout: 0.1,
+    });
     const [T, D, F] = [64, 64, 128];
     const block = 4 * (D * D + D) + 2 * 2 * D + (D * F + F) + (F * D + D);
     expect(model.countParams()).toBe(V * D + T * D + 2 * block + (D * C + C));
     expect(attention.map((a) => a.layer)).toEqual(['encoder1_attention', 'encoder2_attention']);
-    expect(probe.outputs.map((o) => o.shape)).toEqual([[null, C], [null, 4, T, T], [null, 4, T, T]]);
+    expect(probe.outputs.map((o) => o.shape)).toEqual([
+      [null, C],
+      [null, 4, T, T],
+      [null, 4, T, T],
+    ]);
     model.dispose();
   });
 
@@ -41,7 +49,8 @@ describe('presets', () => {
       expect(analysis.issues).toEqual([]);
       const { model } = buildModel(preset.spec, binding);
       expect(analysis.totalParams, preset.id).toBe(model.countParams());
-      for (const id of preset.spec.outputs) expect([null, ...analysis.nodes[id]!.shape]).toEqual(model.outputs[0]!.shape);
+      for (const id of preset.spec.outputs)
+        expect([null, ...analysis.nodes[id]!.shape]).toEqual(model.outputs[0]!.shape);
       model.dispose();
     }
   });
@@ -64,16 +73,31 @@ describe('presets', () => {
       ['decoder2_self_attention', 'target', 'target'],
       ['decoder2_cross_attention', 'target', 'source'],
     ]);
-    expect(seq2seq.probe.outputs.slice(1).map((o) => o.shape.slice(2))).toEqual([[32, 32], [32, 32], [12, 12], [12, 32], [12, 12], [12, 32]]);
+    expect(seq2seq.probe.outputs.slice(1).map((o) => o.shape.slice(2))).toEqual([
+      [32, 32],
+      [32, 32],
+      [12, 12],
+      [12, 32],
+      [12, 12],
+      [12, 32],
+    ]);
     const cnn = built('conv-attention-image');
     expect(cnn.attention.map((a) => [a.layer, a.kind])).toEqual([
-      ['cbam1:channels', 'channels'], ['cbam1:spatial', 'spatial'],
-      ['cbam2:channels', 'channels'], ['cbam2:spatial', 'spatial'],
-      ['cbam3:channels', 'channels'], ['cbam3:spatial', 'spatial'],
+      ['cbam1:channels', 'channels'],
+      ['cbam1:spatial', 'spatial'],
+      ['cbam2:channels', 'channels'],
+      ['cbam2:spatial', 'spatial'],
+      ['cbam3:channels', 'channels'],
+      ['cbam3:spatial', 'spatial'],
     ]);
-    expect(cnn.probe.outputs.slice(1, 3).map((o) => o.shape)).toEqual([[null, 1, 1, 32], [null, 1, 32, 32]]);
+    expect(cnn.probe.outputs.slice(1, 3).map((o) => o.shape)).toEqual([
+      [null, 1, 1, 32],
+      [null, 1, 32, 32],
+    ]);
     const lstm = built('cnn-lstm-text');
-    expect(lstm.attention.map((a) => [a.layer, a.kind, a.queryOrigin, a.keyOrigin])).toEqual([['attention', 'tokens', null, 'tokens']]);
+    expect(lstm.attention.map((a) => [a.layer, a.kind, a.queryOrigin, a.keyOrigin])).toEqual([
+      ['attention', 'tokens', null, 'tokens'],
+    ]);
     for (const model of [seq2seq, cnn, lstm]) model.model.dispose();
   });
 

@@ -20,8 +20,14 @@ const CLASSES = 3;
 const pick = <T>(...values: T[]) => fc.constantFrom(...values);
 const activation = pick('linear', 'relu', 'gelu', 'swish', 'tanh', 'sigmoid');
 const convolution = { kernelSize: pick(1, 2, 3), strides: pick(1, 2), padding: pick('same', 'valid'), activation };
-const pooling = fc.record({ poolSize: pick(1, 2, 3), strides: pick(1, 2), padding: pick('same', 'valid') }, { requiredKeys: ['poolSize', 'padding'] });
-const block = fc.record({ heads: pick(1, 2, 3, 4), ffnDim: pick(4, 8), normFirst: fc.boolean(), dropout: pick(0, 0.1) }, { requiredKeys: ['heads', 'ffnDim', 'normFirst'] });
+const pooling = fc.record(
+  { poolSize: pick(1, 2, 3), strides: pick(1, 2), padding: pick('same', 'valid') },
+  { requiredKeys: ['poolSize', 'padding'] },
+);
+const block = fc.record(
+  { heads: pick(1, 2, 3, 4), ffnDim: pick(4, 8), normFirst: fc.boolean(), dropout: pick(0, 0.1) },
+  { requiredKeys: ['heads', 'ffnDim', 'normFirst'] },
+);
 const recurrent = { units: pick(2, 4), returnSequences: fc.boolean() };
 
 const PARAMS: { [O in OpName]: fc.Arbitrary<Record<string, unknown>> } = {
@@ -73,7 +79,11 @@ function inputsFor(task: Task, size: number, channels: number): InputSpec[] {
   return [{ id: 'tokens', kind: 'tokens', maxLength: size, vocabSize: VOCAB }];
 }
 
-const binding = (spec: ModelSpec) => ({ vocabSizes: Object.fromEntries(spec.inputs.map((i) => [i.id, VOCAB])), classes: CLASSES, dropout: 0.1 });
+const binding = (spec: ModelSpec) => ({
+  vocabSizes: Object.fromEntries(spec.inputs.map((i) => [i.id, VOCAB])),
+  classes: CLASSES,
+  dropout: 0.1,
+});
 
 /**
  * A graph grown node by node: each try adds a random op reading the newest node (and, for ops with more inputs,
@@ -85,7 +95,13 @@ const randomSpec = fc.gen().map((gen): ModelSpec => {
   const inputs = inputsFor(task, gen(fc.integer, { min: 3, max: 8 }), gen(fc.integer, { min: 1, max: 3 }));
   const nodes: NodeSpec[] = [];
   const ids = inputs.map((i) => i.id);
-  const spec = (extra: NodeSpec): ModelSpec => ({ name: 'random', task, inputs, nodes: [...nodes, extra], outputs: [extra.id] });
+  const spec = (extra: NodeSpec): ModelSpec => ({
+    name: 'random',
+    task,
+    inputs,
+    nodes: [...nodes, extra],
+    outputs: [extra.id],
+  });
   const add = (node: NodeSpec) => {
     nodes.push(node);
     ids.push(node.id);
@@ -108,7 +124,9 @@ const randomSpec = fc.gen().map((gen): ModelSpec => {
     const first = ids[ids.length - 1 - back]!;
     const node: NodeSpec = { id: `n${attempt}`, op, params: gen(() => PARAMS[op]), inputs: [first, ...others] };
     // Whether the task's output fits is judged at the end, once the head is placed.
-    const refused = analyzeSpec(spec(node), binding(spec(node))).issues.some((issue) => issue.nodeId === node.id && issue.param !== 'outputs');
+    const refused = analyzeSpec(spec(node), binding(spec(node))).issues.some(
+      (issue) => issue.nodeId === node.id && issue.param !== 'outputs',
+    );
     if (!refused) add(node);
     else if (keepRefused) {
       add(node);
@@ -121,7 +139,12 @@ const randomSpec = fc.gen().map((gen): ModelSpec => {
   const newest = ids[ids.length - 1]!;
   let readable = accepted(head(newest)) ? newest : undefined;
   for (const adapter of readable ? [] : ADAPTERS) {
-    nodes.push({ id: 'adapter', op: adapter, params: adapter === 'attentionPooling' ? { units: 4 } : {}, inputs: [newest] });
+    nodes.push({
+      id: 'adapter',
+      op: adapter,
+      params: adapter === 'attentionPooling' ? { units: 4 } : {},
+      inputs: [newest],
+    });
     if (accepted(head('adapter'))) {
       readable = 'adapter';
       break;
@@ -145,16 +168,29 @@ function withoutDeadNodes(spec: ModelSpec): ModelSpec {
   return { ...spec, nodes: spec.nodes.filter((node) => live.has(node.id)) };
 }
 
-function randomBatch(spec: ModelSpec, outputShape: number[], batch: number): { inputs: tf.Tensor[]; targets: tf.Tensor } {
+function randomBatch(
+  spec: ModelSpec,
+  outputShape: number[],
+  batch: number,
+): { inputs: tf.Tensor[]; targets: tf.Tensor } {
   return tf.tidy(() => {
-  const inputs = spec.inputs.map((input) =>
-    input.kind === 'image'
-      ? tf.randomUniform([batch, input.height, input.width, input.channels])
-      : // Real tokens then padding, so that masks are exercised.
-        tf.mul(tf.randomUniform([batch, input.maxLength], 1, VOCAB, 'int32'), tf.tensor2d(Array.from({ length: batch }, (_, b) => Array.from({ length: input.maxLength }, (_, t) => (t <= input.maxLength - 1 - b ? 1 : 0))), undefined, 'int32')),
-  );
-  const targets = tf.randomUniform([batch, ...outputShape.slice(0, -1)], 0, CLASSES, 'int32');
-  return { inputs, targets };
+    const inputs = spec.inputs.map((input) =>
+      input.kind === 'image'
+        ? tf.randomUniform([batch, input.height, input.width, input.channels])
+        : // Real tokens then padding, so that masks are exercised.
+          tf.mul(
+            tf.randomUniform([batch, input.maxLength], 1, VOCAB, 'int32'),
+            tf.tensor2d(
+              Array.from({ length: batch }, (_, b) =>
+                Array.from({ length: input.maxLength }, (_, t) => (t <= input.maxLength - 1 - b ? 1 : 0)),
+              ),
+              undefined,
+              'int32',
+            ),
+          ),
+    );
+    const targets = tf.randomUniform([batch, ...outputShape.slice(0, -1)], 0, CLASSES, 'int32');
+    return { inputs, targets };
   });
 }
 
@@ -169,7 +205,9 @@ function trainOneStep(spec: ModelSpec): number {
   const { model } = buildModel(spec, binding(spec));
   const { inputs, targets } = randomBatch(spec, analysis.nodes[spec.outputs[0]!]!.shape, 2);
   const sequence = spec.task === 'sequence-labelling' || spec.task === 'seq2seq';
-  const loss = tf.train.sgd(0.1).minimize(() => taskLoss(model.apply(inputs, { training: true }) as tf.Tensor, targets, CLASSES, sequence), true)!;
+  const loss = tf.train
+    .sgd(0.1)
+    .minimize(() => taskLoss(model.apply(inputs, { training: true }) as tf.Tensor, targets, CLASSES, sequence), true)!;
   const value = loss.dataSync()[0]!;
   tf.dispose([loss, targets, ...inputs]);
   model.dispose();
@@ -222,7 +260,10 @@ describe('random specs from the op catalog', () => {
           const optimizer = tf.train.adam(1e-3);
           const step = () => {
             const { inputs, targets } = randomBatch(spec, outputShape, 2);
-            const loss = optimizer.minimize(() => taskLoss(model.apply(inputs, { training: true }) as tf.Tensor, targets, CLASSES, sequence), true)!;
+            const loss = optimizer.minimize(
+              () => taskLoss(model.apply(inputs, { training: true }) as tf.Tensor, targets, CLASSES, sequence),
+              true,
+            )!;
             const value = loss.dataSync()[0]!;
             tf.dispose([loss, targets, ...inputs]);
             return value;

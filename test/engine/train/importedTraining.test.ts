@@ -31,24 +31,64 @@ const tagged = generateEntityTagging(150, 5);
 const dates = generateDateFormats(150, 5);
 
 /** One case per import format: how to write it, and the preset from the model library that trains on it. */
-const CASES: { format: string; preset: string; tokenizer?: TokenizerKind; write: (path: string) => Promise<string> }[] = [
-  { format: 'image-folder', preset: 'conv-attention-image', write: async (p) => (await writeImageFolder(p, 24), p) },
-  { format: 'mnist-idx', preset: 'conv-attention-image', write: async (p) => (await writeMnistFolder(p, 80, 20, true), p) },
-  { format: 'cifar10-binary', preset: 'mlp-image', write: async (p) => (await writeCifarFolder(p, 50, 2, 20), p) },
-  { format: 'csv', preset: 'transformer-text', tokenizer: 'wordpiece', write: async (p) => (await writeFile(`${p}.csv`, Papa.unparse({ fields: ['text', 'label'], data: topicRows })), `${p}.csv`) },
-  { format: 'jsonl', preset: 'mlp-text', tokenizer: 'bpe', write: async (p) => (await writeFile(`${p}.jsonl`, topicRows.map(([text, label]) => JSON.stringify({ text, label })).join('\n')), `${p}.jsonl`) },
-  {
-    format: 'conll',
-    preset: 'transformer-tagger',
-    write: async (p) => (await writeFile(`${p}.conll`, tagged.sentences.map((s, i) => s.map((w, t) => `${w}\t${tagged.tags[i]![t]}`).join('\n')).join('\n\n')), `${p}.conll`),
-  },
-  { format: 'seq2seq-tsv', preset: 'transformer-seq2seq', write: async (p) => (await writeFile(`${p}.tsv`, dates.sources.map((s, i) => `${s}\t${dates.targets[i]}`).join('\n')), `${p}.tsv`) },
-  {
-    format: 'seq2seq-jsonl',
-    preset: 'transformer-seq2seq',
-    write: async (p) => (await writeFile(`${p}.jsonl`, dates.sources.map((source, i) => JSON.stringify({ source, target: dates.targets[i] })).join('\n')), `${p}.jsonl`),
-  },
-];
+const CASES: { format: string; preset: string; tokenizer?: TokenizerKind; write: (path: string) => Promise<string> }[] =
+  [
+    { format: 'image-folder', preset: 'conv-attention-image', write: async (p) => (await writeImageFolder(p, 24), p) },
+    {
+      format: 'mnist-idx',
+      preset: 'conv-attention-image',
+      write: async (p) => (await writeMnistFolder(p, 80, 20, true), p),
+    },
+    { format: 'cifar10-binary', preset: 'mlp-image', write: async (p) => (await writeCifarFolder(p, 50, 2, 20), p) },
+    {
+      format: 'csv',
+      preset: 'transformer-text',
+      tokenizer: 'wordpiece',
+      write: async (p) => (
+        await writeFile(`${p}.csv`, Papa.unparse({ fields: ['text', 'label'], data: topicRows })),
+        `${p}.csv`
+      ),
+    },
+    {
+      format: 'jsonl',
+      preset: 'mlp-text',
+      tokenizer: 'bpe',
+      write: async (p) => (
+        await writeFile(`${p}.jsonl`, topicRows.map(([text, label]) => JSON.stringify({ text, label })).join('\n')),
+        `${p}.jsonl`
+      ),
+    },
+    {
+      format: 'conll',
+      preset: 'transformer-tagger',
+      write: async (p) => (
+        await writeFile(
+          `${p}.conll`,
+          tagged.sentences.map((s, i) => s.map((w, t) => `${w}\t${tagged.tags[i]![t]}`).join('\n')).join('\n\n'),
+        ),
+        `${p}.conll`
+      ),
+    },
+    {
+      format: 'seq2seq-tsv',
+      preset: 'transformer-seq2seq',
+      write: async (p) => (
+        await writeFile(`${p}.tsv`, dates.sources.map((s, i) => `${s}\t${dates.targets[i]}`).join('\n')),
+        `${p}.tsv`
+      ),
+    },
+    {
+      format: 'seq2seq-jsonl',
+      preset: 'transformer-seq2seq',
+      write: async (p) => (
+        await writeFile(
+          `${p}.jsonl`,
+          dates.sources.map((source, i) => JSON.stringify({ source, target: dates.targets[i] })).join('\n'),
+        ),
+        `${p}.jsonl`
+      ),
+    },
+  ];
 
 describe('each import format trains with a preset from the model library', () => {
   for (const c of CASES) {
@@ -65,7 +105,14 @@ describe('each import format trains with a preset from the model library', () =>
           request: {
             datasetId: summary.id,
             presetId: c.preset,
-            hyperParams: hyperParamsSchema.parse({ epochs: 4, batchSize: 16, learningRate: 3e-3, dropout: 0, validationFraction: 0.15, testFraction: 0.1 }),
+            hyperParams: hyperParamsSchema.parse({
+              epochs: 4,
+              batchSize: 16,
+              learningRate: 3e-3,
+              dropout: 0,
+              validationFraction: 0.15,
+              testFraction: 0.1,
+            }),
             ...(c.tokenizer ? { tokenizer: { kind: c.tokenizer, vocabSize: 300, minFrequency: 1 } } : {}),
           },
           backend,

@@ -47,7 +47,8 @@ describe('every preset, opened in the editor, trains on a tiny dataset of its ta
       const opened = draftFromSpec(findPreset(preset.id)!.spec);
       const spec = draftToSpec({ ...opened, layout: autoLayout(opened) });
       // Shorter texts keep the recurrent preset quick; the graph is the preset's.
-      for (const input of spec.inputs) if (input.kind === 'tokens' && preset.task === 'text-classification') input.maxLength = 32;
+      for (const input of spec.inputs)
+        if (input.kind === 'tokens' && preset.task === 'text-classification') input.maxLength = 32;
       const data = prepareDataset(TINY[preset.id]!(), spec, { validationFraction: 0.1, testFraction: 0.1, seed: 3 });
       const events: TrainEvent[] = [];
       const before = tf.memory().numTensors;
@@ -67,7 +68,9 @@ describe('every preset, opened in the editor, trains on a tiny dataset of its ta
       );
       expect(finished.status, finished.reason).toBe('completed');
       const losses = events.flatMap((e) => (e.type === 'progress' ? [e.loss] : []));
-      console.log(`${preset.id}: loss ${mean(losses.slice(0, 3)).toFixed(3)} -> ${mean(losses.slice(-3)).toFixed(3)} over ${losses.length} steps`);
+      console.log(
+        `${preset.id}: loss ${mean(losses.slice(0, 3)).toFixed(3)} -> ${mean(losses.slice(-3)).toFixed(3)} over ${losses.length} steps`,
+      );
       expect(mean(losses.slice(-3))).toBeLessThan(mean(losses.slice(0, 3)) * 0.8);
       expect(tf.memory().numTensors).toBe(before);
 

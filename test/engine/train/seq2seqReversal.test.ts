@@ -19,12 +19,19 @@ beforeAll(async () => {
 });
 
 /** Sum of log p(token) along a given output, by teacher forcing: an independent check of beam search's scores. */
-async function sequenceLogProb(model: LayersModel, source: tf.Tensor2D, tokens: number[], data: PreparedDataset): Promise<number> {
+async function sequenceLogProb(
+  model: LayersModel,
+  source: tf.Tensor2D,
+  tokens: number[],
+  data: PreparedDataset,
+): Promise<number> {
   const { bos, eos, targetLength } = data.decoding!;
   const decoderInput = [bos, ...tokens].slice(0, targetLength);
   while (decoderInput.length < targetLength) decoderInput.push(0);
   const expected = [...tokens, eos].slice(0, targetLength);
-  const logProbs = tf.tidy(() => tf.logSoftmax(model.predict([source, tf.tensor2d([decoderInput], undefined, 'int32')]) as tf.Tensor));
+  const logProbs = tf.tidy(() =>
+    tf.logSoftmax(model.predict([source, tf.tensor2d([decoderInput], undefined, 'int32')]) as tf.Tensor),
+  );
   const values = (await logProbs.array()) as number[][][];
   logProbs.dispose();
   return expected.reduce((sum, id, t) => sum + values[0]![t]![id]!, 0);
@@ -37,7 +44,11 @@ describe('transformer-seq2seq on sequence reversal', () => {
       { id: 'source', kind: 'tokens', maxLength: 10, vocabSize: 40 },
       { id: 'target', kind: 'tokens', maxLength: 11, vocabSize: 40 },
     ];
-    const data = prepareDataset(generateSequenceReversal(3000), spec, { validationFraction: 0.1, testFraction: 0.1, seed: 1 });
+    const data = prepareDataset(generateSequenceReversal(3000), spec, {
+      validationFraction: 0.1,
+      testFraction: 0.1,
+      seed: 1,
+    });
     const checks = { mirrored: 0, positions: 0, beamsChecked: 0, beamRight: 0 };
 
     const inspect = async (model: LayersModel, probe: { model: LayersModel; attention: AttentionLayerInfo[] }) => {
@@ -82,7 +93,13 @@ describe('transformer-seq2seq on sequence reversal', () => {
         datasetId: 'sequence-reversal',
         presetId: 'transformer-seq2seq',
         spec,
-        hyperParams: hyperParamsSchema.parse({ epochs: 12, batchSize: 32, learningRate: 1e-3, dropout: 0, earlyStoppingPatience: 4 }),
+        hyperParams: hyperParamsSchema.parse({
+          epochs: 12,
+          batchSize: 32,
+          learningRate: 1e-3,
+          dropout: 0,
+          earlyStoppingPatience: 4,
+        }),
         backend,
         data,
         attentionIntervalMs: 1e9,

@@ -84,7 +84,9 @@ describe('trainModel', () => {
       stopRequested: () => false,
     });
     expect(finished.status).toBe('failed');
-    expect(finished.reason).toMatch(/the loss became (NaN|Infinity|-Infinity) at epoch \d+, step \d+: lower the learning rate/);
+    expect(finished.reason).toMatch(
+      /the loss became (NaN|Infinity|-Infinity) at epoch \d+, step \d+: lower the learning rate/,
+    );
   });
 });
 
@@ -93,7 +95,9 @@ describe('seeded initialization', () => {
     const { withSeededInitialization } = await import('../../../src/engine/models/seededInitialization');
     const { buildModel } = await import('../../../src/engine/models/buildModel');
     const weights = async (seed: number) => {
-      const { model } = withSeededInitialization(seed, () => buildModel(spec, { vocabSizes: { tokens: 50 }, classes: 3, dropout: 0 }));
+      const { model } = withSeededInitialization(seed, () =>
+        buildModel(spec, { vocabSizes: { tokens: 50 }, classes: 3, dropout: 0 }),
+      );
       const values = await Promise.all(model.getWeights().map(async (w) => [...(await w.data())]));
       model.dispose();
       return values.flat();

@@ -8,7 +8,9 @@ const electron = vi.hoisted(() => ({
   listening: [] as string[],
 }));
 vi.mock('electron', () => ({
-  contextBridge: { exposeInMainWorld: (key: string, api: Record<string, unknown>) => electron.exposed.push([key, api]) },
+  contextBridge: {
+    exposeInMainWorld: (key: string, api: Record<string, unknown>) => electron.exposed.push([key, api]),
+  },
   ipcRenderer: {
     invoke: (...args: unknown[]) => (electron.invoked.push(args), Promise.resolve({ ok: true, value: null })),
     on: (channel: string) => electron.listening.push(channel),
@@ -30,7 +32,10 @@ describe('the preload', () => {
       invoke(channel: string, request: unknown): Promise<unknown>;
       on(channel: string, listener: () => void): () => void;
     };
-    expect(await bridge.invoke('fs:readFile', { path: '/etc/passwd' })).toEqual({ ok: false, error: 'unknown channel fs:readFile' });
+    expect(await bridge.invoke('fs:readFile', { path: '/etc/passwd' })).toEqual({
+      ok: false,
+      error: 'unknown channel fs:readFile',
+    });
     expect(electron.invoked).toEqual([]);
     await bridge.invoke('app:info', {});
     expect(electron.invoked).toEqual([['workbench:invoke', 'app:info', {}]]);
@@ -43,7 +48,9 @@ describe('the preload', () => {
   it('is built to import nothing but electron', () => {
     const bundle = new URL('../../../out/preload/index.cjs', import.meta.url);
     if (!existsSync(bundle)) {
-      console.log('skipping the preload bundle check: out/preload/index.cjs is built by `npm test` (electron-vite build) first');
+      console.log(
+        'skipping the preload bundle check: out/preload/index.cjs is built by `npm test` (electron-vite build) first',
+      );
       return;
     }
     const required = [...readFileSync(bundle, 'utf8').matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]);

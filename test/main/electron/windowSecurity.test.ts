@@ -49,7 +49,8 @@ vi.mock('electron', () => ({
   ...electron.module,
   protocol: {
     registerSchemesAsPrivileged: (schemes: unknown[]) => electron.schemes.push(...schemes),
-    handle: (scheme: string, handler: (...args: unknown[]) => unknown) => electron.protocolHandlers.set(scheme, handler),
+    handle: (scheme: string, handler: (...args: unknown[]) => unknown) =>
+      electron.protocolHandlers.set(scheme, handler),
   },
 }));
 
@@ -107,7 +108,12 @@ describe('every web contents', () => {
     const fake = fakeContents();
     electron.appHandlers.get('web-contents-created')!({}, fake.contents);
     for (const name of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
-      const event = { prevented: false, preventDefault() { this.prevented = true; } };
+      const event = {
+        prevented: false,
+        preventDefault() {
+          this.prevented = true;
+        },
+      };
       fake.listeners.get(name)!(event);
       expect(event.prevented, name).toBe(true);
     }
@@ -127,7 +133,10 @@ describe('every web contents', () => {
     expect(answers).toEqual([false, false]);
     expect(electron.session.permissionCheck!({}, 'clipboard-read')).toBe(false);
     let headers: Record<string, string[]> = {};
-    electron.session.headers!({ responseHeaders: { 'x-other': ['1'] } }, (result: { responseHeaders: Record<string, string[]> }) => (headers = result.responseHeaders));
+    electron.session.headers!(
+      { responseHeaders: { 'x-other': ['1'] } },
+      (result: { responseHeaders: Record<string, string[]> }) => (headers = result.responseHeaders),
+    );
     expect(headers).toEqual({ 'x-other': ['1'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
   });
 });
@@ -135,7 +144,13 @@ describe('every web contents', () => {
 describe('the content security policy', () => {
   it('allows no inline or evaluated code and nothing from elsewhere, and index.html repeats it', () => {
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-|\*|http:|https:/);
-    for (const directive of ["default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) {
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "frame-ancestors 'none'",
+    ]) {
       expect(CONTENT_SECURITY_POLICY).toContain(directive);
     }
     const html = readFileSync(new URL('../../../src/renderer/index.html', import.meta.url), 'utf8');
@@ -148,7 +163,9 @@ describe('the content security policy', () => {
 describe('the app:// protocol', () => {
   it('is registered standard and secure, with no privilege beyond fetch', () => {
     registerAppScheme();
-    expect(electron.schemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(electron.schemes).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    ]);
   });
 
   it('serves the renderer folder and nothing outside it', async () => {
@@ -167,7 +184,14 @@ describe('the app:// protocol', () => {
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(page.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
     expect(await page.text()).toContain('<title>workbench</title>');
-    for (const url of ['app://workbench/../secret.txt', 'app://workbench/..%2Fsecret.txt', 'app://workbench/%E0%A4%A', 'app://other/index.html', 'app://workbench/missing.js', 'file:///etc/passwd']) {
+    for (const url of [
+      'app://workbench/../secret.txt',
+      'app://workbench/..%2Fsecret.txt',
+      'app://workbench/%E0%A4%A',
+      'app://other/index.html',
+      'app://workbench/missing.js',
+      'file:///etc/passwd',
+    ]) {
       expect((await handle({ url })).status, url).toBe(404);
     }
   });

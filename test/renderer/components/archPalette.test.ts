@@ -7,12 +7,19 @@ import { PALETTE_GROUPS } from '../../../src/shared/spec/opCatalog';
 import { opParamSchemas } from '../../../src/shared/spec/ops';
 
 describe('ArchPalette', () => {
-  it('lists every block under the issue\'s groups, in order', () => {
+  it("lists every block under the issue's groups, in order", () => {
     const palette = mount(ArchPalette);
     expect(palette.findAll('h3').map((h) => h.text())).toEqual([...PALETTE_GROUPS]);
     expect(palette.findAll('button')).toHaveLength(Object.keys(opParamSchemas).length + 2);
     const attention = palette.findAll('section').find((s) => s.find('h3').text() === 'Attention')!;
-    expect(attention.findAll('button').map((b) => b.text())).toEqual(['Multi-head attention', 'Additive attention', 'Attention pooling', 'Squeeze-and-excitation', 'Spatial attention', 'CBAM']);
+    expect(attention.findAll('button').map((b) => b.text())).toEqual([
+      'Multi-head attention',
+      'Additive attention',
+      'Attention pooling',
+      'Squeeze-and-excitation',
+      'Spatial attention',
+      'CBAM',
+    ]);
   });
 
   it('adds a block when an entry is pressed, and the first match of a search on Enter', async () => {

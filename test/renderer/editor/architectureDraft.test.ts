@@ -1,14 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import { draftFromSpec, draftToSpec, validateDraft, type ArchitectureDraft } from '../../../src/renderer/src/editor/architectureDraft';
+import {
+  draftFromSpec,
+  draftToSpec,
+  validateDraft,
+  type ArchitectureDraft,
+} from '../../../src/renderer/src/editor/architectureDraft';
 import { autoLayout, BLOCK_SIZE } from '../../../src/renderer/src/editor/autoLayout';
-import { addBlock, connect, connectionProblem, copyBlocks, disconnect, pasteBlocks, removeBlocks, setParam } from '../../../src/renderer/src/editor/draftEdits';
+import {
+  addBlock,
+  connect,
+  connectionProblem,
+  copyBlocks,
+  disconnect,
+  pasteBlocks,
+  removeBlocks,
+  setParam,
+} from '../../../src/renderer/src/editor/draftEdits';
 import { analyzeSpec, describeIssue } from '../../../src/shared/spec/analyzeSpec';
 import { modelSpecSchema } from '../../../src/shared/spec/modelSpec';
 import { PRESETS } from '../../../src/shared/spec/presets';
 import { drawFromEmpty } from './buildFromEmpty';
 
 const context = { classes: 3, vocabSize: 500 };
-const empty = (): ArchitectureDraft => ({ name: 'test', task: 'text-classification', inputs: [], nodes: [], layout: {} });
+const empty = (): ArchitectureDraft => ({
+  name: 'test',
+  task: 'text-classification',
+  inputs: [],
+  nodes: [],
+  layout: {},
+});
 const messages = (draft: ArchitectureDraft) => validateDraft(draft, context).issues.map(describeIssue);
 
 describe('the architecture draft', () => {
@@ -30,7 +50,10 @@ describe('the architecture draft', () => {
       expect(spec.outputs).toEqual(preset.spec.outputs.map(drawnId));
       const [mine, theirs] = [analyzeSpec(spec, context), analyzeSpec(preset.spec, context)];
       expect([mine.totalParams, mine.totalFlops], preset.id).toEqual([theirs.totalParams, theirs.totalFlops]);
-      expect(spec.nodes.map((n) => [n.op, n.params, n.inputs]), preset.id).toEqual(preset.spec.nodes.map((n) => [n.op, n.params, n.inputs.map(drawnId)]));
+      expect(
+        spec.nodes.map((n) => [n.op, n.params, n.inputs]),
+        preset.id,
+      ).toEqual(preset.spec.nodes.map((n) => [n.op, n.params, n.inputs.map(drawnId)]));
     }
   });
 
@@ -63,9 +86,16 @@ describe('the architecture draft', () => {
     expect(connectionProblem(draft, 'encoder2', 'source')).toBe('an input block reads nothing');
     expect(connectionProblem(draft, 'encoder1', 'decoder1')).toBe('Transformer decoder block reads at most 2 inputs');
     draft = disconnect(draft, 'decoder1', 1);
-    expect(messages(draft)).toContain('node "decoder1", parameter "inputs": transformerDecoder reads 2 inputs; it has 1');
+    expect(messages(draft)).toContain(
+      'node "decoder1", parameter "inputs": transformerDecoder reads 2 inputs; it has 1',
+    );
     // A residual connection is one more wire into an add block.
-    let { draft: residual } = addBlock(draftFromSpec(PRESETS.find((p) => p.id === 'transformer-text')!.spec), { op: 'add' }, { x: 0, y: 0 }, 'encoder1');
+    let { draft: residual } = addBlock(
+      draftFromSpec(PRESETS.find((p) => p.id === 'transformer-text')!.spec),
+      { op: 'add' },
+      { x: 0, y: 0 },
+      'encoder1',
+    );
     residual = connect(residual, 'position', 'add');
     expect(residual.nodes.find((n) => n.id === 'add')!.inputs).toEqual(['encoder1', 'position']);
   });
@@ -81,7 +111,10 @@ describe('the architecture draft', () => {
     expect(pasted.ids).toEqual(['encoder3', 'encoder4']);
     expect(pasted.draft.nodes.find((n) => n.id === 'encoder3')!.inputs).toEqual([]);
     expect(pasted.draft.nodes.find((n) => n.id === 'encoder4')!.inputs).toEqual(['encoder3']);
-    expect(pasted.draft.layout['encoder4']).toEqual({ x: withLayout.layout['encoder2']!.x + 40, y: withLayout.layout['encoder2']!.y + 40 });
+    expect(pasted.draft.layout['encoder4']).toEqual({
+      x: withLayout.layout['encoder2']!.x + 40,
+      y: withLayout.layout['encoder2']!.y + 40,
+    });
     // The copy owns its parameters: changing one leaves the original as it was.
     const changed = setParam(pasted.draft, 'encoder3', 'heads', 8);
     expect(changed.nodes.find((n) => n.id === 'encoder1')!.params['heads']).toBe(4);
@@ -91,11 +124,15 @@ describe('the architecture draft', () => {
     for (const preset of PRESETS) {
       const draft = draftFromSpec(preset.spec);
       const layout = autoLayout(draft);
-      for (const node of draft.nodes) for (const source of node.inputs) expect(layout[source]!.y, `${source} -> ${node.id}`).toBeLessThan(layout[node.id]!.y);
+      for (const node of draft.nodes)
+        for (const source of node.inputs)
+          expect(layout[source]!.y, `${source} -> ${node.id}`).toBeLessThan(layout[node.id]!.y);
       const boxes = Object.values(layout);
       for (let i = 0; i < boxes.length; i++) {
         for (let j = i + 1; j < boxes.length; j++) {
-          const apart = Math.abs(boxes[i]!.x - boxes[j]!.x) >= BLOCK_SIZE.width || Math.abs(boxes[i]!.y - boxes[j]!.y) >= BLOCK_SIZE.height;
+          const apart =
+            Math.abs(boxes[i]!.x - boxes[j]!.x) >= BLOCK_SIZE.width ||
+            Math.abs(boxes[i]!.y - boxes[j]!.y) >= BLOCK_SIZE.height;
           expect(apart, preset.id).toBe(true);
         }
       }

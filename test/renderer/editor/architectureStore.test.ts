@@ -9,7 +9,13 @@ describe('useArchitectureStore', () => {
   it('builds a chain from the palette, each new block reading the selected one', () => {
     const store = useArchitectureStore();
     store.newGraph('text-classification');
-    for (const kind of [{ input: 'tokens' }, { op: 'embedding' }, { op: 'globalAveragePool1d' }, { op: 'classifier' }] as const) store.addBlock(kind);
+    for (const kind of [
+      { input: 'tokens' },
+      { op: 'embedding' },
+      { op: 'globalAveragePool1d' },
+      { op: 'classifier' },
+    ] as const)
+      store.addBlock(kind);
     expect(store.draft.nodes.map((n) => [n.id, n.inputs])).toEqual([
       ['embedding', ['tokens']],
       ['globalAveragePool1d', ['embedding']],
@@ -28,7 +34,9 @@ describe('useArchitectureStore', () => {
     const params = store.validation.analysis.totalParams;
     store.setParam('encoder1', 'heads', 5);
     expect(store.presetId).toBeNull();
-    expect(store.issuesByBlock.get('encoder1')!.map((i) => i.message)).toEqual(['5 heads do not divide the model width 64']);
+    expect(store.issuesByBlock.get('encoder1')!.map((i) => i.message)).toEqual([
+      '5 heads do not divide the model width 64',
+    ]);
     store.selection = ['encoder2'];
     store.removeSelected();
     expect(store.draft.nodes).toHaveLength(6);

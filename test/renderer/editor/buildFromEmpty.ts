@@ -14,7 +14,8 @@ export function drawFromEmpty(spec: ModelSpec): { draft: ArchitectureDraft; idOf
     const placed = addBlock(draft, { input: input.kind }, { x: 300 * index, y: 0 }, null);
     draft = placed.draft;
     idOf.set(input.id, placed.id);
-    for (const [name, value] of Object.entries(input)) if (name !== 'id' && name !== 'kind') draft = setParam(draft, placed.id, name, value);
+    for (const [name, value] of Object.entries(input))
+      if (name !== 'id' && name !== 'kind') draft = setParam(draft, placed.id, name, value);
   }
   for (const [index, node] of spec.nodes.entries()) {
     if (!isOpName(node.op)) throw new Error(`unknown op ${node.op}`);
@@ -22,7 +23,8 @@ export function drawFromEmpty(spec: ModelSpec): { draft: ArchitectureDraft; idOf
     draft = placed.draft;
     idOf.set(node.id, placed.id);
     const created = draft.nodes.find((n) => n.id === placed.id)!;
-    for (const name of Object.keys(created.params)) if (!(name in node.params)) draft = setParam(draft, placed.id, name, undefined);
+    for (const name of Object.keys(created.params))
+      if (!(name in node.params)) draft = setParam(draft, placed.id, name, undefined);
     for (const [name, value] of Object.entries(node.params)) draft = setParam(draft, placed.id, name, value);
     node.inputs.forEach((source, slot) => (draft = connect(draft, idOf.get(source)!, placed.id, slot)));
   }

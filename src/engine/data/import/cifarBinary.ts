@@ -22,8 +22,15 @@ async function batchFiles(path: string): Promise<{ folder: string; files: string
 
 async function classNames(folder: string): Promise<string[]> {
   try {
-    const meta = await readUserFile(join(folder, 'batches.meta.txt'), { maxBytes: 1 << 20, limitName: 'the size of a class list' });
-    const names = new TextDecoder().decode(meta).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    const meta = await readUserFile(join(folder, 'batches.meta.txt'), {
+      maxBytes: 1 << 20,
+      limitName: 'the size of a class list',
+    });
+    const names = new TextDecoder()
+      .decode(meta)
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
     return names.length > 0 ? names : CIFAR10_CLASSES;
   } catch {
     return CIFAR10_CLASSES;
@@ -48,11 +55,16 @@ export async function importCifarBinary(path: string, control: ImportControl = {
   sizes.forEach((size, i) => {
     if (size === 0) throw new DatasetFileError(files[i]!, null, 'the file is empty');
     if (size % CIFAR_RECORD_BYTES !== 0) {
-      throw new DatasetFileError(files[i]!, `record ${Math.floor(size / CIFAR_RECORD_BYTES) + 1}`, `${size} bytes is not a whole number of ${CIFAR_RECORD_BYTES}-byte records (the file is truncated or not CIFAR-10)`);
+      throw new DatasetFileError(
+        files[i]!,
+        `record ${Math.floor(size / CIFAR_RECORD_BYTES) + 1}`,
+        `${size} bytes is not a whole number of ${CIFAR_RECORD_BYTES}-byte records (the file is truncated or not CIFAR-10)`,
+      );
     }
   });
   const total = sizes.reduce((sum, size) => sum + size / CIFAR_RECORD_BYTES, 0);
-  if (total * 3 * PLANE > MAX_IMAGE_BYTES) throw new DatasetFileError(folder, null, `${total} images are more than the ${MAX_IMAGE_BYTES}-byte import budget`);
+  if (total * 3 * PLANE > MAX_IMAGE_BYTES)
+    throw new DatasetFileError(folder, null, `${total} images are more than the ${MAX_IMAGE_BYTES}-byte import budget`);
   const pixels = new Uint8Array(total * 3 * PLANE);
   const labels = new Int32Array(total);
   const fileSplit = new Uint8Array(total);
@@ -68,7 +80,12 @@ export async function importCifarBinary(path: string, control: ImportControl = {
         for (let r = 0; r < bytesRead / CIFAR_RECORD_BYTES; r++, image++) {
           const at = r * CIFAR_RECORD_BYTES;
           const label = buffer[at]!;
-          if (label >= names.length) throw new DatasetFileError(file, `record ${record + r + 1}`, `label ${label} but there are ${names.length} classes`);
+          if (label >= names.length)
+            throw new DatasetFileError(
+              file,
+              `record ${record + r + 1}`,
+              `label ${label} but there are ${names.length} classes`,
+            );
           labels[image] = label;
           fileSplit[image] = isTest ? 1 : 0;
           const out = image * 3 * PLANE;
@@ -85,5 +102,14 @@ export async function importCifarBinary(path: string, control: ImportControl = {
     }
   }
   const hasBoth = fileSplit.includes(1) && fileSplit.includes(0);
-  return { kind: 'image-classification', classNames: names, height: SIDE, width: SIDE, channels: 3, pixels, labels, ...(hasBoth ? { fileSplit } : {}) };
+  return {
+    kind: 'image-classification',
+    classNames: names,
+    height: SIDE,
+    width: SIDE,
+    channels: 3,
+    pixels,
+    labels,
+    ...(hasBoth ? { fileSplit } : {}),
+  };
 }

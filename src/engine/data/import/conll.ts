@@ -22,7 +22,12 @@ export function parseConll(file: string, text: string): SequenceLabellingData {
     const fields = content.trim().split(/\s+/);
     if (content.trim() === '') close();
     else if (fields[0] === '-DOCSTART-') continue;
-    else if (fields.length < 2) throw new DatasetFileError(file, `line ${line}`, `expected a token and a tag separated by whitespace, found "${content.trim().slice(0, 40)}"`);
+    else if (fields.length < 2)
+      throw new DatasetFileError(
+        file,
+        `line ${line}`,
+        `expected a token and a tag separated by whitespace, found "${content.trim().slice(0, 40)}"`,
+      );
     else {
       words.push(fields[0]!);
       labels.push(fields[fields.length - 1]!);
@@ -31,6 +36,11 @@ export function parseConll(file: string, text: string): SequenceLabellingData {
   close();
   if (sentences.length === 0) throw new DatasetFileError(file, null, 'the file holds no tagged sentences');
   const distinctTags = new Set(tags.flat());
-  if (distinctTags.size < 2) throw new DatasetFileError(file, null, `every token has the same tag ("${[...distinctTags][0]}"): there is nothing to learn`);
+  if (distinctTags.size < 2)
+    throw new DatasetFileError(
+      file,
+      null,
+      `every token has the same tag ("${[...distinctTags][0]}"): there is nothing to learn`,
+    );
   return { kind: 'sequence-labelling', sentences, tags };
 }

@@ -25,12 +25,22 @@ function pngSize(bytes: Uint8Array): { width: number; height: number } | null {
 export function decodeImage(bytes: Uint8Array): RgbaImage {
   const png = pngSize(bytes);
   if (png) {
-    if (png.width * png.height > MAX_PIXELS_PER_IMAGE) throw new Error(`declares ${png.width}x${png.height} pixels, more than ${MAX_PIXELS_PER_IMAGE}`);
+    if (png.width * png.height > MAX_PIXELS_PER_IMAGE)
+      throw new Error(`declares ${png.width}x${png.height} pixels, more than ${MAX_PIXELS_PER_IMAGE}`);
     const decoded = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    return { width: decoded.width, height: decoded.height, data: new Uint8Array(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength) };
+    return {
+      width: decoded.width,
+      height: decoded.height,
+      data: new Uint8Array(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength),
+    };
   }
   if (bytes[0] === 0xff && bytes[1] === 0xd8) {
-    const decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PIXELS_PER_IMAGE / 1e6, maxMemoryUsageInMB: 1024 });
+    const decoded = jpeg.decode(bytes, {
+      useTArray: true,
+      formatAsRGBA: true,
+      maxResolutionInMP: MAX_PIXELS_PER_IMAGE / 1e6,
+      maxMemoryUsageInMB: 1024,
+    });
     return { width: decoded.width, height: decoded.height, data: decoded.data };
   }
   throw new Error('neither a PNG nor a JPEG file');
@@ -40,7 +50,14 @@ export function decodeImage(bytes: Uint8Array): RgbaImage {
  * Bilinear resampling of an RGBA image to height x width with 1 (luma) or 3 (RGB) channels, written into `out`.
  * Transparent pixels count as black, the usual background of digit and glyph datasets.
  */
-export function resizeInto(image: RgbaImage, height: number, width: number, channels: 1 | 3, out: Uint8Array, offset: number): void {
+export function resizeInto(
+  image: RgbaImage,
+  height: number,
+  width: number,
+  channels: 1 | 3,
+  out: Uint8Array,
+  offset: number,
+): void {
   const { data } = image;
   const scaleY = image.height / height;
   const scaleX = image.width / width;
@@ -59,7 +76,9 @@ export function resizeInto(image: RgbaImage, height: number, width: number, chan
       const x1 = Math.min(image.width - 1, x0 + 1);
       const fx = sx - x0;
       const rgb = [0, 1, 2].map(
-        (c) => (sample(x0, y0, c) * (1 - fx) + sample(x1, y0, c) * fx) * (1 - fy) + (sample(x0, y1, c) * (1 - fx) + sample(x1, y1, c) * fx) * fy,
+        (c) =>
+          (sample(x0, y0, c) * (1 - fx) + sample(x1, y0, c) * fx) * (1 - fy) +
+          (sample(x0, y1, c) * (1 - fx) + sample(x1, y1, c) * fx) * fy,
       ) as [number, number, number];
       const at = offset + (y * width + x) * channels;
       if (channels === 3) for (let c = 0; c < 3; c++) out[at + c] = Math.round(rgb[c]);

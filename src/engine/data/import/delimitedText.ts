@@ -33,7 +33,8 @@ function sampleRows(rows: string[][], columns: number): string[][] {
 
 function looksLikeHeader(first: string[], rest: string[][]): boolean {
   const names = first.map((cell) => cell.trim().toLowerCase());
-  if (names.some((name) => TEXT_NAMES.includes(name) || LABEL_NAMES.includes(name) || SEQ2SEQ_NAMES.includes(name))) return true;
+  if (names.some((name) => TEXT_NAMES.includes(name) || LABEL_NAMES.includes(name) || SEQ2SEQ_NAMES.includes(name)))
+    return true;
   // A header cell names its column once; a label value repeats down the column. If some column repeats values
   // and the first row's value in it never appears below, the first row is a header.
   return first.some((cell, c) => {
@@ -50,18 +51,29 @@ export function parseDelimited(file: string, text: string, options: DelimitedTex
     skipEmptyLines: 'greedy',
   });
   const fatal = parsed.errors.find((e) => e.type === 'Quotes');
-  if (fatal) throw new DatasetFileError(file, `row ${(fatal.row ?? 0) + 1}`, `${fatal.message.toLowerCase()} (a quote opened and never closed)`);
+  if (fatal)
+    throw new DatasetFileError(
+      file,
+      `row ${(fatal.row ?? 0) + 1}`,
+      `${fatal.message.toLowerCase()} (a quote opened and never closed)`,
+    );
   const rows = parsed.data;
   if (rows.length === 0) throw new DatasetFileError(file, null, 'the file holds no rows');
   const width = rows[0]!.length;
   for (const [r, row] of rows.entries()) {
     if (row.length !== width) {
-      throw new DatasetFileError(file, `row ${r + 1}`, `${row.length} fields where the first row has ${width} (a stray delimiter or an unquoted field?)`);
+      throw new DatasetFileError(
+        file,
+        `row ${r + 1}`,
+        `${row.length} fields where the first row has ${width} (a stray delimiter or an unquoted field?)`,
+      );
     }
     for (const cell of row) checkRecordLength(file, `row ${r + 1}`, cell);
   }
   const hasHeader = options.header === 'yes' || (options.header !== 'no' && looksLikeHeader(rows[0]!, rows.slice(1)));
-  const columns = hasHeader ? rows[0]!.map((name, i) => name.trim() || `column ${i + 1}`) : rows[0]!.map((_, i) => `column ${i + 1}`);
+  const columns = hasHeader
+    ? rows[0]!.map((name, i) => name.trim() || `column ${i + 1}`)
+    : rows[0]!.map((_, i) => `column ${i + 1}`);
   return { columns, rows: hasHeader ? rows.slice(1) : rows, hasHeader };
 }
 
@@ -71,19 +83,28 @@ export function findColumn(file: string, table: DelimitedTable, wanted: string, 
   if (byName >= 0) return byName;
   const number = Number(wanted);
   if (Number.isInteger(number) && number >= 1 && number <= table.columns.length) return number - 1;
-  throw new DatasetFileError(file, null, `no ${role} column "${wanted}"; the columns are ${table.columns.map((c) => `"${c}"`).join(', ')}`);
+  throw new DatasetFileError(
+    file,
+    null,
+    `no ${role} column "${wanted}"; the columns are ${table.columns.map((c) => `"${c}"`).join(', ')}`,
+  );
 }
 
 function guessColumns(table: DelimitedTable): { text: number; label: number } {
   const named = (names: string[]) => table.columns.findIndex((c) => names.includes(c.toLowerCase()));
   const sample = sampleRows(table.rows, table.columns.length);
   const distinct = table.columns.map((_, c) => new Set(sample.map((row) => row[c])).size);
-  const meanLength = table.columns.map((_, c) => sample.reduce((sum, row) => sum + row[c]!.length, 0) / Math.max(1, sample.length));
+  const meanLength = table.columns.map(
+    (_, c) => sample.reduce((sum, row) => sum + row[c]!.length, 0) / Math.max(1, sample.length),
+  );
   let label = named(LABEL_NAMES);
   // The column with the fewest distinct values; a loop, not Math.min(...), which overflows the stack on wide files.
   if (label < 0) label = distinct.reduce((best, count, c) => (count < distinct[best]! ? c : best), 0);
   let text = named(TEXT_NAMES);
-  if (text < 0 || text === label) text = meanLength.map((length, c) => (c === label ? -1 : length)).reduce((best, length, c, all) => (length > all[best]! ? c : best), 0);
+  if (text < 0 || text === label)
+    text = meanLength
+      .map((length, c) => (c === label ? -1 : length))
+      .reduce((best, length, c, all) => (length > all[best]! ? c : best), 0);
   return { text, label };
 }
 
@@ -94,16 +115,31 @@ export function textClassificationFromDelimited(
   options: DelimitedTextOptions = {},
 ): TextClassificationData & { columns: string[]; textColumn: string; labelColumn: string } {
   const table = parseDelimited(file, text, options);
-  if (table.columns.length < 2) throw new DatasetFileError(file, null, `only one column found; a text and a label column are needed (is the delimiter "${options.delimiter ?? ','}" right?)`);
+  if (table.columns.length < 2)
+    throw new DatasetFileError(
+      file,
+      null,
+      `only one column found; a text and a label column are needed (is the delimiter "${options.delimiter ?? ','}" right?)`,
+    );
   const guessed = guessColumns(table);
   const textIndex = options.textColumn ? findColumn(file, table, options.textColumn, 'text') : guessed.text;
   const labelIndex = options.labelColumn ? findColumn(file, table, options.labelColumn, 'label') : guessed.label;
-  if (textIndex === labelIndex) throw new DatasetFileError(file, null, `the text and the label are the same column ("${table.columns[textIndex]}")`);
+  if (textIndex === labelIndex)
+    throw new DatasetFileError(
+      file,
+      null,
+      `the text and the label are the same column ("${table.columns[textIndex]}")`,
+    );
   const firstRow = table.hasHeader ? 2 : 1;
   const empty = table.rows.findIndex((row) => row[labelIndex]!.trim() === '');
-  if (empty >= 0) throw new DatasetFileError(file, `row ${empty + firstRow}`, `the label ("${table.columns[labelIndex]}") is empty`);
+  if (empty >= 0)
+    throw new DatasetFileError(file, `row ${empty + firstRow}`, `the label ("${table.columns[labelIndex]}") is empty`);
   const labelColumn = table.columns[labelIndex]!;
-  const indexed = indexLabels(file, `column "${labelColumn}"`, table.rows.map((row) => row[labelIndex]!.trim()));
+  const indexed = indexLabels(
+    file,
+    `column "${labelColumn}"`,
+    table.rows.map((row) => row[labelIndex]!.trim()),
+  );
   return {
     ...indexed,
     texts: table.rows.map((row) => row[textIndex]!),

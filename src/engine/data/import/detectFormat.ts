@@ -9,7 +9,12 @@ export type ConcreteFormat = Exclude<ImportFormat, 'auto'>;
 
 async function firstLine(path: string): Promise<string> {
   const head = await readFileHead(path, 4096);
-  return new TextDecoder().decode(head).split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
+  return (
+    new TextDecoder()
+      .decode(head)
+      .split(/\r?\n/)
+      .find((l) => l.trim() !== '') ?? ''
+  );
 }
 
 /**
@@ -29,8 +34,13 @@ export async function detectFormat(path: string, info: Stats): Promise<ConcreteF
   if (extension === '.bin') return 'cifar10-binary';
   if (extension === '.csv') return 'csv';
   const first = await firstLine(path);
-  if (extension === '.tsv') return /^\s*(source|src|input)\t(target|tgt|output)\s*$/i.test(first) ? 'seq2seq-tsv' : 'tsv';
+  if (extension === '.tsv')
+    return /^\s*(source|src|input)\t(target|tgt|output)\s*$/i.test(first) ? 'seq2seq-tsv' : 'tsv';
   if (extension === '.jsonl' || extension === '.ndjson') return /"source"\s*:/.test(first) ? 'seq2seq-jsonl' : 'jsonl';
   if (['.conll', '.conllu', '.iob', '.bio', '.txt'].includes(extension)) return 'conll';
-  throw new DatasetFileError(path, null, `cannot tell the format of a "${extension || 'extensionless'}" file; choose one`);
+  throw new DatasetFileError(
+    path,
+    null,
+    `cannot tell the format of a "${extension || 'extensionless'}" file; choose one`,
+  );
 }

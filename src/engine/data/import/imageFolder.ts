@@ -39,7 +39,8 @@ export async function importImageFolder(
   const { height = 32, width = 32, channels = 3 } = options;
   const entries = await readdir(root, { withFileTypes: true });
   const classFolders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
-  if (classFolders.length === 0) throw new DatasetFileError(root, null, 'no class folders: put the images of each class in a folder named after it');
+  if (classFolders.length === 0)
+    throw new DatasetFileError(root, null, 'no class folders: put the images of each class in a folder named after it');
   const files: { path: string; label: string }[] = [];
   for (const label of classFolders) {
     for (const name of (await readdir(join(root, label))).sort()) {
@@ -48,23 +49,48 @@ export async function importImageFolder(
   }
   if (files.length === 0) throw new DatasetFileError(root, null, 'no .png, .jpg or .jpeg files in the class folders');
   const imageBytes = height * width * channels;
-  if (files.length * imageBytes > MAX_IMAGE_BYTES) throw new DatasetFileError(root, null, `${files.length} images of ${height}x${width}x${channels} are more than the ${MAX_IMAGE_BYTES}-byte import budget`);
+  if (files.length * imageBytes > MAX_IMAGE_BYTES)
+    throw new DatasetFileError(
+      root,
+      null,
+      `${files.length} images of ${height}x${width}x${channels} are more than the ${MAX_IMAGE_BYTES}-byte import budget`,
+    );
   const pixels = new Uint8Array(files.length * imageBytes);
   const labels: string[] = [];
   const skipped: SkippedFile[] = [];
   const tick = progressTicker(control, 'decoding images', files.length);
   for (const [i, { path, label }] of files.entries()) {
     try {
-      const bytes = await readUserFile(path, { maxBytes: MAX_IMAGE_FILE_BYTES, limitName: 'the limit for one image file', ...(control.signal ? { signal: control.signal } : {}) });
+      const bytes = await readUserFile(path, {
+        maxBytes: MAX_IMAGE_FILE_BYTES,
+        limitName: 'the limit for one image file',
+        ...(control.signal ? { signal: control.signal } : {}),
+      });
       resizeInto(decodeImage(bytes), height, width, channels, pixels, labels.length * imageBytes);
       labels.push(label);
     } catch (error) {
       if (error instanceof ImportCancelledError) throw error;
-      skipped.push({ file: path.slice(root.length + 1), reason: error instanceof Error ? error.message : String(error) });
+      skipped.push({
+        file: path.slice(root.length + 1),
+        reason: error instanceof Error ? error.message : String(error),
+      });
     }
     await tick(i + 1);
   }
-  if (labels.length === 0) throw new DatasetFileError(root, null, `none of the ${files.length} images could be decoded (first: ${skipped[0]?.file}: ${skipped[0]?.reason})`);
+  if (labels.length === 0)
+    throw new DatasetFileError(
+      root,
+      null,
+      `none of the ${files.length} images could be decoded (first: ${skipped[0]?.file}: ${skipped[0]?.reason})`,
+    );
   const indexed = indexLabels(root, 'folders', labels);
-  return { kind: 'image-classification', ...indexed, height, width, channels, pixels: pixels.slice(0, labels.length * imageBytes), skipped };
+  return {
+    kind: 'image-classification',
+    ...indexed,
+    height,
+    width,
+    channels,
+    pixels: pixels.slice(0, labels.length * imageBytes),
+    skipped,
+  };
 }

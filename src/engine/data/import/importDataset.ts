@@ -29,13 +29,26 @@ function readText(path: string, info: Stats, control: ImportControl): Promise<st
 }
 
 /** Reads a file or folder in the given format (or the detected one) into a dataset in memory. */
-export async function importDataset(path: string, options: ImportOptions, control: ImportControl = {}): Promise<ImportResult> {
+export async function importDataset(
+  path: string,
+  options: ImportOptions,
+  control: ImportControl = {},
+): Promise<ImportResult> {
   const info = await statUserPath(path);
   const format = options.format === 'auto' ? await detectFormat(path, info) : options.format;
   switch (format) {
     case 'image-folder': {
-      const { skipped, ...data } = await importImageFolder(path, { height: options.imageHeight, width: options.imageWidth, channels: options.channels }, control);
-      const notes = skipped.length > 0 ? [`${skipped.length} files could not be decoded and were skipped: ${skipped.map((s) => `${s.file} (${s.reason})`).join('; ')}`] : [];
+      const { skipped, ...data } = await importImageFolder(
+        path,
+        { height: options.imageHeight, width: options.imageWidth, channels: options.channels },
+        control,
+      );
+      const notes =
+        skipped.length > 0
+          ? [
+              `${skipped.length} files could not be decoded and were skipped: ${skipped.map((s) => `${s.file} (${s.reason})`).join('; ')}`,
+            ]
+          : [];
       return { data, format, notes };
     }
     case 'mnist-idx':
@@ -45,18 +58,35 @@ export async function importDataset(path: string, options: ImportOptions, contro
     case 'csv':
     case 'tsv': {
       const delimiter = format === 'tsv' ? '\t' : ',';
-      const { columns, textColumn, labelColumn, ...data } = textClassificationFromDelimited(path, await readText(path, info, control), {
-        delimiter,
-        header: options.header,
-        ...(options.textColumn ? { textColumn: options.textColumn } : {}),
-        ...(options.labelColumn ? { labelColumn: options.labelColumn } : {}),
-      });
-      return { data: { kind: 'text-classification', ...data }, format, notes: [`text from column "${textColumn}", labels from column "${labelColumn}"`], columns };
+      const { columns, textColumn, labelColumn, ...data } = textClassificationFromDelimited(
+        path,
+        await readText(path, info, control),
+        {
+          delimiter,
+          header: options.header,
+          ...(options.textColumn ? { textColumn: options.textColumn } : {}),
+          ...(options.labelColumn ? { labelColumn: options.labelColumn } : {}),
+        },
+      );
+      return {
+        data: { kind: 'text-classification', ...data },
+        format,
+        notes: [`text from column "${textColumn}", labels from column "${labelColumn}"`],
+        columns,
+      };
     }
     case 'jsonl': {
       const records = parseJsonLines(path, await readText(path, info, control), ['text', 'label']);
-      const indexed = indexLabels(path, 'field "label"', records.map((r) => r.label.trim()));
-      return { data: { kind: 'text-classification', ...indexed, texts: records.map((r) => r.text) }, format, notes: [] };
+      const indexed = indexLabels(
+        path,
+        'field "label"',
+        records.map((r) => r.label.trim()),
+      );
+      return {
+        data: { kind: 'text-classification', ...indexed, texts: records.map((r) => r.text) },
+        format,
+        notes: [],
+      };
     }
     case 'conll':
       return { data: parseConll(path, await readText(path, info, control)), format, notes: [] };

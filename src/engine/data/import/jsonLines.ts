@@ -5,7 +5,11 @@ import { numberedLines } from './readText';
  * The objects of a JSON Lines file, each with the string fields asked for (a number is taken as its text). Blank
  * lines are skipped; any other line that is not such an object is an error naming its line.
  */
-export function parseJsonLines<K extends string>(file: string, text: string, fields: readonly K[]): Record<K, string>[] {
+export function parseJsonLines<K extends string>(
+  file: string,
+  text: string,
+  fields: readonly K[],
+): Record<K, string>[] {
   const records: Record<K, string>[] = [];
   for (const { line, text: content } of numberedLines(file, text)) {
     if (content.trim() === '') continue;
@@ -13,15 +17,25 @@ export function parseJsonLines<K extends string>(file: string, text: string, fie
     try {
       value = JSON.parse(content);
     } catch (error) {
-      throw new DatasetFileError(file, `line ${line}`, `not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+      throw new DatasetFileError(
+        file,
+        `line ${line}`,
+        `not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+      );
     }
-    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new DatasetFileError(file, `line ${line}`, 'expected a JSON object');
+    if (!value || typeof value !== 'object' || Array.isArray(value))
+      throw new DatasetFileError(file, `line ${line}`, 'expected a JSON object');
     const record = {} as Record<K, string>;
     for (const field of fields) {
       const cell = (value as Record<string, unknown>)[field];
       if (typeof cell === 'number') record[field] = String(cell);
       else if (typeof cell === 'string') record[field] = cell;
-      else throw new DatasetFileError(file, `line ${line}`, cell === undefined ? `no "${field}" field` : `"${field}" is not a string`);
+      else
+        throw new DatasetFileError(
+          file,
+          `line ${line}`,
+          cell === undefined ? `no "${field}" field` : `"${field}" is not a string`,
+        );
     }
     records.push(record);
   }

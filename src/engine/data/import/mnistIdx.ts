@@ -29,10 +29,19 @@ export function readIdxHeader(file: string, bytes: Uint8Array, expectedDims: num
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) {
     throw new DatasetFileError(file, 'header', 'wrong magic number: an IDX file starts with two zero bytes');
   }
-  if (bytes[2] !== 0x08) throw new DatasetFileError(file, 'header', `element type 0x${bytes[2]!.toString(16).padStart(2, '0')} is not unsigned byte (0x08)`);
+  if (bytes[2] !== 0x08)
+    throw new DatasetFileError(
+      file,
+      'header',
+      `element type 0x${bytes[2]!.toString(16).padStart(2, '0')} is not unsigned byte (0x08)`,
+    );
   const dimCount = bytes[3]!;
   if (dimCount !== expectedDims) {
-    throw new DatasetFileError(file, 'header', `${dimCount} dimensions where ${expectedDims === 3 ? 'images need 3 (count, rows, columns)' : 'labels need 1 (count)'}`);
+    throw new DatasetFileError(
+      file,
+      'header',
+      `${dimCount} dimensions where ${expectedDims === 3 ? 'images need 3 (count, rows, columns)' : 'labels need 1 (count)'}`,
+    );
   }
   const headerLength = 4 + 4 * dimCount;
   if (bytes.length < headerLength) throw new DatasetFileError(file, 'header', 'truncated before the dimensions end');
@@ -44,7 +53,11 @@ export function readIdxHeader(file: string, bytes: Uint8Array, expectedDims: num
   }
   const declared = dims.reduce((product, d) => product * d, 1);
   if (declared > MAX_IMAGE_BYTES) {
-    throw new DatasetFileError(file, 'header', `declares ${dims.join(' x ')} = ${declared} values, more than the ${MAX_IMAGE_BYTES}-byte import budget`);
+    throw new DatasetFileError(
+      file,
+      'header',
+      `declares ${dims.join(' x ')} = ${declared} values, more than the ${MAX_IMAGE_BYTES}-byte import budget`,
+    );
   }
   return { dims, headerLength, declared };
 }
@@ -54,7 +67,11 @@ export function parseIdx(file: string, bytes: Uint8Array, expectedDims: number):
   const { dims, headerLength, declared } = readIdxHeader(file, bytes, expectedDims);
   const present = bytes.length - headerLength;
   if (present !== declared) {
-    throw new DatasetFileError(file, null, `declares ${dims.join(' x ')} = ${declared} values but holds ${present}${present < declared ? ' (truncated)' : ''}`);
+    throw new DatasetFileError(
+      file,
+      null,
+      `declares ${dims.join(' x ')} = ${declared} values but holds ${present}${present < declared ? ' (truncated)' : ''}`,
+    );
   }
   return { dims, values: bytes.subarray(headerLength) };
 }
@@ -82,10 +99,19 @@ export async function readIdxFile(file: string, expectedDims: number, signal?: A
 }
 
 /** Images [n, rows, cols] and labels [n] of one IDX pair, checked to agree. */
-export function mnistFromIdx(imagesFile: string, images: IdxArray, labelsFile: string, labels: IdxArray): { pixels: Uint8Array; labels: Uint8Array; height: number; width: number } {
+export function mnistFromIdx(
+  imagesFile: string,
+  images: IdxArray,
+  labelsFile: string,
+  labels: IdxArray,
+): { pixels: Uint8Array; labels: Uint8Array; height: number; width: number } {
   const [count, height, width] = images.dims as [number, number, number];
   if (labels.dims[0] !== count) {
-    throw new DatasetFileError(labelsFile, null, `${labels.dims[0]} labels for the ${count} images of ${basename(imagesFile)}`);
+    throw new DatasetFileError(
+      labelsFile,
+      null,
+      `${labels.dims[0]} labels for the ${count} images of ${basename(imagesFile)}`,
+    );
   }
   return { pixels: images.values, labels: labels.values, height, width };
 }
@@ -105,7 +131,12 @@ async function findPairs(path: string): Promise<IdxPair[]> {
   if (imageFiles.length === 0) throw new DatasetFileError(path, null, 'no *-images-idx3-ubyte file here');
   return imageFiles.sort().map((images) => {
     const labels = names.find((n) => n === images.replace('images', 'labels').replace('idx3', 'idx1'));
-    if (!labels) throw new DatasetFileError(join(folder, images), null, `no labels file beside it (expected ${images.replace('images', 'labels').replace('idx3', 'idx1')})`);
+    if (!labels)
+      throw new DatasetFileError(
+        join(folder, images),
+        null,
+        `no labels file beside it (expected ${images.replace('images', 'labels').replace('idx3', 'idx1')})`,
+      );
     return { images: join(folder, images), labels: join(folder, labels), test: /^(t10k|test)/.test(images) };
   });
 }
@@ -124,7 +155,12 @@ export async function importMnistIdx(path: string, control: ImportControl = {}):
   }
   const [first] = parts;
   const mismatch = parts.findIndex((p) => p.height !== first!.height || p.width !== first!.width);
-  if (mismatch >= 0) throw new DatasetFileError(pairs[mismatch]!.images, null, `${parts[mismatch]!.height}x${parts[mismatch]!.width} images where ${basename(pairs[0]!.images)} has ${first!.height}x${first!.width}`);
+  if (mismatch >= 0)
+    throw new DatasetFileError(
+      pairs[mismatch]!.images,
+      null,
+      `${parts[mismatch]!.height}x${parts[mismatch]!.width} images where ${basename(pairs[0]!.images)} has ${first!.height}x${first!.width}`,
+    );
   const total = parts.reduce((sum, p) => sum + p.labels.length, 0);
   const pixels = new Uint8Array(total * first!.height * first!.width);
   const labels = new Int32Array(total);

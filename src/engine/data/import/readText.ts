@@ -26,14 +26,22 @@ export function decodeUtf8(file: string, bytes: Uint8Array): string {
 }
 
 export async function readTextFile(file: string, signal?: AbortSignal): Promise<string> {
-  const bytes = await readUserFile(file, { maxBytes: MAX_TEXT_BYTES, limitName: 'the limit for text files', ...(signal ? { signal } : {}) });
+  const bytes = await readUserFile(file, {
+    maxBytes: MAX_TEXT_BYTES,
+    limitName: 'the limit for text files',
+    ...(signal ? { signal } : {}),
+  });
   return decodeUtf8(file, bytes);
 }
 
 /** Refuses a line or field longer than MAX_RECORD_CHARS, naming where it is. */
 export function checkRecordLength(file: string, where: string, text: string): void {
   if (text.length > MAX_RECORD_CHARS) {
-    throw new DatasetFileError(file, where, `${text.length} characters, more than the ${MAX_RECORD_CHARS} one record may hold (is this a text dataset?)`);
+    throw new DatasetFileError(
+      file,
+      where,
+      `${text.length} characters, more than the ${MAX_RECORD_CHARS} one record may hold (is this a text dataset?)`,
+    );
   }
 }
 

@@ -27,7 +27,11 @@ export async function statUserPath(path: string): Promise<Stats> {
     throw new DatasetFileError(path, null, 'no such file or folder');
   });
   if (!info.isFile() && !info.isDirectory()) {
-    throw new DatasetFileError(path, null, `is ${describeKind(info)}, not a regular file: only files and folders can be imported`);
+    throw new DatasetFileError(
+      path,
+      null,
+      `is ${describeKind(info)}, not a regular file: only files and folders can be imported`,
+    );
   }
   return info;
 }
@@ -39,7 +43,11 @@ export async function statUserPath(path: string): Promise<Stats> {
  */
 export async function openRegularFile(path: string): Promise<{ handle: FileHandle; size: number }> {
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch((error: NodeJS.ErrnoException) => {
-    throw new DatasetFileError(path, null, error.code === 'ENOENT' ? 'no such file' : `cannot be opened (${error.code ?? error.message})`);
+    throw new DatasetFileError(
+      path,
+      null,
+      error.code === 'ENOENT' ? 'no such file' : `cannot be opened (${error.code ?? error.message})`,
+    );
   });
   const info = await handle.stat();
   if (!info.isFile()) {
@@ -79,7 +87,11 @@ class CappedSink {
   add(chunk: Uint8Array): void {
     this.length += chunk.length;
     if (this.length > this.limit) {
-      throw new DatasetFileError(this.file, null, `holds more than ${this.limit} bytes${this.headChecked ? ', the size its header declares' : `, ${this.limits.limitName}`}`);
+      throw new DatasetFileError(
+        this.file,
+        null,
+        `holds more than ${this.limit} bytes${this.headChecked ? ', the size its header declares' : `, ${this.limits.limitName}`}`,
+      );
     }
     this.parts.push(chunk);
     if (!this.headChecked && this.limits.head && this.length >= this.limits.head.bytes) this.checkHead();
@@ -126,7 +138,8 @@ function gunzipInto(file: string, sink: CappedSink) {
     async write(chunk: Uint8Array): Promise<void> {
       rethrow();
       // Waiting for the drain keeps what is inflated but not yet counted to one chunk's worth.
-      if (!inflater.write(chunk)) await new Promise<void>((resolve) => inflater.once('drain', resolve).once('close', resolve));
+      if (!inflater.write(chunk))
+        await new Promise<void>((resolve) => inflater.once('drain', resolve).once('close', resolve));
       rethrow();
     },
     async end(): Promise<void> {

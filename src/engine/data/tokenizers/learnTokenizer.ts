@@ -25,8 +25,16 @@ export interface Tokenizer {
 export type LearntTokenizerSettings = Required<Pick<TokenizerSettings, 'kind' | 'vocabSize' | 'minFrequency'>>;
 
 /** The user's settings, completed: the model's vocabulary size and the dataset's suggested kind when unset. */
-export function completeTokenizerSettings(settings: Partial<TokenizerSettings> | undefined, fallbackKind: TokenizerKind, modelVocabSize: number): LearntTokenizerSettings {
-  return { kind: settings?.kind ?? fallbackKind, vocabSize: settings?.vocabSize ?? modelVocabSize, minFrequency: settings?.minFrequency ?? 1 };
+export function completeTokenizerSettings(
+  settings: Partial<TokenizerSettings> | undefined,
+  fallbackKind: TokenizerKind,
+  modelVocabSize: number,
+): LearntTokenizerSettings {
+  return {
+    kind: settings?.kind ?? fallbackKind,
+    vocabSize: settings?.vocabSize ?? modelVocabSize,
+    minFrequency: settings?.minFrequency ?? 1,
+  };
 }
 
 const characters = (text: string) => [...text];
@@ -40,7 +48,11 @@ function countWords(texts: Iterable<string>): Map<string, number> {
 /** Builds a tokenizer from a cutter of words into pieces and its vocabulary. */
 function subwordTokenizer(kind: 'bpe' | 'wordpiece', model: SubwordModel, reserved: readonly string[]): Tokenizer {
   const learnt = model.merges.map(([left, right]) => mergedSymbol(left, right));
-  const vocabulary = new WordVocabulary([...reserved, ...model.alphabet.filter((s) => !reserved.includes(s)), ...learnt]);
+  const vocabulary = new WordVocabulary([
+    ...reserved,
+    ...model.alphabet.filter((s) => !reserved.includes(s)),
+    ...learnt,
+  ]);
   const cut = kind === 'bpe' ? bpeCutter(model) : wordPieceCutter(new Set(vocabulary.tokens));
   return {
     kind,
@@ -67,7 +79,13 @@ export function learnTokenizer(
   }
   const cut = kind === 'char' ? characters : tokenizeWords;
   const vocabulary = WordVocabulary.learn(trainingTexts.map(cut), vocabSize, minFrequency, reserved);
-  return { kind, vocabulary, tokenize: cut, detokenize: (tokens) => tokens.join(kind === 'char' ? '' : ' '), exported: { kind } };
+  return {
+    kind,
+    vocabulary,
+    tokenize: cut,
+    detokenize: (tokens) => tokens.join(kind === 'char' ? '' : ' '),
+    exported: { kind },
+  };
 }
 
 // Han, Hiragana, Katakana and Hangul: scripts written without spaces between words.

@@ -32,7 +32,7 @@ class PairHeap {
   push(item: [number, string]): void {
     const items = this.items;
     items.push(item);
-    for (let i = items.length - 1; i > 0; ) {
+    for (let i = items.length - 1; i > 0;) {
       const parent = (i - 1) >> 1;
       if (!before(items[i]!, items[parent]!)) break;
       [items[i], items[parent]] = [items[parent]!, items[i]!];
@@ -45,7 +45,7 @@ class PairHeap {
     const last = items.pop();
     if (items.length > 0 && last) {
       items[0] = last;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const [l, r] = [2 * i + 1, 2 * i + 2];
         let best = i;
         if (l < items.length && before(items[l]!, items[best]!)) best = l;
@@ -66,10 +66,15 @@ const before = (a: [number, string], b: [number, string]) => a[0] > b[0] || (a[0
  * fewer than `minFrequency` times. Pair counts are updated incrementally, touching only the words that hold the
  * merged pair, so that a vocabulary of tens of thousands is learnt in seconds.
  */
-export function learnSubwordMerges(wordCounts: Map<string, number>, budget: number, minFrequency: number): SubwordModel {
+export function learnSubwordMerges(
+  wordCounts: Map<string, number>,
+  budget: number,
+  minFrequency: number,
+): SubwordModel {
   const words = [...wordCounts.entries()].map(([word, count]) => ({ symbols: initialSymbols(word), count }));
   const symbolCounts = new Map<string, number>();
-  for (const { symbols, count } of words) for (const s of symbols) symbolCounts.set(s, (symbolCounts.get(s) ?? 0) + count);
+  for (const { symbols, count } of words)
+    for (const s of symbols) symbolCounts.set(s, (symbolCounts.get(s) ?? 0) + count);
   const alphabet = [...symbolCounts.entries()]
     .filter(([, count]) => count >= minFrequency)
     .sort(([a, ca], [b, cb]) => cb - ca || (a < b ? -1 : 1))

@@ -19,7 +19,11 @@ export function bpeCutter(model: SubwordModel): (word: string) => string[] {
         if (r !== undefined && r < bestRank) [best, bestRank] = [i, r];
       }
       if (best < 0) break;
-      symbols = [...symbols.slice(0, best), mergedSymbol(symbols[best]!, symbols[best + 1]!), ...symbols.slice(best + 2)];
+      symbols = [
+        ...symbols.slice(0, best),
+        mergedSymbol(symbols[best]!, symbols[best + 1]!),
+        ...symbols.slice(best + 2),
+      ];
     }
     if (memo.size < 200_000) memo.set(word, symbols);
     return symbols;
@@ -37,7 +41,7 @@ export function wordPieceCutter(vocabulary: ReadonlySet<string>, maxPieceLength 
     if (cached) return cached;
     const chars = [...word];
     const pieces: string[] = [];
-    for (let start = 0; start < chars.length; ) {
+    for (let start = 0; start < chars.length;) {
       let end = Math.min(chars.length, start + maxPieceLength);
       let piece: string | null = null;
       for (; end > start; end--) {
@@ -62,5 +66,7 @@ export function wordPieceCutter(vocabulary: ReadonlySet<string>, maxPieceLength 
 
 /** Subword tokens back into text: a "##" piece joins the one before it, other pieces are separated by a space. */
 export function joinSubwords(tokens: readonly string[]): string {
-  return tokens.map((t, i) => (t.startsWith(CONTINUATION) ? t.slice(CONTINUATION.length) : i === 0 ? t : ` ${t}`)).join('');
+  return tokens
+    .map((t, i) => (t.startsWith(CONTINUATION) ? t.slice(CONTINUATION.length) : i === 0 ? t : ` ${t}`))
+    .join('');
 }

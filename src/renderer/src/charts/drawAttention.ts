@@ -2,7 +2,10 @@ import type { AttentionLayerSnapshot } from '../../../shared/events';
 import { viridis } from './viridis';
 
 /** The [queries, keys] weights of one head, with their smallest and largest value. */
-export function headWeights(layer: AttentionLayerSnapshot, head: number): { values: Float32Array; min: number; max: number } {
+export function headWeights(
+  layer: AttentionLayerSnapshot,
+  head: number,
+): { values: Float32Array; min: number; max: number } {
   const size = layer.queries * layer.keys;
   const values = layer.weights.subarray(head * size, (head + 1) * size);
   let min = Infinity;

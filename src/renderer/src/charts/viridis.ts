@@ -1,7 +1,14 @@
 // Matplotlib's viridis at 9 stops: perceptually uniform and readable by colour-blind users.
 const STOPS: [number, number, number][] = [
-  [68, 1, 84], [72, 40, 120], [62, 74, 137], [49, 104, 142], [38, 130, 142],
-  [31, 158, 137], [53, 183, 121], [110, 206, 88], [253, 231, 37],
+  [68, 1, 84],
+  [72, 40, 120],
+  [62, 74, 137],
+  [49, 104, 142],
+  [38, 130, 142],
+  [31, 158, 137],
+  [53, 183, 121],
+  [110, 206, 88],
+  [253, 231, 37],
 ];
 
 /** The colour of t in [0, 1] as [r, g, b] bytes, linearly interpolated between stops. */

@@ -28,7 +28,8 @@ export function draftFromSpec(spec: ModelSpec): ArchitectureDraft {
 }
 
 /** The ids of every input and node. */
-export const blockIds = (draft: ArchitectureDraft): Set<string> => new Set([...draft.inputs.map((i) => i.id), ...draft.nodes.map((n) => n.id)]);
+export const blockIds = (draft: ArchitectureDraft): Set<string> =>
+  new Set([...draft.inputs.map((i) => i.id), ...draft.nodes.map((n) => n.id)]);
 
 /** The output blocks that no other block reads; a graph without one has no output yet. */
 export function draftOutputs(draft: ArchitectureDraft): string[] {
@@ -40,7 +41,14 @@ export function draftOutputs(draft: ArchitectureDraft): string[] {
 export function draftToSpec(draft: ArchitectureDraft): ModelSpec {
   const ids = blockIds(draft);
   const layout = Object.fromEntries(Object.entries(draft.layout).filter(([id]) => ids.has(id)));
-  return { name: draft.name, task: draft.task, inputs: draft.inputs, nodes: draft.nodes, outputs: draftOutputs(draft), layout };
+  return {
+    name: draft.name,
+    task: draft.task,
+    inputs: draft.inputs,
+    nodes: draft.nodes,
+    outputs: draftOutputs(draft),
+    layout,
+  };
 }
 
 export interface DraftValidation {
@@ -53,20 +61,35 @@ export interface DraftValidation {
 }
 
 /** Everything the editor shows about a draft: run after every edit, so it stays a pure function of the draft. */
-export function validateDraft(draft: ArchitectureDraft, context: Partial<SpecContext> & { datasetTask?: Task | undefined } = {}): DraftValidation {
+export function validateDraft(
+  draft: ArchitectureDraft,
+  context: Partial<SpecContext> & { datasetTask?: Task | undefined } = {},
+): DraftValidation {
   const spec = draftToSpec(draft);
   const analysis = analyzeSpec(spec, context);
   const issues: SpecIssue[] = [];
-  if (draft.inputs.length === 0) issues.push({ nodeId: null, message: 'no input yet: add an Image or Token input from the Inputs group' });
-  if (spec.outputs.length === 0) issues.push({ nodeId: null, message: 'no output yet: end with a Classifier or Per-token classifier from the Output group' });
+  if (draft.inputs.length === 0)
+    issues.push({ nodeId: null, message: 'no input yet: add an Image or Token input from the Inputs group' });
+  if (spec.outputs.length === 0)
+    issues.push({
+      nodeId: null,
+      message: 'no output yet: end with a Classifier or Per-token classifier from the Output group',
+    });
   if (context.datasetTask && context.datasetTask !== draft.task) {
-    issues.push({ nodeId: null, param: 'task', message: `the graph is for ${draft.task}, but the chosen dataset is ${context.datasetTask}` });
+    issues.push({
+      nodeId: null,
+      param: 'task',
+      message: `the graph is for ${draft.task}, but the chosen dataset is ${context.datasetTask}`,
+    });
   }
   // The task-fit check would only repeat a missing input or output in other words.
   const repeats = (issue: SpecIssue) =>
-    issue.nodeId === null && ((issue.param === 'outputs' && spec.outputs.length === 0) || (issue.param === 'inputs' && draft.inputs.length === 0));
+    issue.nodeId === null &&
+    ((issue.param === 'outputs' && spec.outputs.length === 0) ||
+      (issue.param === 'inputs' && draft.inputs.length === 0));
   issues.push(...analysis.issues.filter((issue) => !repeats(issue)));
   const issuesByBlock = new Map<string, SpecIssue[]>();
-  for (const issue of issues) if (issue.nodeId) issuesByBlock.set(issue.nodeId, [...(issuesByBlock.get(issue.nodeId) ?? []), issue]);
+  for (const issue of issues)
+    if (issue.nodeId) issuesByBlock.set(issue.nodeId, [...(issuesByBlock.get(issue.nodeId) ?? []), issue]);
   return { spec, analysis, issues, issuesByBlock };
 }

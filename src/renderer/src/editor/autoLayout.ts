@@ -13,7 +13,8 @@ export function autoLayout(draft: ArchitectureDraft): SpecLayout {
   graph.setGraph({ rankdir: 'TB', nodesep: 40, ranksep: BLOCK_GAP, marginx: 20, marginy: 20 });
   graph.setDefaultEdgeLabel(() => ({}));
   for (const block of [...draft.inputs, ...draft.nodes]) graph.setNode(block.id, { ...BLOCK_SIZE });
-  for (const node of draft.nodes) for (const source of node.inputs) if (graph.hasNode(source)) graph.setEdge(source, node.id);
+  for (const node of draft.nodes)
+    for (const source of node.inputs) if (graph.hasNode(source)) graph.setEdge(source, node.id);
   dagre.layout(graph);
   const layout: SpecLayout = {};
   for (const id of graph.nodes()) {

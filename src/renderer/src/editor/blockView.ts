@@ -30,8 +30,15 @@ export function inputPorts(op: OpName): InputPorts {
 }
 
 /** The canvas's view of every block, derived from the draft and its validation. */
-export function blockViews(draft: ArchitectureDraft, validation: DraftValidation, expanded: ReadonlySet<string>): BlockView[] {
-  const describe = (id: string) => (validation.issuesByBlock.get(id) ?? []).map((issue) => (issue.param ? `${issue.param}: ${issue.message}` : issue.message));
+export function blockViews(
+  draft: ArchitectureDraft,
+  validation: DraftValidation,
+  expanded: ReadonlySet<string>,
+): BlockView[] {
+  const describe = (id: string) =>
+    (validation.issuesByBlock.get(id) ?? []).map((issue) =>
+      issue.param ? `${issue.param}: ${issue.message}` : issue.message,
+    );
   const views: BlockView[] = draft.inputs.map((input) => ({
     id: input.id,
     label: INPUT_CATALOG[input.kind].label,
@@ -50,7 +57,10 @@ export function blockViews(draft: ArchitectureDraft, validation: DraftValidation
     const structure = known ? COMPOSITE_STRUCTURE[node.op as OpName] : undefined;
     if (structure && inferred && expanded.has(node.id)) {
       const params = opParamSchemas[node.op as OpName].parse(node.params);
-      inner = structure(node.inputs.map((id) => validation.analysis.nodes[id]!.shape), params as never);
+      inner = structure(
+        node.inputs.map((id) => validation.analysis.nodes[id]!.shape),
+        params as never,
+      );
     }
     views.push({
       id: node.id,

@@ -27,9 +27,19 @@ export function isInputId(draft: ArchitectureDraft, id: string): boolean {
   return draft.inputs.some((input) => input.id === id);
 }
 
-function newInput(kind: InputKind, id: string, imageShape?: { height: number; width: number; channels: number }): InputSpec {
+function newInput(
+  kind: InputKind,
+  id: string,
+  imageShape?: { height: number; width: number; channels: number },
+): InputSpec {
   return kind === 'image'
-    ? { id, kind, height: imageShape?.height ?? 32, width: imageShape?.width ?? 32, channels: imageShape?.channels ?? 3 }
+    ? {
+        id,
+        kind,
+        height: imageShape?.height ?? 32,
+        width: imageShape?.width ?? 32,
+        channels: imageShape?.channels ?? 3,
+      }
     : { id, kind, maxLength: 64, vocabSize: 8000 };
 }
 
@@ -51,11 +61,23 @@ export function addBlock(
 ): { draft: ArchitectureDraft; id: string } {
   if ('input' in kind) {
     const id = uniqueId(draft, kind.input === 'tokens' && draft.inputs.length > 0 ? 'target' : kind.input);
-    return { draft: { ...draft, inputs: [...draft.inputs, newInput(kind.input, id, imageShape)], layout: { ...draft.layout, [id]: position } }, id };
+    return {
+      draft: {
+        ...draft,
+        inputs: [...draft.inputs, newInput(kind.input, id, imageShape)],
+        layout: { ...draft.layout, [id]: position },
+      },
+      id,
+    };
   }
   const id = uniqueId(draft, kind.op);
   const readsAfter = after !== null && ids(draft).has(after);
-  const node: NodeSpec = { id, op: kind.op, params: { ...(OP_CATALOG[kind.op].starting ?? {}) }, inputs: readsAfter ? [after] : [] };
+  const node: NodeSpec = {
+    id,
+    op: kind.op,
+    params: { ...(OP_CATALOG[kind.op].starting ?? {}) },
+    inputs: readsAfter ? [after] : [],
+  };
   return { draft: { ...draft, nodes: [...draft.nodes, node], layout: { ...draft.layout, [id]: position } }, id };
 }
 
@@ -115,7 +137,11 @@ export function removeBlocks(draft: ArchitectureDraft, remove: Iterable<string>)
   return {
     ...draft,
     inputs: draft.inputs.filter((input) => !gone.has(input.id)),
-    nodes: draft.nodes.filter((node) => !gone.has(node.id)).map((node) => (node.inputs.some((i) => gone.has(i)) ? { ...node, inputs: node.inputs.filter((i) => !gone.has(i)) } : node)),
+    nodes: draft.nodes
+      .filter((node) => !gone.has(node.id))
+      .map((node) =>
+        node.inputs.some((i) => gone.has(i)) ? { ...node, inputs: node.inputs.filter((i) => !gone.has(i)) } : node,
+      ),
     layout,
   };
 }
@@ -149,13 +175,19 @@ export interface BlockClipboard {
 export function copyBlocks(draft: ArchitectureDraft, selected: Iterable<string>): BlockClipboard {
   const chosen = new Set(selected);
   const inputs = draft.inputs.filter((i) => chosen.has(i.id));
-  const nodes = draft.nodes.filter((n) => chosen.has(n.id)).map((n) => ({ ...n, inputs: n.inputs.filter((i) => chosen.has(i)) }));
+  const nodes = draft.nodes
+    .filter((n) => chosen.has(n.id))
+    .map((n) => ({ ...n, inputs: n.inputs.filter((i) => chosen.has(i)) }));
   const layout = Object.fromEntries([...chosen].filter((id) => draft.layout[id]).map((id) => [id, draft.layout[id]!]));
   return cloneJson({ inputs, nodes, layout });
 }
 
 /** Pastes copies under fresh ids, shifted by `offset`, wired among themselves as the originals were. */
-export function pasteBlocks(draft: ArchitectureDraft, clipboard: BlockClipboard, offset: Position): { draft: ArchitectureDraft; ids: string[] } {
+export function pasteBlocks(
+  draft: ArchitectureDraft,
+  clipboard: BlockClipboard,
+  offset: Position,
+): { draft: ArchitectureDraft; ids: string[] } {
   const taken = ids(draft);
   const renamed = new Map<string, string>();
   for (const block of [...clipboard.inputs, ...clipboard.nodes]) {
@@ -172,7 +204,15 @@ export function pasteBlocks(draft: ArchitectureDraft, clipboard: BlockClipboard,
     draft: {
       ...draft,
       inputs: [...draft.inputs, ...clipboard.inputs.map((i) => ({ ...i, id: renamed.get(i.id)! }))],
-      nodes: [...draft.nodes, ...clipboard.nodes.map((n) => ({ ...n, params: cloneJson(n.params), id: renamed.get(n.id)!, inputs: n.inputs.map((i) => renamed.get(i)!) }))],
+      nodes: [
+        ...draft.nodes,
+        ...clipboard.nodes.map((n) => ({
+          ...n,
+          params: cloneJson(n.params),
+          id: renamed.get(n.id)!,
+          inputs: n.inputs.map((i) => renamed.get(i)!),
+        })),
+      ],
       layout,
     },
     ids: [...renamed.values()],

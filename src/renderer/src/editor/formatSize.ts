@@ -6,7 +6,8 @@ export function formatCount(value: number): string {
     [1e6, 'M'],
     [1e3, 'k'],
   ];
-  for (const [size, suffix] of units) if (Math.abs(value) >= size) return `${(value / size).toPrecision(3).replace(/\.?0+$/, '')}${suffix}`;
+  for (const [size, suffix] of units)
+    if (Math.abs(value) >= size) return `${(value / size).toPrecision(3).replace(/\.?0+$/, '')}${suffix}`;
   return String(Math.round(value));
 }
 

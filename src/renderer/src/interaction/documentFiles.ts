@@ -3,7 +3,12 @@ import type { ModelSpec } from '../../../shared/spec/modelSpec';
 
 /** "Transformer encoder classifier" -> "transformer-encoder-classifier". */
 export function fileStem(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'architecture';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'architecture'
+  );
 }
 
 /**
@@ -29,7 +34,8 @@ export function saveSpecFile(spec: ModelSpec): string {
 }
 
 // The minimap and the zoom buttons are tools, not part of the picture.
-const partOfPicture = (node: HTMLElement) => !node.classList?.contains('vue-flow__minimap') && !node.classList?.contains('vue-flow__controls');
+const partOfPicture = (node: HTMLElement) =>
+  !node.classList?.contains('vue-flow__minimap') && !node.classList?.contains('vue-flow__controls');
 
 /** The canvas as drawn, as PNG (2x pixels) or SVG, offered as a download. */
 export async function exportCanvasImage(canvas: HTMLElement, format: 'png' | 'svg', name: string): Promise<string> {

@@ -27,12 +27,19 @@ export const useDatasetsStore = defineStore('datasets', () => {
     textColumn: '',
     labelColumn: '',
   });
-  const importing = reactive({ importId: null as string | null, progress: null as ImportProgressEvent | null, error: null as string | null, notes: [] as string[] });
+  const importing = reactive({
+    importId: null as string | null,
+    progress: null as ImportProgressEvent | null,
+    error: null as string | null,
+    notes: [] as string[],
+  });
 
   const request = computed((): InspectRequest => ({
     datasetId: session.datasetId,
     // The drawn model's token inputs give the lengths and vocabulary sizes the inspection shows.
-    ...(architecture.draft.task === session.selectedDataset?.task && architecture.draft.inputs.length > 0 ? { modelInputs: architecture.draft.inputs } : {}),
+    ...(architecture.draft.task === session.selectedDataset?.task && architecture.draft.inputs.length > 0
+      ? { modelInputs: architecture.draft.inputs }
+      : {}),
     ...(session.tokenizerSettings ? { tokenizer: session.tokenizerSettings } : {}),
     validationFraction: session.hyperParams.validationFraction,
     testFraction: session.hyperParams.testFraction,
@@ -50,7 +57,12 @@ export const useDatasetsStore = defineStore('datasets', () => {
     try {
       const [found, page] = await Promise.all([
         workbench.invoke('datasets:inspect', request.value),
-        workbench.invoke('datasets:samples', { ...request.value, split: sampleSplit.value, offset: 0, limit: PAGE_SIZE }),
+        workbench.invoke('datasets:samples', {
+          ...request.value,
+          split: sampleSplit.value,
+          offset: 0,
+          limit: PAGE_SIZE,
+        }),
       ]);
       if (mine !== generation) return;
       inspection.value = found;
@@ -68,17 +80,26 @@ export const useDatasetsStore = defineStore('datasets', () => {
     const offset = Math.max(0, current.offset + direction * PAGE_SIZE);
     if (offset >= current.total) return;
     try {
-      samples.value = await workbench.invoke('datasets:samples', { ...request.value, split: sampleSplit.value, offset, limit: PAGE_SIZE });
+      samples.value = await workbench.invoke('datasets:samples', {
+        ...request.value,
+        split: sampleSplit.value,
+        offset,
+        limit: PAGE_SIZE,
+      });
     } catch (cause) {
       error.value = message(cause);
     }
   }
 
   let timer: ReturnType<typeof setTimeout> | undefined;
-  watch([request, sampleSplit, active], () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => void refresh(), 150); // typing a number should not start an inspection per keystroke
-  }, { deep: true });
+  watch(
+    [request, sampleSplit, active],
+    () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void refresh(), 150); // typing a number should not start an inspection per keystroke
+    },
+    { deep: true },
+  );
 
   async function startImport(path = importForm.path): Promise<void> {
     if (!path.trim() || importing.importId) return;
@@ -134,5 +155,20 @@ export const useDatasetsStore = defineStore('datasets', () => {
     }
   }
 
-  return { inspection, samples, sampleSplit, loading, error, active, importForm, importing, refresh, page, startImport, cancelImport, pickPath, remove };
+  return {
+    inspection,
+    samples,
+    sampleSplit,
+    loading,
+    error,
+    active,
+    importForm,
+    importing,
+    refresh,
+    page,
+    startImport,
+    cancelImport,
+    pickPath,
+    remove,
+  };
 });

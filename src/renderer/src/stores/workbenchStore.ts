@@ -28,10 +28,25 @@ export const useWorkbenchStore = defineStore('workbench', () => {
     seed: 42,
     useFileSplit: true,
   }) as Required<
-    Pick<HyperParamsInput, 'epochs' | 'learningRate' | 'batchSize' | 'optimizer' | 'dropout' | 'validationFraction' | 'testFraction' | 'seed' | 'useFileSplit'>
+    Pick<
+      HyperParamsInput,
+      | 'epochs'
+      | 'learningRate'
+      | 'batchSize'
+      | 'optimizer'
+      | 'dropout'
+      | 'validationFraction'
+      | 'testFraction'
+      | 'seed'
+      | 'useFileSplit'
+    >
   >;
   /** The tokenizer the Datasets view previews and training uses; 'auto' takes the dataset's suggestion. */
-  const tokenizer = reactive({ kind: 'auto' as TokenizerKind | 'auto', vocabSize: null as number | null, minFrequency: 1 });
+  const tokenizer = reactive({
+    kind: 'auto' as TokenizerKind | 'auto',
+    vocabSize: null as number | null,
+    minFrequency: 1,
+  });
   // The run is replaced wholesale by each event fold; shallowRef keeps its long arrays out of deep reactivity.
   const run = shallowRef<RunView | null>(null);
   const error = ref<string | null>(null);
@@ -46,13 +61,18 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   // A graph for another task leaves the dataset picker on a dataset it cannot train on: move to one it can.
   watch(modelTask, (task) => {
     if (selectedDataset.value && selectedDataset.value.task !== task) {
-      datasetId.value = presets.value.find((p) => p.task === task)?.defaultDatasetId ?? compatibleDatasets.value[0]?.id ?? datasetId.value;
+      datasetId.value =
+        presets.value.find((p) => p.task === task)?.defaultDatasetId ??
+        compatibleDatasets.value[0]?.id ??
+        datasetId.value;
     }
   });
   // And the other way: a dataset chosen in the Datasets view opens a preset of its task, unless the user has drawn
   // a graph of their own, which is never thrown away (the editor then says that the tasks differ).
   watch(selectedDataset, (dataset) => {
-    architecture.dataset = dataset ? { task: dataset.task, classes: dataset.classNames.length, imageShape: dataset.imageShape } : null;
+    architecture.dataset = dataset
+      ? { task: dataset.task, classes: dataset.classNames.length, imageShape: dataset.imageShape }
+      : null;
     if (dataset && dataset.task !== modelTask.value && architecture.presetId !== null) {
       const preset = presets.value.find((p) => p.task === dataset.task);
       if (preset) architecture.open(preset.spec, preset.id);
@@ -67,7 +87,11 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   const tokenizerSettings = computed((): TokenizerSettings | undefined => {
     if (tokenizer.kind === 'auto' && tokenizer.vocabSize === null && tokenizer.minFrequency === 1) return undefined;
     const kind = tokenizer.kind === 'auto' ? (selectedDataset.value?.defaultTokenizer ?? 'word') : tokenizer.kind;
-    return { kind, minFrequency: tokenizer.minFrequency, ...(tokenizer.vocabSize ? { vocabSize: tokenizer.vocabSize } : {}) };
+    return {
+      kind,
+      minFrequency: tokenizer.minFrequency,
+      ...(tokenizer.vocabSize ? { vocabSize: tokenizer.vocabSize } : {}),
+    };
   });
   const training = computed(() => run.value?.status === 'running' || run.value?.status === 'starting');
 
@@ -126,7 +150,8 @@ export const useWorkbenchStore = defineStore('workbench', () => {
   async function refreshDatasets(select?: string): Promise<void> {
     datasets.value = await workbench.invoke('datasets:list', {});
     if (select) datasetId.value = select;
-    else if (!datasets.value.some((d) => d.id === datasetId.value)) datasetId.value = compatibleDatasets.value[0]?.id ?? '';
+    else if (!datasets.value.some((d) => d.id === datasetId.value))
+      datasetId.value = compatibleDatasets.value[0]?.id ?? '';
   }
 
   async function stop(): Promise<void> {

@@ -27,7 +27,9 @@ describe('special files', () => {
   it('refuses a FIFO, a device and a symlink to a device as a dataset file, naming the file', async () => {
     fifo(join(root, 'pipe.csv'));
     await symlink('/dev/zero', join(root, 'zero.csv'));
-    await expect(importDataset(join(root, 'pipe.csv'), options('csv'))).rejects.toThrow(/pipe\.csv: is a named pipe \(FIFO\), not a regular file/);
+    await expect(importDataset(join(root, 'pipe.csv'), options('csv'))).rejects.toThrow(
+      /pipe\.csv: is a named pipe \(FIFO\), not a regular file/,
+    );
     await expect(importDataset('/dev/zero', options('csv'))).rejects.toThrow(/zero: is a device, not a regular file/);
     await expect(importDataset('/dev/zero', options('mnist-idx'))).rejects.toThrow(/zero: is a device/);
     await expect(importDataset(join(root, 'zero.csv'), options('auto'))).rejects.toThrow(/zero\.csv: is a device/);
@@ -38,7 +40,11 @@ describe('special files', () => {
     const folder = join(root, 'images');
     for (const label of ['cat', 'dog']) {
       await mkdir(join(folder, label), { recursive: true });
-      for (let i = 0; i < 2; i++) await writeFile(join(folder, label, `${i}.png`), pngBytes(4, 4, () => [i * 40, 0, 0]));
+      for (let i = 0; i < 2; i++)
+        await writeFile(
+          join(folder, label, `${i}.png`),
+          pngBytes(4, 4, () => [i * 40, 0, 0]),
+        );
     }
     await symlink('/dev/zero', join(folder, 'cat', 'zero.png'));
     fifo(join(folder, 'dog', 'pipe.png'));
@@ -92,7 +98,10 @@ describe('sizes that lie', () => {
     ] as const) {
       const folder = join(root, `empty-${dims.join('x')}`);
       await mkdir(folder);
-      await writeFile(join(folder, 'train-images-idx3-ubyte'), idxBytes([...dims], new Uint8Array(dims[0] * dims[1] * dims[2])));
+      await writeFile(
+        join(folder, 'train-images-idx3-ubyte'),
+        idxBytes([...dims], new Uint8Array(dims[0] * dims[1] * dims[2])),
+      );
       await writeFile(join(folder, 'train-labels-idx1-ubyte'), idxBytes([dims[0]], new Uint8Array(dims[0])));
       await expect(importDataset(folder, options('mnist-idx'))).rejects.toThrow(message);
     }
@@ -101,8 +110,12 @@ describe('sizes that lie', () => {
   it('caps a file that is longer than it said when opened (read, not stat, decides)', async () => {
     const file = join(root, 'grows.csv');
     await writeFile(file, 'a'.repeat(5000));
-    await expect(readUserFile(file, { maxBytes: 4096, limitName: 'the test limit' })).rejects.toThrow(/grows\.csv: 5000 bytes is more than 4096, the test limit/);
-    await expect(readUserFile('/proc/self/status', { maxBytes: 16, limitName: 'the test limit' })).rejects.toThrow(/status: holds more than 16 bytes, the test limit/);
+    await expect(readUserFile(file, { maxBytes: 4096, limitName: 'the test limit' })).rejects.toThrow(
+      /grows\.csv: 5000 bytes is more than 4096, the test limit/,
+    );
+    await expect(readUserFile('/proc/self/status', { maxBytes: 16, limitName: 'the test limit' })).rejects.toThrow(
+      /status: holds more than 16 bytes, the test limit/,
+    );
   });
 
   it('stops reading mid-file when cancelled', async () => {
@@ -110,17 +123,23 @@ describe('sizes that lie', () => {
     await writeFile(file, Buffer.alloc(64 * 1024 * 1024, 0x61));
     const controller = new AbortController();
     setImmediate(() => controller.abort());
-    await expect(readUserFile(file, { maxBytes: 1 << 30, limitName: 'x', signal: controller.signal })).rejects.toThrow(/the import was cancelled/);
+    await expect(readUserFile(file, { maxBytes: 1 << 30, limitName: 'x', signal: controller.signal })).rejects.toThrow(
+      /the import was cancelled/,
+    );
   });
 });
 
 describe('records and counts too large for naive code', () => {
-
   it('refuses a 160 MB JSON Lines record by line instead of exhausting the heap', async () => {
     const big = join(root, 'huge-line.jsonl');
     const text = Buffer.alloc(160 * 1024 * 1024, 0x61);
-    await writeFile(big, Buffer.concat([Buffer.from('{"text":"short","label":"a"}\n{"text":"'), text, Buffer.from('","label":"b"}\n')]));
-    await expect(importDataset(big, options('jsonl'))).rejects.toThrow(/huge-line\.jsonl, line 2: \d+ characters, more than the 1000000 one record may hold/);
+    await writeFile(
+      big,
+      Buffer.concat([Buffer.from('{"text":"short","label":"a"}\n{"text":"'), text, Buffer.from('","label":"b"}\n')]),
+    );
+    await expect(importDataset(big, options('jsonl'))).rejects.toThrow(
+      /huge-line\.jsonl, line 2: \d+ characters, more than the 1000000 one record may hold/,
+    );
   });
 
   it('imports an IDX set of a million 1x1 images and splits it', async () => {
@@ -138,11 +157,17 @@ describe('records and counts too large for naive code', () => {
 
   it('reads a CSV with a million columns', async () => {
     const file = join(root, 'wide.csv');
-    const row = (label: string) => [label, ...Array.from({ length: 999_999 }, (_, i) => (i === 0 ? `text number ${label}` : 'x'))].join(',');
+    const row = (label: string) =>
+      [label, ...Array.from({ length: 999_999 }, (_, i) => (i === 0 ? `text number ${label}` : 'x'))].join(',');
     await writeFile(file, [row('a'), row('b'), row('a'), row('b')].join('\n'));
-    const { data } = await importDataset(file, importOptionsSchema.parse({ format: 'csv', textColumn: '2', labelColumn: '1' }));
+    const { data } = await importDataset(
+      file,
+      importOptionsSchema.parse({ format: 'csv', textColumn: '2', labelColumn: '1' }),
+    );
     expect(data.kind === 'text-classification' && [...data.labels]).toEqual([0, 1, 0, 1]);
     // Left to guess, it picks the column with the fewest distinct values, and says why that cannot be trained.
-    await expect(importDataset(file, options('csv'))).rejects.toThrow(/wide\.csv: the label column "column 3" holds a single class/);
+    await expect(importDataset(file, options('csv'))).rejects.toThrow(
+      /wide\.csv: the label column "column 3" holds a single class/,
+    );
   });
 });

@@ -7,7 +7,14 @@ import { importDataset } from '../../../../src/engine/data/import/importDataset'
 import { importImageFolder } from '../../../../src/engine/data/import/imageFolder';
 import { importMnistIdx, parseIdx, readIdxFile } from '../../../../src/engine/data/import/mnistIdx';
 import { importOptionsSchema } from '../../../../src/shared/datasetImport';
-import { barImage, cifarRecords, idxBytes, writeCifarFolder, writeImageFolder, writeMnistFolder } from '../../../support/datasetFixtures';
+import {
+  barImage,
+  cifarRecords,
+  idxBytes,
+  writeCifarFolder,
+  writeImageFolder,
+  writeMnistFolder,
+} from '../../../support/datasetFixtures';
 
 let root: string;
 beforeAll(async () => {
@@ -16,7 +23,7 @@ beforeAll(async () => {
 const options = (format: string) => importOptionsSchema.parse({ format });
 
 describe('MNIST IDX', () => {
-  it('reads images, labels and the files\' train/test split, gzipped or not', async () => {
+  it("reads images, labels and the files' train/test split, gzipped or not", async () => {
     for (const gzip of [false, true]) {
       const folder = join(root, `mnist-${gzip}`);
       await writeMnistFolder(folder, 12, 5, gzip);
@@ -33,11 +40,17 @@ describe('MNIST IDX', () => {
 
   it('refuses a wrong magic number, a wrong dimension count, truncation and enormous dimensions, naming the file', () => {
     const good = idxBytes([2, 2, 2], new Uint8Array(8));
-    expect(() => parseIdx('x-images-idx3-ubyte', Uint8Array.from([1, 2, 8, 3, ...good.subarray(4)]), 3)).toThrow(/x-images-idx3-ubyte, header: wrong magic number/);
+    expect(() => parseIdx('x-images-idx3-ubyte', Uint8Array.from([1, 2, 8, 3, ...good.subarray(4)]), 3)).toThrow(
+      /x-images-idx3-ubyte, header: wrong magic number/,
+    );
     expect(() => parseIdx('a', good, 1)).toThrow(/a, header: 3 dimensions where labels need 1/);
-    expect(() => parseIdx('a', good.subarray(0, good.length - 3), 3)).toThrow(/a: declares 2 x 2 x 2 = 8 values but holds 5 \(truncated\)/);
+    expect(() => parseIdx('a', good.subarray(0, good.length - 3), 3)).toThrow(
+      /a: declares 2 x 2 x 2 = 8 values but holds 5 \(truncated\)/,
+    );
     // 100,000 x 100,000 x 100,000 bytes is refused from the header alone: nothing that size is allocated.
-    expect(() => parseIdx('huge', idxBytes([100_000, 100_000, 100_000], new Uint8Array(0)), 3)).toThrow(/huge, header: declares .* more than the .*-byte import budget/);
+    expect(() => parseIdx('huge', idxBytes([100_000, 100_000, 100_000], new Uint8Array(0)), 3)).toThrow(
+      /huge, header: declares .* more than the .*-byte import budget/,
+    );
     expect(() => parseIdx('empty', new Uint8Array(0), 3)).toThrow(/empty: the file is empty/);
   });
 
@@ -51,7 +64,9 @@ describe('MNIST IDX', () => {
     const folder = join(root, 'mnist-mismatch');
     await writeMnistFolder(folder, 6, 2);
     await writeFile(join(folder, 'train-labels-idx1-ubyte'), idxBytes([5], new Uint8Array(5)));
-    await expect(importMnistIdx(folder)).rejects.toThrow(/train-labels-idx1-ubyte: 5 labels for the 6 images of train-images-idx3-ubyte/);
+    await expect(importMnistIdx(folder)).rejects.toThrow(
+      /train-labels-idx1-ubyte: 5 labels for the 6 images of train-images-idx3-ubyte/,
+    );
   });
 });
 
@@ -68,7 +83,11 @@ describe('CIFAR-10 binary', () => {
     expect(data.labels[3]).toBe(record[0]);
     // Pixel (row 1, column 2): red, green, blue from the three planes.
     const p = 1 * 32 + 2;
-    expect([...data.pixels.subarray(3 * 3072 + p * 3, 3 * 3072 + p * 3 + 3)]).toEqual([record[1 + p], record[1 + 1024 + p], record[1 + 2048 + p]]);
+    expect([...data.pixels.subarray(3 * 3072 + p * 3, 3 * 3072 + p * 3 + 3)]).toEqual([
+      record[1 + p],
+      record[1 + 1024 + p],
+      record[1 + 2048 + p],
+    ]);
     expect([...data.fileSplit!].filter((s) => s === 1).length).toBe(10);
   });
 
@@ -77,7 +96,9 @@ describe('CIFAR-10 binary', () => {
     await writeCifarFolder(folder, 4, 1, 2);
     const bytes = await readFile(join(folder, 'data_batch_1.bin'));
     await writeFile(join(folder, 'data_batch_1.bin'), bytes.subarray(0, bytes.length - 100));
-    await expect(importCifarBinary(folder)).rejects.toThrow(/data_batch_1.bin, record 4: 12192 bytes is not a whole number of 3073-byte records/);
+    await expect(importCifarBinary(folder)).rejects.toThrow(
+      /data_batch_1.bin, record 4: 12192 bytes is not a whole number of 3073-byte records/,
+    );
   });
 
   it('refuses a label beyond the class list', async () => {
@@ -86,7 +107,9 @@ describe('CIFAR-10 binary', () => {
     const bytes = await readFile(join(folder, 'test_batch.bin'));
     bytes[0] = 42;
     await writeFile(join(folder, 'test_batch.bin'), bytes);
-    await expect(importCifarBinary(folder)).rejects.toThrow(/test_batch.bin, record 1: label 42 but there are 10 classes/);
+    await expect(importCifarBinary(folder)).rejects.toThrow(
+      /test_batch.bin, record 1: label 42 but there are 10 classes/,
+    );
   });
 
   it('stops when cancelled', async () => {
@@ -119,7 +142,10 @@ describe('image folders', () => {
   it('refuses a PNG that declares an enormous size before decoding it, and lists it as skipped', async () => {
     const folder = join(root, 'huge-png');
     await writeImageFolder(folder, 2);
-    const header = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 1, 0, 0, 0, 1, 0, 0, 8, 2, 0, 0, 0]);
+    const header = Uint8Array.from([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 1, 0, 0, 0, 1, 0, 0, 8, 2,
+      0, 0, 0,
+    ]);
     await writeFile(join(folder, 'blue', 'huge.png'), header);
     const data = await importImageFolder(folder);
     expect(data.skipped.map((s) => s.file)).toContain(join('blue', 'huge.png'));
@@ -135,6 +161,8 @@ describe('image folders', () => {
     const images = await importDataset(join(root, 'detect-images'), options('auto'));
     expect(images.format).toBe('image-folder');
     expect(images.notes[0]).toMatch(/1 files could not be decoded and were skipped: red.broken.png/);
-    await expect(importDataset(join(root, 'nowhere'), options('auto'))).rejects.toThrow(/nowhere: no such file or folder/);
+    await expect(importDataset(join(root, 'nowhere'), options('auto'))).rejects.toThrow(
+      /nowhere: no such file or folder/,
+    );
   });
 });

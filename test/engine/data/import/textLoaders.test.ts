@@ -18,18 +18,31 @@ beforeAll(async () => {
 });
 
 // Any text a cell may hold: commas, quotes, tabs, newlines, CJK, emoji; not blank (a blank label is refused).
-const cellText = fc.string({ unit: fc.constantFrom('a', 'b', 'Z', ' ', ',', '"', '\t', '\n', '東', '京', '😀', 'é', "'", ';'), minLength: 1, maxLength: 12 }).filter((s) => s.trim() !== '');
+const cellText = fc
+  .string({
+    unit: fc.constantFrom('a', 'b', 'Z', ' ', ',', '"', '\t', '\n', '東', '京', '😀', 'é', "'", ';'),
+    minLength: 1,
+    maxLength: 12,
+  })
+  .filter((s) => s.trim() !== '');
 
 describe('CSV / TSV', () => {
   it('reads back any texts and labels written with RFC 4180 quoting (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(cellText, fc.constantFrom('pos', 'neg', 'neutral')), { minLength: 2, maxLength: 30 }), fc.constantFrom(',', '\t'), (rows, delimiter) => {
-        fc.pre(new Set(rows.map(([, label]) => label)).size >= 2);
-        const csv = Papa.unparse({ fields: ['text', 'label'], data: rows }, { delimiter, quotes: true, newline: '\n' });
-        const data = textClassificationFromDelimited('p.csv', csv, { delimiter });
-        expect(data.texts).toEqual(rows.map(([text]) => text));
-        expect(Array.from(data.labels, (l) => data.classNames[l])).toEqual(rows.map(([, label]) => label));
-      }),
+      fc.property(
+        fc.array(fc.tuple(cellText, fc.constantFrom('pos', 'neg', 'neutral')), { minLength: 2, maxLength: 30 }),
+        fc.constantFrom(',', '\t'),
+        (rows, delimiter) => {
+          fc.pre(new Set(rows.map(([, label]) => label)).size >= 2);
+          const csv = Papa.unparse(
+            { fields: ['text', 'label'], data: rows },
+            { delimiter, quotes: true, newline: '\n' },
+          );
+          const data = textClassificationFromDelimited('p.csv', csv, { delimiter });
+          expect(data.texts).toEqual(rows.map(([text]) => text));
+          expect(Array.from(data.labels, (l) => data.classNames[l])).toEqual(rows.map(([, label]) => label));
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -48,12 +61,24 @@ describe('CSV / TSV', () => {
   });
 
   it('names the problem and where: ragged rows, missing columns, one class, empty labels, open quotes', () => {
-    expect(() => textClassificationFromDelimited('a.csv', 'text,label\nhi,x\nthere,y,extra\n')).toThrow(/a.csv, row 3: 3 fields where the first row has 2/);
-    expect(() => textClassificationFromDelimited('a.csv', 'text,label\nhi,x\nyo,y\n', { labelColumn: 'class' })).toThrow(/a.csv: no label column "class"; the columns are "text", "label"/);
-    expect(() => textClassificationFromDelimited('a.csv', 'text,label\nhi,x\nyo,x\n')).toThrow(/a.csv: the label column "label" holds a single class \("x"\)/);
-    expect(() => textClassificationFromDelimited('a.csv', 'text,label\nhi,x\nyo,\n')).toThrow(/a.csv, row 3: the label \("label"\) is empty/);
-    expect(() => textClassificationFromDelimited('a.csv', 'text,label\n"hi,x\nyo,y\n')).toThrow(/a.csv, row \d+: .*quote/);
-    expect(() => textClassificationFromDelimited('a.csv', 'just one column\nand another row\n')).toThrow(/a.csv: only one column found/);
+    expect(() => textClassificationFromDelimited('a.csv', 'text,label\nhi,x\nthere,y,extra\n')).toThrow(
+      /a.csv, row 3: 3 fields where the first row has 2/,
+    );
+    expect(() =>
+      textClassificationFromDelimited('a.csv', 'text,label\nhi,x\nyo,y\n', { labelColumn: 'class' }),
+    ).toThrow(/a.csv: no label column "class"; the columns are "text", "label"/);
+    expect(() => textClassificationFromDelimited('a.csv', 'text,label\nhi,x\nyo,x\n')).toThrow(
+      /a.csv: the label column "label" holds a single class \("x"\)/,
+    );
+    expect(() => textClassificationFromDelimited('a.csv', 'text,label\nhi,x\nyo,\n')).toThrow(
+      /a.csv, row 3: the label \("label"\) is empty/,
+    );
+    expect(() => textClassificationFromDelimited('a.csv', 'text,label\n"hi,x\nyo,y\n')).toThrow(
+      /a.csv, row \d+: .*quote/,
+    );
+    expect(() => textClassificationFromDelimited('a.csv', 'just one column\nand another row\n')).toThrow(
+      /a.csv: only one column found/,
+    );
   });
 });
 
@@ -69,13 +94,20 @@ describe('UTF-8', () => {
 describe('JSON Lines', () => {
   it('reads back any records (property) and names a bad line', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ text: fc.string(), label: fc.string({ minLength: 1 }) }), { minLength: 1, maxLength: 20 }), (records) => {
-        const text = records.map((r) => JSON.stringify(r)).join('\n');
-        expect(parseJsonLines('d.jsonl', text, ['text', 'label'])).toEqual(records);
-      }),
+      fc.property(
+        fc.array(fc.record({ text: fc.string(), label: fc.string({ minLength: 1 }) }), { minLength: 1, maxLength: 20 }),
+        (records) => {
+          const text = records.map((r) => JSON.stringify(r)).join('\n');
+          expect(parseJsonLines('d.jsonl', text, ['text', 'label'])).toEqual(records);
+        },
+      ),
     );
-    expect(() => parseJsonLines('d.jsonl', '{"text":"a","label":"x"}\n{"text": "b", label: y}\n', ['text', 'label'])).toThrow(/d.jsonl, line 2: not valid JSON/);
-    expect(() => parseJsonLines('d.jsonl', '{"text":"a"}\n', ['text', 'label'])).toThrow(/d.jsonl, line 1: no "label" field/);
+    expect(() =>
+      parseJsonLines('d.jsonl', '{"text":"a","label":"x"}\n{"text": "b", label: y}\n', ['text', 'label']),
+    ).toThrow(/d.jsonl, line 2: not valid JSON/);
+    expect(() => parseJsonLines('d.jsonl', '{"text":"a"}\n', ['text', 'label'])).toThrow(
+      /d.jsonl, line 1: no "label" field/,
+    );
     expect(() => parseJsonLines('d.jsonl', '[1,2]\n', ['text'])).toThrow(/d.jsonl, line 1: expected a JSON object/);
     expect(() => parseJsonLines('d.jsonl', '\n\n', ['text'])).toThrow(/d.jsonl: the file holds no records/);
   });
@@ -87,13 +119,16 @@ describe('CoNLL', () => {
 
   it('reads back any tagged sentences (property), ignoring -DOCSTART- and extra columns', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(fc.tuple(token, tag), { minLength: 1, maxLength: 10 }), { minLength: 1, maxLength: 10 }), (sentences) => {
-        fc.pre(new Set(sentences.flat().map(([, t]) => t)).size >= 2);
-        const text = `-DOCSTART- -X- O\n\n${sentences.map((s) => s.map(([w, t]) => `${w} NN ${t}`).join('\n')).join('\n\n')}\n`;
-        const data = parseConll('c.conll', text);
-        expect(data.sentences).toEqual(sentences.map((s) => s.map(([w]) => w)));
-        expect(data.tags).toEqual(sentences.map((s) => s.map(([, t]) => t)));
-      }),
+      fc.property(
+        fc.array(fc.array(fc.tuple(token, tag), { minLength: 1, maxLength: 10 }), { minLength: 1, maxLength: 10 }),
+        (sentences) => {
+          fc.pre(new Set(sentences.flat().map(([, t]) => t)).size >= 2);
+          const text = `-DOCSTART- -X- O\n\n${sentences.map((s) => s.map(([w, t]) => `${w} NN ${t}`).join('\n')).join('\n\n')}\n`;
+          const data = parseConll('c.conll', text);
+          expect(data.sentences).toEqual(sentences.map((s) => s.map(([w]) => w)));
+          expect(data.tags).toEqual(sentences.map((s) => s.map(([, t]) => t)));
+        },
+      ),
     );
   });
 
@@ -108,7 +143,10 @@ describe('seq2seq pairs', () => {
     const tsv = seq2seqFromTsv('p.tsv', 'source\ttarget\n2026年11月23日\t2026-11-23\n1999年1月2日\t1999-01-02\n');
     expect(tsv.sources).toEqual(['2026年11月23日', '1999年1月2日']);
     expect(tsv.tokenizer).toBe('char');
-    const jsonl = seq2seqFromJsonLines('p.jsonl', '{"source":"good morning","target":"guten Morgen"}\n{"source":"thank you","target":"danke"}\n');
+    const jsonl = seq2seqFromJsonLines(
+      'p.jsonl',
+      '{"source":"good morning","target":"guten Morgen"}\n{"source":"thank you","target":"danke"}\n',
+    );
     expect(jsonl.targets).toEqual(['guten Morgen', 'danke']);
     expect(jsonl.tokenizer).toBe('word');
     expect(() => seq2seqFromTsv('p.tsv', 'a\tb\tc\nd\te\tf\n')).toThrow(/p.tsv: 3 columns; a seq2seq TSV has two/);
