@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatasetLibrary } from '../src/engine/data/datasetLibrary';
+import { DatasetLibrary } from '../src/engine/data/library/datasetLibrary';
 import { importOptionsSchema } from '../src/shared/datasetImport';
 import { writeCifarFolder } from '../test/support/datasetFixtures';
 

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventChannel, EventPayloads } from '../shared/ipc';
-import { DatasetLibrary } from '../engine/data/datasetLibrary';
+import { DatasetLibrary } from '../engine/data/library/datasetLibrary';
 import { RunStore } from './runStore';
 import { DatasetService } from './services/datasetService';
 import { createInvokeHandlers, type InvokeHandlers } from './services/invokeHandlers';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKeywordTopics } from '../../src/engine/data/keywordTopics';
+import { generateKeywordTopics } from '../../src/engine/data/builtin/keywordTopics';
 import { analyzeSpec } from '../../src/shared/spec/analyzeSpec';
 import { parseSpecText } from '../../src/shared/spec/parseSpecText';
 import { PRESETS } from '../../src/shared/spec/presets';

@@ -2,7 +2,7 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DatasetLibrary } from '../../src/engine/data/datasetLibrary';
+import { DatasetLibrary } from '../../src/engine/data/library/datasetLibrary';
 import { DatasetService } from '../../src/main/services/datasetService';
 import type { ImportProgressEvent } from '../../src/shared/datasetImport';
 import { importOptionsSchema } from '../../src/shared/datasetImport';

@@ -3,7 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DatasetLibrary } from '../../src/engine/data/datasetLibrary';
+import { DatasetLibrary } from '../../src/engine/data/library/datasetLibrary';
 import { RunStore } from '../../src/main/runStore';
 import { TrainingService } from '../../src/main/services/trainingService';
 import type { TrainingSupervisor } from '../../src/main/training/trainingSupervisor';

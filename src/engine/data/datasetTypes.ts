@@ -1,4 +1,11 @@
-import type { TextClassificationData } from './textClassification';
+/** A text-classification dataset as loaded: one label index per text. */
+export interface TextClassificationData {
+  classNames: string[];
+  texts: string[];
+  labels: Int32Array;
+  /** The files' own split, when they came with one: 0 train, 1 test, per text. */
+  fileSplit?: Uint8Array;
+}
 
 /** Images as loaded: uint8 pixels [count, height, width, channels], row-major; float32 only one batch at a time. */
 export interface ImageClassificationData {

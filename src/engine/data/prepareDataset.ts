@@ -1,13 +1,11 @@
 import type { ModelSpec } from '../../shared/spec/modelSpec';
 import type { LoadedDataset } from './datasetTypes';
 import type { PreparedDataset } from './preparedDataset';
-import {
-  prepareImageClassificationTask,
-  prepareSeq2seqTask,
-  prepareSequenceLabellingTask,
-  prepareTextClassificationTask,
-  type PreparationOptions,
-} from './prepareTasks';
+import { prepareImageClassificationTask } from './tensors/imageClassificationTensors';
+import type { PreparationOptions } from './tensors/preparationOptions';
+import { prepareSeq2seqTask } from './tensors/seq2seqTensors';
+import { prepareSequenceLabellingTask } from './tensors/sequenceLabellingTensors';
+import { prepareTextClassificationTask } from './tensors/textClassificationTensors';
 
 /** Splits, learns vocabularies on the training split and binds a loaded dataset to a spec's inputs. */
 export function prepareDataset(data: LoadedDataset, spec: ModelSpec, options: PreparationOptions): PreparedDataset {

@@ -1,4 +1,4 @@
-import { seededRandom } from '../data/seededRandom';
+import { seededRandom } from '../data/split/seededRandom';
 
 /**
  * Runs `build` with Math.random replaced by a PRNG seeded from the run's seed, so that the same seed gives the same

@@ -2,10 +2,10 @@ import type { BackendReport } from '../../shared/backends';
 import type { FinishedEvent } from '../../shared/events';
 import type { TrainStartRequest } from '../../shared/ipc';
 import { withImageShape } from '../../shared/spec/withImageShape';
-import type { DatasetLibrary } from '../data/datasetLibrary';
+import type { DatasetLibrary } from '../data/library/datasetLibrary';
 import { exportModel } from '../io/exportModel';
 import { prepareDataset } from '../data/prepareDataset';
-import { resolveTrainingTarget } from '../data/resolveTrainingTarget';
+import { resolveTrainingTarget } from '../../shared/runPlan';
 import { trainModel, type TrainingHooks, type TrainingOptions } from './trainModel';
 
 export interface TrainingJob {

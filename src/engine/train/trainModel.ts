@@ -5,7 +5,7 @@ import type { AttentionEvent, FinishedEvent, TrainEvent } from '../../shared/eve
 import type { HyperParams } from '../../shared/hyperParams';
 import type { ModelSpec } from '../../shared/spec/modelSpec';
 import type { PreparedDataset } from '../data/preparedDataset';
-import { seededRandom, shuffleInPlace } from '../data/seededRandom';
+import { seededRandom, shuffleInPlace } from '../data/split/seededRandom';
 import { buildModel, type AttentionLayerInfo } from '../models/buildModel';
 import { withSeededInitialization } from '../models/seededInitialization';
 import { readAttention, type AttentionSample } from './attentionSnapshot';

@@ -7,13 +7,13 @@ import {
   type DatasetSamples,
 } from '../../shared/datasetInspection';
 import type { z } from 'zod';
-import type { DatasetLibrary } from '../../engine/data/datasetLibrary';
+import type { DatasetLibrary } from '../../engine/data/library/datasetLibrary';
 import {
   buildInspectionContext,
   inspectDataset,
   sampleDataset,
   type InspectionContext,
-} from '../../engine/data/inspectDataset';
+} from '../../engine/data/inspection/inspectDataset';
 
 type InspectSettings = z.output<typeof inspectRequestSchema>;
 

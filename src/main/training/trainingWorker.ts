@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { describeBackend, selectBackend } from '../../engine/backend';
 import { backendComputes } from '../../engine/backendHealth';
-import { DatasetLibrary } from '../../engine/data/datasetLibrary';
+import { DatasetLibrary } from '../../engine/data/library/datasetLibrary';
 import { runTraining } from '../../engine/train/runTraining';
 import type { BackendReport } from '../../shared/backends';
 import type { FinishedEvent, TrainEvent } from '../../shared/events';

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_DATASETS } from '../../../src/engine/data/catalog';
-import { generateDateFormats } from '../../../src/engine/data/dateFormats';
-import { generateEntityTagging } from '../../../src/engine/data/entityTagging';
-import { generateKeywordTopics } from '../../../src/engine/data/keywordTopics';
-import { generateObjectInClutter } from '../../../src/engine/data/objectInClutter';
-import { buildInspectionContext, inspectDataset, sampleDataset } from '../../../src/engine/data/inspectDataset';
+import { BUILTIN_DATASETS } from '../../../src/engine/data/builtin/catalog';
+import { generateDateFormats } from '../../../src/engine/data/builtin/dateFormats';
+import { generateEntityTagging } from '../../../src/engine/data/builtin/entityTagging';
+import { generateKeywordTopics } from '../../../src/engine/data/builtin/keywordTopics';
+import { generateObjectInClutter } from '../../../src/engine/data/builtin/objectInClutter';
+import {
+  buildInspectionContext,
+  inspectDataset,
+  sampleDataset,
+} from '../../../src/engine/data/inspection/inspectDataset';
 import { prepareDataset } from '../../../src/engine/data/prepareDataset';
 import type { LoadedDataset } from '../../../src/engine/data/datasetTypes';
 import { findPreset } from '../../../src/shared/spec/presets';

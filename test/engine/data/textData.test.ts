@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { emailToText } from '../../../src/engine/data/spamAssassin';
-import { generateKeywordTopics } from '../../../src/engine/data/keywordTopics';
-import { stratifiedSplit } from '../../../src/engine/data/stratifiedSplit';
-import { prepareTextClassification } from '../../../src/engine/data/textClassification';
-import { PAD_ID, tokenizeWords, UNKNOWN_ID, WordVocabulary } from '../../../src/engine/data/wordVocabulary';
+import { emailToText } from '../../../src/engine/data/builtin/spamAssassin';
+import { generateKeywordTopics } from '../../../src/engine/data/builtin/keywordTopics';
+import { stratifiedSplit } from '../../../src/engine/data/split/stratifiedSplit';
+import { learnTextFields } from '../../../src/engine/data/tasks/taskText';
+import { prepareTextClassificationTask } from '../../../src/engine/data/tensors/textClassificationTensors';
+import { findPreset } from '../../../src/shared/spec/presets';
+import { PAD_ID, tokenizeWords, UNKNOWN_ID, WordVocabulary } from '../../../src/engine/data/tokenizers/wordVocabulary';
 
 describe('tokenizeWords', () => {
   it('splits words, numbers and punctuation, lower-cased, in any script', () => {
@@ -37,32 +39,45 @@ describe('stratifiedSplit', () => {
   });
 });
 
-describe('prepareTextClassification', () => {
-  it('learns the vocabulary from the training split only', () => {
+describe('text fields', () => {
+  it('learn the vocabulary from the training split only', () => {
     const data = {
+      kind: 'text-classification' as const,
       classNames: ['a', 'b'],
       texts: [...Array.from({ length: 30 }, (_, i) => `common word${i % 2}`), 'rare rare'],
       labels: Int32Array.from({ length: 31 }, (_, i) => i % 2),
     };
     const split = stratifiedSplit(data.labels, { validation: 0.2, test: 0.1 }, 1);
-    const prepared = prepareTextClassification(data, {
-      maxLength: 4,
-      tokenizer: { kind: 'word', vocabSize: 100, minFrequency: 1 },
-      split,
-    });
-    const rareInTrain = [...Array(prepared.train.count).keys()].some((i) => prepared.train.words(i).includes('rare'));
-    expect(prepared.tokenizer.vocabulary.tokens.includes('rare')).toBe(rareInTrain);
-    expect(prepared.train.ids.length).toBe(prepared.train.count * 4);
+    const [field] = learnTextFields(data, split.train, { kind: 'word', vocabSize: 100 }, []);
+    const rareInTrain = split.train.includes(30);
+    expect(field!.tokenizer.vocabulary.tokens.includes('rare')).toBe(rareInTrain);
+    expect(field!.name).toBe('text');
   });
 
-  it('refuses a dataset with a single class, naming it', () => {
-    const data = { classNames: ['only'], texts: ['x', 'y', 'z'], labels: new Int32Array(3) };
-    const split = { train: [0, 1, 2], validation: [], test: [] };
+  it('suggest characters for unspaced scripts, to training and inspection alike', () => {
+    const data = {
+      kind: 'text-classification' as const,
+      classNames: ['a', 'b'],
+      texts: ['我喜欢足球', '她喜欢音乐'],
+      labels: Int32Array.from([0, 1]),
+    };
+    const [field] = learnTextFields(data, [0, 1], undefined, []);
+    expect(field!.tokenizer.kind).toBe('char');
+    expect(field!.tokenizer.tokenize('足球')).toEqual(['足', '球']);
+  });
+
+  it('refuse a dataset with a single class, naming it', () => {
+    const data = {
+      kind: 'text-classification' as const,
+      classNames: ['only'],
+      texts: ['x', 'y', 'z'],
+      labels: new Int32Array(3),
+    };
     expect(() =>
-      prepareTextClassification(data, {
-        maxLength: 4,
-        tokenizer: { kind: 'word', vocabSize: 10, minFrequency: 1 },
-        split,
+      prepareTextClassificationTask(data, findPreset('transformer-text')!.spec, {
+        validationFraction: 0,
+        testFraction: 0,
+        seed: 1,
       }),
     ).toThrow(/single class \(only\)/);
   });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { learnSubwordMerges } from '../../../src/engine/data/tokenizers/subwordMerges';
 import { learnTokenizer, suggestTokenizer } from '../../../src/engine/data/tokenizers/learnTokenizer';
 import { joinSubwords } from '../../../src/engine/data/tokenizers/subwordTokenizer';
-import { DECODER_RESERVED, tokenizeWords, UNKNOWN_ID } from '../../../src/engine/data/wordVocabulary';
+import { DECODER_RESERVED, tokenizeWords, UNKNOWN_ID } from '../../../src/engine/data/tokenizers/wordVocabulary';
 
 const RESERVED = ['<pad>', '<unk>'];
 

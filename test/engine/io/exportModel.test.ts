@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/engine/backend';
-import { seededRandom } from '../../../src/engine/data/seededRandom';
+import { seededRandom } from '../../../src/engine/data/split/seededRandom';
 import { exportModel } from '../../../src/engine/io/exportModel';
 import { buildModel } from '../../../src/engine/models/buildModel';
 import { analyzeSpec } from '../../../src/shared/spec/analyzeSpec';

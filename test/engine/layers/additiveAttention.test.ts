@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/engine/backend';
-import { seededRandom } from '../../../src/engine/data/seededRandom';
+import { seededRandom } from '../../../src/engine/data/split/seededRandom';
 import { AdditiveAttention } from '../../../src/engine/layers/additiveAttention';
 import { AttentionPooling } from '../../../src/engine/layers/attentionPooling';
 import { expectClose } from '../../support/tensorAssertions';

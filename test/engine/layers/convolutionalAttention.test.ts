@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { input, model, type SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/engine/backend';
-import { seededRandom } from '../../../src/engine/data/seededRandom';
+import { seededRandom } from '../../../src/engine/data/split/seededRandom';
 import { Cbam } from '../../../src/engine/layers/cbam';
 import { SpatialAttention } from '../../../src/engine/layers/spatialAttention';
 import { SqueezeExcitation } from '../../../src/engine/layers/squeezeExcitation';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MultiHeadAttention } from '../../../src/engine/layers/multiHeadAttention';
-import { seededRandom } from '../../../src/engine/data/seededRandom';
+import { seededRandom } from '../../../src/engine/data/split/seededRandom';
 import { expectClose } from '../../support/tensorAssertions';
 
 type Matrix = number[][];

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/engine/backend';
-import { generateDateFormats } from '../../../src/engine/data/dateFormats';
+import { generateDateFormats } from '../../../src/engine/data/builtin/dateFormats';
 import type { LoadedDataset } from '../../../src/engine/data/datasetTypes';
-import { generateEntityTagging } from '../../../src/engine/data/entityTagging';
-import { generateKeywordTopics } from '../../../src/engine/data/keywordTopics';
-import { generateObjectInClutter } from '../../../src/engine/data/objectInClutter';
+import { generateEntityTagging } from '../../../src/engine/data/builtin/entityTagging';
+import { generateKeywordTopics } from '../../../src/engine/data/builtin/keywordTopics';
+import { generateObjectInClutter } from '../../../src/engine/data/builtin/objectInClutter';
 import { prepareDataset } from '../../../src/engine/data/prepareDataset';
 import { trainModel } from '../../../src/engine/train/trainModel';
 import type { BackendReport } from '../../../src/shared/backends';

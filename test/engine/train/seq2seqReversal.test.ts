@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/engine/backend';
 import { prepareDataset } from '../../../src/engine/data/prepareDataset';
 import type { PreparedDataset } from '../../../src/engine/data/preparedDataset';
-import { generateSequenceReversal } from '../../../src/engine/data/sequenceReversal';
+import { generateSequenceReversal } from '../../../src/engine/data/builtin/sequenceReversal';
 import { beamSearch, greedyDecode } from '../../../src/engine/decode/seq2seqDecoding';
 import type { AttentionLayerInfo } from '../../../src/engine/models/buildModel';
 import { trainModel } from '../../../src/engine/train/trainModel';

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/engine/backend';
-import { generateKeywordTopics } from '../../../src/engine/data/keywordTopics';
-import { prepareTextClassificationTask } from '../../../src/engine/data/prepareTasks';
+import { generateKeywordTopics } from '../../../src/engine/data/builtin/keywordTopics';
+import { prepareTextClassificationTask } from '../../../src/engine/data/tensors/textClassificationTensors';
 import { trainModel, type TrainingOptions } from '../../../src/engine/train/trainModel';
 import type { BackendReport } from '../../../src/shared/backends';
 import type { TrainEvent } from '../../../src/shared/events';

@@ -1,5 +1,5 @@
 import Papa from 'papaparse';
-import type { TextClassificationData } from '../textClassification';
+import type { TextClassificationData } from '../datasetTypes';
 import { indexLabels } from './classLabels';
 import { DatasetFileError } from './datasetFileError';
 import { checkRecordLength } from './readText';

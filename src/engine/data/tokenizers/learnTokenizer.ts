@@ -1,5 +1,5 @@
 import type { TokenizerKind, TokenizerSettings } from '../../../shared/tokenizerSettings';
-import { tokenizeWords, WordVocabulary } from '../wordVocabulary';
+import { tokenizeWords, WordVocabulary } from './wordVocabulary';
 import { learnSubwordMerges, mergedSymbol, type SubwordModel } from './subwordMerges';
 import { bpeCutter, joinSubwords, wordPieceCutter } from './subwordTokenizer';
 

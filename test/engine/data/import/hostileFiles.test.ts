@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importDataset } from '../../../../src/engine/data/import/importDataset';
 import { readUserFile } from '../../../../src/engine/data/import/userFile';
-import { splitDataset } from '../../../../src/engine/data/datasetSplit';
+import { splitDataset } from '../../../../src/engine/data/split/datasetSplit';
 import { importOptionsSchema } from '../../../../src/shared/datasetImport';
 import { idxBytes, pngBytes } from '../../../support/datasetFixtures';
 

@@ -1,7 +1,7 @@
-import type { DatasetSummary } from '../../shared/datasets';
-import { analyzeSpec, describeIssue } from '../../shared/spec/analyzeSpec';
-import type { ModelSpec } from '../../shared/spec/modelSpec';
-import { findPreset } from '../../shared/spec/presets';
+import type { DatasetSummary } from './datasets';
+import { analyzeSpec, describeIssue } from './spec/analyzeSpec';
+import type { ModelSpec } from './spec/modelSpec';
+import { findPreset } from './spec/presets';
 
 /** What a training request trains: a drawn spec, or a preset's. */
 export interface TrainingTargetRequest {

@@ -1,5 +1,5 @@
-import type { SequenceLabellingData } from './datasetTypes';
-import { seededRandom } from './seededRandom';
+import type { SequenceLabellingData } from '../datasetTypes';
+import { seededRandom } from '../split/seededRandom';
 
 // Words that are both a first name and a place: only the context tells which tag is right.
 const AMBIGUOUS = [

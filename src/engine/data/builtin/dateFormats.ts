@@ -1,5 +1,5 @@
-import type { Seq2seqData } from './datasetTypes';
-import { seededRandom } from './seededRandom';
+import type { Seq2seqData } from '../datasetTypes';
+import { seededRandom } from '../split/seededRandom';
 
 const MONTHS = [
   'January',

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { TextClassificationData } from './textClassification';
+import type { TextClassificationData } from '../datasetTypes';
 
 interface RawMessage {
   group: string;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import type { ImageClassificationData } from './datasetTypes';
+import type { ImageClassificationData } from '../datasetTypes';
 
 const SIDE = 28;
 const resolveFromHere = createRequire(import.meta.url).resolve;

@@ -1,26 +1,18 @@
-import type { DatasetSummary } from '../../shared/datasets';
+import type { DatasetSummary } from '../../../shared/datasets';
 import {
   SPLIT_NAMES,
   type DatasetInspection,
   type DatasetSamples,
   type LengthHistogram,
   type SplitName,
-} from '../../shared/datasetInspection';
-import type { InputSpec } from '../../shared/spec/modelSpec';
-import type { TokenizerSettings } from '../../shared/tokenizerSettings';
-import { exampleCount, splitDataset, type SplitOptions } from './datasetSplit';
-import type { LoadedDataset } from './datasetTypes';
-import type { SplitIndices } from './stratifiedSplit';
-import { completeTokenizerSettings, learnTokenizer, type Tokenizer } from './tokenizers/learnTokenizer';
-import { DECODER_RESERVED, RESERVED, UNKNOWN_ID, WordVocabulary } from './wordVocabulary';
-
-/** A text field of the examples with the tokenizer learnt for it and the model's max length. */
-interface TokenField {
-  name: string;
-  text: (index: number) => string;
-  tokenizer: Tokenizer;
-  maxLength: number | null;
-}
+} from '../../../shared/datasetInspection';
+import type { InputSpec, TokenInputSpec } from '../../../shared/spec/modelSpec';
+import { learnTextFields, type LearntField } from '../tasks/taskText';
+import { UNKNOWN_ID } from '../tokenizers/wordVocabulary';
+import type { TokenizerSettings } from '../../../shared/tokenizerSettings';
+import { exampleCount, splitDataset, type SplitOptions } from '../split/datasetSplit';
+import type { LoadedDataset } from '../datasetTypes';
+import type { SplitIndices } from '../split/stratifiedSplit';
 
 /** Everything inspection derives from one choice of split and tokenizer; built once, read by every page. */
 export interface InspectionContext {
@@ -28,29 +20,8 @@ export interface InspectionContext {
   data: LoadedDataset;
   split: SplitIndices;
   splitSource: 'ratio' | 'files';
-  fields: TokenField[];
-}
-
-const DEFAULT_VOCABULARY = 10_000;
-
-/** Tagging: the file's own tokens, lower-cased, as training reads them. */
-function taggingTokenizer(
-  sentences: string[][],
-  train: number[],
-  settings: Pick<TokenizerSettings, 'minFrequency'> & { vocabSize: number },
-): Tokenizer {
-  const vocabulary = WordVocabulary.learn(
-    train.map((i) => sentences[i]!.map((w) => w.toLowerCase())),
-    settings.vocabSize,
-    settings.minFrequency,
-  );
-  return {
-    kind: 'word',
-    vocabulary,
-    tokenize: (text) => text.toLowerCase().split(' '),
-    detokenize: (t) => t.join(' '),
-    exported: { kind: 'word' },
-  };
+  /** The text fields, cut by the tokenizers training would learn for the chosen model. */
+  fields: LearntField[];
 }
 
 export function buildInspectionContext(
@@ -61,47 +32,8 @@ export function buildInspectionContext(
 ): InspectionContext {
   const split = splitDataset(data, options);
   const splitSource = options.useFileSplit !== false && 'fileSplit' in data && data.fileSplit ? 'files' : 'ratio';
-  const inputs = (modelInputs ?? []).filter((input) => input.kind === 'tokens');
-  const settingsFor = (position: number, fallback: 'char' | 'word') =>
-    completeTokenizerSettings(
-      options.tokenizer,
-      summary.defaultTokenizer ?? fallback,
-      inputs[position]?.vocabSize ?? DEFAULT_VOCABULARY,
-    );
-  const maxLength = (position: number) => inputs[position]?.maxLength ?? null;
-  const train = (texts: string[]) => split.train.map((i) => texts[i]!);
-  const fields: TokenField[] = [];
-  if (data.kind === 'text-classification') {
-    fields.push({
-      name: 'text',
-      text: (i) => data.texts[i]!,
-      tokenizer: learnTokenizer(train(data.texts), settingsFor(0, 'word'), RESERVED),
-      maxLength: maxLength(0),
-    });
-  } else if (data.kind === 'seq2seq') {
-    fields.push(
-      {
-        name: 'source',
-        text: (i) => data.sources[i]!,
-        tokenizer: learnTokenizer(train(data.sources), settingsFor(0, data.tokenizer), RESERVED),
-        maxLength: maxLength(0),
-      },
-      {
-        name: 'target',
-        text: (i) => data.targets[i]!,
-        tokenizer: learnTokenizer(train(data.targets), settingsFor(1, data.tokenizer), DECODER_RESERVED),
-        maxLength: maxLength(1),
-      },
-    );
-  } else if (data.kind === 'sequence-labelling') {
-    const settings = settingsFor(0, 'word');
-    fields.push({
-      name: 'tokens',
-      text: (i) => data.sentences[i]!.join(' '),
-      tokenizer: taggingTokenizer(data.sentences, split.train, settings),
-      maxLength: maxLength(0),
-    });
-  }
+  const inputs = (modelInputs ?? []).filter((input): input is TokenInputSpec => input.kind === 'tokens');
+  const fields = learnTextFields(data, split.train, options.tokenizer, inputs);
   return { summary, data, split, splitSource, fields };
 }
 
@@ -174,7 +106,7 @@ export function inspectDataset(context: InspectionContext): DatasetInspection {
     }
     return {
       vocabulary: { name: field.name, size: field.tokenizer.vocabulary.size, coverage: total > 0 ? known / total : 1 },
-      lengths: histogram(field.name, lengths, field.maxLength),
+      lengths: histogram(field.name, lengths, field.input?.maxLength ?? null),
     };
   });
   const text =
@@ -220,7 +152,7 @@ export function sampleDataset(
   const samples = rows.slice(offset, offset + limit).map((index) => {
     const fields = context.fields.map((field) => {
       const text = field.text(index);
-      const tokens = field.tokenizer.tokenize(text).slice(0, field.maxLength ?? 200);
+      const tokens = field.tokenizer.tokenize(text).slice(0, field.input?.maxLength ?? 200);
       return {
         name: field.name,
         text: text.slice(0, TEXT_PREVIEW),

@@ -1,5 +1,5 @@
-import type { ImageClassificationData } from './datasetTypes';
-import { seededRandom } from './seededRandom';
+import type { ImageClassificationData } from '../datasetTypes';
+import { seededRandom } from '../split/seededRandom';
 
 /** 5 x 5 glyphs: the class is which one appears, once, somewhere in the image. */
 const GLYPHS: Record<string, string[]> = {

@@ -1,4 +1,4 @@
-import type { DatasetSummary } from '../../shared/datasets';
+import type { DatasetSummary } from '../../../shared/datasets';
 
 /** The datasets that ship with the app (nothing is downloaded at run time). Loaders: builtinDatasets.ts. */
 export const BUILTIN_DATASETS: readonly DatasetSummary[] = [

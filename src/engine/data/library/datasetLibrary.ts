@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
-import type { DatasetSummary } from '../../shared/datasets';
-import type { ImportOptions } from '../../shared/datasetImport';
-import { loadBuiltinDataset } from './builtinDatasets';
-import { BUILTIN_DATASETS } from './catalog';
-import { exampleCount } from './datasetSplit';
-import type { LoadedDataset } from './datasetTypes';
-import { importDataset, type ImportResult } from './import/importDataset';
-import type { ImportControl } from './import/importProgress';
-import { suggestTokenizer } from './tokenizers/learnTokenizer';
+import type { DatasetSummary } from '../../../shared/datasets';
+import type { ImportOptions } from '../../../shared/datasetImport';
+import { loadBuiltinDataset } from '../builtin/builtinDatasets';
+import { BUILTIN_DATASETS } from '../builtin/catalog';
+import { exampleCount } from '../split/datasetSplit';
+import type { LoadedDataset } from '../datasetTypes';
+import { importDataset, type ImportResult } from '../import/importDataset';
+import type { ImportControl } from '../import/importProgress';
+import { suggestTokenizer } from '../tokenizers/learnTokenizer';
 import { listStoredDatasets, loadStoredDataset, removeStoredDataset, saveDataset } from './storedDatasets';
 
 export interface DatasetFolders {

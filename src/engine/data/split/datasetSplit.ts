@@ -1,4 +1,4 @@
-import type { LoadedDataset } from './datasetTypes';
+import type { LoadedDataset } from '../datasetTypes';
 import { stratifiedSplit, type SplitIndices } from './stratifiedSplit';
 
 export interface SplitOptions {

@@ -1,6 +1,6 @@
 import { findDataset } from './catalog';
 import { generateDateFormats } from './dateFormats';
-import type { LoadedDataset } from './datasetTypes';
+import type { LoadedDataset } from '../datasetTypes';
 import { generateEntityTagging } from './entityTagging';
 import { generateKeywordTopics } from './keywordTopics';
 import { loadMnistDigits } from './mnistDigits';

@@ -1,5 +1,5 @@
-import { seededRandom } from './seededRandom';
-import type { TextClassificationData } from './textClassification';
+import { seededRandom } from '../split/seededRandom';
+import type { TextClassificationData } from '../datasetTypes';
 
 const TOPICS: Record<string, string[]> = {
   sport: ['football', 'tennis', 'goal', 'referee', 'marathon', 'stadium', 'coach', 'tournament'],

@@ -1,5 +1,5 @@
-import type { Seq2seqData } from './datasetTypes';
-import { seededRandom } from './seededRandom';
+import type { Seq2seqData } from '../datasetTypes';
+import { seededRandom } from '../split/seededRandom';
 
 /**
  * Sequence reversal: a string of 4-10 letters from a-p, to be written backwards. Output position i must read source

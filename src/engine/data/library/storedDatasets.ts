@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DatasetSummary } from '../../shared/datasets';
-import type { LoadedDataset } from './datasetTypes';
+import type { DatasetSummary } from '../../../shared/datasets';
+import type { LoadedDataset } from '../datasetTypes';
 
 /**
  * Imported datasets kept in the app's data folder, one folder each: summary.json, data.json (texts, tags, image

@@ -1,0 +1,23 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { SplitName } from '../preparedDataset';
+
+/** Rows of a split gathered into one int32 [rows, length] tensor. */
+export function gatherRows(values: Int32Array, rows: ArrayLike<number>, length: number): tf.Tensor2D {
+  const out = new Int32Array(rows.length * length);
+  for (let i = 0; i < rows.length; i++)
+    out.set(values.subarray(rows[i]! * length, (rows[i]! + 1) * length), i * length);
+  return tf.tensor2d(out, [rows.length, length], 'int32');
+}
+
+export function gatherLabels(labels: Int32Array, rows: ArrayLike<number>): tf.Tensor1D {
+  return tf.tensor1d(
+    Int32Array.from({ length: rows.length }, (_, i) => labels[rows[i]!]!),
+    'int32',
+  );
+}
+
+/** Looks a split's part up by name. */
+export const byName =
+  <T>(parts: Record<SplitName, T>) =>
+  (split: SplitName) =>
+    parts[split];

@@ -1,0 +1,56 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ImageInputSpec, ModelSpec } from '../../../shared/spec/modelSpec';
+import type { ImageClassificationData } from '../datasetTypes';
+import type { PreparedDataset } from '../preparedDataset';
+import { splitDataset } from '../split/datasetSplit';
+import { byName } from './gatherRows';
+import type { PreparationOptions } from './preparationOptions';
+
+/** Image classification: float32 images [B, H, W, C] in [0, 1] in, the class [B] out. */
+export function prepareImageClassificationTask(
+  data: ImageClassificationData,
+  spec: ModelSpec,
+  options: PreparationOptions,
+): PreparedDataset {
+  const input = spec.inputs.find((i): i is ImageInputSpec => i.kind === 'image');
+  if (!input) throw new Error(`the model "${spec.name}" has no image input`);
+  const { height, width, channels } = data;
+  if (input.height !== height || input.width !== width || input.channels !== channels) {
+    throw new Error(
+      `the dataset's images are ${height}x${width}x${channels} but the model's input "${input.id}" is ${input.height}x${input.width}x${input.channels}`,
+    );
+  }
+  const pixelsPerImage = height * width * channels;
+  if (data.pixels.length !== data.labels.length * pixelsPerImage) {
+    throw new Error(
+      `the dataset has ${data.labels.length} labels but pixels for ${data.pixels.length / pixelsPerImage} images`,
+    );
+  }
+  const indices = splitDataset(data, options);
+  const split = byName(indices);
+  return {
+    task: 'image-classification',
+    classNames: data.classNames,
+    sequenceOutput: false,
+    vocabSizes: {},
+    counts: { train: indices.train.length, validation: indices.validation.length, test: indices.test.length },
+    batch: (name, rows) => {
+      // uint8 stays in memory; only this batch becomes float32 in [0, 1].
+      const images = new Float32Array(rows.length * pixelsPerImage);
+      const labels = new Int32Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const source = split(name)[rows[i]!]!;
+        const pixels = data.pixels.subarray(source * pixelsPerImage, (source + 1) * pixelsPerImage);
+        for (let p = 0; p < pixelsPerImage; p++) images[i * pixelsPerImage + p] = pixels[p]! / 255;
+        labels[i] = data.labels[source]!;
+      }
+      return {
+        inputs: [tf.tensor4d(images, [rows.length, height, width, channels])],
+        targets: tf.tensor1d(labels, 'int32'),
+      };
+    },
+    view: (name, row) => ({ tokens: {}, target: data.classNames[data.labels[split(name)[row]!]!]! }),
+    showPrediction: (ids) => data.classNames[ids[0]!] ?? String(ids[0]),
+    exportInfo: { classNames: data.classNames, vocabularies: {} },
+  };
+}

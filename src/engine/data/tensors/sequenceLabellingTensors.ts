@@ -1,0 +1,66 @@
+import type { ModelSpec } from '../../../shared/spec/modelSpec';
+import type { SequenceLabellingData } from '../datasetTypes';
+import type { PreparedDataset } from '../preparedDataset';
+import { splitDataset } from '../split/datasetSplit';
+import { learnTextFields } from '../tasks/taskText';
+import { byName, gatherRows } from './gatherRows';
+import { tokenInputs, type PreparationOptions } from './preparationOptions';
+
+/** Sequence labelling: token ids [B, T] in, a tag per position [B, T] out ('<pad>', id 0, where there is none). */
+export function prepareSequenceLabellingTask(
+  data: SequenceLabellingData,
+  spec: ModelSpec,
+  options: PreparationOptions,
+): PreparedDataset {
+  const [input] = tokenInputs(spec);
+  if (!input) throw new Error(`the model "${spec.name}" has no token input`);
+  const length = input.maxLength;
+  data.sentences.forEach((words, i) => {
+    if (words.length !== data.tags[i]?.length)
+      throw new Error(`sentence ${i + 1} has ${words.length} tokens but ${data.tags[i]?.length ?? 0} tags`);
+  });
+  const indices = splitDataset(data, options);
+  const [field] = learnTextFields(data, indices.train, options.tokenizer, [input]);
+  const { tokenizer } = field!;
+  const classNames = ['<pad>', ...[...new Set(data.tags.flat())].sort()];
+  const tagIds = new Map(classNames.map((tag, id) => [tag, id]));
+  const tokensOf = (source: number) => tokenizer.tokenize(field!.text(source));
+  const encode = (rows: number[]) => {
+    const ids = new Int32Array(rows.length * length);
+    const tags = new Int32Array(rows.length * length);
+    rows.forEach((source, row) => {
+      tokenizer.vocabulary.encodeInto(tokensOf(source), length, ids, row * length);
+      data.tags[source]!.slice(0, length).forEach((tag, t) => (tags[row * length + t] = tagIds.get(tag)!));
+    });
+    return { rows, ids, tags };
+  };
+  const split = byName({
+    train: encode(indices.train),
+    validation: encode(indices.validation),
+    test: encode(indices.test),
+  });
+  return {
+    task: 'sequence-labelling',
+    classNames,
+    sequenceOutput: true,
+    vocabSizes: { [input.id]: tokenizer.vocabulary.size },
+    counts: { train: indices.train.length, validation: indices.validation.length, test: indices.test.length },
+    batch: (name, rows) => ({
+      inputs: [gatherRows(split(name).ids, rows, length)],
+      targets: gatherRows(split(name).tags, rows, length),
+    }),
+    view: (name, row) => {
+      const source = split(name).rows[row]!;
+      return {
+        tokens: { [input.id]: tokensOf(source).slice(0, length) },
+        target: data.tags[source]!.slice(0, length).join(' '),
+      };
+    },
+    showPrediction: (ids) => Array.from(ids, (id) => classNames[id] ?? '?').join(' '),
+    exportInfo: {
+      classNames,
+      vocabularies: { [input.id]: tokenizer.vocabulary.tokens },
+      tokenizer: tokenizer.exported,
+    },
+  };
+}
