@@ -1,6 +1,7 @@
 import { cifarImport } from './cifarImport';
 import { editorValidation } from './editorValidation';
 import { presetThroughput } from './presetThroughput';
+import { trainLoopThroughput } from './trainLoopThroughput';
 import { trainingThroughput } from './trainingThroughput';
 
 // npm run bench [-- backend]: prints figures; asserts nothing (speed is measured here, never in unit tests).
@@ -18,6 +19,7 @@ console.warn = (
 editorValidation();
 await cifarImport();
 await trainingThroughput(backend);
+await trainLoopThroughput(backend);
 await presetThroughput(backend);
 // The cpu backend is 10-30x slower than wasm: only the one Transformer figure, for comparison.
 if (!backend) await trainingThroughput('cpu');
