@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { AttentionLayerSnapshot } from '../../shared/events';
+import type { AttentionEvent, AttentionLayerSnapshot } from '../../shared/events';
+import type { ModelSpec } from '../../shared/spec/modelSpec';
+import type { PreparedDataset } from '../data/preparedDataset';
 import type { AttentionLayerInfo } from '../models/buildModel';
 
 /** One example to look at, with its batch of one and the tokens of each token input. */
@@ -66,4 +68,37 @@ export async function readAttention(
   } finally {
     for (const tensor of outputs) tensor.dispose();
   }
+}
+
+/** Attention snapshots of a fixed validation example (the first), so that successive snapshots compare. */
+export function attentionSnapshots(
+  runId: string,
+  spec: ModelSpec,
+  data: PreparedDataset,
+  probe: LayersModel,
+  attention: AttentionLayerInfo[],
+) {
+  const sampleSplit = data.counts.validation > 0 ? 'validation' : 'train';
+  const view = data.view(sampleSplit, 0);
+  const batch = data.batch(sampleSplit, [0]);
+  batch.targets.dispose();
+  const sample: AttentionSample = { inputs: batch.inputs, tokens: view.tokens };
+  const firstTokenInput = spec.inputs.find((input) => input.kind === 'tokens');
+  return {
+    read: async (epoch: number, globalStep: number): Promise<AttentionEvent | null> => {
+      if (attention.length === 0) return null;
+      const reading = await readAttention(probe, attention, sample);
+      return {
+        type: 'attention',
+        runId,
+        epoch,
+        globalStep,
+        tokens: firstTokenInput ? (sample.tokens[firstTokenInput.id] ?? []) : [],
+        label: view.target,
+        predicted: data.showPrediction(reading.predicted),
+        layers: reading.layers,
+      };
+    },
+    dispose: () => tf.dispose(sample.inputs),
+  };
 }

@@ -78,6 +78,38 @@ describe('trainModel', () => {
     expect(steps).toBe(3);
   });
 
+  it('waits while paused, and stops a paused run when asked', async () => {
+    let steps = 0;
+    let pausedPolls = 0;
+    const finished = await trainModel(options({ epochs: 5 }), {
+      emit: () => undefined,
+      // Paused after two steps until the pause has been polled five times, then stopped after the fourth step.
+      paused: () => steps === 2 && pausedPolls++ < 5,
+      stopRequested: () => steps >= 4,
+      afterStep: () => steps++,
+    });
+    expect(pausedPolls).toBe(6);
+    expect(finished).toMatchObject({ status: 'stopped' });
+    expect(steps).toBe(4);
+  });
+
+  it('reads the loss back once per progress window, not once per step', async () => {
+    const events: TrainEvent[] = [];
+    let steps = 0;
+    await trainModel(
+      { ...options({ epochs: 1, batchSize: 12 }), progressIntervalMs: 1e9 },
+      {
+        emit: (event) => events.push(event),
+        stopRequested: () => false,
+        afterStep: () => steps++,
+      },
+    );
+    // An interval longer than the run: one read at the end of the epoch, with every step's loss in its mean.
+    expect(steps).toBeGreaterThan(50);
+    expect(events.filter((e) => e.type === 'progress')).toHaveLength(1);
+    expect(events.find((e) => e.type === 'progress')).toMatchObject({ step: steps, globalStep: steps });
+  });
+
   it('fails with a clear reason when the loss stops being a number', async () => {
     const finished = await trainModel(options({ epochs: 2, optimizer: 'sgd', learningRate: 10, dropout: 0 }), {
       emit: () => undefined,
