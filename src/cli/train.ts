@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeBackend, selectBackend } from '../engine/backend';
 import { DatasetLibrary } from '../engine/data/library/datasetLibrary';
-import { resolveTrainingTarget } from '../shared/runPlan';
+import { planRun } from '../shared/runPlan';
 import { importOptionsSchema, IMPORT_FORMATS } from '../shared/datasetImport';
 import { tokenizerSettingsSchema, TOKENIZER_KINDS } from '../shared/tokenizerSettings';
 import { runTraining } from '../engine/train/runTraining';
@@ -83,8 +83,7 @@ async function main(): Promise<number> {
   const datasets = new DatasetLibrary({ cacheDir: join(dataDir, 'cache'), datasetsDir: join(dataDir, 'datasets') });
   const datasetId = await chooseDataset(datasets, values.dataset ?? defaultDataset, values.format);
   const target = { datasetId, ...(preset ? { presetId: preset.id } : {}), ...(spec ? { spec } : {}) };
-  // Before the backend loads, so that a wrong name, an invalid graph or a model/dataset mismatch is answered at once.
-  resolveTrainingTarget(target, await datasets.summary(datasetId));
+  const summary = await datasets.summary(datasetId);
   const tokenizer =
     values.tokenizer === undefined ? undefined : tokenizerSettingsSchema.shape.kind.safeParse(values.tokenizer);
   if (tokenizer && !tokenizer.success)
@@ -106,6 +105,16 @@ async function main(): Promise<number> {
     const issue = parsed.error.issues[0]!;
     throw new Error(`invalid option ${String(issue.path[0])}: ${issue.message}`);
   }
+  // Before the backend loads, so that a wrong name, an invalid graph or a model/dataset mismatch is answered at once.
+  const plan = planRun(
+    `cli-${Date.now()}`,
+    {
+      ...target,
+      hyperParams: parsed.data,
+      ...(tokenizer?.data ? { tokenizer: { kind: tokenizer.data, minFrequency: 1 } } : {}),
+    },
+    summary,
+  );
 
   // tfjs prints advice on stdout; keep stdout for events so that --json output stays one JSON object per line.
   const print = process.stdout.write.bind(process.stdout);
@@ -120,12 +129,7 @@ async function main(): Promise<number> {
   };
   const finished = await runTraining(
     {
-      runId: `cli-${Date.now()}`,
-      request: {
-        ...target,
-        hyperParams: parsed.data,
-        ...(tokenizer?.data ? { tokenizer: { kind: tokenizer.data, minFrequency: 1 } } : {}),
-      },
+      plan,
       backend,
       datasets,
       ...(values.export ? { exportDir: values.export } : {}),

@@ -1,4 +1,7 @@
 import type { DatasetSummary } from './datasets';
+import type { HyperParams } from './hyperParams';
+import type { TokenizerSettings } from './tokenizerSettings';
+import { withImageShape } from './spec/withImageShape';
 import { analyzeSpec, describeIssue } from './spec/analyzeSpec';
 import type { ModelSpec } from './spec/modelSpec';
 import { findPreset } from './spec/presets';
@@ -19,8 +22,7 @@ export interface TrainingTarget {
 
 /**
  * The spec a request trains (the one sent, else the named preset's) and the dataset it names (looked up by the
- * caller), checked to fit each other and to be a valid graph. No tfjs here: main calls it to refuse a request at
- * once, naming the node at fault, and the worker again before it trains.
+ * caller), checked to fit each other and to be a valid graph, naming the node at fault.
  */
 export function resolveTrainingTarget(
   request: TrainingTargetRequest,
@@ -43,4 +45,38 @@ export function resolveTrainingTarget(
   if (issues.length > 0)
     throw new Error(`the architecture "${spec.name}" is invalid: ${issues.map(describeIssue).join('; ')}`);
   return { spec, presetId: preset?.id ?? null, dataset };
+}
+
+/** What a training request becomes once main has resolved it: everything the worker needs, decided once. */
+export interface RunPlan {
+  runId: string;
+  datasetId: string;
+  /** The preset trained or drawn from; null for a graph drawn from empty. */
+  presetId: string | null;
+  /** The graph to build, its image input already sized to the dataset's images. */
+  spec: ModelSpec;
+  hyperParams: HyperParams;
+  /** How text is cut; unset fields come from the dataset's suggestion and the model's vocabulary sizes. */
+  tokenizer?: TokenizerSettings;
+}
+
+/**
+ * Resolves a request into a run plan: which spec (sized to the dataset's images), which dataset, which settings.
+ * Main does it once, at train:start (the CLI before it loads a backend); the worker trains the plan as it is.
+ */
+export function planRun(
+  runId: string,
+  request: TrainingTargetRequest & { hyperParams: HyperParams; tokenizer?: TokenizerSettings | undefined },
+  dataset: DatasetSummary | undefined,
+): RunPlan {
+  const target = resolveTrainingTarget(request, dataset);
+  const imageShape = target.dataset.imageShape;
+  return {
+    runId,
+    datasetId: target.dataset.id,
+    presetId: target.presetId,
+    spec: imageShape ? withImageShape(target.spec, imageShape) : target.spec,
+    hyperParams: request.hyperParams,
+    ...(request.tokenizer ? { tokenizer: request.tokenizer } : {}),
+  };
 }

@@ -1,13 +1,19 @@
 import type { BackendReport } from './backends';
 import type { TrainEvent } from './events';
-import type { TrainStartRequest } from './ipc';
+import type { RunPlan } from './runPlan';
 
 /**
  * The messages between the training supervisor (main thread) and the training worker. Tensors never cross: the
  * attention snapshots inside events travel as Float32Arrays, transferred rather than copied.
  */
 export type SupervisorMessage =
-  { type: 'start'; runId: string; request: TrainStartRequest } | { type: 'stop'; runId: string };
+  /** Train this plan (the supervisor gives the worker one run at a time). */
+  | { type: 'start'; plan: RunPlan }
+  /** The run ends as 'stopped' after its current step. */
+  | { type: 'stop'; runId: string }
+  /** The run waits between two steps until resumed (or stopped); its model and optimizer stay in memory. */
+  | { type: 'pause'; runId: string }
+  | { type: 'resume'; runId: string };
 
 export type WorkerMessage =
   | { type: 'ready'; backend: BackendReport }

@@ -8,6 +8,7 @@ import { RunStore } from '../../src/main/runStore';
 import { TrainingService } from '../../src/main/services/trainingService';
 import type { TrainingSupervisor } from '../../src/main/training/trainingSupervisor';
 import type { TrainEvent } from '../../src/shared/events';
+import type { RunPlan } from '../../src/shared/runPlan';
 import { hyperParamsSchema } from '../../src/shared/hyperParams';
 import { findPreset } from '../../src/shared/spec/presets';
 
@@ -15,13 +16,14 @@ import { findPreset } from '../../src/shared/spec/presets';
 function fakeSupervisor() {
   let listener: (event: TrainEvent) => void = () => undefined;
   const started: string[] = [];
+  const plans: RunPlan[] = [];
   const supervisor = {
     onEvent: (l: (event: TrainEvent) => void) => ((listener = l), () => undefined),
-    start: (runId: string) => started.push(runId),
+    start: (plan: RunPlan) => (started.push(plan.runId), plans.push(plan)),
     stop: () => true,
     whenReady: async () => ({ name: 'wasm', skipped: [] }),
   } as unknown as TrainingSupervisor;
-  return { supervisor, started, emit: (event: TrainEvent) => listener(event) };
+  return { supervisor, started, plans, emit: (event: TrainEvent) => listener(event) };
 }
 
 // Built-in datasets only: the import folder is empty.
@@ -142,6 +144,30 @@ describe('TrainingService', () => {
       'failed',
       'interrupted: the app closed before it started',
     ]);
+  });
+
+  it('resolves the request once into a plan: the worker gets what run.json records, sized to the dataset', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'runs-'));
+    const fake = fakeSupervisor();
+    const service = new TrainingService(fake.supervisor, new RunStore(root), () => undefined, builtinOnly);
+    // The preset is drawn for 32x32 colour; mnist-digits holds 28x28 grey digits.
+    const { runId } = await service.start({
+      presetId: 'conv-attention-image',
+      datasetId: 'mnist-digits',
+      hyperParams: hyperParamsSchema.parse({ epochs: 2 }),
+      tokenizer: { kind: 'word', minFrequency: 1 },
+    });
+    const [plan] = fake.plans;
+    expect(plan).toMatchObject({
+      runId,
+      datasetId: 'mnist-digits',
+      presetId: 'conv-attention-image',
+      hyperParams: { epochs: 2 },
+    });
+    expect(plan!.spec.inputs[0]).toMatchObject({ height: 28, width: 28, channels: 1 });
+    const record = JSON.parse(readFileSync(join(root, runId, 'run.json'), 'utf8'));
+    expect(record.spec).toEqual(plan!.spec);
+    expect(record.hyperParams).toEqual(plan!.hyperParams);
   });
 
   it('passes events on in order, each only once it is on disk', async () => {

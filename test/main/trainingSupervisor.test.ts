@@ -7,6 +7,8 @@ import { TrainingSupervisor } from '../../src/main/training/trainingSupervisor';
 import type { TrainEvent, FinishedEvent } from '../../src/shared/events';
 import { hyperParamsSchema } from '../../src/shared/hyperParams';
 import { launchSourceWorker } from '../support/sourceWorker';
+import { planRun } from '../../src/shared/runPlan';
+import { findDataset } from '../../src/engine/data/builtin/catalog';
 
 let supervisor: TrainingSupervisor | null = null;
 afterEach(async () => {
@@ -24,11 +26,12 @@ function finishedOf(target: TrainingSupervisor, runId: string, onEvent: (e: Trai
   );
 }
 
-const request = (hyperParams: object) => ({
-  datasetId: 'keyword-topics',
-  presetId: 'transformer-text',
-  hyperParams: hyperParamsSchema.parse(hyperParams),
-});
+const plan = (runId: string, hyperParams: object = {}) =>
+  planRun(
+    runId,
+    { datasetId: 'keyword-topics', presetId: 'transformer-text', hyperParams: hyperParamsSchema.parse(hyperParams) },
+    findDataset('keyword-topics'),
+  );
 
 describe('training worker protocol', () => {
   it('trains a run in a real worker, streaming its events, and stops another on request', async () => {
@@ -40,7 +43,7 @@ describe('training worker protocol', () => {
     });
     const events: TrainEvent[] = [];
     const done = finishedOf(supervisor, 'run-1', (event) => events.push(event));
-    supervisor.start('run-1', request({ epochs: 1, batchSize: 16, maxTrainExamples: 96 }));
+    supervisor.start(plan('run-1', { epochs: 1, batchSize: 16, maxTrainExamples: 96 }));
     const finished = await done;
     expect(finished.reason).toBeUndefined();
     expect(finished).toMatchObject({ status: 'completed', epochs: 1 });
@@ -50,15 +53,28 @@ describe('training worker protocol', () => {
     const attention = events.find((e) => e.type === 'attention');
     expect(attention?.type === 'attention' && attention.layers[0]!.weights).toBeInstanceOf(Float32Array);
 
-    let progressSeen = false;
+    // run-2: paused at its first progress event, resumed after a quiet spell, stopped at the next progress event.
+    const progress: number[] = [];
+    let resumed = false;
     const stopped = finishedOf(supervisor, 'run-2', (event) => {
-      if (event.type === 'progress' && !progressSeen) {
-        progressSeen = true;
+      if (event.type !== 'progress') return;
+      progress.push(performance.now());
+      if (progress.length === 1) {
+        expect(supervisor!.setPaused('run-2', true)).toBe(true);
+        setTimeout(() => {
+          resumed = true;
+          expect(supervisor!.setPaused('run-2', false)).toBe(true);
+        }, 1500);
+      } else if (resumed) {
         expect(supervisor!.stop('run-2')).toBe(true);
       }
     });
-    supervisor.start('run-2', request({ epochs: 50 }));
+    supervisor.start(plan('run-2', { epochs: 50 }));
     expect(await stopped).toMatchObject({ status: 'stopped', reason: 'stopped by the user' });
+    // Paused, the worker trained no step: at most the step already under way reported before the pause took hold.
+    const duringPause = progress.filter((at) => at > progress[0]! + 400 && at < progress[0]! + 1500);
+    expect(duringPause).toEqual([]);
+    expect(supervisor.setPaused('run-2', true)).toBe(false);
     expect(supervisor.stop('run-2')).toBe(false);
   });
 
@@ -72,10 +88,10 @@ describe('training worker protocol', () => {
     };
     supervisor = new TrainingSupervisor(crashing, { cacheDir: tmpdir(), datasetsDir: tmpdir() });
     const first = finishedOf(supervisor, 'a');
-    supervisor.start('a', request({}));
+    supervisor.start(plan('a', {}));
     expect(await first).toMatchObject({ status: 'failed', reason: 'the training worker exited with code 3' });
     const second = finishedOf(supervisor, 'b');
-    supervisor.start('b', request({}));
+    supervisor.start(plan('b', {}));
     expect(await second).toMatchObject({ status: 'failed' });
     expect(launches).toBe(2);
   });
@@ -90,9 +106,9 @@ describe('training worker protocol', () => {
     supervisor.onEvent((event) => order.push(`${event.type}:${event.runId}`));
     const a = finishedOf(supervisor, 'a');
     const b = finishedOf(supervisor, 'b');
-    supervisor.start('a', request({}));
-    supervisor.start('b', request({}));
-    supervisor.start('c', request({}));
+    supervisor.start(plan('a', {}));
+    supervisor.start(plan('b', {}));
+    supervisor.start(plan('c', {}));
     expect(supervisor.isActive('c')).toBe(true);
     expect(supervisor.stop('c')).toBe(true);
     // Removed at once, without waiting for the runs before it.
@@ -113,8 +129,8 @@ describe('training worker protocol', () => {
     });
     const poisoned = finishedOf(supervisor, 'poison-1');
     const next = finishedOf(supervisor, 'after');
-    supervisor.start('poison-1', request({}));
-    supervisor.start('after', request({}));
+    supervisor.start(plan('poison-1', {}));
+    supervisor.start(plan('after', {}));
     expect(await poisoned).toMatchObject({
       status: 'failed',
       reason: 'Aborted(); the wasm backend was left broken, so the training worker was restarted',
@@ -136,7 +152,7 @@ function scriptedWorker(number = 1): Worker {
     parentPort.postMessage({ type: 'ready', backend: { name: 'wasm', skipped: [] } });
     parentPort.on('message', (message) => {
       if (message.type !== 'start') return;
-      const runId = message.runId;
+      const runId = message.plan.runId;
       parentPort.postMessage({ type: 'event', event: { type: 'started', runId } });
       setTimeout(() => {
         if (runId.startsWith('poison')) {

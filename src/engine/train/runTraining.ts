@@ -1,16 +1,13 @@
 import type { BackendReport } from '../../shared/backends';
 import type { FinishedEvent } from '../../shared/events';
-import type { TrainStartRequest } from '../../shared/ipc';
-import { withImageShape } from '../../shared/spec/withImageShape';
 import type { DatasetLibrary } from '../data/library/datasetLibrary';
 import { exportModel } from '../io/exportModel';
 import { prepareDataset } from '../data/prepareDataset';
-import { resolveTrainingTarget } from '../../shared/runPlan';
+import type { RunPlan } from '../../shared/runPlan';
 import { trainModel, type TrainingHooks, type TrainingOptions } from './trainModel';
 
 export interface TrainingJob {
-  runId: string;
-  request: TrainStartRequest;
+  plan: RunPlan;
   backend: BackendReport;
   datasets: DatasetLibrary;
   /** Where to write the trained model (TensorFlow.js layers format, with the vocabulary); none by default. */
@@ -20,41 +17,36 @@ export interface TrainingJob {
 export type MonitoringIntervals = Pick<TrainingOptions, 'attentionIntervalMs' | 'progressIntervalMs'>;
 
 /**
- * One training run from request to finished event: resolves the spec and dataset, prepares the data, trains.
- * Whatever goes wrong before training starts also ends as a 'failed' finished event naming the cause.
+ * One training run from its plan to the finished event: loads and prepares the data, trains. Whatever goes wrong
+ * before training starts also ends as a 'failed' finished event naming the cause.
  */
 export async function runTraining(
   job: TrainingJob,
   hooks: TrainingHooks,
   intervals: MonitoringIntervals = {},
 ): Promise<FinishedEvent> {
-  const { runId, request } = job;
+  const { plan } = job;
   try {
-    const target = resolveTrainingTarget(request, await job.datasets.summary(request.datasetId));
-    const { dataset } = target;
-    const loaded = await job.datasets.load(dataset.id);
-    const spec = loaded.kind === 'image-classification' ? withImageShape(target.spec, loaded) : target.spec;
-    const data = prepareDataset(loaded, spec, {
-      validationFraction: request.hyperParams.validationFraction,
-      testFraction: request.hyperParams.testFraction,
-      seed: request.hyperParams.seed,
-      useFileSplit: request.hyperParams.useFileSplit,
-      ...(request.tokenizer ? { tokenizer: request.tokenizer } : {}),
+    const loaded = await job.datasets.load(plan.datasetId);
+    const data = prepareDataset(loaded, plan.spec, {
+      validationFraction: plan.hyperParams.validationFraction,
+      testFraction: plan.hyperParams.testFraction,
+      seed: plan.hyperParams.seed,
+      useFileSplit: plan.hyperParams.useFileSplit,
+      ...(plan.tokenizer ? { tokenizer: plan.tokenizer } : {}),
     });
     return await trainModel(
       {
-        runId,
-        datasetId: dataset.id,
-        presetId: target.presetId,
-        spec,
-        hyperParams: request.hyperParams,
+        runId: plan.runId,
+        datasetId: plan.datasetId,
+        presetId: plan.presetId,
+        spec: plan.spec,
+        hyperParams: plan.hyperParams,
         backend: job.backend,
         data,
         ...intervals,
         ...(job.exportDir
-          ? {
-              onTrained: (model) => exportModel(model, job.exportDir!, { spec, ...data.exportInfo }),
-            }
+          ? { onTrained: (model) => exportModel(model, job.exportDir!, { spec: plan.spec, ...data.exportInfo }) }
           : {}),
       },
       hooks,
@@ -62,7 +54,7 @@ export async function runTraining(
   } catch (error) {
     const finished: FinishedEvent = {
       type: 'finished',
-      runId,
+      runId: plan.runId,
       status: 'failed',
       reason: error instanceof Error ? error.message : String(error),
       epochs: 0,

@@ -3,7 +3,7 @@ import { freemem } from 'node:os';
 import type { TrainEvent } from '../../shared/events';
 import type { TrainStartRequest } from '../../shared/ipc';
 import type { DatasetLibrary } from '../../engine/data/library/datasetLibrary';
-import { resolveTrainingTarget } from '../../shared/runPlan';
+import { planRun } from '../../shared/runPlan';
 import type { RunStore } from '../runStore';
 import { checkTrainingMemory, trainingMemoryLimit } from '../training/memoryGuard';
 import type { TrainingSupervisor } from '../training/trainingSupervisor';
@@ -30,22 +30,24 @@ export class TrainingService {
   }
 
   async start(request: TrainStartRequest): Promise<{ runId: string }> {
-    const { spec, presetId, dataset } = resolveTrainingTarget(request, await this.datasets.summary(request.datasetId));
-    const backend = await this.supervisor.whenReady();
-    checkTrainingMemory(spec, dataset, request.hyperParams, trainingMemoryLimit(backend?.name ?? null, freemem()));
     const now = new Date();
     const runId = `${now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
+    const dataset = await this.datasets.summary(request.datasetId);
+    // Resolved here, once: the run's record and the worker get the same plan.
+    const plan = planRun(runId, request, dataset);
+    const backend = await this.supervisor.whenReady();
+    checkTrainingMemory(plan.spec, dataset!, plan.hyperParams, trainingMemoryLimit(backend?.name ?? null, freemem()));
     await this.store.create({
       id: runId,
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
       status: 'queued',
-      datasetId: dataset.id,
-      presetId,
-      spec,
-      hyperParams: request.hyperParams,
+      datasetId: plan.datasetId,
+      presetId: plan.presetId,
+      spec: plan.spec,
+      hyperParams: plan.hyperParams,
     });
-    this.supervisor.start(runId, request);
+    this.supervisor.start(plan);
     return { runId };
   }
 

@@ -31,6 +31,7 @@ export function checkTrainingMemory(
   hyperParams: HyperParams,
   limit: { bytes: number; what: string },
 ): void {
+  // A run plan's spec is already sized to the dataset's images; sizing it again changes nothing.
   const sized = dataset.imageShape ? withImageShape(spec, dataset.imageShape) : spec;
   // Vocabulary sizes are the spec's caps: the tokenizer may learn fewer, never more.
   const analysis = analyzeSpec(sized, { classes: Math.max(2, dataset.classNames.length) });

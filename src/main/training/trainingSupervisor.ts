@@ -1,15 +1,10 @@
 import type { Worker } from 'node:worker_threads';
 import type { BackendReport } from '../../shared/backends';
 import type { FinishedEvent, TrainEvent } from '../../shared/events';
-import type { TrainStartRequest } from '../../shared/ipc';
+import type { RunPlan } from '../../shared/runPlan';
 import type { SupervisorMessage, TrainingWorkerData, WorkerMessage } from '../../shared/workerProtocol';
 
 export type WorkerLauncher = (data: TrainingWorkerData) => Worker;
-
-interface Job {
-  runId: string;
-  request: TrainStartRequest;
-}
 
 /**
  * Owns the training worker from the main thread. The queue of runs lives here, not in the worker: the worker is
@@ -19,8 +14,8 @@ interface Job {
  */
 export class TrainingSupervisor {
   private worker: Worker | null = null;
-  private readonly queue: Job[] = [];
-  private active: Job | null = null;
+  private readonly queue: RunPlan[] = [];
+  private active: RunPlan | null = null;
   /** Set by 'backend-lost': the worker is replaced as soon as its run's finished event is through. */
   private replaceAfterRun: string | null = null;
   private readonly listeners = new Set<(event: TrainEvent) => void>();
@@ -44,8 +39,8 @@ export class TrainingSupervisor {
   }
 
   /** Queues the run; it starts when the runs before it have finished. */
-  start(runId: string, request: TrainStartRequest): void {
-    this.queue.push({ runId, request });
+  start(plan: RunPlan): void {
+    this.queue.push(plan);
     this.pump();
   }
 
@@ -68,6 +63,13 @@ export class TrainingSupervisor {
     }
     if (this.active?.runId !== runId) return false;
     this.worker?.postMessage({ type: 'stop', runId } satisfies SupervisorMessage);
+    return true;
+  }
+
+  /** Asks the running run to wait (pause) or go on (resume) between steps; false if it is not the running one. */
+  setPaused(runId: string, paused: boolean): boolean {
+    if (this.active?.runId !== runId) return false;
+    this.worker?.postMessage({ type: paused ? 'pause' : 'resume', runId } satisfies SupervisorMessage);
     return true;
   }
 
@@ -98,11 +100,7 @@ export class TrainingSupervisor {
     const next = this.queue.shift();
     if (!next) return;
     this.active = next;
-    this.ensureWorker().postMessage({
-      type: 'start',
-      runId: next.runId,
-      request: next.request,
-    } satisfies SupervisorMessage);
+    this.ensureWorker().postMessage({ type: 'start', plan: next } satisfies SupervisorMessage);
   }
 
   private ensureWorker(): Worker {

@@ -5,6 +5,7 @@ import { DatasetLibrary } from '../../engine/data/library/datasetLibrary';
 import { runTraining } from '../../engine/train/runTraining';
 import type { BackendReport } from '../../shared/backends';
 import type { FinishedEvent, TrainEvent } from '../../shared/events';
+import type { RunPlan } from '../../shared/runPlan';
 import type { SupervisorMessage, TrainingWorkerData, WorkerMessage } from '../../shared/workerProtocol';
 
 /**
@@ -24,8 +25,9 @@ function postEvent(event: TrainEvent): void {
   post({ type: 'event', event }, transfer);
 }
 
-const queue: Extract<SupervisorMessage, { type: 'start' }>[] = [];
+const queue: RunPlan[] = [];
 const stopRequests = new Set<string>();
+const pausedRuns = new Set<string>();
 let backend: BackendReport | null = null;
 let busy = false;
 
@@ -36,8 +38,8 @@ async function drain(): Promise<void> {
   if (busy || !backend || lost) return;
   busy = true;
   try {
-    for (let job = queue.shift(); job && !lost; job = queue.shift()) {
-      const runId = job.runId;
+    for (let plan = queue.shift(); plan && !lost; plan = queue.shift()) {
+      const runId = plan.runId;
       if (stopRequests.delete(runId)) {
         postEvent({ type: 'finished', runId, status: 'stopped', reason: 'stopped before it started', epochs: 0 });
         continue;
@@ -45,13 +47,15 @@ async function drain(): Promise<void> {
       // The finished event is held back until the backend is checked, so that 'backend-lost' arrives first.
       let finished: FinishedEvent | null = null;
       await runTraining(
-        { runId, request: job.request, backend, datasets },
+        { plan, backend, datasets },
         {
           emit: (event) => (event.type === 'finished' ? (finished = event) : postEvent(event)),
           stopRequested: () => stopRequests.has(runId),
+          paused: () => pausedRuns.has(runId),
         },
       );
       stopRequests.delete(runId);
+      pausedRuns.delete(runId);
       const outcome = finished as FinishedEvent | null;
       if (outcome?.status === 'failed' && !backendComputes()) {
         lost = true;
@@ -65,8 +69,10 @@ async function drain(): Promise<void> {
 }
 
 port.on('message', (message: SupervisorMessage) => {
-  if (message.type === 'start') queue.push(message);
+  if (message.type === 'start') queue.push(message.plan);
   else if (message.type === 'stop') stopRequests.add(message.runId);
+  else if (message.type === 'pause') pausedRuns.add(message.runId);
+  else pausedRuns.delete(message.runId);
   void drain();
 });
 

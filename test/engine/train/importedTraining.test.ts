@@ -15,6 +15,7 @@ import type { EpochEvent, TrainEvent } from '../../../src/shared/events';
 import { hyperParamsSchema } from '../../../src/shared/hyperParams';
 import type { TokenizerKind } from '../../../src/shared/tokenizerSettings';
 import { writeCifarFolder, writeImageFolder, writeMnistFolder } from '../../support/datasetFixtures';
+import { planRun } from '../../../src/shared/runPlan';
 
 let backend: BackendReport;
 let root: string;
@@ -101,20 +102,23 @@ describe('each import format trains with a preset from the model library', () =>
       const events: TrainEvent[] = [];
       const finished = await runTraining(
         {
-          runId: c.format,
-          request: {
-            datasetId: summary.id,
-            presetId: c.preset,
-            hyperParams: hyperParamsSchema.parse({
-              epochs: 4,
-              batchSize: 16,
-              learningRate: 3e-3,
-              dropout: 0,
-              validationFraction: 0.15,
-              testFraction: 0.1,
-            }),
-            ...(c.tokenizer ? { tokenizer: { kind: c.tokenizer, vocabSize: 300, minFrequency: 1 } } : {}),
-          },
+          plan: planRun(
+            c.format,
+            {
+              datasetId: summary.id,
+              presetId: c.preset,
+              hyperParams: hyperParamsSchema.parse({
+                epochs: 4,
+                batchSize: 16,
+                learningRate: 3e-3,
+                dropout: 0,
+                validationFraction: 0.15,
+                testFraction: 0.1,
+              }),
+              ...(c.tokenizer ? { tokenizer: { kind: c.tokenizer, vocabSize: 300, minFrequency: 1 } } : {}),
+            },
+            summary,
+          ),
           backend,
           datasets: worker,
         },

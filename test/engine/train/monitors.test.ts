@@ -120,7 +120,10 @@ describe('monitors', () => {
 
   it('early stopping: stops after `patience` epochs without a better validation loss and restores the best weights', () => {
     let weights = [tf.scalar(0)];
-    const model = { getWeights: () => weights, setWeights: (w: tf.Tensor[]) => (weights = w.map((t) => t.clone())) };
+    const model = {
+      getWeights: () => weights,
+      setWeights: (w: tf.Tensor[]) => (weights = w.map((t) => t.clone() as tf.Scalar)),
+    };
     const reasons: string[] = [];
     const monitor = earlyStopping(2, (reason) => reasons.push(reason));
     const state = loopState([], model as unknown as Partial<LayersModel>);
