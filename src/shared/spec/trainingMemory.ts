@@ -1,7 +1,8 @@
 import type { SpecAnalysis } from './analyzeSpec';
 import { COMPOSITE_STRUCTURE } from './compositeStructure';
-import type { ModelSpec, NodeSpec } from './modelSpec';
-import { opParamSchemas, isOpName } from './ops';
+import type { ModelSpec } from './modelSpec';
+import { opParamSchemas, isOpName, type OpName } from './ops';
+import { OP_DEFINITIONS } from './ops/index';
 import type { Shape } from './opShapes';
 
 export interface TrainingMemory {
@@ -17,20 +18,10 @@ export interface TrainingMemory {
 const FLOAT_BYTES = 4;
 const elements = (shape: Shape) => shape.reduce((a, b) => a * b, 1);
 
-/** Softmax weights an attention node keeps per example: heads x queries x keys for each attention inside it. */
-function attentionMapElements(node: NodeSpec, params: { heads?: number }, inputs: Shape[]): number {
-  const heads = params.heads ?? 1;
-  const [query, key] = [inputs[0]?.[0] ?? 0, inputs[1]?.[0] ?? inputs[0]?.[0] ?? 0];
-  switch (node.op) {
-    case 'transformerEncoder':
-      return heads * query * query;
-    case 'transformerDecoder':
-      return heads * query * query + heads * query * key;
-    case 'additiveAttention':
-      return query * key;
-    default:
-      return 0; // multi-head attention lists its weights among its inner steps; pooling's are one row
-  }
+/** Softmax weights an attention node keeps per example beyond its inside steps, as its op module declares. */
+function attentionMapElements(op: OpName, params: unknown, inputs: Shape[]): number {
+  const definition: { attentionMapElements?: (inputs: Shape[], params: never) => number } = OP_DEFINITIONS[op];
+  return definition.attentionMapElements?.(inputs, params as never) ?? 0;
 }
 
 /**
@@ -60,7 +51,7 @@ export function estimateTrainingMemory(
       perExample += inner(inputs, params as never)
         .slice(0, -1)
         .reduce((sum, step) => sum + elements(step.shape), 0);
-    perExample += attentionMapElements(node, params as { heads?: number }, inputs);
+    perExample += attentionMapElements(node.op, params, inputs);
   }
   const activations = perExample * batchSize * FLOAT_BYTES;
   const optimizerBytes = (optimizer === 'adam' ? 2 : 1) * weights;
