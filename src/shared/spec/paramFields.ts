@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { imageInputSchema, tokenInputSchema } from './modelSpec';
 import { opParamSchemas, type OpName } from './ops';
+import { hyperParamsSchema, type HyperParams } from '../hyperParams';
 
 /** One control of the inspector, read off the op's schema so that the form and the validation cannot disagree. */
 export type ParamField = {
@@ -56,3 +57,12 @@ export const opParamFields = (op: OpName): ParamField[] => cached(op, () => fiel
 /** The inspector's controls for an input block (its id and kind are not parameters). */
 export const inputParamFields = (kind: 'image' | 'tokens'): ParamField[] =>
   cached(`input:${kind}`, () => fieldsOf(kind === 'image' ? imageInputSchema : tokenInputSchema, ['id', 'kind']));
+
+/** The training form's limits, by field: the same schema main validates train:start with. */
+export const hyperParamBounds = (): Record<keyof HyperParams, { min?: number; max?: number }> =>
+  Object.fromEntries(
+    cached('hyperParams', () => fieldsOf(hyperParamsSchema)).map((field) => [
+      field.name,
+      'min' in field ? { min: field.min, max: field.max } : {},
+    ]),
+  ) as Record<keyof HyperParams, { min?: number; max?: number }>;

@@ -16,8 +16,19 @@ export function typedWorkbench(bridge: WorkbenchBridge): WorkbenchApi {
   };
 }
 
+let connected: WorkbenchApi | null = null;
+// Connected on first use rather than on import, so that stores can be imported (and tested) before a page exists.
+const api = () => (connected ??= typedWorkbench(window.workbench ?? createWebSocketBridge(window.location)));
+
 /** Electron's preload bridge when there is one, else the browser host's WebSocket: the app cannot tell which. */
-export const workbench: WorkbenchApi = typedWorkbench(window.workbench ?? createWebSocketBridge(window.location));
+export const workbench: WorkbenchApi = {
+  invoke(channel, request) {
+    return api().invoke(channel, request);
+  },
+  on(channel, listener) {
+    return api().on(channel, listener);
+  },
+};
 
 /** The path of a file dropped on the window, where the transport can tell it (the desktop app); else null. */
 export function droppedPath(file: File): string | null {

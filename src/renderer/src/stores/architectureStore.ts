@@ -1,5 +1,10 @@
 import { defineStore } from 'pinia';
-import { computed, ref, shallowRef } from 'vue';
+import { computed, nextTick, ref, shallowRef } from 'vue';
+import type { DatasetSummary } from '../../../shared/datasets';
+import { parseSpecText } from '../../../shared/spec/parseSpecText';
+import type { Preset } from '../../../shared/spec/presets';
+import { workbench } from '../api/workbench';
+import { saveSpecFile } from '../interaction/documentFiles';
 import type { SpecIssue } from '../../../shared/spec/graphOrder';
 import type { ModelSpec, Task } from '../../../shared/spec/modelSpec';
 import type { BlockKind } from '../../../shared/spec/opCatalog';
@@ -48,8 +53,11 @@ export const useArchitectureStore = defineStore('architecture', () => {
   const modified = ref(false);
   const dataset = shallowRef<DatasetContext | null>(null);
   const notice = ref<string | null>(null);
-  /** A command of the desktop app's menus, waiting for the editor to be shown and carry it out. */
-  const pendingMenuCommand = shallowRef<MenuCommand | null>(null);
+  const presets = shallowRef<Preset[]>([]);
+  /** What the last file action did (opened, saved, exported) or why it could not. */
+  const fileMessage = ref<string | null>(null);
+  /** The canvas's image export, while the editor is shown. */
+  let exporter: ((format: 'png' | 'svg') => Promise<string>) | null = null;
   /** Counts documents opened, so that the canvas can fit each new one into view. */
   const openedCount = ref(0);
   let clipboard: BlockClipboard | null = null;
@@ -200,6 +208,61 @@ export const useArchitectureStore = defineStore('architecture', () => {
     commit({ ...draft.value, task });
   }
 
+  async function loadPresets(): Promise<void> {
+    presets.value = await workbench.invoke('presets:list', {});
+  }
+
+  function choosePreset(id: string): void {
+    const preset = presets.value.find((p) => p.id === id);
+    if (preset) open(preset.spec, preset.id);
+  }
+
+  /** The dataset training would use: its task, classes and image size check the graph. */
+  function setDatasetContext(summary: DatasetSummary | null): void {
+    dataset.value = summary
+      ? { task: summary.task, classes: summary.classNames.length, imageShape: summary.imageShape }
+      : null;
+  }
+
+  /** Opens a ModelSpec file's text; a broken file is refused by name and the graph stays as it was. */
+  function openSpecText(text: string, fileName: string): void {
+    try {
+      open(parseSpecText(text, fileName), null);
+      fileMessage.value = `opened ${fileName}`;
+    } catch (error) {
+      fileMessage.value = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  function saveSpec(): void {
+    fileMessage.value = `saved as ${saveSpecFile(spec.value)}`;
+  }
+
+  function setExporter(next: typeof exporter): void {
+    exporter = next;
+  }
+
+  async function exportImage(format: 'png' | 'svg'): Promise<void> {
+    // A menu command may have just shown the editor: its canvas registers itself once mounted.
+    if (!exporter) await nextTick();
+    try {
+      if (!exporter) throw new Error('the editor is not shown');
+      fileMessage.value = `exported ${await exporter(format)}`;
+    } catch (error) {
+      fileMessage.value = `could not export: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+
+  /** A command of the desktop app's File and Edit menus. */
+  async function runMenuCommand(command: MenuCommand): Promise<void> {
+    if (command.command === 'open-spec') openSpecText(command.text, command.fileName);
+    else if (command.command === 'save-spec') saveSpec();
+    else if (command.command === 'export-png' || command.command === 'export-svg')
+      await exportImage(command.command === 'export-png' ? 'png' : 'svg');
+    else if (command.command === 'undo') undo();
+    else redo();
+  }
+
   function toggleExpanded(id: string): void {
     expanded.value = expanded.value.includes(id) ? expanded.value.filter((e) => e !== id) : [...expanded.value, id];
   }
@@ -213,7 +276,16 @@ export const useArchitectureStore = defineStore('architecture', () => {
     dataset,
     notice,
     openedCount,
-    pendingMenuCommand,
+    presets,
+    fileMessage,
+    loadPresets,
+    choosePreset,
+    setDatasetContext,
+    openSpecText,
+    saveSpec,
+    setExporter,
+    exportImage,
+    runMenuCommand,
     validation,
     spec,
     issues,

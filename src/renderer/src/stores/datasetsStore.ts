@@ -2,17 +2,27 @@ import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef, watch } from 'vue';
 import type { DatasetInspection, DatasetSamples, InspectRequest, SplitName } from '../../../shared/datasetInspection';
 import type { ImportFormat, ImportProgressEvent } from '../../../shared/datasetImport';
+import type { DatasetSummary } from '../../../shared/datasets';
 import { workbench } from '../api/workbench';
 import { useArchitectureStore } from './architectureStore';
-import { useWorkbenchStore } from './workbenchStore';
+import { datasetForTask, presetForDataset } from './taskDatasetRule';
+import { useTrainingStore } from './trainingStore';
 
 const PAGE_SIZE = 24;
 const message = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause));
 
-/** The Datasets view: the chosen dataset inspected with the training settings, paged samples, and imports. */
+/**
+ * The datasets and the one chosen for training; for the Datasets view, that dataset inspected with the training
+ * settings, paged samples, and imports.
+ */
 export const useDatasetsStore = defineStore('datasets', () => {
-  const session = useWorkbenchStore();
+  const training = useTrainingStore();
   const architecture = useArchitectureStore();
+  const datasets = ref<DatasetSummary[]>([]);
+  const datasetId = ref('');
+  const selectedDataset = computed(() => datasets.value.find((d) => d.id === datasetId.value) ?? null);
+  /** The datasets the drawn model can train on: those of its task. */
+  const compatibleDatasets = computed(() => datasets.value.filter((d) => d.task === architecture.draft.task));
   const inspection = shallowRef<DatasetInspection | null>(null);
   const samples = shallowRef<DatasetSamples | null>(null);
   const sampleSplit = ref<SplitName>('train');
@@ -34,23 +44,57 @@ export const useDatasetsStore = defineStore('datasets', () => {
     notes: [] as string[],
   });
 
+  /** Chooses the dataset to train on; a dataset of another task opens a preset of it (taskDatasetRule). */
+  function select(id: string): void {
+    datasetId.value = id;
+    const dataset = selectedDataset.value;
+    architecture.setDatasetContext(dataset);
+    if (!dataset) return;
+    const preset = presetForDataset(
+      dataset,
+      architecture.draft.task,
+      architecture.presetId !== null,
+      architecture.presets,
+    );
+    if (preset) architecture.open(preset.spec, preset.id);
+  }
+
+  // The other way round: a graph of another task (a preset opened, a new graph) moves to a dataset it can train on.
+  watch(
+    () => architecture.draft.task,
+    (task) => {
+      const id = datasetForTask(task, datasetId.value, datasets.value, architecture.presets);
+      if (id !== datasetId.value) {
+        datasetId.value = id;
+        architecture.setDatasetContext(selectedDataset.value);
+      }
+    },
+  );
+
+  /** Reloads the dataset list (after an import or a removal), keeping the selection when it still exists. */
+  async function refreshList(choose?: string): Promise<void> {
+    datasets.value = await workbench.invoke('datasets:list', {});
+    if (choose) select(choose);
+    else if (!selectedDataset.value) select(compatibleDatasets.value[0]?.id ?? '');
+  }
+
   const request = computed((): InspectRequest => ({
-    datasetId: session.datasetId,
+    datasetId: datasetId.value,
     // The drawn model's token inputs give the lengths and vocabulary sizes the inspection shows.
-    ...(architecture.draft.task === session.selectedDataset?.task && architecture.draft.inputs.length > 0
+    ...(architecture.draft.task === selectedDataset.value?.task && architecture.draft.inputs.length > 0
       ? { modelInputs: architecture.draft.inputs }
       : {}),
-    ...(session.tokenizerSettings ? { tokenizer: session.tokenizerSettings } : {}),
-    validationFraction: session.hyperParams.validationFraction,
-    testFraction: session.hyperParams.testFraction,
-    seed: session.hyperParams.seed,
-    useFileSplit: session.hyperParams.useFileSplit,
+    ...(training.tokenizerSettings ? { tokenizer: training.tokenizerSettings } : {}),
+    validationFraction: training.hyperParams.validationFraction,
+    testFraction: training.hyperParams.testFraction,
+    seed: training.hyperParams.seed,
+    useFileSplit: training.hyperParams.useFileSplit,
   }));
 
   // Each answer is kept only if no newer request was made meanwhile, so a slow inspection never overwrites a newer one.
   let generation = 0;
   async function refresh(): Promise<void> {
-    if (!active.value || !session.datasetId) return;
+    if (!active.value || !datasetId.value) return;
     const mine = ++generation;
     loading.value = true;
     error.value = null;
@@ -123,7 +167,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
         },
       });
       importing.notes = summary.notes ?? [];
-      await session.refreshDatasets(summary.id);
+      await refreshList(summary.id);
     } catch (cause) {
       importing.error = message(cause);
     } finally {
@@ -149,13 +193,19 @@ export const useDatasetsStore = defineStore('datasets', () => {
   async function remove(datasetId: string): Promise<void> {
     try {
       await workbench.invoke('datasets:remove', { datasetId });
-      await session.refreshDatasets();
+      await refreshList();
     } catch (cause) {
       error.value = message(cause);
     }
   }
 
   return {
+    datasets,
+    datasetId,
+    selectedDataset,
+    compatibleDatasets,
+    select,
+    refreshList,
     inspection,
     samples,
     sampleSplit,

@@ -4,6 +4,8 @@ import type { BackendReport } from '../../../shared/backends';
 /** What the training view shows of one run, folded from its events. */
 export interface RunView {
   runId: string;
+  /** Counts the events folded in: the arrays below grow in place, so views watch this to redraw. */
+  version: number;
   status: RunStatus | 'starting';
   reason: string | null;
   backend: BackendReport | null;
@@ -25,6 +27,7 @@ export interface RunView {
 export function emptyRunView(runId: string, epochs: number): RunView {
   return {
     runId,
+    version: 0,
     status: 'starting',
     reason: null,
     backend: null,
@@ -46,6 +49,8 @@ export function emptyRunView(runId: string, epochs: number): RunView {
 /** Folds one event into the view; events of other runs are ignored. Returns whether the view changed. */
 export function applyTrainEvent(view: RunView, event: TrainEvent): boolean {
   if (event.runId !== view.runId) return false;
+  view.version++;
+  // Appended in place: copying the arrays on every event made a long run's view quadratic.
   switch (event.type) {
     case 'started':
       view.status = 'running';
@@ -60,10 +65,10 @@ export function applyTrainEvent(view: RunView, event: TrainEvent): boolean {
       view.step = event.step;
       view.globalStep = event.globalStep;
       view.samplesPerSecond = event.samplesPerSecond;
-      view.stepLoss = [...view.stepLoss, [event.globalStep, event.loss]];
+      view.stepLoss.push([event.globalStep, event.loss]);
       break;
     case 'epoch':
-      view.epochMetrics = [...view.epochMetrics, event];
+      view.epochMetrics.push(event);
       break;
     case 'attention':
       view.attention = event;

@@ -1,0 +1,88 @@
+import { defineStore } from 'pinia';
+import { computed, reactive, ref, shallowRef, triggerRef } from 'vue';
+import type { TrainEvent } from '../../../shared/events';
+import { hyperParamsSchema } from '../../../shared/hyperParams';
+import { describeIssue } from '../../../shared/spec/analyzeSpec';
+import type { TokenizerKind, TokenizerSettings } from '../../../shared/tokenizerSettings';
+import { workbench } from '../api/workbench';
+import { useAppStore } from './appStore';
+import { useArchitectureStore } from './architectureStore';
+import { useDatasetsStore } from './datasetsStore';
+import { applyTrainEvent, emptyRunView, type RunView } from './runView';
+
+const message = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause));
+
+/** The training recipe (its defaults are the schema's) and the run being watched. */
+export const useTrainingStore = defineStore('training', () => {
+  const hyperParams = reactive(hyperParamsSchema.parse({}));
+  /** The tokenizer the Datasets view previews and training uses; 'auto' takes the dataset's suggestion. */
+  const tokenizer = reactive({
+    kind: 'auto' as TokenizerKind | 'auto',
+    vocabSize: null as number | null,
+    minFrequency: 1,
+  });
+  // Events fold into the run in place; shallowRef keeps its long arrays out of deep reactivity.
+  const run = shallowRef<RunView | null>(null);
+  const error = ref<string | null>(null);
+  // Events can overtake the answer to train:start; those of a run not yet known wait here to be replayed.
+  const unclaimed: TrainEvent[] = [];
+  let listening = false;
+
+  /** What train:start and the inspection send: nothing when every setting is the default. */
+  const tokenizerSettings = computed((): TokenizerSettings | undefined => {
+    if (tokenizer.kind === 'auto' && tokenizer.vocabSize === null && tokenizer.minFrequency === 1) return undefined;
+    const suggested = useDatasetsStore().selectedDataset?.defaultTokenizer ?? 'word';
+    return {
+      kind: tokenizer.kind === 'auto' ? suggested : tokenizer.kind,
+      minFrequency: tokenizer.minFrequency,
+      ...(tokenizer.vocabSize ? { vocabSize: tokenizer.vocabSize } : {}),
+    };
+  });
+  const training = computed(() => run.value?.status === 'running' || run.value?.status === 'starting');
+
+  /** Follows every run's events from now on (once). */
+  function listen(): void {
+    if (listening) return;
+    listening = true;
+    workbench.on('train:event', (event) => {
+      if (run.value && applyTrainEvent(run.value, event)) triggerRef(run);
+      else if (unclaimed.push(event) > 100) unclaimed.shift();
+      // A failed run may have cost the worker its backend: the status bar then says what main did about it.
+      if (event.type === 'finished' && event.status === 'failed')
+        void useAppStore()
+          .refreshAppInfo()
+          .catch(() => undefined);
+    });
+  }
+
+  async function start(): Promise<void> {
+    error.value = null;
+    const architecture = useArchitectureStore();
+    if (!architecture.valid) {
+      error.value = `the architecture cannot be trained yet: ${architecture.issues.map(describeIssue).join('; ')}`;
+      return;
+    }
+    try {
+      const { runId } = await workbench.invoke('train:start', {
+        datasetId: useDatasetsStore().datasetId,
+        // The graph as drawn is what the worker builds; the preset it came from is kept for the record.
+        spec: architecture.spec,
+        ...(architecture.presetId ? { presetId: architecture.presetId } : {}),
+        hyperParams: { ...hyperParams },
+        ...(tokenizerSettings.value ? { tokenizer: tokenizerSettings.value } : {}),
+      });
+      const view = emptyRunView(runId, hyperParams.epochs);
+      for (const event of unclaimed.splice(0)) applyTrainEvent(view, event);
+      run.value = view;
+    } catch (cause) {
+      error.value = message(cause);
+    }
+  }
+
+  async function stop(): Promise<void> {
+    if (!run.value) return;
+    await workbench.invoke('train:stop', { runId: run.value.runId });
+  }
+
+  return { hyperParams, tokenizer, tokenizerSettings, run, error, training, listen, start, stop };
+});

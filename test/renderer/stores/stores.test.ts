@@ -1,0 +1,143 @@
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { nextTick } from 'vue';
+import type { InvokeResult, WorkbenchBridge } from '../../../src/shared/channels';
+import type { DatasetSummary } from '../../../src/shared/datasets';
+import { hyperParamsSchema } from '../../../src/shared/hyperParams';
+import { PRESETS } from '../../../src/shared/spec/presets';
+import { hyperParamBounds } from '../../../src/shared/spec/paramFields';
+import { useAppStore } from '../../../src/renderer/src/stores/appStore';
+import { useArchitectureStore } from '../../../src/renderer/src/stores/architectureStore';
+import { useDatasetsStore } from '../../../src/renderer/src/stores/datasetsStore';
+import { applyTrainEvent, emptyRunView } from '../../../src/renderer/src/stores/runView';
+import { useTrainingStore } from '../../../src/renderer/src/stores/trainingStore';
+
+/** One dataset per preset's default, of the preset's task (the renderer knows datasets only as summaries). */
+const BUILTIN_DATASETS: DatasetSummary[] = [...new Map(PRESETS.map((p) => [p.defaultDatasetId, p.task])).entries()].map(
+  ([id, task]) => ({
+    id,
+    name: id,
+    task,
+    description: '',
+    source: '',
+    classNames: ['a', 'b'],
+    examples: 10,
+    origin: 'builtin',
+  }),
+);
+
+/** A main process that answers with those datasets and the presets, as the real one would. */
+const answers: Record<string, unknown> = {
+  'datasets:list': BUILTIN_DATASETS,
+  'presets:list': PRESETS,
+  'app:info': {
+    version: 't',
+    transport: 'browser-host',
+    dataDir: '/d',
+    backend: { name: 'wasm', skipped: [] },
+    notice: null,
+  },
+};
+beforeAll(() => {
+  const bridge: WorkbenchBridge = {
+    invoke: async (channel): Promise<InvokeResult<unknown>> =>
+      channel in answers ? { ok: true, value: answers[channel] } : { ok: false, error: `no ${channel} here` },
+    on: () => () => undefined,
+  };
+  (globalThis as unknown as { window: object }).window = { workbench: bridge };
+});
+beforeEach(() => setActivePinia(createPinia()));
+
+describe('the stores', () => {
+  it("start with the schema's training defaults and show its limits", () => {
+    expect({ ...useTrainingStore().hyperParams }).toEqual(hyperParamsSchema.parse({}));
+    const bounds = hyperParamBounds();
+    expect(bounds.epochs).toEqual({ min: 1, max: 10_000 });
+    expect(bounds.batchSize).toEqual({ min: 1, max: 4096 });
+    expect(bounds.learningRate.max).toBe(10);
+  });
+
+  it('open a valid preset and its dataset at start, and keep task and dataset together both ways', async () => {
+    await useAppStore().init();
+    const architecture = useArchitectureStore();
+    const datasets = useDatasetsStore();
+    expect(architecture.presetId).toBe(PRESETS[0]!.id);
+    expect(datasets.datasetId).toBe(PRESETS[0]!.defaultDatasetId);
+    expect(architecture.dataset?.task).toBe(PRESETS[0]!.task);
+
+    // A dataset of another task opens that task's first preset, while the graph is an unedited preset.
+    const seq2seq = BUILTIN_DATASETS.find((d) => d.task === 'seq2seq')!;
+    datasets.select(seq2seq.id);
+    expect(architecture.draft.task).toBe('seq2seq');
+    expect(architecture.presetId).toBe(PRESETS.find((p) => p.task === 'seq2seq')!.id);
+    expect(datasets.datasetId).toBe(seq2seq.id);
+
+    // A graph of another task moves the dataset to one it can train on.
+    architecture.choosePreset(PRESETS.find((p) => p.task === 'sequence-labelling')!.id);
+    await nextTick();
+    expect(datasets.selectedDataset?.task).toBe('sequence-labelling');
+    expect(architecture.dataset?.task).toBe('sequence-labelling');
+
+    // A drawn graph is never replaced: the editor says that the tasks differ instead.
+    architecture.newGraph('sequence-labelling');
+    await nextTick();
+    datasets.select(seq2seq.id);
+    expect(architecture.draft.task).toBe('sequence-labelling');
+    expect(architecture.issues.some((issue) => /seq2seq|task/.test(issue.message))).toBe(true);
+  });
+
+  it("carry out the desktop menus' commands as actions", async () => {
+    const architecture = useArchitectureStore();
+    const preset = PRESETS[2]!;
+    await architecture.runMenuCommand({
+      command: 'open-spec',
+      fileName: 'mine.json',
+      text: JSON.stringify(preset.spec),
+    });
+    expect(architecture.fileMessage).toBe('opened mine.json');
+    expect(architecture.draft.name).toBe(preset.spec.name);
+    architecture.rename('Renamed');
+    await architecture.runMenuCommand({ command: 'undo' });
+    expect(architecture.draft.name).toBe(preset.spec.name);
+    await architecture.runMenuCommand({ command: 'redo' });
+    expect(architecture.draft.name).toBe('Renamed');
+    await architecture.runMenuCommand({ command: 'open-spec', fileName: 'broken.json', text: '{"name": ' });
+    expect(architecture.fileMessage).toMatch(/^broken\.json is not JSON/);
+    expect(architecture.draft.name).toBe('Renamed');
+    await architecture.runMenuCommand({ command: 'export-png' });
+    expect(architecture.fileMessage).toBe('could not export: the editor is not shown');
+  });
+});
+
+describe('the run view', () => {
+  it('appends each event in place, counting versions, instead of copying its arrays', () => {
+    const view = emptyRunView('r', 1);
+    const stepLoss = view.stepLoss;
+    for (let step = 1; step <= 1000; step++) {
+      applyTrainEvent(view, {
+        type: 'progress',
+        runId: 'r',
+        epoch: 1,
+        step,
+        globalStep: step,
+        loss: 1 / step,
+        samplesPerSecond: 1,
+      });
+    }
+    expect(view.stepLoss).toBe(stepLoss);
+    expect(view.stepLoss).toHaveLength(1000);
+    expect(view.version).toBe(1000);
+    expect(
+      applyTrainEvent(view, {
+        type: 'progress',
+        runId: 'other',
+        epoch: 1,
+        step: 1,
+        globalStep: 1,
+        loss: 1,
+        samplesPerSecond: 1,
+      }),
+    ).toBe(false);
+    expect(view.version).toBe(1000);
+  });
+});
