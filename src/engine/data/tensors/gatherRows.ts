@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { SplitName } from '../preparedDataset';
+import type { SplitIndices } from '../split/stratifiedSplit';
 
 /** Rows of a split gathered into one int32 [rows, length] tensor. */
 export function gatherRows(values: Int32Array, rows: ArrayLike<number>, length: number): tf.Tensor2D {
@@ -21,3 +22,15 @@ export const byName =
   <T>(parts: Record<SplitName, T>) =>
   (split: SplitName) =>
     parts[split];
+
+/** Each split's rows encoded by `encode`, looked up by split name. */
+export function encodeSplits<T>(indices: SplitIndices, encode: (rows: number[]) => T): (split: SplitName) => T {
+  return byName({ train: encode(indices.train), validation: encode(indices.validation), test: encode(indices.test) });
+}
+
+/** How many examples each split holds. */
+export const splitCounts = (indices: SplitIndices): Record<SplitName, number> => ({
+  train: indices.train.length,
+  validation: indices.validation.length,
+  test: indices.test.length,
+});

@@ -3,7 +3,7 @@ import type { ImageInputSpec, ModelSpec } from '../../../shared/spec/modelSpec';
 import type { ImageClassificationData } from '../datasetTypes';
 import type { PreparedDataset } from '../preparedDataset';
 import { splitDataset } from '../split/datasetSplit';
-import { byName } from './gatherRows';
+import { byName, splitCounts } from './gatherRows';
 import type { PreparationOptions } from './preparationOptions';
 
 /** Image classification: float32 images [B, H, W, C] in [0, 1] in, the class [B] out. */
@@ -33,7 +33,7 @@ export function prepareImageClassificationTask(
     classNames: data.classNames,
     sequenceOutput: false,
     vocabSizes: {},
-    counts: { train: indices.train.length, validation: indices.validation.length, test: indices.test.length },
+    counts: splitCounts(indices),
     batch: (name, rows) => {
       // uint8 stays in memory; only this batch becomes float32 in [0, 1].
       const images = new Float32Array(rows.length * pixelsPerImage);

@@ -4,7 +4,7 @@ import type { PreparedDataset } from '../preparedDataset';
 import { splitDataset } from '../split/datasetSplit';
 import { learnTextFields } from '../tasks/taskText';
 import { BOS_ID, EOS_ID, PAD_ID } from '../tokenizers/wordVocabulary';
-import { byName, gatherRows } from './gatherRows';
+import { encodeSplits, gatherRows, splitCounts } from './gatherRows';
 import { tokenInputs, type PreparationOptions } from './preparationOptions';
 
 /**
@@ -39,18 +39,14 @@ export function prepareSeq2seqTask(data: Seq2seqData, spec: ModelSpec, options: 
     });
     return { rows, source, decoderInput, expected };
   };
-  const split = byName({
-    train: encode(indices.train),
-    validation: encode(indices.validation),
-    test: encode(indices.test),
-  });
+  const split = encodeSplits(indices, encode);
   const classNames = [...targetVocabulary.tokens];
   return {
     task: 'seq2seq',
     classNames,
     sequenceOutput: true,
     vocabSizes: { [sourceInput.id]: sourceVocabulary.size, [targetInput.id]: targetVocabulary.size },
-    counts: { train: indices.train.length, validation: indices.validation.length, test: indices.test.length },
+    counts: splitCounts(indices),
     batch: (name, rows) => ({
       inputs: [
         gatherRows(split(name).source, rows, sourceLength),

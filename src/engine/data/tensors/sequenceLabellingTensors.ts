@@ -3,7 +3,7 @@ import type { SequenceLabellingData } from '../datasetTypes';
 import type { PreparedDataset } from '../preparedDataset';
 import { splitDataset } from '../split/datasetSplit';
 import { learnTextFields } from '../tasks/taskText';
-import { byName, gatherRows } from './gatherRows';
+import { encodeSplits, gatherRows, splitCounts } from './gatherRows';
 import { tokenInputs, type PreparationOptions } from './preparationOptions';
 
 /** Sequence labelling: token ids [B, T] in, a tag per position [B, T] out ('<pad>', id 0, where there is none). */
@@ -34,17 +34,13 @@ export function prepareSequenceLabellingTask(
     });
     return { rows, ids, tags };
   };
-  const split = byName({
-    train: encode(indices.train),
-    validation: encode(indices.validation),
-    test: encode(indices.test),
-  });
+  const split = encodeSplits(indices, encode);
   return {
     task: 'sequence-labelling',
     classNames,
     sequenceOutput: true,
     vocabSizes: { [input.id]: tokenizer.vocabulary.size },
-    counts: { train: indices.train.length, validation: indices.validation.length, test: indices.test.length },
+    counts: splitCounts(indices),
     batch: (name, rows) => ({
       inputs: [gatherRows(split(name).ids, rows, length)],
       targets: gatherRows(split(name).tags, rows, length),

@@ -3,7 +3,7 @@ import type { TextClassificationDataset } from '../datasetTypes';
 import type { PreparedDataset } from '../preparedDataset';
 import { splitDataset } from '../split/datasetSplit';
 import { learnTextFields } from '../tasks/taskText';
-import { byName, gatherLabels, gatherRows } from './gatherRows';
+import { encodeSplits, gatherLabels, gatherRows, splitCounts } from './gatherRows';
 import { tokenInputs, type PreparationOptions } from './preparationOptions';
 
 /** Text classification: the text's token ids [B, T] in, the class [B] out. */
@@ -34,17 +34,13 @@ export function prepareTextClassificationTask(
     });
     return { ids, labels, words };
   };
-  const split = byName({
-    train: encode(indices.train),
-    validation: encode(indices.validation),
-    test: encode(indices.test),
-  });
+  const split = encodeSplits(indices, encode);
   return {
     task: 'text-classification',
     classNames: data.classNames,
     sequenceOutput: false,
     vocabSizes: { [input.id]: tokenizer.vocabulary.size },
-    counts: { train: indices.train.length, validation: indices.validation.length, test: indices.test.length },
+    counts: splitCounts(indices),
     batch: (name, rows) => ({
       inputs: [gatherRows(split(name).ids, rows, length)],
       targets: gatherLabels(split(name).labels, rows),
