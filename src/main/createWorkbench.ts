@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventChannel, EventPayloads } from '../shared/ipc';
 import { DatasetLibrary } from '../engine/data/library/datasetLibrary';
-import { RunStore } from './runStore';
+import { RunStore } from './runs/runStore';
 import { DatasetService } from './services/datasetService';
 import { createInvokeHandlers, type InvokeHandlers } from './services/invokeHandlers';
 import { TrainingService } from './services/trainingService';

@@ -16,6 +16,7 @@ export const INVOKE_CHANNELS = [
   'train:stop',
   'runs:list',
   'runs:get',
+  'runs:metrics-csv',
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 

@@ -82,6 +82,10 @@ export const invokeContract = {
   'runs:get': channel<z.ZodObject<{ runId: typeof runId }>, { run: RunRecord; events: TrainEvent[] }>(
     z.object({ runId }).strict(),
   ),
+  /** The run's metrics as CSV, with a file name to save it under. */
+  'runs:metrics-csv': channel<z.ZodObject<{ runId: typeof runId }>, { fileName: string; csv: string }>(
+    z.object({ runId }).strict(),
+  ),
 } satisfies Record<InvokeChannel, ChannelShape>;
 
 export type InvokeRequest<C extends InvokeChannel> = z.input<(typeof invokeContract)[C]['request']>;

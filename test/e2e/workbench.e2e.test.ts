@@ -10,6 +10,7 @@ import { analyzeSpec } from '../../src/shared/spec/analyzeSpec';
 import { parseSpecText } from '../../src/shared/spec/parseSpecText';
 import { PRESETS } from '../../src/shared/spec/presets';
 import { writeCifarFolder } from '../support/datasetFixtures';
+import { parseMetricsLog } from '../../src/main/runs/metricsLog';
 
 /** The part of a canvas the test reads, typed here because this file is type-checked without the DOM library. */
 interface CanvasLike {
@@ -140,10 +141,11 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
       backend: { name: expect.any(String) },
     });
     expect(run.spec.nodes.map((n: { op: string }) => n.op)).toContain('transformerEncoder');
-    const lines = (await readFile(join(dataDir, 'runs', runs[0]!, 'metrics.ndjson'), 'utf8'))
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const { records, skipped } = parseMetricsLog(
+      await readFile(join(dataDir, 'runs', runs[0]!, 'metrics.log'), 'utf8'),
+    );
+    const lines = records as { type: string }[];
+    expect(skipped).toBe(0);
     expect(lines[0].type).toBe('started');
     expect(lines.filter((l) => l.type === 'progress').length).toBeGreaterThanOrEqual(3);
     expect(lines.at(-1)).toMatchObject({ type: 'finished', status: 'stopped' });

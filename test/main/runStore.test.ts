@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RunStore } from '../../src/main/runStore';
+import { RunStore } from '../../src/main/runs/runStore';
 import type { RunRecord } from '../../src/shared/runs';
 import { hyperParamsSchema } from '../../src/shared/hyperParams';
 import { findPreset } from '../../src/shared/spec/presets';
@@ -101,9 +101,20 @@ describe('RunStore', () => {
       loss: 1,
       samplesPerSecond: 1,
     });
-    await appendFile(join(root, 'old', 'metrics.ndjson'), '{"type":"progress","runId":"old","ep');
+    await appendFile(join(root, 'old', 'metrics.log'), '0badc0de {"type":"progress","runId":"old","ep');
+    expect((await store.get('old')).events).toHaveLength(1);
+    // The next process to log to the run (a resumed run) cuts the torn record first: nothing complete is lost.
+    await new RunStore(root).append('old', {
+      type: 'progress',
+      runId: 'old',
+      epoch: 1,
+      step: 2,
+      globalStep: 2,
+      loss: 1,
+      samplesPerSecond: 1,
+    });
     const { events } = await store.get('old');
-    expect(events).toHaveLength(1);
+    expect(events.map((e) => e.type === 'progress' && e.step)).toEqual([1, 2]);
     expect((await store.list()).map((r) => r.id)).toEqual(['new', 'old']);
   });
 });

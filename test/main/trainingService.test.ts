@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DatasetLibrary } from '../../src/engine/data/library/datasetLibrary';
-import { RunStore } from '../../src/main/runStore';
+import { RunStore } from '../../src/main/runs/runStore';
 import { TrainingService } from '../../src/main/services/trainingService';
 import type { TrainingSupervisor } from '../../src/main/training/trainingSupervisor';
 import type { TrainEvent } from '../../src/shared/events';

@@ -1,6 +1,7 @@
 import type { InvokeChannel, InvokeResponse, ValidInvokeRequest } from '../../shared/ipc';
 import { PRESETS } from '../../shared/spec/presets';
-import type { RunStore } from '../runStore';
+import { metricsCsv } from '../runs/metricsCsv';
+import type { RunStore } from '../runs/runStore';
 import type { TrainingSupervisor } from '../training/trainingSupervisor';
 import type { DatasetService } from './datasetService';
 import type { TrainingService } from './trainingService';
@@ -46,5 +47,9 @@ export function createInvokeHandlers(deps: ServiceDependencies): InvokeHandlers 
     'train:stop': async ({ runId }) => deps.training.stop(runId),
     'runs:list': () => deps.runs.list(),
     'runs:get': ({ runId }) => deps.runs.get(runId),
+    'runs:metrics-csv': async ({ runId }) => ({
+      fileName: `${runId}-metrics.csv`,
+      csv: metricsCsv((await deps.runs.get(runId)).events),
+    }),
   };
 }

@@ -4,7 +4,7 @@ import type { TrainEvent } from '../../shared/events';
 import type { TrainStartRequest } from '../../shared/ipc';
 import type { DatasetLibrary } from '../../engine/data/library/datasetLibrary';
 import { planRun } from '../../shared/runPlan';
-import type { RunStore } from '../runStore';
+import type { RunStore } from '../runs/runStore';
 import { checkTrainingMemory, trainingMemoryLimit } from '../training/memoryGuard';
 import type { TrainingSupervisor } from '../training/trainingSupervisor';
 

@@ -1,17 +1,25 @@
 import { appendFile, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AttentionEvent, TrainEvent } from '../shared/events';
-import type { RunRecord } from '../shared/runs';
-import { toPlainJson } from '../shared/wireFormat';
+import type { AttentionEvent, TrainEvent } from '../../shared/events';
+import type { RunRecord } from '../../shared/runs';
+import { toPlainJson } from '../../shared/wireFormat';
+import { frameRecord, parseMetricsLog, repairMetricsLog } from './metricsLog';
+import { TensorboardWriter } from './tensorboardEvents';
+
+export const METRICS_LOG = 'metrics.log';
 
 /**
- * One folder per run: run.json (what the run is, rewritten atomically), metrics.ndjson (every event but attention,
- * append-only), attention/epoch-N.json (the snapshot at the end of each epoch). Writes of one run are chained, so
+ * One folder per run: run.json (what the run is, rewritten atomically), metrics.log (every event but attention,
+ * append-only, each record framed with its checksum: metricsLog.ts), tensorboard/ (the scalars as TensorBoard event
+ * files), attention/epoch-N.json (the snapshot at the end of each epoch). Writes of one run are chained, so
  * lines keep their order and a crash leaves every earlier line readable.
  */
 export class RunStore {
   private readonly chains = new Map<string, Promise<void>>();
   private readonly latestAttention = new Map<string, AttentionEvent>();
+  /** Runs whose log this process has checked for a torn tail before its first append. */
+  private readonly repaired = new Set<string>();
+  private readonly tensorboard = new Map<string, TensorboardWriter>();
 
   constructor(readonly root: string) {}
 
@@ -54,7 +62,13 @@ export class RunStore {
     // rely on writes of one run settling in the order they were asked for.
     if (event.type === 'attention') return this.enqueue(id, async () => void this.latestAttention.set(id, event));
     return this.enqueue(id, async () => {
-      await appendFile(join(this.folder(id), 'metrics.ndjson'), `${toPlainJson(event)}\n`);
+      const log = join(this.folder(id), METRICS_LOG);
+      if (!this.repaired.has(id)) {
+        await repairMetricsLog(log);
+        this.repaired.add(id);
+      }
+      await appendFile(log, frameRecord(toPlainJson(event)));
+      await this.tensorboardOf(id).write(event);
       const attention = this.latestAttention.get(id);
       if (attention && (event.type === 'epoch' || event.type === 'finished')) {
         this.latestAttention.delete(id);
@@ -66,6 +80,12 @@ export class RunStore {
     });
   }
 
+  private tensorboardOf(id: string): TensorboardWriter {
+    let writer = this.tensorboard.get(id);
+    if (!writer) this.tensorboard.set(id, (writer = new TensorboardWriter(join(this.folder(id), 'tensorboard'))));
+    return writer;
+  }
+
   /** Waits until everything queued for the run is on disk. */
   async flush(id: string): Promise<void> {
     await this.chains.get(id);
@@ -75,20 +95,12 @@ export class RunStore {
     await this.flush(id);
     const folder = this.folder(id);
     const run = JSON.parse(await readFile(join(folder, 'run.json'), 'utf8')) as RunRecord;
-    let lines: string[] = [];
-    try {
-      lines = (await readFile(join(folder, 'metrics.ndjson'), 'utf8')).split('\n');
-    } catch {
-      // A run that has not logged anything yet.
-    }
-    // A crash mid-write can leave a partial last line; every complete line before it still counts.
-    const events = lines.flatMap((line) => {
-      try {
-        return line.trim() ? [JSON.parse(line) as TrainEvent] : [];
-      } catch {
-        return [];
-      }
-    });
+    // Runs logged before records were framed kept plain JSON lines in metrics.ndjson; both read the same way.
+    const text = await readFile(join(folder, METRICS_LOG), 'utf8').catch(() =>
+      readFile(join(folder, 'metrics.ndjson'), 'utf8').catch(() => ''),
+    );
+    // A torn or corrupted record is skipped by its checksum; every complete one still counts.
+    const events = parseMetricsLog(text).records as TrainEvent[];
     return { run, events };
   }
 
