@@ -13,10 +13,15 @@ import { parseSpecText } from '../shared/spec/parseSpecText';
 import { findPreset, PRESETS } from '../shared/spec/presets';
 import { defaultDataDir } from '../main/defaultDataDir';
 import { toPlainJson } from '../shared/wireFormat';
+import { RunRecorder, newRunId } from '../main/runs/recordRunEvent';
+import { RunStore } from '../main/runs/runStore';
+import { EpochProgress } from './epochProgress';
 import { formatEvent } from './formatEvent';
+import { formatRunList } from './listRuns';
 import { readUserFile } from '../engine/data/import/userFile';
 
 const USAGE = `usage: npm run train -- --preset <id> | --spec <file.json> [--dataset <id or path>] [--format F] [--tokenizer word|char|bpe|wordpiece]
+       npm run train -- --list
                      [--epochs N] [--batch-size N] [--learning-rate X] [--optimizer adam|sgd] [--max-train N]
                      [--backend name] [--export dir] [--json]
 --spec trains an architecture saved by the editor; --dataset then defaults to the first dataset of its task
@@ -55,9 +60,17 @@ async function main(): Promise<number> {
       backend: { type: 'string' },
       export: { type: 'string' },
       json: { type: 'boolean', default: false },
+      list: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
+  const dataDir = defaultDataDir();
+  // Runs started here are stored with the app's, so that its Runs view lists them too.
+  const runs = new RunStore(join(dataDir, 'runs'));
+  if (values.list) {
+    console.log(formatRunList(await runs.list()));
+    return 0;
+  }
   if (values.help || (!values.preset && !values.spec)) {
     console.log(USAGE);
     return values.help ? 0 : 2;
@@ -79,7 +92,6 @@ async function main(): Promise<number> {
   const task = spec?.task ?? preset!.task;
   const defaultDataset =
     preset?.task === task ? preset.defaultDatasetId : PRESETS.find((p) => p.task === task)!.defaultDatasetId;
-  const dataDir = defaultDataDir();
   const datasets = new DatasetLibrary({ cacheDir: join(dataDir, 'cache'), datasetsDir: join(dataDir, 'datasets') });
   const datasetId = await chooseDataset(datasets, values.dataset ?? defaultDataset, values.format);
   const target = { datasetId, ...(preset ? { presetId: preset.id } : {}), ...(spec ? { spec } : {}) };
@@ -107,7 +119,7 @@ async function main(): Promise<number> {
   }
   // Before the backend loads, so that a wrong name, an invalid graph or a model/dataset mismatch is answered at once.
   const plan = planRun(
-    `cli-${Date.now()}`,
+    newRunId(),
     {
       ...target,
       hyperParams: parsed.data,
@@ -123,7 +135,24 @@ async function main(): Promise<number> {
   if (!values.json) print(`backend: ${describeBackend(backend)}\n`);
   let interrupted = false;
   process.once('SIGINT', () => (interrupted = true));
+  const now = new Date().toISOString();
+  await runs.create({
+    id: plan.runId,
+    createdAt: now,
+    updatedAt: now,
+    status: 'queued',
+    origin: 'cli',
+    datasetId: plan.datasetId,
+    presetId: plan.presetId,
+    spec: plan.spec,
+    hyperParams: plan.hyperParams,
+  });
+  const recorder = new RunRecorder(runs);
+  const recorded: Promise<void>[] = [];
+  const progress = values.json ? null : new EpochProgress();
   const emit = (event: TrainEvent) => {
+    recorded.push(recorder.record(event));
+    progress?.follow(event);
     const line = values.json ? toPlainJson(event) : formatEvent(event);
     if (line) print(`${line}\n`);
   };
@@ -136,7 +165,10 @@ async function main(): Promise<number> {
     },
     { emit, stopRequested: () => interrupted },
   );
+  progress?.stop();
+  await Promise.all(recorded);
   if (values.export && finished.status !== 'failed' && !values.json) print(`model written to ${values.export}\n`);
+  if (!values.json) print(`run ${plan.runId} saved in ${join(runs.root, plan.runId)}\n`);
   return finished.status === 'failed' ? 1 : 0;
 }
 

@@ -17,5 +17,12 @@ export interface RunRecord {
   hyperParams: HyperParams;
   backend?: BackendReport;
   parameterCount?: number;
-  test?: { loss: number; accuracy: number };
+  test?: { loss: number; accuracy: number; exactMatch?: number };
+  /** Where the run was started: the app's Train button or `npm run train`. Defaults to 'app'. */
+  origin?: 'app' | 'cli';
+  /** When the worker started training it, and when it ended. */
+  startedAt?: string;
+  finishedAt?: string;
+  /** The best validation figures of any epoch so far, and that epoch. */
+  best?: { epoch: number; valLoss: number; valAccuracy: number };
 }

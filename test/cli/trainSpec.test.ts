@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -69,5 +69,52 @@ describe('npm run train -- --spec', () => {
     const broken = trainCli(['--spec', join(dir, 'broken.json')], dir);
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/broken\.json is not JSON: /);
+  });
+
+  it("shows a progress bar with samples/s and ETA, stores the run with the app's, and lists it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-runs-'));
+    await writeFile(join(dir, 'good.json'), JSON.stringify(drawnSpec(4)));
+    const trained = trainCli(
+      [
+        '--spec',
+        join(dir, 'good.json'),
+        '--dataset',
+        'keyword-topics',
+        '--epochs',
+        '2',
+        '--max-train',
+        '96',
+        '--batch-size',
+        '8',
+      ],
+      dir,
+    );
+    expect(trained.code, trained.stderr).toBe(0);
+    // Not a terminal here: the bar is printed as lines, at least its final state of each epoch.
+    expect(trained.stderr).toMatch(/epoch 1\/2 \[[=\- ]*\] 100% \| step 12\/12 \| \d+ samples\/s \| ETA \d+s/);
+    expect(trained.stderr).toMatch(/epoch 2\/2 \[/);
+    const saved = /^run (\S+) saved in (\S+)$/m.exec(trained.stdout);
+    expect(saved, trained.stdout).not.toBeNull();
+    const [, runId, folder] = saved!;
+    expect(folder).toBe(join(dir, 'runs', runId!));
+    const record = JSON.parse(await readFile(join(folder!, 'run.json'), 'utf8'));
+    expect(record).toMatchObject({
+      id: runId,
+      status: 'completed',
+      origin: 'cli',
+      best: { epoch: expect.any(Number) },
+    });
+
+    const listed = trainCli(['--list'], dir);
+    expect(listed.code).toBe(0);
+    const [header, row] = listed.stdout.trim().split('\n');
+    expect(header).toMatch(
+      /^run\s+status\s+dataset\s+architecture\s+backend\s+best val acc\s+test acc\s+duration\s+from$/,
+    );
+    expect(row).toMatch(
+      new RegExp(
+        `^${runId}\\s+completed\\s+keyword-topics\\s+Tiny drawn encoder\\s+cpu\\s+\\d+\\.\\d%\\s+\\d+\\.\\d%\\s+\\d+ s\\s+cli$`,
+      ),
+    );
   });
 });

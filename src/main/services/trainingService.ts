@@ -1,21 +1,24 @@
-import { randomBytes } from 'node:crypto';
 import { freemem } from 'node:os';
 import type { TrainEvent } from '../../shared/events';
 import type { TrainStartRequest } from '../../shared/ipc';
 import type { DatasetLibrary } from '../../engine/data/library/datasetLibrary';
 import { planRun } from '../../shared/runPlan';
+import { newRunId, RunRecorder } from '../runs/recordRunEvent';
 import type { RunStore } from '../runs/runStore';
 import { checkTrainingMemory, trainingMemoryLimit } from '../training/memoryGuard';
 import type { TrainingSupervisor } from '../training/trainingSupervisor';
 
 /** Starts and stops runs, records everything they report, and passes each event on to the windows. */
 export class TrainingService {
+  private readonly recorder: RunRecorder;
+
   constructor(
     private readonly supervisor: TrainingSupervisor,
     private readonly store: RunStore,
     private readonly broadcast: (event: TrainEvent) => void,
     private readonly datasets: DatasetLibrary,
   ) {
+    this.recorder = new RunRecorder(store);
     supervisor.onEvent((event) => void this.record(event));
   }
 
@@ -31,7 +34,7 @@ export class TrainingService {
 
   async start(request: TrainStartRequest): Promise<{ runId: string }> {
     const now = new Date();
-    const runId = `${now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
+    const runId = newRunId(now);
     const dataset = await this.datasets.summary(request.datasetId);
     // Resolved here, once: the run's record and the worker get the same plan.
     const plan = planRun(runId, request, dataset);
@@ -60,26 +63,8 @@ export class TrainingService {
    * The writes of one run are queued in call order, so events still reach the windows in the order they happened.
    */
   private async record(event: TrainEvent): Promise<void> {
-    const writes = [this.store.append(event.runId, event)];
-    if (event.type === 'started') {
-      writes.push(
-        this.store.update(event.runId, {
-          status: 'running',
-          backend: event.backend,
-          parameterCount: event.parameterCount,
-        }),
-      );
-    } else if (event.type === 'finished') {
-      writes.push(
-        this.store.update(event.runId, {
-          status: event.status,
-          ...(event.reason ? { reason: event.reason } : {}),
-          ...(event.test ? { test: event.test } : {}),
-        }),
-      );
-    }
     try {
-      await Promise.all(writes);
+      await this.recorder.record(event);
     } catch (error) {
       console.error(`[run store] could not record ${event.type} of run ${event.runId}:`, error);
     }
