@@ -48,6 +48,8 @@ export interface ProgressEvent {
   globalStep: number;
   loss: number;
   samplesPerSecond: number;
+  /** The learning rate of the window's last step, as the schedule set it. */
+  learningRate?: number;
 }
 
 export interface EpochEvent {

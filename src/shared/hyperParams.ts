@@ -3,8 +3,27 @@ import { z } from 'zod';
 /** The training recipe a user sets before pressing Train; every field has the default the app starts with. */
 export const hyperParamsSchema = z
   .object({
-    optimizer: z.enum(['adam', 'sgd']).default('adam'),
+    /** Adam; AdamW (Adam with decoupled weight decay, 0.01 unless set); SGD with momentum; RMSprop. */
+    optimizer: z.enum(['adam', 'adamw', 'sgd', 'rmsprop']).default('adam'),
+    /** The peak learning rate: what the schedule starts from (after its warm-up) and scales. */
     learningRate: z.number().positive().max(10).default(1e-3),
+    /** SGD's and RMSprop's momentum; 0 is plain SGD. */
+    momentum: z.number().min(0).max(0.999).default(0.9),
+    /** Nesterov's look-ahead momentum for SGD. */
+    nesterov: z.boolean().default(false),
+    /**
+     * How the learning rate changes over the run: constant; step (times stepGamma every stepEpochs epochs); cosine
+     * (down to 0 at the last step); inverse-sqrt (Vaswani et al. 2017: up for warmupSteps, then as 1/sqrt(step)).
+     * Every schedule but inverse-sqrt starts with a linear warm-up of warmupSteps when set.
+     */
+    schedule: z.enum(['constant', 'step', 'cosine', 'inverse-sqrt']).default('constant'),
+    warmupSteps: z.number().int().min(0).max(1_000_000).default(0),
+    stepEpochs: z.number().int().min(1).max(10_000).default(10),
+    stepGamma: z.number().positive().max(1).default(0.1),
+    /** Gradients are scaled down to this global L2 norm when longer; 0 leaves them as they are. */
+    clipNorm: z.number().min(0).max(1e6).default(0),
+    /** Share of each target's probability spread over the other classes (Szegedy et al. 2016); 0 is none. */
+    labelSmoothing: z.number().min(0).max(0.5).default(0),
     batchSize: z.number().int().min(1).max(4096).default(32),
     epochs: z.number().int().min(1).max(10_000).default(3),
     /** Decoupled weight decay (AdamW-style) applied to kernels and embeddings, not biases or norms. */
@@ -14,8 +33,16 @@ export const hyperParamsSchema = z
     testFraction: z.number().min(0).max(0.5).default(0.1),
     /** Use the files' own train/test split when the dataset has one (MNIST, CIFAR-10); testFraction is then unused. */
     useFileSplit: z.boolean().default(true),
-    /** Epochs without a better validation loss before training stops; 0 turns early stopping off. */
+    /** Epochs without a better validation figure before training stops; 0 turns early stopping off. */
     earlyStoppingPatience: z.number().int().min(0).max(1000).default(0),
+    /** What early stopping watches: the validation loss (lower is better) or accuracy (higher is better). */
+    earlyStoppingMetric: z.enum(['val-loss', 'val-accuracy']).default('val-loss'),
+    /** How much better an epoch must be to count as better. */
+    earlyStoppingMinDelta: z.number().min(0).max(1e3).default(0),
+    /** With early stopping: put back the weights of the best epoch when the run ends. */
+    restoreBest: z.boolean().default(true),
+    /** Blocks (node ids of the spec) whose weights stay as they are: fine-tuning what is above them. */
+    freeze: z.array(z.string().min(1).max(64)).max(2000).default([]),
     seed: z
       .number()
       .int()

@@ -70,6 +70,10 @@ export function planRun(
   dataset: DatasetSummary | undefined,
 ): RunPlan {
   const target = resolveTrainingTarget(request, dataset);
+  const unknown = request.hyperParams.freeze.filter((id) => !target.spec.nodes.some((node) => node.id === id));
+  if (unknown.length > 0) {
+    throw new Error(`cannot freeze ${unknown.map((id) => `"${id}"`).join(', ')}: not a block of "${target.spec.name}"`);
+  }
   const imageShape = target.dataset.imageShape;
   return {
     runId,

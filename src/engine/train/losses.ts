@@ -2,15 +2,29 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Mean softmax cross-entropy of logits against integer targets: [B, C] against [B], or per token [B, T, C] against
- * [B, T], where target 0 (padding) is left out of the mean.
+ * [B, T], where target 0 (padding) is left out of the mean. With label smoothing s the target puts 1 - s on its
+ * class and s spread evenly over all of them.
  */
-export function taskLoss(logits: tf.Tensor, targets: tf.Tensor, classes: number, sequence: boolean): tf.Scalar {
-  if (!sequence) return tf.losses.softmaxCrossEntropy(tf.oneHot(targets as tf.Tensor1D, classes), logits) as tf.Scalar;
+export function taskLoss(
+  logits: tf.Tensor,
+  targets: tf.Tensor,
+  classes: number,
+  sequence: boolean,
+  labelSmoothing = 0,
+): tf.Scalar {
+  if (!sequence) {
+    return tf.losses.softmaxCrossEntropy(
+      tf.oneHot(targets as tf.Tensor1D, classes),
+      logits,
+      undefined,
+      labelSmoothing,
+    ) as tf.Scalar;
+  }
   const perToken = tf.losses.softmaxCrossEntropy(
     tf.oneHot(targets as tf.Tensor2D, classes),
     logits,
     undefined,
-    0,
+    labelSmoothing,
     tf.Reduction.NONE,
   ); // [B, T]
   const real = tf.cast(tf.notEqual(targets, 0), 'float32');

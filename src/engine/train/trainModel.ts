@@ -17,7 +17,9 @@ import { nanGuard } from './monitors/nanGuard';
 import { progressMonitor } from './monitors/progressMonitor';
 import { StepWindow } from './monitors/stepWindow';
 import type { TrainingMonitor } from './monitors/trainingMonitor';
-import { createOptimizer, decayedWeights } from './optimizer';
+import { freezeBlocks } from './freezeBlocks';
+import { learningRateSchedule } from './monitors/learningRateSchedule';
+import { createOptimizer, decayedWeights, setLearningRate } from './optimizer';
 import { testMetrics } from './testMetrics';
 import { trainingStep, type StepContext } from './trainingStep';
 
@@ -66,6 +68,7 @@ export async function trainModel(options: TrainingOptions, hooks: TrainingHooks)
       dropout: hyperParams.dropout,
     }),
   );
+  freezeBlocks(model, hyperParams.freeze);
   const optimizer = createOptimizer(hyperParams);
   const step: StepContext = {
     model,
@@ -74,6 +77,7 @@ export async function trainModel(options: TrainingOptions, hooks: TrainingHooks)
     decayed: decayedWeights(model.trainableWeights),
     hyperParams,
     data,
+    learningRate: hyperParams.learningRate,
   };
   const trainRows = Array.from({ length: data.counts.train }, (_, i) => i);
   const rowsPerEpoch =
@@ -101,8 +105,12 @@ export async function trainModel(options: TrainingOptions, hooks: TrainingHooks)
     progressMonitor(),
     epochMonitor(),
     attentionMonitor(snapshots.read, options.attentionIntervalMs ?? 1000),
+    learningRateSchedule(hyperParams, stepsPerEpoch, (rate) => {
+      step.learningRate = rate;
+      setLearningRate(optimizer, rate);
+    }),
     ...(hyperParams.earlyStoppingPatience > 0
-      ? [earlyStopping(hyperParams.earlyStoppingPatience, (reason) => (finished = { ...finished, reason }))]
+      ? [earlyStopping(hyperParams, (reason) => (finished = { ...finished, reason }))]
       : []),
   ];
   const window = new StepWindow(options.progressIntervalMs ?? 200);
@@ -129,7 +137,13 @@ export async function trainModel(options: TrainingOptions, hooks: TrainingHooks)
         const tensors = trainingStep(step, batchRows);
         state.globalStep++;
         window.add(
-          { epoch: state.epoch, step: state.step, globalStep: state.globalStep, samples: batchRows.length },
+          {
+            epoch: state.epoch,
+            step: state.step,
+            globalStep: state.globalStep,
+            samples: batchRows.length,
+            learningRate: step.learningRate,
+          },
           tensors,
         );
         if (window.due(state.step === stepsPerEpoch)) await readWindow();

@@ -1,3 +1,4 @@
+import type { HyperParams } from '../hyperParams';
 import type { SpecAnalysis } from './analyzeSpec';
 import { COMPOSITE_STRUCTURE } from './compositeStructure';
 import type { ModelSpec } from './modelSpec';
@@ -6,7 +7,7 @@ import { OP_DEFINITIONS } from './ops/index';
 import type { Shape } from './opShapes';
 
 export interface TrainingMemory {
-  /** Bytes of float32 weights, their gradients, and the optimizer's slots (Adam: two moments; SGD: momentum). */
+  /** Bytes of float32 weights, their gradients, and the optimizer's slots (OPTIMIZER_SLOTS per weight). */
   weights: number;
   gradients: number;
   optimizer: number;
@@ -16,6 +17,15 @@ export interface TrainingMemory {
 }
 
 const FLOAT_BYTES = 4;
+
+type Optimizer = HyperParams['optimizer'];
+/** What each optimizer keeps per weight, as tfjs implements it. */
+export const OPTIMIZER_SLOTS: Record<Optimizer, { count: number; label: string }> = {
+  adam: { count: 2, label: 'Adam moments' },
+  adamw: { count: 2, label: 'AdamW moments' },
+  sgd: { count: 1, label: 'SGD momentum' },
+  rmsprop: { count: 2, label: 'RMSprop mean squares and momentum' },
+};
 const elements = (shape: Shape) => shape.reduce((a, b) => a * b, 1);
 
 /** Softmax weights an attention node keeps per example beyond its inside steps, as its op module declares. */
@@ -33,7 +43,7 @@ export function estimateTrainingMemory(
   spec: ModelSpec,
   analysis: SpecAnalysis,
   batchSize: number,
-  optimizer: 'adam' | 'sgd',
+  optimizer: Optimizer,
 ): TrainingMemory {
   const weights = analysis.totalParams * FLOAT_BYTES;
   let perExample = 0;
@@ -54,7 +64,7 @@ export function estimateTrainingMemory(
     perExample += attentionMapElements(node.op, params, inputs);
   }
   const activations = perExample * batchSize * FLOAT_BYTES;
-  const optimizerBytes = (optimizer === 'adam' ? 2 : 1) * weights;
+  const optimizerBytes = OPTIMIZER_SLOTS[optimizer].count * weights;
   return {
     weights,
     gradients: weights,

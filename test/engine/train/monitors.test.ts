@@ -30,6 +30,7 @@ const step = (globalStep: number, loss: number, correct = 1, counted = 2): StepV
   step: globalStep,
   globalStep,
   samples: 2,
+  learningRate: 0.01,
   loss,
   correct,
   counted,
@@ -42,7 +43,7 @@ describe('the step window', () => {
     expect(window.due(false)).toBe(false);
     for (let i = 1; i <= 3; i++) {
       window.add(
-        { epoch: 1, step: i, globalStep: i, samples: 4 },
+        { epoch: 1, step: i, globalStep: i, samples: 4, learningRate: 0.1 },
         { loss: tf.scalar(i / 10), correct: tf.scalar(i), counted: tf.scalar(4) },
       );
     }
@@ -63,7 +64,7 @@ describe('the step window', () => {
     const full = new StepWindow(1e9, 2);
     const add = () =>
       full.add(
-        { epoch: 1, step: 1, globalStep: 1, samples: 1 },
+        { epoch: 1, step: 1, globalStep: 1, samples: 1, learningRate: 0.1 },
         { loss: tf.scalar(1), correct: tf.scalar(1), counted: tf.scalar(1) },
       );
     add();
@@ -74,7 +75,7 @@ describe('the step window', () => {
     expect(tf.memory().numTensors).toBe(before);
     const timed = new StepWindow(0);
     timed.add(
-      { epoch: 1, step: 1, globalStep: 1, samples: 1 },
+      { epoch: 1, step: 1, globalStep: 1, samples: 1, learningRate: 0.1 },
       { loss: tf.scalar(1), correct: tf.scalar(1), counted: tf.scalar(1) },
     );
     expect(timed.due(false)).toBe(true);
@@ -87,7 +88,16 @@ describe('monitors', () => {
     const events: TrainEvent[] = [];
     progressMonitor().afterRead!(loopState(events), [step(4, 1), step(5, 3)], 500);
     expect(events).toEqual([
-      { type: 'progress', runId: 'r', epoch: 1, step: 5, globalStep: 5, loss: 2, samplesPerSecond: 8 },
+      {
+        type: 'progress',
+        runId: 'r',
+        epoch: 1,
+        step: 5,
+        globalStep: 5,
+        loss: 2,
+        samplesPerSecond: 8,
+        learningRate: 0.01,
+      },
     ]);
   });
 
@@ -125,7 +135,10 @@ describe('monitors', () => {
       setWeights: (w: tf.Tensor[]) => (weights = w.map((t) => t.clone() as tf.Scalar)),
     };
     const reasons: string[] = [];
-    const monitor = earlyStopping(2, (reason) => reasons.push(reason));
+    const monitor = earlyStopping(
+      { earlyStoppingPatience: 2, earlyStoppingMetric: 'val-loss', earlyStoppingMinDelta: 0, restoreBest: true },
+      (reason) => reasons.push(reason),
+    );
     const state = loopState([], model as unknown as Partial<LayersModel>);
     const epoch = (n: number, loss: number) => {
       weights = [tf.scalar(n)];
@@ -138,5 +151,25 @@ describe('monitors', () => {
     expect(reasons).toEqual(['early stopping: no better validation loss since epoch 2']);
     monitor.finish!(state);
     expect(weights[0]!.dataSync()[0]).toBe(2);
+  });
+
+  it('early stopping by validation accuracy: only a gain above the minimum delta counts as better', () => {
+    const reasons: string[] = [];
+    const monitor = earlyStopping(
+      {
+        earlyStoppingPatience: 2,
+        earlyStoppingMetric: 'val-accuracy',
+        earlyStoppingMinDelta: 0.01,
+        restoreBest: false,
+      },
+      (reason) => reasons.push(reason),
+    );
+    const state = loopState([]);
+    const epoch = (n: number, accuracy: number) =>
+      monitor.afterEpoch!(state, { epoch: n, validation: { loss: 1, accuracy }, seconds: 1 });
+    expect(epoch(1, 0.5)).toBeUndefined();
+    expect(epoch(2, 0.505)).toBeUndefined(); // +0.005: not better
+    expect(epoch(3, 0.509)).toBe('stop');
+    expect(reasons).toEqual(['early stopping: no better validation accuracy since epoch 1']);
   });
 });

@@ -1,19 +1,37 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { HyperParams } from '../../../shared/hyperParams';
 import type { TrainingMonitor } from './trainingMonitor';
 
+type Settings = Pick<
+  HyperParams,
+  'earlyStoppingPatience' | 'earlyStoppingMetric' | 'earlyStoppingMinDelta' | 'restoreBest'
+>;
+
 /**
- * Ends the run when the validation loss has not improved for `patience` epochs, and puts back the weights of the
- * best epoch when the run ends, however it ends. The reason is reported through `onStop`.
+ * Keeps the weights of the best epoch by the chosen validation figure (an epoch is better only by more than the
+ * minimum delta), ends the run after `patience` epochs without a better one when patience is set, and puts the
+ * best weights back when the run ends if asked to. The reason for stopping is reported through `onStop`.
  */
-export function earlyStopping(patience: number, onStop: (reason: string) => void): TrainingMonitor {
-  let best: { loss: number; epoch: number; weights: tf.Tensor[] | null } = { loss: Infinity, epoch: 0, weights: null };
+export function earlyStopping(settings: Settings, onStop: (reason: string) => void): TrainingMonitor {
+  const byAccuracy = settings.earlyStoppingMetric === 'val-accuracy';
+  const name = byAccuracy ? 'validation accuracy' : 'validation loss';
+  let best: { value: number; epoch: number; weights: tf.Tensor[] | null } = {
+    value: byAccuracy ? -Infinity : Infinity,
+    epoch: 0,
+    weights: null,
+  };
   return {
     afterEpoch: (state, { epoch, validation }) => {
-      if (validation.loss < best.loss) {
+      const value = byAccuracy ? validation.accuracy : validation.loss;
+      const better = byAccuracy
+        ? value > best.value + settings.earlyStoppingMinDelta
+        : value < best.value - settings.earlyStoppingMinDelta;
+      if (better) {
         tf.dispose(best.weights ?? []);
-        best = { loss: validation.loss, epoch, weights: state.model.getWeights().map((w) => tf.keep(w.clone())) };
-      } else if (epoch - best.epoch >= patience) {
-        onStop(`early stopping: no better validation loss since epoch ${best.epoch}`);
+        const weights = settings.restoreBest ? state.model.getWeights().map((w) => tf.keep(w.clone())) : null;
+        best = { value, epoch, weights };
+      } else if (settings.earlyStoppingPatience > 0 && epoch - best.epoch >= settings.earlyStoppingPatience) {
+        onStop(`early stopping: no better ${name} since epoch ${best.epoch}`);
         return 'stop';
       }
     },

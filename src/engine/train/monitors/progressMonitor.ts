@@ -14,6 +14,7 @@ export function progressMonitor(): TrainingMonitor {
         step: last.step,
         globalStep: last.globalStep,
         loss: steps.reduce((sum, step) => sum + step.loss, 0) / steps.length,
+        learningRate: last.learningRate,
         samplesPerSecond: (samples * 1000) / Math.max(1, windowMs),
       });
     },

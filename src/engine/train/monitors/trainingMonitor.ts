@@ -20,6 +20,7 @@ export interface StepValues {
   step: number;
   globalStep: number;
   samples: number;
+  learningRate: number;
   loss: number;
   /** Examples (per-token tasks: real target tokens) predicted right, and counted. */
   correct: number;
