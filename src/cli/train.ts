@@ -18,12 +18,13 @@ import { RunStore } from '../main/runs/runStore';
 import { EpochProgress } from './epochProgress';
 import { formatEvent } from './formatEvent';
 import { formatRunList } from './listRuns';
+import { RECIPE_OPTIONS, RECIPE_USAGE, recipeFromFlags } from './recipeFlags';
 import { readUserFile } from '../engine/data/import/userFile';
 
 const USAGE = `usage: npm run train -- --preset <id> | --spec <file.json> [--dataset <id or path>] [--format F] [--tokenizer word|char|bpe|wordpiece]
+                     [recipe] [--backend name] [--export dir] [--json]
        npm run train -- --list
-                     [--epochs N] [--batch-size N] [--learning-rate X] [--optimizer adam|sgd] [--max-train N]
-                     [--backend name] [--export dir] [--json]
+recipe: ${RECIPE_USAGE}
 --spec trains an architecture saved by the editor; --dataset then defaults to the first dataset of its task
 --dataset takes a built-in or imported dataset id, or a file or folder to import (formats: ${IMPORT_FORMATS.join(', ')})
 presets: ${PRESETS.map((p) => p.id).join(', ')}`;
@@ -52,11 +53,7 @@ async function main(): Promise<number> {
       dataset: { type: 'string' },
       format: { type: 'string' },
       tokenizer: { type: 'string' },
-      epochs: { type: 'string' },
-      'batch-size': { type: 'string' },
-      'learning-rate': { type: 'string' },
-      optimizer: { type: 'string' },
-      'max-train': { type: 'string' },
+      ...RECIPE_OPTIONS,
       backend: { type: 'string' },
       export: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -100,19 +97,7 @@ async function main(): Promise<number> {
     values.tokenizer === undefined ? undefined : tokenizerSettingsSchema.shape.kind.safeParse(values.tokenizer);
   if (tokenizer && !tokenizer.success)
     throw new Error(`--tokenizer ${values.tokenizer}: choose ${TOKENIZER_KINDS.join(', ')}`);
-  const number = (flag: string, text: string | undefined) => {
-    if (text === undefined) return undefined;
-    const value = Number(text);
-    if (!Number.isFinite(value)) throw new Error(`--${flag} ${text} is not a number`);
-    return value;
-  };
-  const parsed = hyperParamsSchema.safeParse({
-    epochs: number('epochs', values.epochs),
-    batchSize: number('batch-size', values['batch-size']),
-    learningRate: number('learning-rate', values['learning-rate']),
-    optimizer: values.optimizer,
-    maxTrainExamples: number('max-train', values['max-train']),
-  });
+  const parsed = hyperParamsSchema.safeParse(recipeFromFlags(values));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new Error(`invalid option ${String(issue.path[0])}: ${issue.message}`);

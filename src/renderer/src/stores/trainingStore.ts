@@ -68,7 +68,11 @@ export const useTrainingStore = defineStore('training', () => {
         // The graph as drawn is what the worker builds; the preset it came from is kept for the record.
         spec: architecture.spec,
         ...(architecture.presetId ? { presetId: architecture.presetId } : {}),
-        hyperParams: { ...hyperParams },
+        // Blocks frozen in an earlier graph that this one no longer has are left out, not refused.
+        hyperParams: {
+          ...hyperParams,
+          freeze: hyperParams.freeze.filter((id) => architecture.draft.nodes.some((n) => n.id === id)),
+        },
         ...(tokenizerSettings.value ? { tokenizer: tokenizerSettings.value } : {}),
       });
       const view = emptyRunView(runId, hyperParams.epochs);
