@@ -146,6 +146,7 @@ async function main(): Promise<number> {
       plan,
       backend,
       datasets,
+      runsDir: runs.root,
       ...(values.export ? { exportDir: values.export } : {}),
     },
     { emit, stopRequested: () => interrupted },

@@ -37,6 +37,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
   const library = new DatasetLibrary(folders);
   const supervisor = new TrainingSupervisor(options.launchWorker, {
     ...folders,
+    runsDir: join(options.dataDir, 'runs'),
     ...(options.backend ? { backend: options.backend } : {}),
   });
   const training = new TrainingService(

@@ -37,6 +37,8 @@ export interface StartedEvent {
   classNames: string[];
   split: { train: number; validation: number; test: number };
   stepsPerEpoch: number;
+  /** A resumed run goes on after this epoch and step of its checkpoint; the curves' later points are superseded. */
+  resumedFrom?: { epoch: number; globalStep: number };
 }
 
 /** Training loss, averaged over the steps since the previous progress event. */

@@ -49,6 +49,8 @@ export const hyperParamsSchema = z
       .min(0)
       .max(2 ** 31 - 1)
       .default(42),
+    /** Write a checkpoint (weights and optimizer state) every this many epochs; 0 writes none. */
+    checkpointEvery: z.number().int().min(0).max(10_000).default(1),
     /** Caps the training examples per epoch, for a quick look at a large dataset; 0 means all. */
     maxTrainExamples: z.number().int().min(0).default(0),
   })

@@ -58,6 +58,10 @@ export interface RunPlan {
   hyperParams: HyperParams;
   /** How text is cut; unset fields come from the dataset's suggestion and the model's vocabulary sizes. */
   tokenizer?: TokenizerSettings;
+  /** Go on from this run's latest checkpoint instead of starting afresh. */
+  resume?: boolean;
+  /** Start from another run's weights (its best checkpoint): fine-tuning, on this plan's dataset. */
+  initFromRun?: string;
 }
 
 /**
@@ -66,7 +70,11 @@ export interface RunPlan {
  */
 export function planRun(
   runId: string,
-  request: TrainingTargetRequest & { hyperParams: HyperParams; tokenizer?: TokenizerSettings | undefined },
+  request: TrainingTargetRequest & {
+    hyperParams: HyperParams;
+    tokenizer?: TokenizerSettings | undefined;
+    initFromRun?: string | undefined;
+  },
   dataset: DatasetSummary | undefined,
 ): RunPlan {
   const target = resolveTrainingTarget(request, dataset);
@@ -82,5 +90,6 @@ export function planRun(
     spec: imageShape ? withImageShape(target.spec, imageShape) : target.spec,
     hyperParams: request.hyperParams,
     ...(request.tokenizer ? { tokenizer: request.tokenizer } : {}),
+    ...(request.initFromRun ? { initFromRun: request.initFromRun } : {}),
   };
 }

@@ -31,6 +31,8 @@ export interface TrainingWorkerData {
   cacheDir: string;
   /** Where imported datasets are kept. */
   datasetsDir: string;
+  /** The run store: the worker writes each run's checkpoints into its folder. */
+  runsDir?: string;
   /** Forces one backend (tests, benchmarks, or a user who wants the same numbers everywhere). */
   backend?: string;
 }

@@ -3,7 +3,9 @@ import type { FinishedEvent } from '../../shared/events';
 import type { DatasetLibrary } from '../data/library/datasetLibrary';
 import { exportModel } from '../io/exportModel';
 import { prepareDataset } from '../data/prepareDataset';
+import { join } from 'node:path';
 import type { RunPlan } from '../../shared/runPlan';
+import { loadCheckpoint } from './checkpoints';
 import { trainModel, type TrainingHooks, type TrainingOptions } from './trainModel';
 
 export interface TrainingJob {
@@ -12,6 +14,29 @@ export interface TrainingJob {
   datasets: DatasetLibrary;
   /** Where to write the trained model (TensorFlow.js layers format, with the vocabulary); none by default. */
   exportDir?: string;
+  /** The run store's folder: checkpoints go to <runsDir>/<run id>/checkpoints. None: no checkpoints. */
+  runsDir?: string;
+}
+
+const checkpointsOf = (runsDir: string, runId: string) => join(runsDir, runId, 'checkpoints');
+
+/** The checkpoints a plan starts from: its own latest (resume) or another run's best (fine-tuning). */
+async function startingPoints(job: TrainingJob) {
+  const { plan, runsDir } = job;
+  if ((plan.resume || plan.initFromRun) && !runsDir) throw new Error('no run store to read checkpoints from');
+  const resumeFrom = plan.resume ? await loadCheckpoint(checkpointsOf(runsDir!, plan.runId), 'latest') : null;
+  if (plan.resume && !resumeFrom) throw new Error(`run ${plan.runId} has no checkpoint to resume from`);
+  const from = plan.initFromRun;
+  const initialWeights = from
+    ? ((await loadCheckpoint(checkpointsOf(runsDir!, from), 'best')) ??
+      (await loadCheckpoint(checkpointsOf(runsDir!, from), 'latest')))
+    : null;
+  if (from && !initialWeights) throw new Error(`run ${from} has no checkpoint to start from`);
+  return {
+    ...(resumeFrom ? { resumeFrom } : {}),
+    ...(initialWeights ? { initialWeights } : {}),
+    ...(runsDir ? { checkpointDir: checkpointsOf(runsDir, plan.runId) } : {}),
+  };
 }
 
 export type MonitoringIntervals = Pick<TrainingOptions, 'attentionIntervalMs' | 'progressIntervalMs'>;
@@ -37,6 +62,7 @@ export async function runTraining(
     });
     return await trainModel(
       {
+        ...(await startingPoints(job)),
         runId: plan.runId,
         datasetId: plan.datasetId,
         presetId: plan.presetId,

@@ -17,7 +17,9 @@ import { nanGuard } from './monitors/nanGuard';
 import { progressMonitor } from './monitors/progressMonitor';
 import { StepWindow } from './monitors/stepWindow';
 import type { TrainingMonitor } from './monitors/trainingMonitor';
+import { loadMatchingWeights, restoreCheckpoint, type LoadedCheckpoint } from './checkpoints';
 import { freezeBlocks } from './freezeBlocks';
+import { checkpointMonitor } from './monitors/checkpointMonitor';
 import { learningRateSchedule } from './monitors/learningRateSchedule';
 import { createOptimizer, decayedWeights, setLearningRate } from './optimizer';
 import { testMetrics } from './testMetrics';
@@ -35,6 +37,12 @@ export interface TrainingOptions {
   attentionIntervalMs?: number;
   /** Least time between two progress events. Defaults to 200 ms. */
   progressIntervalMs?: number;
+  /** Where the run's checkpoints go (checkpoint every hyperParams.checkpointEvery epochs); none if unset. */
+  checkpointDir?: string;
+  /** A checkpoint of this run to go on from: its weights, optimizer state and position. */
+  resumeFrom?: LoadedCheckpoint;
+  /** Another run's weights to start from (fine-tuning): those with the same name and shape are copied. */
+  initialWeights?: LoadedCheckpoint;
   /** Called with the trained model (best weights restored) before it is freed, unless training failed. */
   onTrained?: (model: LayersModel, probe: { model: LayersModel; attention: AttentionLayerInfo[] }) => Promise<void>;
 }
@@ -68,8 +76,10 @@ export async function trainModel(options: TrainingOptions, hooks: TrainingHooks)
       dropout: hyperParams.dropout,
     }),
   );
+  if (options.initialWeights) loadMatchingWeights(options.initialWeights, model);
   freezeBlocks(model, hyperParams.freeze);
   const optimizer = createOptimizer(hyperParams);
+  const resumed = options.resumeFrom;
   const step: StepContext = {
     model,
     optimizer,
@@ -97,9 +107,10 @@ export async function trainModel(options: TrainingOptions, hooks: TrainingHooks)
     classNames: data.classNames,
     split: { ...data.counts },
     stepsPerEpoch,
+    ...(resumed ? { resumedFrom: { epoch: resumed.epoch, globalStep: resumed.globalStep } } : {}),
   });
 
-  let finished: FinishedEvent = { type: 'finished', runId, status: 'completed', epochs: 0 };
+  let finished: FinishedEvent = { type: 'finished', runId, status: 'completed', epochs: resumed?.epoch ?? 0 };
   const monitors: TrainingMonitor[] = [
     nanGuard(),
     progressMonitor(),
@@ -109,21 +120,35 @@ export async function trainModel(options: TrainingOptions, hooks: TrainingHooks)
       step.learningRate = rate;
       setLearningRate(optimizer, rate);
     }),
+    ...(options.checkpointDir && hyperParams.checkpointEvery > 0
+      ? [checkpointMonitor(options.checkpointDir, hyperParams.checkpointEvery, hyperParams.epochs, optimizer)]
+      : []),
     ...(hyperParams.earlyStoppingPatience > 0
       ? [earlyStopping(hyperParams, (reason) => (finished = { ...finished, reason }))]
       : []),
   ];
   const window = new StepWindow(options.progressIntervalMs ?? 200);
-  const state = { runId, epoch: 0, step: 0, globalStep: 0, stepsPerEpoch, model, emit: hooks.emit };
+  const state = {
+    runId,
+    epoch: 0,
+    step: 0,
+    globalStep: resumed?.globalStep ?? 0,
+    stepsPerEpoch,
+    model,
+    emit: hooks.emit,
+  };
   const readWindow = async () => {
     const { steps, windowMs } = await window.read();
     for (const monitor of monitors) monitor.afterRead?.(state, steps, windowMs);
   };
   const random = seededRandom(hyperParams.seed + 1);
+  // A resumed run replays the shuffles of the epochs it has done, so that it sees the batches it would have seen.
+  for (let epoch = 1; epoch <= (resumed?.epoch ?? 0); epoch++) shuffleInPlace(trainRows, random);
 
   try {
+    if (resumed) await restoreCheckpoint(resumed, model, optimizer);
     for (const monitor of monitors) await monitor.start?.(state);
-    training: for (state.epoch = 1; state.epoch <= hyperParams.epochs; state.epoch++) {
+    training: for (state.epoch = (resumed?.epoch ?? 0) + 1; state.epoch <= hyperParams.epochs; state.epoch++) {
       const epochStart = performance.now();
       const rows = shuffleInPlace(trainRows, random).slice(0, rowsPerEpoch);
       for (state.step = 1; state.step <= stepsPerEpoch; state.step++) {

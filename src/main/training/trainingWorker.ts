@@ -14,7 +14,7 @@ import type { SupervisorMessage, TrainingWorkerData, WorkerMessage } from '../..
  */
 
 const port = parentPort!;
-const { cacheDir, datasetsDir, backend: forcedBackend } = workerData as TrainingWorkerData;
+const { cacheDir, datasetsDir, runsDir, backend: forcedBackend } = workerData as TrainingWorkerData;
 // Loaded datasets stay in memory between runs: a user trains many models on one dataset.
 const datasets = new DatasetLibrary({ cacheDir, datasetsDir });
 const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
@@ -47,7 +47,7 @@ async function drain(): Promise<void> {
       // The finished event is held back until the backend is checked, so that 'backend-lost' arrives first.
       let finished: FinishedEvent | null = null;
       await runTraining(
-        { plan, backend, datasets },
+        { plan, backend, datasets, ...(runsDir ? { runsDir } : {}) },
         {
           emit: (event) => (event.type === 'finished' ? (finished = event) : postEvent(event)),
           stopRequested: () => stopRequests.has(runId),

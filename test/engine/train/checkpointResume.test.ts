@@ -1,0 +1,92 @@
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../../src/engine/backend';
+import { generateKeywordTopics } from '../../../src/engine/data/builtin/keywordTopics';
+import { prepareTextClassificationTask } from '../../../src/engine/data/tensors/textClassificationTensors';
+import { loadCheckpoint } from '../../../src/engine/train/checkpoints';
+import { trainModel, type TrainingOptions } from '../../../src/engine/train/trainModel';
+import type { BackendReport } from '../../../src/shared/backends';
+import type { EpochEvent, ProgressEvent, TrainEvent } from '../../../src/shared/events';
+import { hyperParamsSchema } from '../../../src/shared/hyperParams';
+import { findPreset } from '../../../src/shared/spec/presets';
+
+let backend: BackendReport;
+const spec = structuredClone(findPreset('transformer-text')!.spec);
+spec.inputs[0] = { id: 'tokens', kind: 'tokens', maxLength: 16, vocabSize: 200 };
+const data = prepareTextClassificationTask({ kind: 'text-classification', ...generateKeywordTopics(300, 3) }, spec, {
+  validationFraction: 0.15,
+  testFraction: 0.1,
+  seed: 1,
+});
+// No dropout: then a run is a deterministic function of its seed, and a resumed one can be compared exactly.
+const hyperParams = hyperParamsSchema.parse({ epochs: 3, batchSize: 16, dropout: 0, learningRate: 3e-3 });
+
+function options(checkpointDir: string, extra: Partial<TrainingOptions> = {}): TrainingOptions {
+  return {
+    runId: 'run',
+    datasetId: 'keyword-topics',
+    presetId: 'transformer-text',
+    spec,
+    hyperParams,
+    backend,
+    data,
+    attentionIntervalMs: 1e9,
+    progressIntervalMs: 0,
+    checkpointDir,
+    ...extra,
+  };
+}
+
+beforeAll(async () => {
+  backend = await selectBackend(process.env['WORKBENCH_BACKEND']);
+});
+
+describe('checkpoints and resume', () => {
+  it('a run stopped mid-epoch and resumed from its checkpoint gives the losses of an uninterrupted one', async () => {
+    const whole: TrainEvent[] = [];
+    const wholeDir = await mkdtemp(join(tmpdir(), 'whole-'));
+    await trainModel(options(wholeDir), { emit: (e) => whole.push(e), stopRequested: () => false });
+    expect((await readdir(wholeDir)).sort()).toEqual(['best', 'latest']);
+
+    const stepsPerEpoch = Math.ceil(data.counts.train / 16);
+    const dir = await mkdtemp(join(tmpdir(), 'stopped-'));
+    let steps = 0;
+    const stopped = await trainModel(options(dir), {
+      emit: () => undefined,
+      // Stopped three steps into epoch 2: the latest checkpoint is the end of epoch 1.
+      stopRequested: () => steps >= stepsPerEpoch + 3,
+      afterStep: () => steps++,
+    });
+    expect(stopped.status).toBe('stopped');
+    const checkpoint = await loadCheckpoint(dir, 'latest');
+    expect(checkpoint).toMatchObject({ epoch: 1, globalStep: stepsPerEpoch });
+
+    const before = tf.memory().numTensors;
+    const resumed: TrainEvent[] = [];
+    const finished = await trainModel(options(dir, { resumeFrom: checkpoint! }), {
+      emit: (e) => resumed.push(e),
+      stopRequested: () => false,
+    });
+    expect(finished).toMatchObject({ status: 'completed', epochs: 3 });
+    expect(resumed[0]).toMatchObject({ type: 'started', resumedFrom: { epoch: 1, globalStep: stepsPerEpoch } });
+    expect(tf.memory().numTensors).toBe(before - checkpoint!.weights.length - checkpoint!.optimizer.length);
+
+    const epochs = (events: TrainEvent[]) => events.filter((e): e is EpochEvent => e.type === 'epoch');
+    const steps2 = (events: TrainEvent[]) => events.filter((e): e is ProgressEvent => e.type === 'progress');
+    // The resumed run goes on at step stepsPerEpoch + 1 and its curves continue the uninterrupted run's.
+    expect(steps2(resumed)[0]!.globalStep).toBe(stepsPerEpoch + 1);
+    expect(epochs(resumed).map((e) => e.epoch)).toEqual([2, 3]);
+    epochs(resumed).forEach((epoch, i) => {
+      const same = epochs(whole)[i + 1]!;
+      expect(epoch.loss).toBeCloseTo(same.loss, 5);
+      expect(epoch.valLoss).toBeCloseTo(same.valLoss, 5);
+      expect(epoch.valAccuracy).toBe(same.valAccuracy);
+    });
+    const wholeLater = steps2(whole).filter((e) => e.globalStep > stepsPerEpoch);
+    steps2(resumed).forEach((event, i) => expect(event.loss).toBeCloseTo(wholeLater[i]!.loss, 5));
+    expect(finished.test!.loss).toBeCloseTo((whole.at(-1) as { test: { loss: number } }).test.loss, 5);
+  });
+});
