@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeBackend, selectBackend } from '../engine/backend';
 import { DatasetLibrary } from '../engine/data/library/datasetLibrary';
-import { planRun } from '../shared/runPlan';
+import { planRun, type RunPlan } from '../shared/runPlan';
+import { resumePlan } from '../main/runs/resumePlan';
 import { importOptionsSchema, IMPORT_FORMATS } from '../shared/datasetImport';
 import { tokenizerSettingsSchema, TOKENIZER_KINDS } from '../shared/tokenizerSettings';
 import { runTraining } from '../engine/train/runTraining';
@@ -23,7 +24,9 @@ import { readUserFile } from '../engine/data/import/userFile';
 
 const USAGE = `usage: npm run train -- --preset <id> | --spec <file.json> [--dataset <id or path>] [--format F] [--tokenizer word|char|bpe|wordpiece]
                      [recipe] [--backend name] [--export dir] [--json]
+       npm run train -- --resume <run id>     (a stopped, failed or interrupted run, from its latest checkpoint)
        npm run train -- --list
+--from-run <run id> starts from that run's weights (fine-tuning on this run's dataset)
 recipe: ${RECIPE_USAGE}
 --spec trains an architecture saved by the editor; --dataset then defaults to the first dataset of its task
 --dataset takes a built-in or imported dataset id, or a file or folder to import (formats: ${IMPORT_FORMATS.join(', ')})
@@ -44,6 +47,54 @@ async function chooseDataset(datasets: DatasetLibrary, given: string, format: st
   return summary.id;
 }
 
+/** A new run's plan from the command line: the preset or spec, the dataset, the recipe, the tokenizer. */
+async function newPlan(
+  values: Record<string, string | boolean | undefined>,
+  datasets: DatasetLibrary,
+): Promise<RunPlan> {
+  const given = (flag: string) => (typeof values[flag] === 'string' ? (values[flag] as string) : undefined);
+  const [presetId, specFile] = [given('preset'), given('spec')];
+  const preset = presetId === undefined ? undefined : findPreset(presetId);
+  if (presetId !== undefined && !preset) throw new Error(`unknown preset "${presetId}"\n${USAGE}`);
+  const spec =
+    specFile === undefined
+      ? undefined
+      : parseSpecText(
+          new TextDecoder().decode(
+            await readUserFile(specFile, {
+              maxBytes: 8 * 1024 * 1024,
+              limitName: 'the most an architecture file may hold',
+            }),
+          ),
+          specFile,
+        );
+  const task = spec?.task ?? preset!.task;
+  const defaultDataset =
+    preset?.task === task ? preset.defaultDatasetId : PRESETS.find((p) => p.task === task)!.defaultDatasetId;
+  const datasetId = await chooseDataset(datasets, given('dataset') ?? defaultDataset, given('format'));
+  const target = { datasetId, ...(preset ? { presetId: preset.id } : {}), ...(spec ? { spec } : {}) };
+  const summary = await datasets.summary(datasetId);
+  const tokenizer =
+    given('tokenizer') === undefined ? undefined : tokenizerSettingsSchema.shape.kind.safeParse(given('tokenizer'));
+  if (tokenizer && !tokenizer.success)
+    throw new Error(`--tokenizer ${given('tokenizer')}: choose ${TOKENIZER_KINDS.join(', ')}`);
+  const parsed = hyperParamsSchema.safeParse(recipeFromFlags(values));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`invalid option ${String(issue.path[0])}: ${issue.message}`);
+  }
+  return planRun(
+    newRunId(),
+    {
+      ...target,
+      hyperParams: parsed.data,
+      ...(tokenizer?.data ? { tokenizer: { kind: tokenizer.data, minFrequency: 1 } } : {}),
+      ...(given('from-run') ? { initFromRun: given('from-run') } : {}),
+    },
+    summary,
+  );
+}
+
 /** `npm run train`: the same engine and events as the app, headless. */
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -58,6 +109,8 @@ async function main(): Promise<number> {
       export: { type: 'string' },
       json: { type: 'boolean', default: false },
       list: { type: 'boolean', default: false },
+      resume: { type: 'string' },
+      'from-run': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -68,50 +121,18 @@ async function main(): Promise<number> {
     console.log(formatRunList(await runs.list()));
     return 0;
   }
-  if (values.help || (!values.preset && !values.spec)) {
+  if (values.help || (!values.preset && !values.spec && !values.resume)) {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
-  const preset = values.preset === undefined ? undefined : findPreset(values.preset);
-  if (values.preset !== undefined && !preset) throw new Error(`unknown preset "${values.preset}"\n${USAGE}`);
-  const spec =
-    values.spec === undefined
-      ? undefined
-      : parseSpecText(
-          new TextDecoder().decode(
-            await readUserFile(values.spec, {
-              maxBytes: 8 * 1024 * 1024,
-              limitName: 'the most an architecture file may hold',
-            }),
-          ),
-          values.spec,
-        );
-  const task = spec?.task ?? preset!.task;
-  const defaultDataset =
-    preset?.task === task ? preset.defaultDatasetId : PRESETS.find((p) => p.task === task)!.defaultDatasetId;
   const datasets = new DatasetLibrary({ cacheDir: join(dataDir, 'cache'), datasetsDir: join(dataDir, 'datasets') });
-  const datasetId = await chooseDataset(datasets, values.dataset ?? defaultDataset, values.format);
-  const target = { datasetId, ...(preset ? { presetId: preset.id } : {}), ...(spec ? { spec } : {}) };
-  const summary = await datasets.summary(datasetId);
-  const tokenizer =
-    values.tokenizer === undefined ? undefined : tokenizerSettingsSchema.shape.kind.safeParse(values.tokenizer);
-  if (tokenizer && !tokenizer.success)
-    throw new Error(`--tokenizer ${values.tokenizer}: choose ${TOKENIZER_KINDS.join(', ')}`);
-  const parsed = hyperParamsSchema.safeParse(recipeFromFlags(values));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`invalid option ${String(issue.path[0])}: ${issue.message}`);
-  }
   // Before the backend loads, so that a wrong name, an invalid graph or a model/dataset mismatch is answered at once.
-  const plan = planRun(
-    newRunId(),
-    {
-      ...target,
-      hyperParams: parsed.data,
-      ...(tokenizer?.data ? { tokenizer: { kind: tokenizer.data, minFrequency: 1 } } : {}),
-    },
-    summary,
-  );
+  const plan = values.resume
+    ? resumePlan(
+        runs.root,
+        (await runs.get(values.resume).catch(() => Promise.reject(new Error(`no run ${values.resume}`)))).run,
+      )
+    : await newPlan(values, datasets);
 
   // tfjs prints advice on stdout; keep stdout for events so that --json output stays one JSON object per line.
   const print = process.stdout.write.bind(process.stdout);
@@ -121,17 +142,22 @@ async function main(): Promise<number> {
   let interrupted = false;
   process.once('SIGINT', () => (interrupted = true));
   const now = new Date().toISOString();
-  await runs.create({
-    id: plan.runId,
-    createdAt: now,
-    updatedAt: now,
-    status: 'queued',
-    origin: 'cli',
-    datasetId: plan.datasetId,
-    presetId: plan.presetId,
-    spec: plan.spec,
-    hyperParams: plan.hyperParams,
-  });
+  if (plan.resume) await runs.update(plan.runId, { status: 'queued' });
+  else {
+    await runs.create({
+      id: plan.runId,
+      createdAt: now,
+      updatedAt: now,
+      status: 'queued',
+      origin: 'cli',
+      datasetId: plan.datasetId,
+      presetId: plan.presetId,
+      spec: plan.spec,
+      hyperParams: plan.hyperParams,
+      ...(plan.tokenizer ? { tokenizer: plan.tokenizer } : {}),
+      ...(plan.initFromRun ? { initFromRun: plan.initFromRun } : {}),
+    });
+  }
   const recorder = new RunRecorder(runs);
   const recorded: Promise<void>[] = [];
   const progress = values.json ? null : new EpochProgress();

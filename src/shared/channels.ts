@@ -14,9 +14,14 @@ export const INVOKE_CHANNELS = [
   'presets:list',
   'train:start',
   'train:stop',
+  'train:pause',
   'runs:list',
   'runs:get',
   'runs:metrics-csv',
+  'runs:active',
+  'runs:resume',
+  'runs:update',
+  'runs:delete',
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 

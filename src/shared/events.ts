@@ -1,8 +1,12 @@
 import type { BackendReport } from './backends';
 import type { HyperParams } from './hyperParams';
 
-/** queued: accepted, waiting for the worker; running: in the worker; the other three are final. */
-export type RunStatus = 'queued' | 'running' | 'completed' | 'stopped' | 'failed';
+/**
+ * queued: accepted, waiting for the worker; running or paused: in the worker; completed, stopped, failed: ended;
+ * interrupted: the app closed while it was queued or running. Stopped, failed and interrupted runs can be resumed
+ * from their latest checkpoint.
+ */
+export type RunStatus = 'queued' | 'running' | 'paused' | 'completed' | 'stopped' | 'failed' | 'interrupted';
 
 /**
  * What the axes of an attention map are: 'tokens' (queries x keys of token sequences, labelled with the tokens),
@@ -80,13 +84,20 @@ export interface AttentionEvent {
 export interface FinishedEvent {
   type: 'finished';
   runId: string;
-  status: Exclude<RunStatus, 'queued' | 'running'>;
+  status: 'completed' | 'stopped' | 'failed';
   reason?: string;
   epochs: number;
   /** Test split: loss, accuracy (per token for per-token tasks) and, for seq2seq, exact match of greedy decoding. */
   test?: { loss: number; accuracy: number; exactMatch?: number };
 }
 
+/** A running run was paused, or a paused one goes on (main says so when it asks the worker). */
+export interface PausedEvent {
+  type: 'paused';
+  runId: string;
+  paused: boolean;
+}
+
 /** Everything a training run tells the world, in the order it happens. */
-export type TrainEvent = StartedEvent | ProgressEvent | EpochEvent | AttentionEvent | FinishedEvent;
+export type TrainEvent = StartedEvent | ProgressEvent | EpochEvent | AttentionEvent | PausedEvent | FinishedEvent;
 export type TrainEventType = TrainEvent['type'];

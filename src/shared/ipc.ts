@@ -35,6 +35,11 @@ export const trainStartRequestSchema = z
     hyperParams: hyperParamsSchema.default(hyperParamsSchema.parse({})),
     /** How text is cut into tokens; the dataset's suggestion and the model's vocabulary size fill what is unset. */
     tokenizer: tokenizerSettingsSchema.optional(),
+    /** Start from this finished run's weights (fine-tuning): those of the same name and shape are copied. */
+    initFromRun: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,80}$/)
+      .optional(),
   })
   .strict()
   .refine((request) => request.presetId !== undefined || request.spec !== undefined, {
@@ -57,6 +62,14 @@ const noRequest = z.object({}).strict();
 const cancelImportRequest = z.object({ importId }).strict();
 const datasetRequest = z.object({ datasetId: z.string().min(1).max(200) }).strict();
 const pickPathRequest = z.object({ kind: z.enum(['file', 'folder']) }).strict();
+const pauseRequest = z.object({ runId, paused: z.boolean() }).strict();
+const runUpdateRequest = z
+  .object({
+    runId,
+    name: z.string().trim().min(1).max(200).optional(),
+    tags: z.array(z.string().trim().min(1).max(40)).max(20).optional(),
+  })
+  .strict();
 
 /** Ties a request schema to a response type that exists only for the compiler. */
 function channel<Request extends z.ZodType, Response>(request: Request) {
@@ -78,6 +91,8 @@ export const invokeContract = {
   'presets:list': channel<typeof noRequest, Preset[]>(noRequest),
   'train:start': channel<typeof trainStartRequestSchema, { runId: string }>(trainStartRequestSchema),
   'train:stop': channel<z.ZodObject<{ runId: typeof runId }>, { stopped: boolean }>(z.object({ runId }).strict()),
+  /** Pauses the running run between two steps (paused: true), or lets it go on. */
+  'train:pause': channel<typeof pauseRequest, { changed: boolean }>(pauseRequest),
   'runs:list': channel<typeof noRequest, RunRecord[]>(noRequest),
   'runs:get': channel<z.ZodObject<{ runId: typeof runId }>, { run: RunRecord; events: TrainEvent[] }>(
     z.object({ runId }).strict(),
@@ -86,6 +101,12 @@ export const invokeContract = {
   'runs:metrics-csv': channel<z.ZodObject<{ runId: typeof runId }>, { fileName: string; csv: string }>(
     z.object({ runId }).strict(),
   ),
+  /** Queued, running and paused runs, the queue's order: what a window that (re)connects must show. */
+  'runs:active': channel<typeof noRequest, RunRecord[]>(noRequest),
+  /** Queues a stopped, failed or interrupted run again, from its latest checkpoint. */
+  'runs:resume': channel<z.ZodObject<{ runId: typeof runId }>, { runId: string }>(z.object({ runId }).strict()),
+  'runs:update': channel<typeof runUpdateRequest, RunRecord>(runUpdateRequest),
+  'runs:delete': channel<z.ZodObject<{ runId: typeof runId }>, { deleted: boolean }>(z.object({ runId }).strict()),
 } satisfies Record<InvokeChannel, ChannelShape>;
 
 export type InvokeRequest<C extends InvokeChannel> = z.input<(typeof invokeContract)[C]['request']>;

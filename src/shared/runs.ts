@@ -2,6 +2,7 @@ import type { BackendReport } from './backends';
 import type { RunStatus } from './events';
 import type { HyperParams } from './hyperParams';
 import type { ModelSpec } from './spec/modelSpec';
+import type { TokenizerSettings } from './tokenizerSettings';
 
 /** run.json: what a run is, written when it starts and rewritten when its status changes. */
 export interface RunRecord {
@@ -23,6 +24,13 @@ export interface RunRecord {
   /** When the worker started training it, and when it ended. */
   startedAt?: string;
   finishedAt?: string;
+  /** How text was cut, as the request set it (a resumed run cuts it the same way). */
+  tokenizer?: TokenizerSettings;
+  /** The run whose weights this one started from (fine-tuning). */
+  initFromRun?: string;
+  /** What the user calls the run, and the labels they gave it, in the Runs view. */
+  name?: string;
+  tags?: string[];
   /** The best validation figures of any epoch so far, and that epoch. */
   best?: { epoch: number; valLoss: number; valAccuracy: number };
 }

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -136,14 +136,26 @@ describe('TrainingService', () => {
     );
     await restarted.recoverInterrupted();
     const reason = (id: string) => JSON.parse(readFileSync(join(root, id, 'run.json'), 'utf8')).reason as string;
-    expect([status(first.runId), reason(first.runId)]).toEqual([
-      'failed',
-      'interrupted: the app closed while it trained',
+    expect([status(first.runId), reason(first.runId)]).toEqual(['interrupted', 'the app closed while it trained']);
+    expect([status(second.runId), reason(second.runId)]).toEqual(['interrupted', 'the app closed before it started']);
+
+    // An interrupted run resumes from its latest checkpoint; one that never finished an epoch has none to go on from.
+    await expect(restarted.resume(second.runId)).rejects.toThrow(
+      `run ${second.runId} has no checkpoint to resume from`,
+    );
+    await mkdir(join(root, first.runId, 'checkpoints', 'latest'), { recursive: true });
+    await writeFile(join(root, first.runId, 'checkpoints', 'latest', 'checkpoint.json'), '{}');
+    const resumer = fakeSupervisor();
+    const again = new TrainingService(resumer.supervisor, new RunStore(root), () => undefined, builtinOnly);
+    await again.resume(first.runId);
+    expect(resumer.plans).toEqual([
+      expect.objectContaining({ runId: first.runId, resume: true, datasetId: 'keyword-topics' }),
     ]);
-    expect([status(second.runId), reason(second.runId)]).toEqual([
-      'failed',
-      'interrupted: the app closed before it started',
-    ]);
+    expect(status(first.runId)).toBe('queued');
+    expect((await again.active()).map((run) => run.id)).toEqual([first.runId]);
+    await expect(again.resume(first.runId)).rejects.toThrow(
+      `run ${first.runId} is queued: only a stopped, failed or interrupted run can be resumed`,
+    );
   });
 
   it('resolves the request once into a plan: the worker gets what run.json records, sized to the dataset', async () => {

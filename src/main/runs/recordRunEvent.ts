@@ -34,6 +34,8 @@ export class RunRecorder {
       this.best.set(event.runId, event.valLoss);
       const best: RunRecord['best'] = { epoch: event.epoch, valLoss: event.valLoss, valAccuracy: event.valAccuracy };
       writes.push(this.store.update(event.runId, { best }));
+    } else if (event.type === 'paused') {
+      writes.push(this.store.update(event.runId, { status: event.paused ? 'paused' : 'running' }));
     } else if (event.type === 'finished') {
       this.best.delete(event.runId);
       writes.push(

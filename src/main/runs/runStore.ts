@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AttentionEvent, TrainEvent } from '../../shared/events';
 import type { RunRecord } from '../../shared/runs';
@@ -84,6 +84,22 @@ export class RunStore {
     let writer = this.tensorboard.get(id);
     if (!writer) this.tensorboard.set(id, (writer = new TensorboardWriter(join(this.folder(id), 'tensorboard'))));
     return writer;
+  }
+
+  /** Deletes a run's folder; false if there was none. Its id is checked by the IPC schema (no path in it). */
+  async remove(id: string): Promise<boolean> {
+    await this.flush(id);
+    const folder = this.folder(id);
+    if (
+      !(await stat(folder).then(
+        (info) => info.isDirectory(),
+        () => false,
+      ))
+    )
+      return false;
+    await rm(folder, { recursive: true, force: true });
+    this.tensorboard.delete(id);
+    return true;
   }
 
   /** Waits until everything queued for the run is on disk. */

@@ -47,6 +47,17 @@ export function createInvokeHandlers(deps: ServiceDependencies): InvokeHandlers 
     'train:stop': async ({ runId }) => deps.training.stop(runId),
     'runs:list': () => deps.runs.list(),
     'runs:get': ({ runId }) => deps.runs.get(runId),
+    'train:pause': async ({ runId, paused }) => deps.training.setPaused(runId, paused),
+    'runs:active': () => deps.training.active(),
+    'runs:resume': ({ runId }) => deps.training.resume(runId),
+    'runs:update': async ({ runId, ...patch }) => {
+      await deps.runs.update(runId, patch);
+      return (await deps.runs.get(runId)).run;
+    },
+    'runs:delete': async ({ runId }) => {
+      if (deps.supervisor.isActive(runId)) throw new Error(`run ${runId} is queued or training: stop it first`);
+      return { deleted: await deps.runs.remove(runId) };
+    },
     'runs:metrics-csv': async ({ runId }) => ({
       fileName: `${runId}-metrics.csv`,
       csv: metricsCsv((await deps.runs.get(runId)).events),

@@ -4,7 +4,9 @@ import type { TrainStartRequest } from '../../shared/ipc';
 import type { DatasetLibrary } from '../../engine/data/library/datasetLibrary';
 import { planRun } from '../../shared/runPlan';
 import { newRunId, RunRecorder } from '../runs/recordRunEvent';
+import { latestCheckpointExists, resumePlan } from '../runs/resumePlan';
 import type { RunStore } from '../runs/runStore';
+import type { RunRecord } from '../../shared/runs';
 import { checkTrainingMemory, trainingMemoryLimit } from '../training/memoryGuard';
 import type { TrainingSupervisor } from '../training/trainingSupervisor';
 
@@ -25,9 +27,9 @@ export class TrainingService {
   /** Runs left queued or running by an app that closed are marked failed, so no run looks alive forever. */
   async recoverInterrupted(): Promise<void> {
     for (const run of await this.store.list()) {
-      if (run.status === 'running' || run.status === 'queued') {
-        const when = run.status === 'running' ? 'while it trained' : 'before it started';
-        await this.store.update(run.id, { status: 'failed', reason: `interrupted: the app closed ${when}` });
+      if (run.status === 'running' || run.status === 'paused' || run.status === 'queued') {
+        const when = run.status === 'queued' ? 'before it started' : 'while it trained';
+        await this.store.update(run.id, { status: 'interrupted', reason: `the app closed ${when}` });
       }
     }
   }
@@ -38,6 +40,9 @@ export class TrainingService {
     const dataset = await this.datasets.summary(request.datasetId);
     // Resolved here, once: the run's record and the worker get the same plan.
     const plan = planRun(runId, request, dataset);
+    if (plan.initFromRun && !latestCheckpointExists(this.store.root, plan.initFromRun)) {
+      throw new Error(`run ${plan.initFromRun} has no checkpoint to start from`);
+    }
     const backend = await this.supervisor.whenReady();
     checkTrainingMemory(plan.spec, dataset!, plan.hyperParams, trainingMemoryLimit(backend?.name ?? null, freemem()));
     await this.store.create({
@@ -49,9 +54,31 @@ export class TrainingService {
       presetId: plan.presetId,
       spec: plan.spec,
       hyperParams: plan.hyperParams,
+      ...(plan.tokenizer ? { tokenizer: plan.tokenizer } : {}),
+      ...(plan.initFromRun ? { initFromRun: plan.initFromRun } : {}),
     });
     this.supervisor.start(plan);
     return { runId };
+  }
+
+  /** Queues a stopped, failed or interrupted run again, to go on from its latest checkpoint. */
+  async resume(runId: string): Promise<{ runId: string }> {
+    const { run } = await this.store.get(runId);
+    const plan = resumePlan(this.store.root, run);
+    await this.store.update(runId, { status: 'queued' });
+    this.supervisor.start(plan);
+    return { runId };
+  }
+
+  /** Pauses the running run between two steps, or lets it go on. */
+  setPaused(runId: string, paused: boolean): { changed: boolean } {
+    return { changed: this.supervisor.setPaused(runId, paused) };
+  }
+
+  /** The runs still to be watched: queued, running or paused, oldest first (the queue's order). */
+  async active(): Promise<RunRecord[]> {
+    const live = (await this.store.list()).filter((run) => ['queued', 'running', 'paused'].includes(run.status));
+    return live.reverse();
   }
 
   stop(runId: string): { stopped: boolean } {

@@ -70,6 +70,7 @@ export class TrainingSupervisor {
   setPaused(runId: string, paused: boolean): boolean {
     if (this.active?.runId !== runId) return false;
     this.worker?.postMessage({ type: paused ? 'pause' : 'resume', runId } satisfies SupervisorMessage);
+    this.dispatch({ type: 'paused', runId, paused });
     return true;
   }
 

@@ -141,3 +141,50 @@ describe('the run view', () => {
     expect(view.version).toBe(1000);
   });
 });
+
+describe('the run view of a resumed run', () => {
+  it('drops the points its checkpoint superseded and follows pause and resume', () => {
+    const view = emptyRunView('r', 3);
+    const progress = (globalStep: number) =>
+      applyTrainEvent(view, {
+        type: 'progress',
+        runId: 'r',
+        epoch: 1,
+        step: globalStep,
+        globalStep,
+        loss: 1,
+        samplesPerSecond: 1,
+      });
+    for (let step = 1; step <= 14; step++) progress(step);
+    applyTrainEvent(view, {
+      type: 'epoch',
+      runId: 'r',
+      epoch: 1,
+      loss: 1,
+      accuracy: 0,
+      valLoss: 1,
+      valAccuracy: 0,
+      seconds: 1,
+    });
+    applyTrainEvent(view, { type: 'paused', runId: 'r', paused: true });
+    expect(view.status).toBe('paused');
+    applyTrainEvent(view, { type: 'paused', runId: 'r', paused: false });
+    expect(view.status).toBe('running');
+    applyTrainEvent(view, {
+      type: 'started',
+      runId: 'r',
+      backend: { name: 'wasm', skipped: [] },
+      datasetId: 'd',
+      presetId: null,
+      modelName: 'm',
+      hyperParams: hyperParamsSchema.parse({ epochs: 3 }),
+      parameterCount: 1,
+      classNames: ['a', 'b'],
+      split: { train: 1, validation: 1, test: 1 },
+      stepsPerEpoch: 10,
+      resumedFrom: { epoch: 1, globalStep: 10 },
+    });
+    expect(view.stepLoss.map(([step]) => step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(view.epochMetrics).toHaveLength(1);
+  });
+});

@@ -54,6 +54,12 @@ export function applyTrainEvent(view: RunView, event: TrainEvent): boolean {
   switch (event.type) {
     case 'started':
       view.status = 'running';
+      // A resumed run goes on from its checkpoint: what the log holds after it was superseded.
+      if (event.resumedFrom) {
+        const { epoch, globalStep } = event.resumedFrom;
+        while ((view.stepLoss.at(-1)?.[0] ?? 0) > globalStep) view.stepLoss.pop();
+        while ((view.epochMetrics.at(-1)?.epoch ?? 0) > epoch) view.epochMetrics.pop();
+      }
       view.backend = event.backend;
       view.classNames = event.classNames;
       view.parameterCount = event.parameterCount;
@@ -72,6 +78,9 @@ export function applyTrainEvent(view: RunView, event: TrainEvent): boolean {
       break;
     case 'attention':
       view.attention = event;
+      break;
+    case 'paused':
+      view.status = event.paused ? 'paused' : 'running';
       break;
     case 'finished':
       view.status = event.status;

@@ -38,7 +38,7 @@ export const useTrainingStore = defineStore('training', () => {
       ...(tokenizer.vocabSize ? { vocabSize: tokenizer.vocabSize } : {}),
     };
   });
-  const training = computed(() => run.value?.status === 'running' || run.value?.status === 'starting');
+  const training = computed(() => ['starting', 'queued', 'running', 'paused'].includes(run.value?.status ?? ''));
 
   /** Follows every run's events from now on (once). */
   function listen(): void {

@@ -1,0 +1,73 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseMetricsLog } from '../../src/main/runs/metricsLog';
+import type { TrainEvent } from '../../src/shared/events';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const ARGS = [
+  '--preset',
+  'transformer-text',
+  '--dataset',
+  'keyword-topics',
+  '--epochs',
+  '3',
+  '--max-train',
+  '960',
+  '--batch-size',
+  '8',
+  '--dropout',
+  '0',
+];
+
+describe('npm run train -- --resume', () => {
+  it('goes on with a run stopped by Ctrl+C from its latest checkpoint, continuing its curves', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'cli-resume-'));
+    const env = { ...process.env, WORKBENCH_DATA_DIR: dataDir };
+    // Ctrl+C once the second epoch is under way: the run stops after its current step.
+    const stopped = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/train.ts', ...ARGS], { cwd: ROOT, env });
+      let [stdout, stderr, sent] = ['', '', false];
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk;
+        if (!sent && /epoch 2\/3 \[[=]/.test(stderr)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      });
+      child.on('exit', (code) => resolve({ code, stdout: stdout + stderr }));
+    });
+    expect(stopped.stdout).toMatch(/^stopped after 1 epoch\(s\): stopped by the user/m);
+    const runId = /^run (\S+) saved in/m.exec(stopped.stdout)![1]!;
+
+    const resumed = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/train.ts', '--resume', runId], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/^completed after 3 epoch\(s\)/m);
+    const folder = join(dataDir, 'runs', runId);
+    expect(JSON.parse(await readFile(join(folder, 'run.json'), 'utf8'))).toMatchObject({ status: 'completed' });
+    const events = parseMetricsLog(await readFile(join(folder, 'metrics.log'), 'utf8')).records as TrainEvent[];
+    const starts = events.filter((e) => e.type === 'started');
+    expect(starts).toHaveLength(2);
+    expect(starts[1]).toMatchObject({ resumedFrom: { epoch: 1, globalStep: 120 } });
+    // Epoch 1 once (before the stop), then 2 and 3 after the resume: one curve.
+    expect(events.filter((e) => e.type === 'epoch').map((e) => (e as { epoch: number }).epoch)).toEqual([1, 2, 3]);
+
+    const again = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/train.ts', '--resume', runId], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+    });
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain(
+      `run ${runId} is completed: only a stopped, failed or interrupted run can be resumed`,
+    );
+  }, 180_000);
+});
