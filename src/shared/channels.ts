@@ -22,6 +22,8 @@ export const INVOKE_CHANNELS = [
   'runs:resume',
   'runs:update',
   'runs:delete',
+  'runs:details',
+  'runs:attention',
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 

@@ -8,12 +8,12 @@ import {
   type DatasetInspection,
   type DatasetSamples,
 } from './datasetInspection';
-import type { TrainEvent } from './events';
+import type { AttentionEvent, TrainEvent } from './events';
 import type { EventChannel, InvokeChannel } from './channels';
 export type { EventChannel, InvokeChannel };
 import { hyperParamsSchema } from './hyperParams';
 import { tokenizerSettingsSchema } from './tokenizerSettings';
-import type { RunRecord } from './runs';
+import type { CheckpointInfo, RunRecord } from './runs';
 import { modelSpecSchema } from './spec/modelSpec';
 import type { Preset } from './spec/presets';
 
@@ -63,6 +63,7 @@ const cancelImportRequest = z.object({ importId }).strict();
 const datasetRequest = z.object({ datasetId: z.string().min(1).max(200) }).strict();
 const pickPathRequest = z.object({ kind: z.enum(['file', 'folder']) }).strict();
 const pauseRequest = z.object({ runId, paused: z.boolean() }).strict();
+const attentionRequest = z.object({ runId, epoch: z.number().int().min(0).max(100_000) }).strict();
 const runUpdateRequest = z
   .object({
     runId,
@@ -107,6 +108,13 @@ export const invokeContract = {
   'runs:resume': channel<z.ZodObject<{ runId: typeof runId }>, { runId: string }>(z.object({ runId }).strict()),
   'runs:update': channel<typeof runUpdateRequest, RunRecord>(runUpdateRequest),
   'runs:delete': channel<z.ZodObject<{ runId: typeof runId }>, { deleted: boolean }>(z.object({ runId }).strict()),
+  /** A run's checkpoints and the epochs of its saved attention snapshots. */
+  'runs:details': channel<
+    z.ZodObject<{ runId: typeof runId }>,
+    { checkpoints: CheckpointInfo[]; attentionEpochs: number[] }
+  >(z.object({ runId }).strict()),
+  /** The attention snapshot a run saved at the end of an epoch (0: before training). */
+  'runs:attention': channel<typeof attentionRequest, AttentionEvent>(attentionRequest),
 } satisfies Record<InvokeChannel, ChannelShape>;
 
 export type InvokeRequest<C extends InvokeChannel> = z.input<(typeof invokeContract)[C]['request']>;

@@ -4,6 +4,14 @@ import type { HyperParams } from './hyperParams';
 import type { ModelSpec } from './spec/modelSpec';
 import type { TokenizerSettings } from './tokenizerSettings';
 
+/** A checkpoint a run can go on from (latest) or be used from (best). */
+export interface CheckpointInfo {
+  slot: 'latest' | 'best';
+  epoch: number;
+  globalStep: number;
+  valLoss: number;
+}
+
 /** run.json: what a run is, written when it starts and rewritten when its status changes. */
 export interface RunRecord {
   id: string;

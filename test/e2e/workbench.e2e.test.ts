@@ -366,6 +366,95 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     expect(drawnRun.spec.nodes).toEqual(saved.nodes);
   });
 
+  it('brings a training run back after a reload, pauses and resumes it, and shows, compares, resumes and deletes runs', async () => {
+    await page.goto(url);
+    await expect.poll(() => page.getByTestId('train-start').isEnabled(), { timeout: 20_000 }).toBe(true);
+    await page.getByTestId('preset-select').selectOption('transformer-text');
+    await page.getByTestId('dataset-select').selectOption('keyword-topics');
+    await page.getByTestId('epochs-input').fill('30');
+    await page.getByTestId('train-start').click();
+    const chart = page.getByTestId('loss-chart');
+    const runStatus = page.getByTestId('run-status');
+    // One epoch done, so that the run has a checkpoint.
+    await expect
+      .poll(async () => Number(await chart.getAttribute('data-epochs')), { timeout: 90_000 })
+      .toBeGreaterThanOrEqual(1);
+
+    // A reload loses nothing: the run is rebuilt from its log and the live stream, and Stop and Pause reach it.
+    await page.reload();
+    await expect.poll(() => runStatus.textContent(), { timeout: 30_000 }).toBe('running');
+    expect(Number(await chart.getAttribute('data-epochs'))).toBeGreaterThanOrEqual(1);
+    expect(Number(await chart.getAttribute('data-points'))).toBeGreaterThan(3);
+    await page.getByTestId('pause').click();
+    await expect.poll(() => runStatus.textContent(), { timeout: 30_000 }).toBe('paused');
+    const pausedAt = Number(await chart.getAttribute('data-points'));
+    await page.waitForTimeout(1500);
+    expect(Number(await chart.getAttribute('data-points'))).toBeLessThanOrEqual(pausedAt + 1);
+    await page.getByTestId('resume').click();
+    await expect.poll(() => runStatus.textContent(), { timeout: 30_000 }).toBe('running');
+    await page.getByTestId('train-stop').click();
+    await expect.poll(() => runStatus.textContent(), { timeout: 30_000 }).toBe('stopped');
+
+    await page.getByTestId('tab-runs').click();
+    const rows = page.getByTestId('run-row');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    const newest = rows.first();
+    const runId = (await newest.getAttribute('data-run-id'))!;
+    expect(await newest.getAttribute('data-status')).toBe('stopped');
+
+    // Opened: its checkpoints, and a new name that the list shows.
+    await newest.getByTestId('run-open').click();
+    await expect
+      .poll(() => page.locator('[data-testid=checkpoint-list] [data-slot=latest]').count(), { timeout: 10_000 })
+      .toBe(1);
+    await page.getByTestId('run-name').fill('Reloaded and paused');
+    await page.getByTestId('run-name').press('Enter');
+    await expect
+      .poll(() => newest.getByTestId('run-open').textContent(), { timeout: 10_000 })
+      .toBe('Reloaded and paused');
+
+    // Two runs compared: one chart with two curves, and the hyper-parameters that differ marked.
+    await page.getByTestId(`select-${runId}`).check();
+    await page.getByTestId(`select-${(await rows.nth(1).getAttribute('data-run-id'))!}`).check();
+    await page.getByTestId('runs-compare').click();
+    await expect
+      .poll(() => page.getByTestId('compare-chart').getAttribute('data-series'), { timeout: 10_000 })
+      .toBe('2');
+    expect(await page.locator('[data-testid=run-compare] tr[data-differs=true]').count()).toBeGreaterThan(0);
+    await expect
+      .poll(() => distinctColours(page.getByTestId('compare-chart')), { timeout: 10_000 })
+      .toBeGreaterThan(10);
+
+    // Resumed from its checkpoint in the Runs view, then stopped again.
+    await newest.getByTestId('run-resume').click();
+    await expect
+      .poll(
+        async () => {
+          await page.getByTestId('runs-refresh').click();
+          return newest.getAttribute('data-status');
+        },
+        { timeout: 60_000 },
+      )
+      .toBe('running');
+    await newest.getByTestId('run-stop').click();
+    await expect
+      .poll(
+        async () => {
+          await page.getByTestId('runs-refresh').click();
+          return newest.getAttribute('data-status');
+        },
+        { timeout: 60_000 },
+      )
+      .toBe('stopped');
+
+    // Deleted after a confirmation: gone from the list and from the disk.
+    const count = await rows.count();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await newest.getByTestId('run-delete').click();
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(count - 1);
+    expect(await readdir(join(dataDir, 'runs'))).not.toContain(runId);
+  });
+
   it('opens every preset in the editor valid, and photographs it', async () => {
     await page.goto(url);
     await expect.poll(() => page.getByTestId('train-start').isEnabled(), { timeout: 20_000 }).toBe(true);

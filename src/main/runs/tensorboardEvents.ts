@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import crc32c from 'crc-32/crc32c';
+import crc32c from 'crc-32/crc32c.js';
 import protobuf from 'protobufjs';
 import type { TrainEvent } from '../../shared/events';
 

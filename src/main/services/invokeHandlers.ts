@@ -1,6 +1,8 @@
 import type { InvokeChannel, InvokeResponse, ValidInvokeRequest } from '../../shared/ipc';
 import { PRESETS } from '../../shared/spec/presets';
+import { join } from 'node:path';
 import { metricsCsv } from '../runs/metricsCsv';
+import { attentionEpochs, listCheckpoints, readAttentionSnapshot } from '../runs/runFiles';
 import type { RunStore } from '../runs/runStore';
 import type { TrainingSupervisor } from '../training/trainingSupervisor';
 import type { DatasetService } from './datasetService';
@@ -54,6 +56,11 @@ export function createInvokeHandlers(deps: ServiceDependencies): InvokeHandlers 
       await deps.runs.update(runId, patch);
       return (await deps.runs.get(runId)).run;
     },
+    'runs:details': async ({ runId }) => ({
+      checkpoints: await listCheckpoints(join(deps.runs.root, runId)),
+      attentionEpochs: await attentionEpochs(join(deps.runs.root, runId)),
+    }),
+    'runs:attention': ({ runId, epoch }) => readAttentionSnapshot(join(deps.runs.root, runId), epoch),
     'runs:delete': async ({ runId }) => {
       if (deps.supervisor.isActive(runId)) throw new Error(`run ${runId} is queued or training: stop it first`);
       return { deleted: await deps.runs.remove(runId) };

@@ -30,6 +30,7 @@ const BUILTIN_DATASETS: DatasetSummary[] = [...new Map(PRESETS.map((p) => [p.def
 const answers: Record<string, unknown> = {
   'datasets:list': BUILTIN_DATASETS,
   'presets:list': PRESETS,
+  'runs:active': [],
   'app:info': {
     version: 't',
     transport: 'browser-host',

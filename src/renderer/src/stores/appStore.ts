@@ -30,6 +30,7 @@ export const useAppStore = defineStore('app', () => {
       const preset = architecture.presets[0];
       if (preset) architecture.open(preset.spec, preset.id);
       datasets.select(preset?.defaultDatasetId ?? datasets.datasets[0]?.id ?? '');
+      await useTrainingStore().reconnect();
       await refreshAppInfo();
     } catch (cause) {
       error.value = message(cause);

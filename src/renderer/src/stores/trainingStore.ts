@@ -40,11 +40,18 @@ export const useTrainingStore = defineStore('training', () => {
   });
   const training = computed(() => ['starting', 'queued', 'running', 'paused'].includes(run.value?.status ?? ''));
 
+  const ended = (view: RunView | null) =>
+    !view || ['completed', 'stopped', 'failed', 'interrupted'].includes(view.status);
+
   /** Follows every run's events from now on (once). */
   function listen(): void {
     if (listening) return;
     listening = true;
     workbench.on('train:event', (event) => {
+      // When the run shown has ended, the next one of the queue to start (from any window) is shown instead.
+      if (event.type === 'started' && ended(run.value) && run.value?.runId !== event.runId) {
+        run.value = emptyRunView(event.runId, event.hyperParams.epochs);
+      }
       if (run.value && applyTrainEvent(run.value, event)) triggerRef(run);
       else if (unclaimed.push(event) > 100) unclaimed.shift();
       // A failed run may have cost the worker its backend: the status bar then says what main did about it.
@@ -88,5 +95,44 @@ export const useTrainingStore = defineStore('training', () => {
     await workbench.invoke('train:stop', { runId: run.value.runId });
   }
 
-  return { hyperParams, tokenizer, tokenizerSettings, run, error, training, listen, start, stop };
+  async function setPaused(paused: boolean): Promise<void> {
+    if (!run.value) return;
+    await workbench.invoke('train:pause', { runId: run.value.runId, paused });
+  }
+
+  /**
+   * Shows a stored run as it stands: its log folded into a view, then its live events on top. A window that opens
+   * (or reloads) while a run trains shows that run this way, with Stop and Pause reaching it.
+   */
+  async function show(runId: string): Promise<void> {
+    const { run: record, events } = await workbench.invoke('runs:get', { runId });
+    const view = emptyRunView(runId, record.hyperParams.epochs);
+    for (const event of events) applyTrainEvent(view, event);
+    // Statuses main knows but the log does not say (queued, or interrupted by a closed app).
+    if (['queued', 'interrupted'].includes(record.status)) view.status = record.status;
+    for (const event of unclaimed.splice(0)) applyTrainEvent(view, event);
+    run.value = view;
+  }
+
+  /** On connect: the run training now (or paused, or first in the queue), if there is one. */
+  async function reconnect(): Promise<void> {
+    const active = await workbench.invoke('runs:active', {});
+    const current = active.find((r) => r.status === 'running' || r.status === 'paused') ?? active[0];
+    if (current) await show(current.id);
+  }
+
+  return {
+    hyperParams,
+    tokenizer,
+    tokenizerSettings,
+    run,
+    error,
+    training,
+    listen,
+    start,
+    stop,
+    setPaused,
+    show,
+    reconnect,
+  };
 });

@@ -1,0 +1,41 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AttentionEvent } from '../../shared/events';
+import type { CheckpointInfo } from '../../shared/runs';
+
+/** The checkpoints a run has (latest, best), with where each stands; an unreadable one is left out. */
+export async function listCheckpoints(runFolder: string): Promise<CheckpointInfo[]> {
+  const found: CheckpointInfo[] = [];
+  for (const slot of ['latest', 'best'] as const) {
+    try {
+      const file = JSON.parse(await readFile(join(runFolder, 'checkpoints', slot, 'checkpoint.json'), 'utf8')) as {
+        epoch: number;
+        globalStep: number;
+        valLoss: number;
+      };
+      found.push({ slot, epoch: file.epoch, globalStep: file.globalStep, valLoss: file.valLoss });
+    } catch {
+      // none in this slot
+    }
+  }
+  return found;
+}
+
+/** The epochs whose attention snapshot the run kept, in order. */
+export async function attentionEpochs(runFolder: string): Promise<number[]> {
+  const names = await readdir(join(runFolder, 'attention')).catch(() => [] as string[]);
+  return names
+    .flatMap((name) => {
+      const match = /^epoch-(\d+)\.json$/.exec(name);
+      return match ? [Number(match[1])] : [];
+    })
+    .sort((a, b) => a - b);
+}
+
+/** One saved attention snapshot, its weights back as Float32Arrays (the files keep them as plain numbers). */
+export async function readAttentionSnapshot(runFolder: string, epoch: number): Promise<AttentionEvent> {
+  const event = JSON.parse(
+    await readFile(join(runFolder, 'attention', `epoch-${epoch}.json`), 'utf8'),
+  ) as AttentionEvent;
+  return { ...event, layers: event.layers.map((layer) => ({ ...layer, weights: Float32Array.from(layer.weights) })) };
+}

@@ -1,0 +1,84 @@
+import type { TrainEvent } from '../../../shared/events';
+import type { RunRecord } from '../../../shared/runs';
+
+export type CompareMetric = 'loss' | 'valLoss' | 'valAccuracy';
+export type CompareAxis = 'step' | 'epoch';
+
+/**
+ * One run's curve of a metric: the training loss by step (or its epoch means by epoch), the validation figures by
+ * epoch (placed at the epoch's last step on a step axis). A resumed run's superseded points are dropped, as the
+ * live view drops them.
+ */
+export function runCurve(events: readonly TrainEvent[], metric: CompareMetric, axis: CompareAxis): [number, number][] {
+  const steps: [number, number][] = [];
+  const epochs: { epoch: number; step: number; loss: number; valLoss: number; valAccuracy: number }[] = [];
+  let lastStep = 0;
+  for (const event of events) {
+    if (event.type === 'started' && event.resumedFrom) {
+      const { epoch, globalStep } = event.resumedFrom;
+      while ((steps.at(-1)?.[0] ?? 0) > globalStep) steps.pop();
+      while ((epochs.at(-1)?.epoch ?? 0) > epoch) epochs.pop();
+    } else if (event.type === 'progress') {
+      steps.push([event.globalStep, event.loss]);
+      lastStep = event.globalStep;
+    } else if (event.type === 'epoch') {
+      epochs.push({
+        epoch: event.epoch,
+        step: lastStep,
+        loss: event.loss,
+        valLoss: event.valLoss,
+        valAccuracy: event.valAccuracy,
+      });
+    }
+  }
+  if (metric === 'loss' && axis === 'step') return steps;
+  return epochs.map((e) => [axis === 'step' ? e.step : e.epoch, e[metric]]);
+}
+
+/** TensorBoard's smoothing: an exponential moving average with weight `weight` (0: none), debiased at the start. */
+export function smooth(points: readonly [number, number][], weight: number): [number, number][] {
+  if (weight <= 0) return [...points];
+  let [average, debias] = [0, 0];
+  return points.map(([x, y]) => {
+    average = average * weight + (1 - weight) * y;
+    debias = debias * weight + (1 - weight);
+    return [x, average / debias];
+  });
+}
+
+export interface DiffRow {
+  label: string;
+  values: string[];
+  /** Not the same in every run compared. */
+  differs: boolean;
+}
+
+const format = (value: unknown): string =>
+  value === undefined || value === null
+    ? '–'
+    : typeof value === 'number'
+      ? String(Number(value.toPrecision(6)))
+      : Array.isArray(value)
+        ? value.join(', ') || '–'
+        : String(value);
+
+/** The runs side by side: what they trained on, every hyper-parameter, and what they reached. */
+export function compareTable(runs: readonly RunRecord[]): DiffRow[] {
+  const percent = (value: number | undefined) => (value === undefined ? '–' : `${(value * 100).toFixed(1)}%`);
+  const rows: { label: string; values: string[] }[] = [
+    { label: 'dataset', values: runs.map((r) => r.datasetId) },
+    { label: 'architecture', values: runs.map((r) => r.spec.name) },
+    { label: 'parameters', values: runs.map((r) => format(r.parameterCount)) },
+    { label: 'backend', values: runs.map((r) => r.backend?.name ?? '–') },
+  ];
+  const keys = [...new Set(runs.flatMap((r) => Object.keys(r.hyperParams)))].sort();
+  for (const key of keys)
+    rows.push({ label: key, values: runs.map((r) => format((r.hyperParams as Record<string, unknown>)[key])) });
+  rows.push(
+    { label: 'best val accuracy', values: runs.map((r) => percent(r.best?.valAccuracy)) },
+    { label: 'best val loss', values: runs.map((r) => format(r.best?.valLoss)) },
+    { label: 'test accuracy', values: runs.map((r) => percent(r.test?.accuracy)) },
+    { label: 'status', values: runs.map((r) => r.status) },
+  );
+  return rows.map((row) => ({ ...row, differs: new Set(row.values).size > 1 }));
+}

@@ -1,0 +1,140 @@
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import type { AttentionEvent, TrainEvent } from '../../../shared/events';
+import type { CheckpointInfo, RunRecord } from '../../../shared/runs';
+import { workbench } from '../api/workbench';
+import { filterRuns, sortRuns, type RunSort } from '../runs/runTable';
+
+const message = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause));
+
+/** An opened run: its record, its whole log, its checkpoints, and the attention snapshot being looked at. */
+export interface OpenedRun {
+  run: RunRecord;
+  events: TrainEvent[];
+  checkpoints: CheckpointInfo[];
+  attentionEpochs: number[];
+  attention: AttentionEvent | null;
+}
+
+/** The Runs view: every stored run (the app's and the CLI's), one opened, several compared. */
+export const useRunsStore = defineStore('runs', () => {
+  const runs = shallowRef<RunRecord[]>([]);
+  const filter = ref('');
+  const status = ref('');
+  const sort = ref<RunSort>('started');
+  const selected = ref<string[]>([]);
+  const opened = shallowRef<OpenedRun | null>(null);
+  const compared = shallowRef<{ run: RunRecord; events: TrainEvent[] }[]>([]);
+  const error = ref<string | null>(null);
+
+  const shown = computed(() => sortRuns(filterRuns(runs.value, filter.value, status.value), sort.value));
+
+  async function act<T>(work: () => Promise<T>): Promise<T | undefined> {
+    error.value = null;
+    try {
+      return await work();
+    } catch (cause) {
+      error.value = message(cause);
+      return undefined;
+    }
+  }
+
+  const refresh = () => act(async () => void (runs.value = await workbench.invoke('runs:list', {})));
+
+  function toggleSelected(runId: string): void {
+    selected.value = selected.value.includes(runId)
+      ? selected.value.filter((id) => id !== runId)
+      : [...selected.value, runId].slice(-6);
+  }
+
+  async function open(runId: string): Promise<void> {
+    await act(async () => {
+      const [{ run, events }, details] = await Promise.all([
+        workbench.invoke('runs:get', { runId }),
+        workbench.invoke('runs:details', { runId }),
+      ]);
+      const last = details.attentionEpochs.at(-1);
+      const attention = last === undefined ? null : await workbench.invoke('runs:attention', { runId, epoch: last });
+      opened.value = { run, events, ...details, attention };
+    });
+  }
+
+  async function showAttention(epoch: number): Promise<void> {
+    const current = opened.value;
+    if (!current) return;
+    await act(async () => {
+      const attention = await workbench.invoke('runs:attention', { runId: current.run.id, epoch });
+      opened.value = { ...current, attention };
+    });
+  }
+
+  async function compare(): Promise<void> {
+    await act(async () => {
+      compared.value = await Promise.all(selected.value.map((runId) => workbench.invoke('runs:get', { runId })));
+    });
+  }
+
+  async function update(runId: string, patch: { name?: string; tags?: string[] }): Promise<void> {
+    await act(async () => {
+      const run = await workbench.invoke('runs:update', { runId, ...patch });
+      runs.value = runs.value.map((r) => (r.id === runId ? run : r));
+      if (opened.value?.run.id === runId) opened.value = { ...opened.value, run };
+    });
+  }
+
+  async function remove(runId: string): Promise<void> {
+    await act(async () => {
+      await workbench.invoke('runs:delete', { runId });
+      selected.value = selected.value.filter((id) => id !== runId);
+      if (opened.value?.run.id === runId) opened.value = null;
+      await refresh();
+    });
+  }
+
+  async function resume(runId: string): Promise<void> {
+    await act(async () => {
+      await workbench.invoke('runs:resume', { runId });
+      await refresh();
+    });
+  }
+
+  async function stop(runId: string): Promise<void> {
+    await act(async () => {
+      await workbench.invoke('train:stop', { runId });
+      await refresh();
+    });
+  }
+
+  async function downloadCsv(runId: string): Promise<void> {
+    await act(async () => {
+      const { fileName, csv } = await workbench.invoke('runs:metrics-csv', { runId });
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+      link.download = fileName;
+      link.click();
+      URL.revokeObjectURL(link.href);
+    });
+  }
+
+  return {
+    runs,
+    filter,
+    status,
+    sort,
+    selected,
+    opened,
+    compared,
+    error,
+    shown,
+    refresh,
+    toggleSelected,
+    open,
+    showAttention,
+    compare,
+    update,
+    remove,
+    resume,
+    stop,
+    downloadCsv,
+  };
+});
