@@ -424,6 +424,7 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     await expect
       .poll(() => distinctColours(page.getByTestId('compare-chart')), { timeout: 10_000 })
       .toBeGreaterThan(10);
+    await page.screenshot({ path: join(ROOT, 'docs/runs.png'), fullPage: true });
 
     // Resumed from its checkpoint in the Runs view, then stopped again.
     await newest.getByTestId('run-resume').click();
