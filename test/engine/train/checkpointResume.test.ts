@@ -89,4 +89,26 @@ describe('checkpoints and resume', () => {
     steps2(resumed).forEach((event, i) => expect(event.loss).toBeCloseTo(wholeLater[i]!.loss, 5));
     expect(finished.test!.loss).toBeCloseTo((whole.at(-1) as { test: { loss: number } }).test.loss, 5);
   });
+
+  it('fine-tuning copies the weights of the same name and shape from another run, and leaves the rest', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'source-'));
+    await trainModel(options(dir, { hyperParams: { ...hyperParams, epochs: 1 } }), {
+      emit: () => undefined,
+      stopRequested: () => false,
+    });
+    const checkpoint = (await loadCheckpoint(dir, 'best'))!;
+    const saved = new Map(checkpoint.weights.map((w) => [w.name, w.tensor.dataSync().slice()]));
+    // Five classes instead of three: the head differs in shape, everything below it fits.
+    const { buildModel } = await import('../../../src/engine/models/buildModel');
+    const { loadMatchingWeights } = await import('../../../src/engine/train/checkpoints');
+    const { model } = buildModel(spec, { vocabSizes: data.vocabSizes, classes: 5, dropout: 0 });
+    const { copied, of } = loadMatchingWeights(checkpoint, model);
+    expect(copied).toBe(of - 2);
+    for (const weight of model.weights) {
+      const source = saved.get(weight.originalName)!;
+      if (weight.originalName.startsWith('head/')) expect(weight.shape).not.toEqual([source.length]);
+      else expect(weight.read().dataSync()).toEqual(source);
+    }
+    model.dispose();
+  });
 });

@@ -23,6 +23,8 @@ export const useTrainingStore = defineStore('training', () => {
   });
   // Events fold into the run in place; shallowRef keeps its long arrays out of deep reactivity.
   const run = shallowRef<RunView | null>(null);
+  /** A finished run whose weights the next run starts from (fine-tuning); empty for a fresh start. */
+  const initFromRun = ref('');
   const error = ref<string | null>(null);
   // Events can overtake the answer to train:start; those of a run not yet known wait here to be replayed.
   const unclaimed: TrainEvent[] = [];
@@ -81,6 +83,7 @@ export const useTrainingStore = defineStore('training', () => {
           freeze: hyperParams.freeze.filter((id) => architecture.draft.nodes.some((n) => n.id === id)),
         },
         ...(tokenizerSettings.value ? { tokenizer: tokenizerSettings.value } : {}),
+        ...(initFromRun.value ? { initFromRun: initFromRun.value } : {}),
       });
       const view = emptyRunView(runId, hyperParams.epochs);
       for (const event of unclaimed.splice(0)) applyTrainEvent(view, event);
@@ -126,6 +129,7 @@ export const useTrainingStore = defineStore('training', () => {
     tokenizer,
     tokenizerSettings,
     run,
+    initFromRun,
     error,
     training,
     listen,
