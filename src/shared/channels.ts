@@ -15,6 +15,7 @@ export const INVOKE_CHANNELS = [
   'train:start',
   'train:stop',
   'train:pause',
+  'train:queue-move',
   'runs:list',
   'runs:get',
   'runs:metrics-csv',

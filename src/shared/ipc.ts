@@ -63,6 +63,7 @@ const cancelImportRequest = z.object({ importId }).strict();
 const datasetRequest = z.object({ datasetId: z.string().min(1).max(200) }).strict();
 const pickPathRequest = z.object({ kind: z.enum(['file', 'folder']) }).strict();
 const pauseRequest = z.object({ runId, paused: z.boolean() }).strict();
+const moveRequest = z.object({ runId, offset: z.union([z.literal(-1), z.literal(1)]) }).strict();
 const attentionRequest = z.object({ runId, epoch: z.number().int().min(0).max(100_000) }).strict();
 const runUpdateRequest = z
   .object({
@@ -94,6 +95,8 @@ export const invokeContract = {
   'train:stop': channel<z.ZodObject<{ runId: typeof runId }>, { stopped: boolean }>(z.object({ runId }).strict()),
   /** Pauses the running run between two steps (paused: true), or lets it go on. */
   'train:pause': channel<typeof pauseRequest, { changed: boolean }>(pauseRequest),
+  /** Moves a queued run one place earlier (-1) or later (1). */
+  'train:queue-move': channel<typeof moveRequest, { moved: boolean }>(moveRequest),
   'runs:list': channel<typeof noRequest, RunRecord[]>(noRequest),
   'runs:get': channel<z.ZodObject<{ runId: typeof runId }>, { run: RunRecord; events: TrainEvent[] }>(
     z.object({ runId }).strict(),

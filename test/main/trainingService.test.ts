@@ -22,6 +22,7 @@ function fakeSupervisor() {
     start: (plan: RunPlan) => (started.push(plan.runId), plans.push(plan)),
     stop: () => true,
     whenReady: async () => ({ name: 'wasm', skipped: [] }),
+    queued: () => [...started],
   } as unknown as TrainingSupervisor;
   return { supervisor, started, plans, emit: (event: TrainEvent) => listener(event) };
 }

@@ -121,6 +121,21 @@ describe('training worker protocol', () => {
     expect(launches).toHaveLength(1);
   });
 
+  it('lets a queued run move up or down the queue before it starts', async () => {
+    supervisor = new TrainingSupervisor(() => scriptedWorker(), { cacheDir: tmpdir(), datasetsDir: tmpdir() });
+    const started: string[] = [];
+    supervisor.onEvent((event) => event.type === 'started' && started.push(event.runId));
+    const last = finishedOf(supervisor, 'b');
+    for (const id of ['a', 'b', 'c']) supervisor.start(plan(id));
+    expect(supervisor.queued()).toEqual(['b', 'c']);
+    expect(supervisor.move('c', -1)).toBe(true);
+    expect(supervisor.move('c', -1)).toBe(false); // already next
+    expect(supervisor.move('a', 1)).toBe(false); // running, not queued
+    expect(supervisor.queued()).toEqual(['c', 'b']);
+    await last;
+    expect(started).toEqual(['a', 'c', 'b']);
+  });
+
   it('replaces a worker whose backend broke: the run fails saying so, the next run trains on a new worker', async () => {
     let launches = 0;
     supervisor = new TrainingSupervisor(() => scriptedWorker(++launches), {

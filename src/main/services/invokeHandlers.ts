@@ -50,6 +50,7 @@ export function createInvokeHandlers(deps: ServiceDependencies): InvokeHandlers 
     'runs:list': () => deps.runs.list(),
     'runs:get': ({ runId }) => deps.runs.get(runId),
     'train:pause': async ({ runId, paused }) => deps.training.setPaused(runId, paused),
+    'train:queue-move': async ({ runId, offset }) => deps.training.move(runId, offset),
     'runs:active': () => deps.training.active(),
     'runs:resume': ({ runId }) => deps.training.resume(runId),
     'runs:update': async ({ runId, ...patch }) => {

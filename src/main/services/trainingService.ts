@@ -75,10 +75,16 @@ export class TrainingService {
     return { changed: this.supervisor.setPaused(runId, paused) };
   }
 
-  /** The runs still to be watched: queued, running or paused, oldest first (the queue's order). */
+  /** The runs still to be watched: the running or paused one, then the queue in its order. */
   async active(): Promise<RunRecord[]> {
     const live = (await this.store.list()).filter((run) => ['queued', 'running', 'paused'].includes(run.status));
-    return live.reverse();
+    const order = this.supervisor.queued();
+    const place = (run: RunRecord) => (run.status === 'queued' ? order.indexOf(run.id) + 1 || order.length + 1 : 0);
+    return live.sort((a, b) => place(a) - place(b));
+  }
+
+  move(runId: string, offset: -1 | 1): { moved: boolean } {
+    return { moved: this.supervisor.move(runId, offset) };
   }
 
   stop(runId: string): { stopped: boolean } {

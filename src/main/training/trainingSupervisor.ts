@@ -74,6 +74,20 @@ export class TrainingSupervisor {
     return true;
   }
 
+  /** Moves a queued run one place earlier (-1) or later (+1) in the queue; false if it is not queued there. */
+  move(runId: string, offset: -1 | 1): boolean {
+    const from = this.queue.findIndex((job) => job.runId === runId);
+    const to = from + offset;
+    if (from < 0 || to < 0 || to >= this.queue.length) return false;
+    [this.queue[from], this.queue[to]] = [this.queue[to]!, this.queue[from]!];
+    return true;
+  }
+
+  /** The queued runs' ids, next first. */
+  queued(): string[] {
+    return this.queue.map((job) => job.runId);
+  }
+
   /** Starts the worker now, so that its backend is known before the first run. */
   warmUp(): void {
     this.ensureWorker();

@@ -19,6 +19,8 @@ export interface OpenedRun {
 /** The Runs view: every stored run (the app's and the CLI's), one opened, several compared. */
 export const useRunsStore = defineStore('runs', () => {
   const runs = shallowRef<RunRecord[]>([]);
+  /** The queued runs' ids, next first. */
+  const queue = ref<string[]>([]);
   const filter = ref('');
   const status = ref('');
   const sort = ref<RunSort>('started');
@@ -39,7 +41,19 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
-  const refresh = () => act(async () => void (runs.value = await workbench.invoke('runs:list', {})));
+  const refresh = () =>
+    act(async () => {
+      const [all, active] = await Promise.all([workbench.invoke('runs:list', {}), workbench.invoke('runs:active', {})]);
+      runs.value = all;
+      queue.value = active.filter((run) => run.status === 'queued').map((run) => run.id);
+    });
+
+  async function move(runId: string, offset: -1 | 1): Promise<void> {
+    await act(async () => {
+      await workbench.invoke('train:queue-move', { runId, offset });
+      await refresh();
+    });
+  }
 
   function toggleSelected(runId: string): void {
     selected.value = selected.value.includes(runId)
@@ -118,6 +132,8 @@ export const useRunsStore = defineStore('runs', () => {
 
   return {
     runs,
+    queue,
+    move,
     filter,
     status,
     sort,
