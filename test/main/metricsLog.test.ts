@@ -58,6 +58,8 @@ describe('the metrics log', () => {
     expect(parsed.goodBytes).toBe(good[0]!.length + flipped.length + good[2]!.length);
     // Logs written before framing still read.
     expect(parseMetricsLog('{"n":1}\n{"n":2}\n').records).toEqual([{ n: 1 }, { n: 2 }]);
+    // A frame torn inside its checksum is digits, valid JSON, and still not a record.
+    expect(parseMetricsLog(`${good[0]}0c1f7`)).toMatchObject({ records: [{ n: 1 }], skipped: 1 });
   });
 
   it('killed -9 at 50 random moments, every complete record reads back, in order, and logging goes on', async () => {

@@ -34,7 +34,10 @@ export function parseMetricsLog(text: string): ParsedLog {
     const json = framed ? framed[2]! : line;
     try {
       if (framed && crc32(json) !== parseInt(framed[1]!, 16)) throw new Error('checksum');
-      records.push(JSON.parse(json));
+      // A record is an object: a torn frame such as "0c1f7" is valid JSON (a number), not a record.
+      const record: unknown = JSON.parse(json);
+      if (!record || typeof record !== 'object' || Array.isArray(record)) throw new Error('not a record');
+      records.push(record);
       goodBytes = end;
     } catch {
       skipped++;
