@@ -58,11 +58,18 @@ export const opParamFields = (op: OpName): ParamField[] => cached(op, () => fiel
 export const inputParamFields = (kind: 'image' | 'tokens'): ParamField[] =>
   cached(`input:${kind}`, () => fieldsOf(kind === 'image' ? imageInputSchema : tokenInputSchema, ['id', 'kind']));
 
+/** A training form field's limits, from the schema; integer fields step by one. */
+export interface HyperParamBounds {
+  min?: number;
+  max?: number;
+  integer: boolean;
+}
+
 /** The training form's limits, by field: the same schema main validates train:start with. */
-export const hyperParamBounds = (): Record<keyof HyperParams, { min?: number; max?: number }> =>
+export const hyperParamBounds = (): Record<keyof HyperParams, HyperParamBounds> =>
   Object.fromEntries(
     cached('hyperParams', () => fieldsOf(hyperParamsSchema)).map((field) => [
       field.name,
-      'min' in field ? { min: field.min, max: field.max } : {},
+      'min' in field ? { min: field.min, max: field.max, integer: field.kind === 'integer' } : { integer: false },
     ]),
-  ) as Record<keyof HyperParams, { min?: number; max?: number }>;
+  ) as Record<keyof HyperParams, HyperParamBounds>;

@@ -53,8 +53,9 @@ describe('the stores', () => {
   it("start with the schema's training defaults and show its limits", () => {
     expect({ ...useTrainingStore().hyperParams }).toEqual(hyperParamsSchema.parse({}));
     const bounds = hyperParamBounds();
-    expect(bounds.epochs).toEqual({ min: 1, max: 10_000 });
-    expect(bounds.batchSize).toEqual({ min: 1, max: 4096 });
+    expect(bounds.epochs).toEqual({ min: 1, max: 10_000, integer: true });
+    expect(bounds.batchSize).toEqual({ min: 1, max: 4096, integer: true });
+    expect(bounds.learningRate.integer).toBe(false);
     expect(bounds.learningRate.max).toBe(10);
   });
 
