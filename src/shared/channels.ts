@@ -25,6 +25,7 @@ export const INVOKE_CHANNELS = [
   'runs:delete',
   'runs:details',
   'runs:attention',
+  'runs:evaluation',
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 

@@ -14,6 +14,7 @@ export type { EventChannel, InvokeChannel };
 import { hyperParamsSchema } from './hyperParams';
 import { tokenizerSettingsSchema } from './tokenizerSettings';
 import type { CheckpointInfo, RunRecord } from './runs';
+import type { RunEvaluation } from './evaluation/runEvaluation';
 import { modelSpecSchema } from './spec/modelSpec';
 import type { Preset } from './spec/presets';
 
@@ -118,6 +119,8 @@ export const invokeContract = {
   >(z.object({ runId }).strict()),
   /** The attention snapshot a run saved at the end of an epoch (0: before training). */
   'runs:attention': channel<typeof attentionRequest, AttentionEvent>(attentionRequest),
+  /** The run's test-split report (confusion matrix, per-class and entity scores, BLEU/chrF, mistakes); null if none. */
+  'runs:evaluation': channel<z.ZodObject<{ runId: typeof runId }>, RunEvaluation | null>(z.object({ runId }).strict()),
 } satisfies Record<InvokeChannel, ChannelShape>;
 
 export type InvokeRequest<C extends InvokeChannel> = z.input<(typeof invokeContract)[C]['request']>;

@@ -105,6 +105,19 @@ describe('npm run train -- --spec', () => {
       best: { epoch: expect.any(Number) },
     });
 
+    // The test report beside the run: a confusion matrix over the test split, scores that agree with it.
+    const report = JSON.parse(await readFile(join(folder!, 'evaluation.json'), 'utf8'));
+    const total = (report.confusion as number[][]).flat().reduce((a: number, b: number) => a + b, 0);
+    expect(total).toBe(report.examples);
+    const diagonal = (report.confusion as number[][]).reduce(
+      (sum: number, row: number[], c: number) => sum + row[c]!,
+      0,
+    );
+    expect(report.accuracy).toBeCloseTo(diagonal / total, 12);
+    expect(report.accuracy).toBeCloseTo(record.test.accuracy, 5);
+    expect(report.classes).toHaveLength(3);
+    expect(report.mistakes.length).toBe(Math.min(200, total - diagonal));
+
     const listed = trainCli(['--list'], dir);
     expect(listed.code).toBe(0);
     const [header, row] = listed.stdout.trim().split('\n');

@@ -407,6 +407,13 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     await expect
       .poll(() => page.locator('[data-testid=checkpoint-list] [data-slot=latest]').count(), { timeout: 10_000 })
       .toBe(1);
+    // Its test report: a 3 x 3 confusion matrix over the test split; a cell lists its examples.
+    const cells = page.getByTestId('confusion-cell');
+    await expect.poll(() => cells.count(), { timeout: 10_000 }).toBe(9);
+    const counts = await cells.evaluateAll((all) => all.map((cell) => Number(cell.getAttribute('data-count'))));
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(150);
+    await cells.nth(1).click();
+    expect(await page.getByTestId('mistake').count()).toBe(Math.min(50, counts[1]!));
     await page.getByTestId('run-name').fill('Reloaded and paused');
     await page.getByTestId('run-name').press('Enter');
     await expect

@@ -3,7 +3,9 @@ import type { FinishedEvent } from '../../shared/events';
 import type { DatasetLibrary } from '../data/library/datasetLibrary';
 import { exportModel } from '../io/exportModel';
 import { prepareDataset } from '../data/prepareDataset';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { evaluateRun } from './evaluateRun';
 import type { RunPlan } from '../../shared/runPlan';
 import { loadCheckpoint } from './checkpoints';
 import { trainModel, type TrainingHooks, type TrainingOptions } from './trainModel';
@@ -71,9 +73,16 @@ export async function runTraining(
         backend: job.backend,
         data,
         ...intervals,
-        ...(job.exportDir
-          ? { onTrained: (model) => exportModel(model, job.exportDir!, { spec: plan.spec, ...data.exportInfo }) }
-          : {}),
+        onTrained: async (model) => {
+          // The test report beside the run, for the Runs view's evaluation (written atomically, like run.json).
+          if (job.runsDir && data.counts.test > 0) {
+            const report = await evaluateRun(model, data, plan.hyperParams.batchSize);
+            const path = join(job.runsDir, plan.runId, 'evaluation.json');
+            await writeFile(`${path}.tmp`, JSON.stringify(report));
+            await rename(`${path}.tmp`, path);
+          }
+          if (job.exportDir) await exportModel(model, job.exportDir, { spec: plan.spec, ...data.exportInfo });
+        },
       },
       hooks,
     );

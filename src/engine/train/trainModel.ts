@@ -193,7 +193,11 @@ export async function trainModel(options: TrainingOptions, hooks: TrainingHooks)
         await options.onTrained(model, { model: probe, attention });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        finished = { ...finished, status: 'failed', reason: `the model trained but could not be exported: ${message}` };
+        finished = {
+          ...finished,
+          status: 'failed',
+          reason: `the model trained but could not be evaluated or exported: ${message}`,
+        };
       }
     }
   } catch (error) {

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AttentionEvent } from '../../shared/events';
+import type { RunEvaluation } from '../../shared/evaluation/runEvaluation';
 import type { CheckpointInfo } from '../../shared/runs';
 
 /** The checkpoints a run has (latest, best), with where each stands; an unreadable one is left out. */
@@ -19,6 +20,12 @@ export async function listCheckpoints(runFolder: string): Promise<CheckpointInfo
     }
   }
   return found;
+}
+
+/** The run's test report, written when its training ended; null when there is none (no test split, or it failed). */
+export async function readEvaluation(runFolder: string): Promise<RunEvaluation | null> {
+  const text = await readFile(join(runFolder, 'evaluation.json'), 'utf8').catch(() => null);
+  return text === null ? null : (JSON.parse(text) as RunEvaluation);
 }
 
 /** The epochs whose attention snapshot the run kept, in order. */

@@ -2,7 +2,7 @@ import type { InvokeChannel, InvokeResponse, ValidInvokeRequest } from '../../sh
 import { PRESETS } from '../../shared/spec/presets';
 import { join } from 'node:path';
 import { metricsCsv } from '../runs/metricsCsv';
-import { attentionEpochs, listCheckpoints, readAttentionSnapshot } from '../runs/runFiles';
+import { attentionEpochs, listCheckpoints, readAttentionSnapshot, readEvaluation } from '../runs/runFiles';
 import type { RunStore } from '../runs/runStore';
 import type { TrainingSupervisor } from '../training/trainingSupervisor';
 import type { DatasetService } from './datasetService';
@@ -62,6 +62,7 @@ export function createInvokeHandlers(deps: ServiceDependencies): InvokeHandlers 
       attentionEpochs: await attentionEpochs(join(deps.runs.root, runId)),
     }),
     'runs:attention': ({ runId, epoch }) => readAttentionSnapshot(join(deps.runs.root, runId), epoch),
+    'runs:evaluation': ({ runId }) => readEvaluation(join(deps.runs.root, runId)),
     'runs:delete': async ({ runId }) => {
       if (deps.supervisor.isActive(runId)) throw new Error(`run ${runId} is queued or training: stop it first`);
       return { deleted: await deps.runs.remove(runId) };

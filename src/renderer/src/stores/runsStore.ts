@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { AttentionEvent, TrainEvent } from '../../../shared/events';
+import type { RunEvaluation } from '../../../shared/evaluation/runEvaluation';
 import type { CheckpointInfo, RunRecord } from '../../../shared/runs';
 import { workbench } from '../api/workbench';
 import { filterRuns, sortRuns, type RunSort } from '../runs/runTable';
@@ -14,6 +15,8 @@ export interface OpenedRun {
   checkpoints: CheckpointInfo[];
   attentionEpochs: number[];
   attention: AttentionEvent | null;
+  /** Its test report, if training wrote one. */
+  evaluation: RunEvaluation | null;
 }
 
 /** The Runs view: every stored run (the app's and the CLI's), one opened, several compared. */
@@ -63,13 +66,14 @@ export const useRunsStore = defineStore('runs', () => {
 
   async function open(runId: string): Promise<void> {
     await act(async () => {
-      const [{ run, events }, details] = await Promise.all([
+      const [{ run, events }, details, evaluation] = await Promise.all([
         workbench.invoke('runs:get', { runId }),
         workbench.invoke('runs:details', { runId }),
+        workbench.invoke('runs:evaluation', { runId }),
       ]);
       const last = details.attentionEpochs.at(-1);
       const attention = last === undefined ? null : await workbench.invoke('runs:attention', { runId, epoch: last });
-      opened.value = { run, events, ...details, attention };
+      opened.value = { run, events, ...details, attention, evaluation };
     });
   }
 
