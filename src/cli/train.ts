@@ -14,7 +14,7 @@ import { parseSpecText } from '../shared/spec/parseSpecText';
 import { findPreset, PRESETS } from '../shared/spec/presets';
 import { defaultDataDir } from '../main/defaultDataDir';
 import { toPlainJson } from '../shared/wireFormat';
-import { RunRecorder, newRunId } from '../main/runs/recordRunEvent';
+import { RunRecorder, newRunId, queuedRecord } from '../main/runs/recordRunEvent';
 import { RunStore } from '../main/runs/runStore';
 import { EpochProgress } from './epochProgress';
 import { formatEvent } from './formatEvent';
@@ -141,23 +141,8 @@ async function main(): Promise<number> {
   if (!values.json) print(`backend: ${describeBackend(backend)}\n`);
   let interrupted = false;
   process.once('SIGINT', () => (interrupted = true));
-  const now = new Date().toISOString();
   if (plan.resume) await runs.update(plan.runId, { status: 'queued' });
-  else {
-    await runs.create({
-      id: plan.runId,
-      createdAt: now,
-      updatedAt: now,
-      status: 'queued',
-      origin: 'cli',
-      datasetId: plan.datasetId,
-      presetId: plan.presetId,
-      spec: plan.spec,
-      hyperParams: plan.hyperParams,
-      ...(plan.tokenizer ? { tokenizer: plan.tokenizer } : {}),
-      ...(plan.initFromRun ? { initFromRun: plan.initFromRun } : {}),
-    });
-  }
+  else await runs.create(queuedRecord(plan, new Date(), 'cli'));
   const recorder = new RunRecorder(runs);
   const recorded: Promise<void>[] = [];
   const progress = values.json ? null : new EpochProgress();

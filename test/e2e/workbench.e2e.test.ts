@@ -434,26 +434,14 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     await page.screenshot({ path: join(ROOT, 'docs/runs.png'), fullPage: true });
 
     // Resumed from its checkpoint in the Runs view, then stopped again.
+    const statusAfterRefresh = async () => {
+      await page.getByTestId('runs-refresh').click();
+      return newest.getAttribute('data-status');
+    };
     await newest.getByTestId('run-resume').click();
-    await expect
-      .poll(
-        async () => {
-          await page.getByTestId('runs-refresh').click();
-          return newest.getAttribute('data-status');
-        },
-        { timeout: 60_000 },
-      )
-      .toBe('running');
+    await expect.poll(statusAfterRefresh, { timeout: 60_000 }).toBe('running');
     await newest.getByTestId('run-stop').click();
-    await expect
-      .poll(
-        async () => {
-          await page.getByTestId('runs-refresh').click();
-          return newest.getAttribute('data-status');
-        },
-        { timeout: 60_000 },
-      )
-      .toBe('stopped');
+    await expect.poll(statusAfterRefresh, { timeout: 60_000 }).toBe('stopped');
 
     // Deleted after a confirmation: gone from the list and from the disk.
     const count = await rows.count();

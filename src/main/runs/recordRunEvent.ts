@@ -1,11 +1,29 @@
 import { randomBytes } from 'node:crypto';
 import type { TrainEvent } from '../../shared/events';
+import type { RunPlan } from '../../shared/runPlan';
 import type { RunRecord } from '../../shared/runs';
 import type { RunStore } from './runStore';
 
 /** A run's id: its start time to the second, then 6 random hex digits (sortable, unique, safe as a folder name). */
 export function newRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
+}
+
+/** The run.json of a new run, queued, as its plan says: what the app's Train button and the CLI both write. */
+export function queuedRecord(plan: RunPlan, now: Date, origin: 'app' | 'cli'): RunRecord {
+  return {
+    id: plan.runId,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    status: 'queued',
+    origin,
+    datasetId: plan.datasetId,
+    presetId: plan.presetId,
+    spec: plan.spec,
+    hyperParams: plan.hyperParams,
+    ...(plan.tokenizer ? { tokenizer: plan.tokenizer } : {}),
+    ...(plan.initFromRun ? { initFromRun: plan.initFromRun } : {}),
+  };
 }
 
 /**

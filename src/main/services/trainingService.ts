@@ -3,7 +3,7 @@ import type { TrainEvent } from '../../shared/events';
 import type { TrainStartRequest } from '../../shared/ipc';
 import type { DatasetLibrary } from '../../engine/data/library/datasetLibrary';
 import { planRun } from '../../shared/runPlan';
-import { newRunId, RunRecorder } from '../runs/recordRunEvent';
+import { newRunId, queuedRecord, RunRecorder } from '../runs/recordRunEvent';
 import { latestCheckpointExists, resumePlan } from '../runs/resumePlan';
 import type { RunStore } from '../runs/runStore';
 import type { RunRecord } from '../../shared/runs';
@@ -45,18 +45,7 @@ export class TrainingService {
     }
     const backend = await this.supervisor.whenReady();
     checkTrainingMemory(plan.spec, dataset!, plan.hyperParams, trainingMemoryLimit(backend?.name ?? null, freemem()));
-    await this.store.create({
-      id: runId,
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-      status: 'queued',
-      datasetId: plan.datasetId,
-      presetId: plan.presetId,
-      spec: plan.spec,
-      hyperParams: plan.hyperParams,
-      ...(plan.tokenizer ? { tokenizer: plan.tokenizer } : {}),
-      ...(plan.initFromRun ? { initFromRun: plan.initFromRun } : {}),
-    });
+    await this.store.create(queuedRecord(plan, now, 'app'));
     this.supervisor.start(plan);
     return { runId };
   }

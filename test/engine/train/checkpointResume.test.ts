@@ -4,23 +4,15 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/engine/backend';
-import { generateKeywordTopics } from '../../../src/engine/data/builtin/keywordTopics';
-import { prepareTextClassificationTask } from '../../../src/engine/data/tensors/textClassificationTensors';
 import { loadCheckpoint } from '../../../src/engine/train/checkpoints';
 import { trainModel, type TrainingOptions } from '../../../src/engine/train/trainModel';
 import type { BackendReport } from '../../../src/shared/backends';
 import type { EpochEvent, ProgressEvent, TrainEvent } from '../../../src/shared/events';
 import { hyperParamsSchema } from '../../../src/shared/hyperParams';
-import { findPreset } from '../../../src/shared/spec/presets';
+import { smallTextTask } from '../../support/smallTextTask';
 
 let backend: BackendReport;
-const spec = structuredClone(findPreset('transformer-text')!.spec);
-spec.inputs[0] = { id: 'tokens', kind: 'tokens', maxLength: 16, vocabSize: 200 };
-const data = prepareTextClassificationTask({ kind: 'text-classification', ...generateKeywordTopics(300, 3) }, spec, {
-  validationFraction: 0.15,
-  testFraction: 0.1,
-  seed: 1,
-});
+const { spec, data } = smallTextTask();
 // No dropout: then a run is a deterministic function of its seed, and a resumed one can be compared exactly.
 const hyperParams = hyperParamsSchema.parse({ epochs: 3, batchSize: 16, dropout: 0, learningRate: 3e-3 });
 

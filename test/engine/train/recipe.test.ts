@@ -2,8 +2,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/engine/backend';
-import { generateKeywordTopics } from '../../../src/engine/data/builtin/keywordTopics';
-import { prepareTextClassificationTask } from '../../../src/engine/data/tensors/textClassificationTensors';
 import { buildModel } from '../../../src/engine/models/buildModel';
 import { taskLoss } from '../../../src/engine/train/losses';
 import { createOptimizer } from '../../../src/engine/train/optimizer';
@@ -13,16 +11,10 @@ import type { BackendReport } from '../../../src/shared/backends';
 import type { ProgressEvent, TrainEvent } from '../../../src/shared/events';
 import { hyperParamsSchema, type HyperParamsInput } from '../../../src/shared/hyperParams';
 import { learningRateAt } from '../../../src/shared/learningRateSchedule';
-import { findPreset } from '../../../src/shared/spec/presets';
+import { smallTextTask } from '../../support/smallTextTask';
 
 let backend: BackendReport;
-const spec = structuredClone(findPreset('transformer-text')!.spec);
-spec.inputs[0] = { id: 'tokens', kind: 'tokens', maxLength: 16, vocabSize: 200 };
-const data = prepareTextClassificationTask({ kind: 'text-classification', ...generateKeywordTopics(300, 3) }, spec, {
-  validationFraction: 0.15,
-  testFraction: 0.1,
-  seed: 1,
-});
+const { spec, data } = smallTextTask();
 
 /** Each layer's weights by layer name (the node id) and position: the same keys in two builds of one spec. */
 function weightsByLayer(model: LayersModel): Record<string, Float32Array> {
