@@ -21,7 +21,7 @@ export interface RunView {
   stepLoss: [number, number][];
   epochMetrics: EpochEvent[];
   attention: AttentionEvent | null;
-  test: { loss: number; accuracy: number } | null;
+  test: { loss: number; accuracy: number; exactMatch?: number } | null;
 }
 
 export function emptyRunView(runId: string, epochs: number): RunView {
