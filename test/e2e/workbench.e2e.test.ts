@@ -347,7 +347,15 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     expect(pngBytes.subarray(1, 4).toString()).toBe('PNG');
     expect(pngBytes.length).toBeGreaterThan(10_000);
     const [svg] = await Promise.all([page.waitForEvent('download'), page.getByTestId('arch-export-svg').click()]);
-    expect((await readFile((await svg.path())!, 'utf8')).slice(0, 200)).toMatch(/<svg/);
+    const svgText = await readFile((await svg.path())!, 'utf8');
+    expect(svgText.slice(0, 200)).toMatch(/<svg/);
+    // The wires and their shape labels are in the picture, painted (they once came out invisible, on black boxes).
+    const wires = svgText.match(/<path[^>]*vue-flow__edge-path[^>]*>/g) ?? [];
+    expect(wires.length).toBe(5);
+    for (const wire of wires) expect(wire).toMatch(/stroke="(?!none)[^"]+"/);
+    const labelBoxes = svgText.match(/<rect[^>]*vue-flow__edge-textbg[^>]*>/g) ?? [];
+    expect(labelBoxes.length).toBe(5);
+    for (const box of labelBoxes) expect(box).not.toMatch(/fill="rgb\(0, 0, 0\)"/);
 
     // Train what was drawn: run.json holds the drawn spec, and the live view shows the drawn block's 4 heads.
     await page.getByTestId('epochs-input').fill('1');

@@ -37,10 +37,42 @@ export function saveSpecFile(spec: ModelSpec): string {
 const partOfPicture = (node: HTMLElement) =>
   !node.classList?.contains('vue-flow__minimap') && !node.classList?.contains('vue-flow__controls');
 
+const SVG_PAINT = ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'opacity', 'font-size', 'font-family'];
+
+/**
+ * The wires and their shape labels are SVG painted by the stylesheet (stroke, fill); the copy html-to-image draws
+ * keeps computed styles of HTML elements but not of SVG children, which came out as invisible wires and black label
+ * boxes. Their paint is written onto them as attributes for the picture, and taken off again after.
+ */
+function inlineSvgPaint(root: HTMLElement): () => void {
+  const changed: [Element, string, string | null][] = [];
+  for (const element of root.querySelectorAll('svg *')) {
+    const style = getComputedStyle(element);
+    for (const property of SVG_PAINT) {
+      const value = style.getPropertyValue(property);
+      if (!value) continue;
+      changed.push([element, property, element.getAttribute(property)]);
+      element.setAttribute(property, value);
+    }
+  }
+  return () => {
+    for (const [element, property, before] of changed) {
+      if (before === null) element.removeAttribute(property);
+      else element.setAttribute(property, before);
+    }
+  };
+}
+
 /** The canvas as drawn, as PNG (2x pixels) or SVG, offered as a download. */
 export async function exportCanvasImage(canvas: HTMLElement, format: 'png' | 'svg', name: string): Promise<string> {
   const options = { backgroundColor: '#0b1222', filter: partOfPicture, skipFonts: true };
-  const dataUrl = format === 'png' ? await toPng(canvas, { ...options, pixelRatio: 2 }) : await toSvg(canvas, options);
+  const restore = inlineSvgPaint(canvas);
+  let dataUrl: string;
+  try {
+    dataUrl = format === 'png' ? await toPng(canvas, { ...options, pixelRatio: 2 }) : await toSvg(canvas, options);
+  } finally {
+    restore();
+  }
   const fileName = `${fileStem(name)}.${format}`;
   offerDownload(fileName, dataUrl);
   return fileName;
