@@ -415,6 +415,8 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     await expect
       .poll(() => page.locator('[data-testid=checkpoint-list] [data-slot=latest]').count(), { timeout: 10_000 })
       .toBe(1);
+    // Its heads over training: entropy per head of both layers, one series each.
+    expect(await page.getByTestId('head-stats-chart').getAttribute('data-series')).toBe('8');
     // Its test report: a 3 x 3 confusion matrix over the test split; a cell lists its examples.
     const cells = page.getByTestId('confusion-cell');
     await expect.poll(() => cells.count(), { timeout: 10_000 }).toBe(9);

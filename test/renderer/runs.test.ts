@@ -101,3 +101,45 @@ describe('comparing runs', () => {
     expect(rows.find((r) => r.label === 'batchSize')!.differs).toBe(false);
   });
 });
+
+describe('head history', () => {
+  it('follows each head of each token layer across the saved epochs', async () => {
+    const { headHistory } = await import('../../src/renderer/src/runs/headHistory');
+    const snapshot = (epoch: number, weights: number[]) => ({
+      type: 'attention' as const,
+      runId: 'r',
+      epoch,
+      globalStep: epoch,
+      tokens: ['a', 'b'],
+      label: 'x',
+      predicted: 'x',
+      layers: [
+        {
+          layer: 'l',
+          kind: 'tokens' as const,
+          queryLabels: ['a', 'b'],
+          keyLabels: ['a', 'b'],
+          heads: 1,
+          queries: 2,
+          keys: 2,
+          weights: Float32Array.from(weights),
+        },
+        {
+          layer: 'se',
+          kind: 'channels' as const,
+          queryLabels: [],
+          keyLabels: [],
+          heads: 1,
+          queries: 1,
+          keys: 2,
+          weights: Float32Array.from([0.5, 0.5]),
+        },
+      ],
+    });
+    const history = headHistory([snapshot(1, [0.5, 0.5, 0.5, 0.5]), snapshot(2, [1, 0, 0, 1])]);
+    expect(history.epochs).toEqual([1, 2]);
+    expect(history.series.map((s) => s.name)).toEqual(['layer 1 head 1']);
+    expect(history.series[0]!.points[0]!.entropy).toBeCloseTo(Math.log(2), 6);
+    expect(history.series[0]!.points[1]).toEqual({ epoch: 2, entropy: 0, meanDistance: 0 });
+  });
+});

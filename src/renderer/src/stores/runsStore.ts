@@ -4,6 +4,7 @@ import type { AttentionEvent, TrainEvent } from '../../../shared/events';
 import type { RunEvaluation } from '../../../shared/evaluation/runEvaluation';
 import type { CheckpointInfo, RunRecord } from '../../../shared/runs';
 import { workbench } from '../api/workbench';
+import { headHistory, type HeadHistory } from '../runs/headHistory';
 import { filterRuns, sortRuns, type RunSort } from '../runs/runTable';
 
 const message = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause));
@@ -17,6 +18,8 @@ export interface OpenedRun {
   attention: AttentionEvent | null;
   /** Its test report, if training wrote one. */
   evaluation: RunEvaluation | null;
+  /** Every head's statistics over the saved epochs (token attention only). */
+  heads: HeadHistory | null;
 }
 
 /** The Runs view: every stored run (the app's and the CLI's), one opened, several compared. */
@@ -71,9 +74,18 @@ export const useRunsStore = defineStore('runs', () => {
         workbench.invoke('runs:details', { runId }),
         workbench.invoke('runs:evaluation', { runId }),
       ]);
-      const last = details.attentionEpochs.at(-1);
-      const attention = last === undefined ? null : await workbench.invoke('runs:attention', { runId, epoch: last });
-      opened.value = { run, events, ...details, attention, evaluation };
+      const snapshots = await Promise.all(
+        details.attentionEpochs.map((epoch) => workbench.invoke('runs:attention', { runId, epoch })),
+      );
+      const history = headHistory(snapshots);
+      opened.value = {
+        run,
+        events,
+        ...details,
+        attention: snapshots.at(-1) ?? null,
+        evaluation,
+        heads: history.series.length > 0 ? history : null,
+      };
     });
   }
 
