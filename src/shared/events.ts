@@ -79,6 +79,8 @@ export interface AttentionEvent {
   label: string;
   predicted: string;
   layers: AttentionLayerSnapshot[];
+  /** Image models: the sample image itself, values in [0, 1], row-major height x width x channels. */
+  image?: { height: number; width: number; channels: number; pixels: Float32Array };
 }
 
 export interface FinishedEvent {

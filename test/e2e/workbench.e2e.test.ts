@@ -461,6 +461,34 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     expect(await readdir(join(dataDir, 'runs'))).not.toContain(runId);
   });
 
+  it("draws an image model's spatial gates over its input image, with an opacity slider, and its channel gates as bars", async () => {
+    await page.goto(url);
+    await expect.poll(() => page.getByTestId('train-start').isEnabled(), { timeout: 20_000 }).toBe(true);
+    await page.getByTestId('preset-select').selectOption('conv-attention-image');
+    await page.getByTestId('dataset-select').selectOption('object-in-clutter');
+    await page.getByTestId('train-start').click();
+    await page.getByTestId('tab-train').click();
+    // The first snapshot comes before the first step: the sample image and the three CBAM blocks' gates.
+    const overlay = page.getByTestId('spatial-overlay');
+    await expect.poll(() => overlay.count(), { timeout: 60_000 }).toBe(1);
+    expect(await page.getByTestId('channel-bars').getAttribute('data-blocks')).toBe('3');
+    expect(await page.getByTestId('spatial-layer').locator('option').count()).toBe(3);
+    const image = page.getByTestId('image-attention');
+    await expect.poll(() => distinctColours(image), { timeout: 10_000 }).toBeGreaterThan(50);
+    // Without the overlay the picture is the sample alone: other pixels than with it.
+    const pixels = () =>
+      overlay.evaluate((element) => {
+        const canvas = element as unknown as CanvasLike;
+        return Array.from(canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data).join(',');
+      });
+    await page.getByTestId('image-attention').screenshot({ path: join(ROOT, 'docs/image-attention.png') });
+    const withOverlay = await pixels();
+    await page.getByTestId('attention-opacity').fill('0');
+    await expect.poll(pixels, { timeout: 5_000 }).not.toBe(withOverlay);
+    await page.getByTestId('train-stop').click();
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 60_000 }).toBe('stopped');
+  });
+
   it('opens every preset in the editor valid, and photographs it', async () => {
     await page.goto(url);
     await expect.poll(() => page.getByTestId('train-start').isEnabled(), { timeout: 20_000 }).toBe(true);

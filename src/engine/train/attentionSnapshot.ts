@@ -84,6 +84,10 @@ export function attentionSnapshots(
   batch.targets.dispose();
   const sample: AttentionSample = { inputs: batch.inputs, tokens: view.tokens };
   const firstTokenInput = spec.inputs.find((input) => input.kind === 'tokens');
+  const imageIndex = spec.inputs.findIndex((input) => input.kind === 'image');
+  const imageInput = spec.inputs[imageIndex];
+  // Read once; each event gets its own copy, since events' buffers are transferred to main.
+  const pixels = imageInput?.kind === 'image' ? (sample.inputs[imageIndex]!.dataSync() as Float32Array).slice() : null;
   return {
     read: async (epoch: number, globalStep: number): Promise<AttentionEvent | null> => {
       if (attention.length === 0) return null;
@@ -97,6 +101,16 @@ export function attentionSnapshots(
         label: view.target,
         predicted: data.showPrediction(reading.predicted),
         layers: reading.layers,
+        ...(pixels && imageInput?.kind === 'image'
+          ? {
+              image: {
+                height: imageInput.height,
+                width: imageInput.width,
+                channels: imageInput.channels,
+                pixels: pixels.slice(),
+              },
+            }
+          : {}),
       };
     },
     dispose: () => tf.dispose(sample.inputs),

@@ -44,5 +44,9 @@ export async function readAttentionSnapshot(runFolder: string, epoch: number): P
   const event = JSON.parse(
     await readFile(join(runFolder, 'attention', `epoch-${epoch}.json`), 'utf8'),
   ) as AttentionEvent;
-  return { ...event, layers: event.layers.map((layer) => ({ ...layer, weights: Float32Array.from(layer.weights) })) };
+  return {
+    ...event,
+    layers: event.layers.map((layer) => ({ ...layer, weights: Float32Array.from(layer.weights) })),
+    ...(event.image ? { image: { ...event.image, pixels: Float32Array.from(event.image.pixels) } } : {}),
+  };
 }

@@ -21,7 +21,13 @@ const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.post
 
 function postEvent(event: TrainEvent): void {
   // Attention weights are moved, not copied: the worker has no further use for them.
-  const transfer = event.type === 'attention' ? event.layers.map((l) => l.weights.buffer as ArrayBuffer) : [];
+  const transfer =
+    event.type === 'attention'
+      ? [
+          ...event.layers.map((l) => l.weights.buffer as ArrayBuffer),
+          ...(event.image ? [event.image.pixels.buffer as ArrayBuffer] : []),
+        ]
+      : [];
   post({ type: 'event', event }, transfer);
 }
 
