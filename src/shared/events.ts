@@ -79,6 +79,11 @@ export interface AttentionEvent {
   label: string;
   predicted: string;
   layers: AttentionLayerSnapshot[];
+  /**
+   * Seq2seq, at the start and the end of each epoch: the sample decoded greedily and by beam search, side by side,
+   * each with its log-probability.
+   */
+  decoded?: { greedy: string; beam: string; beamWidth: number; greedyLogProb: number; beamLogProb: number };
   /** Image models: the sample image itself, values in [0, 1], row-major height x width x channels. */
   image?: { height: number; width: number; channels: number; pixels: Float32Array };
 }

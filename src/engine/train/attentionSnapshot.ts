@@ -3,6 +3,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { AttentionEvent, AttentionLayerSnapshot } from '../../shared/events';
 import type { ModelSpec } from '../../shared/spec/modelSpec';
 import type { PreparedDataset } from '../data/preparedDataset';
+import { beamSearch } from '../decode/seq2seqDecoding';
 import type { AttentionLayerInfo } from '../models/buildModel';
 
 /** One example to look at, with its batch of one and the tokens of each token input. */
@@ -71,12 +72,28 @@ export async function readAttention(
 }
 
 /** Attention snapshots of a fixed validation example (the first), so that successive snapshots compare. */
+/** Greedy and beam-search decodings of one source, with their log-probabilities, as text. */
+async function decodeSample(model: LayersModel, source: tf.Tensor2D, data: PreparedDataset) {
+  const beamWidth = 4;
+  const spec = data.decoding!;
+  const [greedy] = await beamSearch(model, source, spec, 1);
+  const [best] = await beamSearch(model, source, spec, beamWidth);
+  return {
+    greedy: data.showPrediction(greedy!.tokens),
+    beam: data.showPrediction(best!.tokens),
+    beamWidth,
+    greedyLogProb: greedy!.logProb,
+    beamLogProb: best!.logProb,
+  };
+}
+
 export function attentionSnapshots(
   runId: string,
   spec: ModelSpec,
   data: PreparedDataset,
   probe: LayersModel,
   attention: AttentionLayerInfo[],
+  model?: LayersModel,
 ) {
   const sampleSplit = data.counts.validation > 0 ? 'validation' : 'train';
   const view = data.view(sampleSplit, 0);
@@ -89,9 +106,11 @@ export function attentionSnapshots(
   // Read once; each event gets its own copy, since events' buffers are transferred to main.
   const pixels = imageInput?.kind === 'image' ? (sample.inputs[imageIndex]!.dataSync() as Float32Array).slice() : null;
   return {
-    read: async (epoch: number, globalStep: number): Promise<AttentionEvent | null> => {
+    read: async (epoch: number, globalStep: number, full = false): Promise<AttentionEvent | null> => {
       if (attention.length === 0) return null;
       const reading = await readAttention(probe, attention, sample);
+      const decoded =
+        full && data.decoding && model ? await decodeSample(model, sample.inputs[0] as tf.Tensor2D, data) : null;
       return {
         type: 'attention',
         runId,
@@ -101,6 +120,7 @@ export function attentionSnapshots(
         label: view.target,
         predicted: data.showPrediction(reading.predicted),
         layers: reading.layers,
+        ...(decoded ? { decoded } : {}),
         ...(pixels && imageInput?.kind === 'image'
           ? {
               image: {

@@ -93,7 +93,7 @@ export async function trainModel(options: TrainingOptions, hooks: TrainingHooks)
   const rowsPerEpoch =
     hyperParams.maxTrainExamples > 0 ? Math.min(hyperParams.maxTrainExamples, data.counts.train) : data.counts.train;
   const stepsPerEpoch = Math.ceil(rowsPerEpoch / hyperParams.batchSize);
-  const snapshots = attentionSnapshots(runId, options.spec, data, probe, attention);
+  const snapshots = attentionSnapshots(runId, options.spec, data, probe, attention, model);
 
   hooks.emit({
     type: 'started',

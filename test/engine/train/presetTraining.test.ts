@@ -77,6 +77,16 @@ describe('every preset, opened in the editor, trains on a tiny dataset of its ta
       const attention = events.filter((e): e is AttentionEvent => e.type === 'attention').at(-1);
       const mapsExpected = preset.id.startsWith('mlp') ? 0 : 1;
       expect(attention ? attention.layers.length : 0).toBeGreaterThanOrEqual(mapsExpected);
+      // Seq2seq snapshots at the epochs' ends decode the sample greedily and by beam search, side by side.
+      if (preset.task === 'seq2seq') {
+        expect(attention!.decoded).toMatchObject({
+          beamWidth: 4,
+          greedy: expect.any(String),
+          beam: expect.any(String),
+        });
+        expect(attention!.decoded!.greedyLogProb).toBeLessThanOrEqual(0);
+        expect(attention!.decoded!.beamLogProb).toBeLessThanOrEqual(0);
+      } else expect(attention?.decoded).toBeUndefined();
       for (const layer of attention?.layers ?? []) {
         expect(layer.weights.length).toBe(layer.heads * layer.queries * layer.keys);
         expect(layer.queryLabels).toHaveLength(layer.queries);
