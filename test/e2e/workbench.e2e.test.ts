@@ -403,6 +403,15 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     await page.getByTestId('train-stop').click();
     await expect.poll(() => runStatus.textContent(), { timeout: 30_000 }).toBe('stopped');
 
+    // The epoch slider replays the saved snapshots: after epoch 1, then live again.
+    const replay = page.getByTestId('attention-replay');
+    await expect
+      .poll(async () => Number(await replay.getAttribute('data-epochs')), { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(1);
+    await page.getByTestId('attention-epoch-slider').fill('0');
+    await expect.poll(() => replay.textContent(), { timeout: 10_000 }).toMatch(/after epoch \d+/);
+    expect(await page.locator('[data-testid=attention-head]').count()).toBe(8);
+
     await page.getByTestId('tab-runs').click();
     const rows = page.getByTestId('run-row');
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
