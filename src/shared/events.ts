@@ -6,7 +6,13 @@ import type { HyperParams } from './hyperParams';
  * interrupted: the app closed while it was queued or running. Stopped, failed and interrupted runs can be resumed
  * from their latest checkpoint.
  */
-export type RunStatus = 'queued' | 'running' | 'paused' | 'completed' | 'stopped' | 'failed' | 'interrupted';
+export const RUN_STATUSES = ['queued', 'running', 'paused', 'completed', 'stopped', 'failed', 'interrupted'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** Still to be watched: waiting for the worker, or in it. */
+export const isLive = (status: string): boolean => ['queued', 'running', 'paused'].includes(status);
+/** Ended before its last epoch: can go on from its latest checkpoint. */
+export const isResumable = (status: string): boolean => ['stopped', 'failed', 'interrupted'].includes(status);
 
 /**
  * What the axes of an attention map are: 'tokens' (queries x keys of token sequences, labelled with the tokens),

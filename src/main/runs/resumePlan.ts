@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunPlan } from '../../shared/runPlan';
+import { isResumable } from '../../shared/events';
 import type { RunRecord } from '../../shared/runs';
 
 /** The statuses a run can be resumed from: it ended before its last epoch, or the app closed under it. */
-const RESUMABLE = new Set<RunRecord['status']>(['stopped', 'failed', 'interrupted']);
 
 export function latestCheckpointExists(runsDir: string, runId: string): boolean {
   return existsSync(join(runsDir, runId, 'checkpoints', 'latest', 'checkpoint.json'));
@@ -15,7 +15,7 @@ export function latestCheckpointExists(runsDir: string, runId: string): boolean 
  * checkpoint. Refused, saying why, for a run that is not stopped, failed or interrupted, or has no checkpoint.
  */
 export function resumePlan(runsDir: string, run: RunRecord): RunPlan {
-  if (!RESUMABLE.has(run.status)) {
+  if (!isResumable(run.status)) {
     throw new Error(`run ${run.id} is ${run.status}: only a stopped, failed or interrupted run can be resumed`);
   }
   if (!latestCheckpointExists(runsDir, run.id)) {

@@ -1,5 +1,5 @@
 import { freemem } from 'node:os';
-import type { TrainEvent } from '../../shared/events';
+import { isLive, type TrainEvent } from '../../shared/events';
 import type { TrainStartRequest } from '../../shared/ipc';
 import type { DatasetLibrary } from '../../engine/data/library/datasetLibrary';
 import { planRun } from '../../shared/runPlan';
@@ -66,7 +66,7 @@ export class TrainingService {
 
   /** The runs still to be watched: the running or paused one, then the queue in its order. */
   async active(): Promise<RunRecord[]> {
-    const live = (await this.store.list()).filter((run) => ['queued', 'running', 'paused'].includes(run.status));
+    const live = (await this.store.list()).filter((run) => isLive(run.status));
     const order = this.supervisor.queued();
     const place = (run: RunRecord) => (run.status === 'queued' ? order.indexOf(run.id) + 1 || order.length + 1 : 0);
     return live.sort((a, b) => place(a) - place(b));

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef, triggerRef } from 'vue';
-import type { TrainEvent } from '../../../shared/events';
+import { isLive, type TrainEvent } from '../../../shared/events';
 import { hyperParamsSchema } from '../../../shared/hyperParams';
 import { describeIssue } from '../../../shared/spec/analyzeSpec';
 import type { TokenizerKind, TokenizerSettings } from '../../../shared/tokenizerSettings';
@@ -40,10 +40,9 @@ export const useTrainingStore = defineStore('training', () => {
       ...(tokenizer.vocabSize ? { vocabSize: tokenizer.vocabSize } : {}),
     };
   });
-  const training = computed(() => ['starting', 'queued', 'running', 'paused'].includes(run.value?.status ?? ''));
+  const training = computed(() => run.value?.status === 'starting' || isLive(run.value?.status ?? ''));
 
-  const ended = (view: RunView | null) =>
-    !view || ['completed', 'stopped', 'failed', 'interrupted'].includes(view.status);
+  const ended = (view: RunView | null) => !view || (view.status !== 'starting' && !isLive(view.status));
 
   /** Follows every run's events from now on (once). */
   function listen(): void {
