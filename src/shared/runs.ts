@@ -1,3 +1,4 @@
+import type { CheckpointSlot } from './runLayout';
 import type { BackendReport } from './backends';
 import type { RunStatus } from './events';
 import type { HyperParams } from './hyperParams';
@@ -6,10 +7,11 @@ import type { TokenizerSettings } from './tokenizerSettings';
 
 /** A checkpoint a run can go on from (latest) or be used from (best). */
 export interface CheckpointInfo {
-  slot: 'latest' | 'best';
+  slot: CheckpointSlot;
   epoch: number;
   globalStep: number;
-  valLoss: number;
+  /** The validation loss it was saved at; null for the final model (saved after the test, not at an epoch). */
+  valLoss: number | null;
 }
 
 /** run.json: what a run is, written when it starts and rewritten when its status changes. */

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Task } from '../../shared/spec/modelSpec';
+import type { DecodedExample } from '../../shared/prediction';
 import type { TokenizerExport } from './tokenizers/learnTokenizer';
 
 export type { SplitName } from '../../shared/datasetInspection';
@@ -9,6 +10,15 @@ import type { SplitName } from '../../shared/datasetInspection';
 export interface Batch {
   inputs: tf.Tensor[];
   targets: tf.Tensor;
+}
+
+/** An example the user brings (typed text, an image of any size), not a row of the dataset. */
+export type UserExample = Exclude<DecodedExample, { kind: 'sample' }>;
+
+/** One example as the model reads it: its batch of one, and the tokens of each token input. */
+export interface EncodedExample {
+  inputs: tf.Tensor[];
+  tokens: Record<string, string[]>;
 }
 
 /** What the attention views and the CLI show about one example. */
@@ -41,6 +51,8 @@ export interface PreparedDataset {
   counts: Record<SplitName, number>;
   batch(split: SplitName, rows: ArrayLike<number>): Batch;
   view(split: SplitName, row: number): ExampleView;
+  /** The user's own example encoded as the training rows are (same tokenizer, vocabulary, image scaling). */
+  encode(example: UserExample): EncodedExample;
   /** Turns the predicted class ids of one example (one id, or one per position) into text. */
   showPrediction(ids: ArrayLike<number>): string;
   exportInfo: ExportVocabularies;

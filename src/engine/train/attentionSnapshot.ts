@@ -2,15 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { AttentionEvent, AttentionLayerSnapshot } from '../../shared/events';
 import type { ModelSpec } from '../../shared/spec/modelSpec';
-import type { PreparedDataset } from '../data/preparedDataset';
+import type { EncodedExample, PreparedDataset } from '../data/preparedDataset';
 import { beamSearch } from '../decode/seq2seqDecoding';
 import type { AttentionLayerInfo } from '../models/buildModel';
 
 /** One example to look at, with its batch of one and the tokens of each token input. */
-export interface AttentionSample {
-  inputs: tf.Tensor[];
-  tokens: Record<string, string[]>;
-}
+export type AttentionSample = EncodedExample;
 
 export interface AttentionReading {
   /** Arg-max class per example (classification: one id) or per position (per-token tasks). */
@@ -71,21 +68,27 @@ export async function readAttention(
   }
 }
 
-/** Attention snapshots of a fixed validation example (the first), so that successive snapshots compare. */
-/** Greedy and beam-search decodings of one source, with their log-probabilities, as text. */
-async function decodeSample(model: LayersModel, source: tf.Tensor2D, data: PreparedDataset) {
-  const beamWidth = 4;
+/**
+ * Greedy and beam-search decodings of one source, with their log-probabilities, as text; and the beam's best
+ * token ids, whose alignment to the source the playground shows.
+ */
+export async function decodeSample(model: LayersModel, source: tf.Tensor2D, data: PreparedDataset, beamWidth = 4) {
   const spec = data.decoding!;
   const [greedy] = await beamSearch(model, source, spec, 1);
   const [best] = await beamSearch(model, source, spec, beamWidth);
   return {
-    greedy: data.showPrediction(greedy!.tokens),
-    beam: data.showPrediction(best!.tokens),
-    beamWidth,
-    greedyLogProb: greedy!.logProb,
-    beamLogProb: best!.logProb,
+    decoded: {
+      greedy: data.showPrediction(greedy!.tokens),
+      beam: data.showPrediction(best!.tokens),
+      beamWidth,
+      greedyLogProb: greedy!.logProb,
+      beamLogProb: best!.logProb,
+    },
+    beamTokens: best!.tokens,
   };
 }
+
+/** Attention snapshots of a fixed validation example (the first), so that successive snapshots compare. */
 
 export function attentionSnapshots(
   runId: string,
@@ -110,7 +113,9 @@ export function attentionSnapshots(
       if (attention.length === 0) return null;
       const reading = await readAttention(probe, attention, sample);
       const decoded =
-        full && data.decoding && model ? await decodeSample(model, sample.inputs[0] as tf.Tensor2D, data) : null;
+        full && data.decoding && model
+          ? (await decodeSample(model, sample.inputs[0] as tf.Tensor2D, data)).decoded
+          : null;
       return {
         type: 'attention',
         runId,

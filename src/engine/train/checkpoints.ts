@@ -53,21 +53,22 @@ async function pack(tensors: { name: string; tensor: tf.Tensor }[], start: numbe
 }
 
 /**
- * Writes a checkpoint as `folder/<slot>`, atomically: into a temporary folder first, then renamed into place (the
+ * Writes a checkpoint as `folder/<slot>` (without an optimizer: the weights alone, as the trained model is kept),
+ * atomically: into a temporary folder first, then renamed into place (the
  * slot it replaces is moved aside and removed after), so that a crash at any moment leaves a whole checkpoint.
  */
 export async function saveCheckpoint(
   folder: string,
   slot: string,
   model: LayersModel,
-  optimizer: tf.Optimizer,
+  optimizer: tf.Optimizer | null,
   position: CheckpointPosition,
 ): Promise<void> {
   const weights = await pack(
     model.weights.map((w, i) => ({ name: `${i}:${w.originalName}`, tensor: w.read() })),
     0,
   );
-  const optimizerWeights = await optimizer.getWeights();
+  const optimizerWeights = optimizer ? await optimizer.getWeights() : [];
   const state = await pack(optimizerWeights, weights.end);
   // getWeights makes a new scalar of the step count each call; the rest are the optimizer's own variables.
   tf.dispose(optimizerWeights.filter((named) => !(named.tensor instanceof tf.Variable)).map((named) => named.tensor));

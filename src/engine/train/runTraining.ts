@@ -3,11 +3,13 @@ import type { FinishedEvent } from '../../shared/events';
 import type { DatasetLibrary } from '../data/library/datasetLibrary';
 import { exportModel } from '../io/exportModel';
 import { prepareDataset } from '../data/prepareDataset';
+import type { PreparedDataset } from '../data/preparedDataset';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { evaluateRun } from './evaluateRun';
 import type { RunPlan } from '../../shared/runPlan';
-import { loadCheckpoint } from './checkpoints';
+import { loadCheckpoint, saveCheckpoint } from './checkpoints';
+import { checkpointsFolder } from '../../shared/runLayout';
 import { trainModel, type TrainingHooks, type TrainingOptions } from './trainModel';
 
 export interface TrainingJob {
@@ -20,25 +22,38 @@ export interface TrainingJob {
   runsDir?: string;
 }
 
-const checkpointsOf = (runsDir: string, runId: string) => join(runsDir, runId, 'checkpoints');
-
 /** The checkpoints a plan starts from: its own latest (resume) or another run's best (fine-tuning). */
 async function startingPoints(job: TrainingJob) {
   const { plan, runsDir } = job;
   if ((plan.resume || plan.initFromRun) && !runsDir) throw new Error('no run store to read checkpoints from');
-  const resumeFrom = plan.resume ? await loadCheckpoint(checkpointsOf(runsDir!, plan.runId), 'latest') : null;
+  const resumeFrom = plan.resume ? await loadCheckpoint(checkpointsFolder(runsDir!, plan.runId), 'latest') : null;
   if (plan.resume && !resumeFrom) throw new Error(`run ${plan.runId} has no checkpoint to resume from`);
   const from = plan.initFromRun;
   const initialWeights = from
-    ? ((await loadCheckpoint(checkpointsOf(runsDir!, from), 'best')) ??
-      (await loadCheckpoint(checkpointsOf(runsDir!, from), 'latest')))
+    ? ((await loadCheckpoint(checkpointsFolder(runsDir!, from), 'best')) ??
+      (await loadCheckpoint(checkpointsFolder(runsDir!, from), 'latest')))
     : null;
   if (from && !initialWeights) throw new Error(`run ${from} has no checkpoint to start from`);
   return {
     ...(resumeFrom ? { resumeFrom } : {}),
     ...(initialWeights ? { initialWeights } : {}),
-    ...(runsDir ? { checkpointDir: checkpointsOf(runsDir, plan.runId) } : {}),
+    ...(runsDir ? { checkpointDir: checkpointsFolder(runsDir, plan.runId) } : {}),
   };
+}
+
+/**
+ * The plan's dataset, split and tokenized as the plan says: the same rows and vocabulary each time, so that a
+ * trained run can be asked about its own examples (and typed text is cut as its training text was).
+ */
+export async function prepareRunData(plan: RunPlan, datasets: DatasetLibrary): Promise<PreparedDataset> {
+  const loaded = await datasets.load(plan.datasetId);
+  return prepareDataset(loaded, plan.spec, {
+    validationFraction: plan.hyperParams.validationFraction,
+    testFraction: plan.hyperParams.testFraction,
+    seed: plan.hyperParams.seed,
+    useFileSplit: plan.hyperParams.useFileSplit,
+    ...(plan.tokenizer ? { tokenizer: plan.tokenizer } : {}),
+  });
 }
 
 export type MonitoringIntervals = Pick<TrainingOptions, 'attentionIntervalMs' | 'progressIntervalMs'>;
@@ -54,14 +69,7 @@ export async function runTraining(
 ): Promise<FinishedEvent> {
   const { plan } = job;
   try {
-    const loaded = await job.datasets.load(plan.datasetId);
-    const data = prepareDataset(loaded, plan.spec, {
-      validationFraction: plan.hyperParams.validationFraction,
-      testFraction: plan.hyperParams.testFraction,
-      seed: plan.hyperParams.seed,
-      useFileSplit: plan.hyperParams.useFileSplit,
-      ...(plan.tokenizer ? { tokenizer: plan.tokenizer } : {}),
-    });
+    const data = await prepareRunData(plan, job.datasets);
     return await trainModel(
       {
         ...(await startingPoints(job)),
@@ -73,7 +81,14 @@ export async function runTraining(
         backend: job.backend,
         data,
         ...intervals,
-        onTrained: async (model) => {
+        onTrained: async (model, _probe, position) => {
+          // The trained model's weights, for the playground and `npm run predict` (restore-best already applied).
+          if (job.runsDir) {
+            await saveCheckpoint(checkpointsFolder(job.runsDir, plan.runId), 'final', model, null, {
+              ...position,
+              valLoss: Number.NaN,
+            });
+          }
           // The test report beside the run, for the Runs view's evaluation (written atomically, like run.json).
           if (job.runsDir && data.counts.test > 0) {
             const report = await evaluateRun(model, data, plan.hyperParams.batchSize);

@@ -44,7 +44,11 @@ export interface TrainingOptions {
   /** Another run's weights to start from (fine-tuning): those with the same name and shape are copied. */
   initialWeights?: LoadedCheckpoint;
   /** Called with the trained model (best weights restored) before it is freed, unless training failed. */
-  onTrained?: (model: LayersModel, probe: { model: LayersModel; attention: AttentionLayerInfo[] }) => Promise<void>;
+  onTrained?: (
+    model: LayersModel,
+    probe: { model: LayersModel; attention: AttentionLayerInfo[] },
+    position: { epoch: number; globalStep: number },
+  ) => Promise<void>;
 }
 
 export interface TrainingHooks {
@@ -190,7 +194,11 @@ export async function trainModel(options: TrainingOptions, hooks: TrainingHooks)
     }
     if (options.onTrained) {
       try {
-        await options.onTrained(model, { model: probe, attention });
+        await options.onTrained(
+          model,
+          { model: probe, attention },
+          { epoch: finished.epochs, globalStep: state.globalStep },
+        );
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         finished = {

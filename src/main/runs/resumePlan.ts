@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { checkpointFile } from '../../shared/runLayout';
 import type { RunPlan } from '../../shared/runPlan';
 import { isResumable } from '../../shared/events';
 import type { RunRecord } from '../../shared/runs';
@@ -7,7 +7,7 @@ import type { RunRecord } from '../../shared/runs';
 /** The statuses a run can be resumed from: it ended before its last epoch, or the app closed under it. */
 
 export function latestCheckpointExists(runsDir: string, runId: string): boolean {
-  return existsSync(join(runsDir, runId, 'checkpoints', 'latest', 'checkpoint.json'));
+  return existsSync(checkpointFile(runsDir, runId, 'latest'));
 }
 
 /**

@@ -3,18 +3,24 @@ import { join } from 'node:path';
 import type { AttentionEvent } from '../../shared/events';
 import type { RunEvaluation } from '../../shared/evaluation/runEvaluation';
 import type { CheckpointInfo } from '../../shared/runs';
+import { CHECKPOINT_SLOTS, checkpointFile } from '../../shared/runLayout';
 
-/** The checkpoints a run has (latest, best), with where each stands; an unreadable one is left out. */
-export async function listCheckpoints(runFolder: string): Promise<CheckpointInfo[]> {
+/** The checkpoints a run has (final, best, latest), with where each stands; an unreadable one is left out. */
+export async function listCheckpoints(runsDir: string, runId: string): Promise<CheckpointInfo[]> {
   const found: CheckpointInfo[] = [];
-  for (const slot of ['latest', 'best'] as const) {
+  for (const slot of CHECKPOINT_SLOTS) {
     try {
-      const file = JSON.parse(await readFile(join(runFolder, 'checkpoints', slot, 'checkpoint.json'), 'utf8')) as {
+      const file = JSON.parse(await readFile(checkpointFile(runsDir, runId, slot), 'utf8')) as {
         epoch: number;
         globalStep: number;
         valLoss: number;
       };
-      found.push({ slot, epoch: file.epoch, globalStep: file.globalStep, valLoss: file.valLoss });
+      found.push({
+        slot,
+        epoch: file.epoch,
+        globalStep: file.globalStep,
+        valLoss: Number.isFinite(file.valLoss) ? file.valLoss : null,
+      });
     } catch {
       // none in this slot
     }

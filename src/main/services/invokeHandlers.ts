@@ -58,7 +58,7 @@ export function createInvokeHandlers(deps: ServiceDependencies): InvokeHandlers 
       return (await deps.runs.get(runId)).run;
     },
     'runs:details': async ({ runId }) => ({
-      checkpoints: await listCheckpoints(join(deps.runs.root, runId)),
+      checkpoints: await listCheckpoints(deps.runs.root, runId),
       attentionEpochs: await attentionEpochs(join(deps.runs.root, runId)),
     }),
     'runs:attention': ({ runId, epoch }) => readAttentionSnapshot(join(deps.runs.root, runId), epoch),

@@ -5,6 +5,7 @@ import type { PreparedDataset } from '../preparedDataset';
 import { splitDataset } from '../split/datasetSplit';
 import { byName, splitCounts } from './gatherRows';
 import type { PreparationOptions } from './preparationOptions';
+import { encodeImage } from './userExample';
 
 /** Image classification: float32 images [B, H, W, C] in [0, 1] in, the class [B] out. */
 export function prepareImageClassificationTask(
@@ -50,6 +51,7 @@ export function prepareImageClassificationTask(
       };
     },
     view: (name, row) => ({ tokens: {}, target: data.classNames[data.labels[split(name)[row]!]!]! }),
+    encode: (example) => encodeImage(example, input),
     showPrediction: (ids) => data.classNames[ids[0]!] ?? String(ids[0]),
     exportInfo: { classNames: data.classNames, vocabularies: {} },
   };

@@ -6,6 +6,8 @@ import { learnTextFields } from '../tasks/taskText';
 import { BOS_ID, EOS_ID, PAD_ID } from '../tokenizers/wordVocabulary';
 import { encodeSplits, gatherRows, splitCounts } from './gatherRows';
 import { tokenInputs, type PreparationOptions } from './preparationOptions';
+import { encodeTokens, textOf } from './userExample';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Seq2seq: the encoder reads the source; the decoder reads <bos> y1 ... yn and is trained to predict y1 ... yn <eos>
@@ -60,6 +62,20 @@ export function prepareSeq2seqTask(data: Seq2seqData, spec: ModelSpec, options: 
       return {
         tokens: { [sourceInput.id]: sources[index]!.slice(0, sourceLength), [targetInput.id]: ['<bos>', ...target] },
         target: targetTokenizer.detokenize(target),
+      };
+    },
+    encode: (example) => {
+      const { tokens, ids } = encodeTokens(
+        textOf(example, 'translates a source sentence'),
+        sourceTokenizer,
+        sourceInput,
+      );
+      // The decoder starts from <bos> alone: decoding writes the rest.
+      const decoderInput = new Int32Array(targetLength);
+      decoderInput[0] = BOS_ID;
+      return {
+        inputs: [ids, tf.tensor2d(decoderInput, [1, targetLength], 'int32')],
+        tokens: { [sourceInput.id]: tokens, [targetInput.id]: ['<bos>'] },
       };
     },
     showPrediction: (ids) => {

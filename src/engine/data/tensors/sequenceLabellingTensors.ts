@@ -5,6 +5,7 @@ import { splitDataset } from '../split/datasetSplit';
 import { learnTextFields } from '../tasks/taskText';
 import { encodeSplits, gatherRows, splitCounts } from './gatherRows';
 import { tokenInputs, type PreparationOptions } from './preparationOptions';
+import { encodeTokens, textOf } from './userExample';
 
 /** Sequence labelling: token ids [B, T] in, a tag per position [B, T] out ('<pad>', id 0, where there is none). */
 export function prepareSequenceLabellingTask(
@@ -51,6 +52,10 @@ export function prepareSequenceLabellingTask(
         tokens: { [input.id]: tokensOf(source).slice(0, length) },
         target: data.tags[source]!.slice(0, length).join(' '),
       };
+    },
+    encode: (example) => {
+      const { tokens, ids } = encodeTokens(textOf(example, 'tags the words of a sentence'), tokenizer, input);
+      return { inputs: [ids], tokens: { [input.id]: tokens } };
     },
     showPrediction: (ids) => Array.from(ids, (id) => classNames[id] ?? '?').join(' '),
     exportInfo: {

@@ -5,6 +5,7 @@ import { splitDataset } from '../split/datasetSplit';
 import { learnTextFields } from '../tasks/taskText';
 import { encodeSplits, gatherLabels, gatherRows, splitCounts } from './gatherRows';
 import { tokenInputs, type PreparationOptions } from './preparationOptions';
+import { encodeTokens, textOf } from './userExample';
 
 /** Text classification: the text's token ids [B, T] in, the class [B] out. */
 export function prepareTextClassificationTask(
@@ -49,6 +50,10 @@ export function prepareTextClassificationTask(
       tokens: { [input.id]: split(name).words[row]! },
       target: data.classNames[split(name).labels[row]!]!,
     }),
+    encode: (example) => {
+      const { tokens, ids } = encodeTokens(textOf(example, 'classifies text'), tokenizer, input);
+      return { inputs: [ids], tokens: { [input.id]: tokens } };
+    },
     showPrediction: (ids) => data.classNames[ids[0]!] ?? String(ids[0]),
     exportInfo: {
       classNames: data.classNames,
