@@ -130,7 +130,7 @@ async function main(): Promise<number> {
   const plan = values.resume
     ? resumePlan(
         runs.root,
-        (await runs.get(values.resume).catch(() => Promise.reject(new Error(`no run ${values.resume}`)))).run,
+        await runs.record(values.resume),
       )
     : await newPlan(values, datasets);
 

@@ -26,6 +26,7 @@ export const INVOKE_CHANNELS = [
   'runs:details',
   'runs:attention',
   'runs:evaluation',
+  'runs:predict',
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 

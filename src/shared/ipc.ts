@@ -17,6 +17,7 @@ import type { CheckpointInfo, RunRecord } from './runs';
 import type { RunEvaluation } from './evaluation/runEvaluation';
 import { modelSpecSchema } from './spec/modelSpec';
 import type { Preset } from './spec/presets';
+import { predictRequestSchema, type Prediction } from './prediction';
 
 /**
  * The one contract between the renderer and the main process. Each invoke channel pairs the schema that main
@@ -121,6 +122,8 @@ export const invokeContract = {
   'runs:attention': channel<typeof attentionRequest, AttentionEvent>(attentionRequest),
   /** The run's test-split report (confusion matrix, per-class and entity scores, BLEU/chrF, mistakes); null if none. */
   'runs:evaluation': channel<z.ZodObject<{ runId: typeof runId }>, RunEvaluation | null>(z.object({ runId }).strict()),
+  /** What a trained run says about one example (typed, dropped, or a row of its splits), with its attention. */
+  'runs:predict': channel<typeof predictRequestSchema, Prediction>(predictRequestSchema),
 } satisfies Record<InvokeChannel, ChannelShape>;
 
 export type InvokeRequest<C extends InvokeChannel> = z.input<(typeof invokeContract)[C]['request']>;

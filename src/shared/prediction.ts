@@ -6,8 +6,11 @@ import type { AttentionEvent } from './events';
  * of the run's own validation or test rows (the sample picker, the misclassified browser, the image grid).
  */
 
-/** The largest image the playground sends: it is resized to the model's input in the engine. */
-export const MAX_PLAYGROUND_PIXELS = 1024 * 1024;
+/**
+ * The largest image the playground sends (the window scales a bigger one down first, so that a request stays well
+ * under the browser host's 1 MiB message); the engine resizes it to the model's input.
+ */
+export const MAX_PLAYGROUND_PIXELS = 256 * 256;
 /** The longest text: a model reads at most a few hundred tokens of it anyway. */
 export const MAX_PLAYGROUND_TEXT = 20_000;
 export const MAX_BEAM_WIDTH = 16;
@@ -23,8 +26,8 @@ export const exampleSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('image'),
-      width: z.number().int().min(1).max(4096),
-      height: z.number().int().min(1).max(4096),
+      width: z.number().int().min(1).max(MAX_PLAYGROUND_PIXELS),
+      height: z.number().int().min(1).max(MAX_PLAYGROUND_PIXELS),
       rgba: z
         .string()
         .max(Math.ceil((MAX_PLAYGROUND_PIXELS * 4) / 3) * 4 + 4)

@@ -1,5 +1,6 @@
 import type { BackendReport } from './backends';
 import type { TrainEvent } from './events';
+import type { DecodedExample, Prediction } from './prediction';
 import type { RunPlan } from './runPlan';
 
 /**
@@ -13,7 +14,9 @@ export type SupervisorMessage =
   | { type: 'stop'; runId: string }
   /** The run waits between two steps until resumed (or stopped); its model and optimizer stay in memory. */
   | { type: 'pause'; runId: string }
-  | { type: 'resume'; runId: string };
+  | { type: 'resume'; runId: string }
+  /** Ask the plan's trained run about one example (between training steps, if a run is training). */
+  | { type: 'predict'; requestId: number; plan: RunPlan; example: DecodedExample; beamWidth: number };
 
 export type WorkerMessage =
   | { type: 'ready'; backend: BackendReport }
@@ -24,7 +27,10 @@ export type WorkerMessage =
    * The backend is broken after this run failed (a wasm abort or out-of-memory leaves it computing garbage); sent
    * just before the run's finished event, so that the supervisor replaces the worker before the next run.
    */
-  | { type: 'backend-lost'; runId: string; message: string };
+  | { type: 'backend-lost'; runId: string; message: string }
+  /** The answer to a 'predict', or why there is none. */
+  | { type: 'prediction'; requestId: number; prediction: Prediction }
+  | { type: 'prediction-failed'; requestId: number; message: string };
 
 export interface TrainingWorkerData {
   /** Where datasets that are slow to prepare keep a ready-to-load copy. */

@@ -96,6 +96,54 @@ describe('training worker protocol', () => {
     expect(launches).toBe(2);
   });
 
+  it('answers questions to a trained run while the next trains; a dying worker fails the questions it held', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'predict-worker-'));
+    supervisor = new TrainingSupervisor(launchSourceWorker, {
+      cacheDir: join(root, 'cache'),
+      datasetsDir: join(root, 'datasets'),
+      runsDir: join(root, 'runs'),
+      ...(process.env['WORKBENCH_BACKEND'] ? { backend: process.env['WORKBENCH_BACKEND'] } : {}),
+    });
+    const trained = plan('trained', { epochs: 1, batchSize: 16, maxTrainExamples: 96 });
+    const done = finishedOf(supervisor, 'trained');
+    supervisor.start(trained);
+    expect(await done).toMatchObject({ status: 'completed' });
+    // A second run trains (slowly) while the first is asked about a validation row, then about typed text.
+    const second = finishedOf(supervisor, 'second');
+    supervisor.start(plan('second', { epochs: 1, batchSize: 8, maxTrainExamples: 400 }));
+    const sample = await supervisor.predict(trained, { kind: 'sample', split: 'validation', row: 2 }, 4);
+    expect(sample.weights.slot).toBe('final');
+    expect(sample.attention.layers[0]!.weights).toBeInstanceOf(Float32Array);
+    expect(sample.probabilities.reduce((a, p) => a + p.probability, 0)).toBeCloseTo(1, 5);
+    const typed = await supervisor.predict(trained, { kind: 'text', text: 'the match ended in a goal' }, 4);
+    expect(typed.attention.tokens.length).toBeGreaterThan(0);
+    await expect(supervisor.predict({ ...trained, runId: 'missing' }, { kind: 'text', text: 'x' }, 4)).rejects.toThrow(
+      'run missing has no saved weights',
+    );
+    supervisor.stop('second');
+    expect(await second).toMatchObject({ status: 'stopped' });
+
+    // A worker that dies with questions pending: each fails with the reason; at most 8 wait at once.
+    await supervisor.close();
+    supervisor = new TrainingSupervisor(
+      () =>
+        new Worker(
+          "require('node:worker_threads').parentPort.on('message', () => setTimeout(() => process.exit(5), 200))",
+          { eval: true },
+        ),
+      { cacheDir: root, datasetsDir: root },
+    );
+    const pending = Array.from({ length: 9 }, () =>
+      supervisor!.predict(trained, { kind: 'text', text: 'x' }, 1).then(
+        () => 'answered',
+        (error: Error) => error.message,
+      ),
+    );
+    const reasons = await Promise.all(pending);
+    expect(reasons.slice(0, 8)).toEqual(Array(8).fill('the training worker exited with code 5'));
+    expect(reasons[8]).toMatch(/8 questions are already waiting/);
+  }, 120_000);
+
   it('keeps the queue in main: a queued run is removed at once, and the next starts when the first finishes', async () => {
     const launches: number[] = [];
     supervisor = new TrainingSupervisor(() => (launches.push(1), scriptedWorker()), {

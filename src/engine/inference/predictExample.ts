@@ -92,7 +92,8 @@ export async function predictExample(run: TrainedRun, example: DecodedExample, b
         tags = tagTokens(values, classes, encoded.tokens[firstTokens!.id] ?? [], data.classNames);
       else probabilities = rankClasses(values, data.classNames);
     }
-    const reading = await readAttention(run.probe, run.attention, looked);
+    // A model without attention (the fully connected baseline) has nothing more to show.
+    const layers = run.attention.length > 0 ? (await readAttention(run.probe, run.attention, looked)).layers : [];
     const imageIndex = plan.spec.inputs.findIndex((input) => input.kind === 'image');
     const imageInput = plan.spec.inputs[imageIndex];
     const attention: AttentionEvent = {
@@ -107,7 +108,7 @@ export async function predictExample(run: TrainedRun, example: DecodedExample, b
         : data.sequenceOutput
           ? tags.map((tag) => tag.tag).join(' ')
           : (probabilities[0]?.label ?? ''),
-      layers: reading.layers,
+      layers,
       ...(decoded ? { decoded } : {}),
       ...(imageInput?.kind === 'image'
         ? {

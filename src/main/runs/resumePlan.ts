@@ -21,6 +21,11 @@ export function resumePlan(runsDir: string, run: RunRecord): RunPlan {
   if (!latestCheckpointExists(runsDir, run.id)) {
     throw new Error(`run ${run.id} has no checkpoint to resume from (it ended before its first epoch did)`);
   }
+  return { ...storedRunPlan(run), resume: true };
+}
+
+/** The plan a stored run was trained by: what it takes to rebuild its data and model (the playground's too). */
+export function storedRunPlan(run: RunRecord): RunPlan {
   return {
     runId: run.id,
     datasetId: run.datasetId,
@@ -28,6 +33,5 @@ export function resumePlan(runsDir: string, run: RunRecord): RunPlan {
     spec: run.spec,
     hyperParams: run.hyperParams,
     ...(run.tokenizer ? { tokenizer: run.tokenizer } : {}),
-    resume: true,
   };
 }

@@ -107,10 +107,17 @@ export class RunStore {
     await this.chains.get(id);
   }
 
-  async get(id: string): Promise<{ run: RunRecord; events: TrainEvent[] }> {
+  /** The run's record alone (run.json), without its log. */
+  async record(id: string): Promise<RunRecord> {
     await this.flush(id);
+    const text = await readFile(join(this.folder(id), 'run.json'), 'utf8').catch(() => null);
+    if (text === null) throw new Error(`there is no run ${id}`);
+    return JSON.parse(text) as RunRecord;
+  }
+
+  async get(id: string): Promise<{ run: RunRecord; events: TrainEvent[] }> {
+    const run = await this.record(id);
     const folder = this.folder(id);
-    const run = JSON.parse(await readFile(join(folder, 'run.json'), 'utf8')) as RunRecord;
     // Runs logged before records were framed kept plain JSON lines in metrics.ndjson; both read the same way.
     const text = await readFile(join(folder, METRICS_LOG), 'utf8').catch(() =>
       readFile(join(folder, 'metrics.ndjson'), 'utf8').catch(() => ''),

@@ -2,6 +2,7 @@ import type { InvokeChannel, InvokeResponse, ValidInvokeRequest } from '../../sh
 import { PRESETS } from '../../shared/spec/presets';
 import { join } from 'node:path';
 import { metricsCsv } from '../runs/metricsCsv';
+import { predictWithRun } from './predictionService';
 import { attentionEpochs, listCheckpoints, readAttentionSnapshot, readEvaluation } from '../runs/runFiles';
 import type { RunStore } from '../runs/runStore';
 import type { TrainingSupervisor } from '../training/trainingSupervisor';
@@ -55,7 +56,7 @@ export function createInvokeHandlers(deps: ServiceDependencies): InvokeHandlers 
     'runs:resume': ({ runId }) => deps.training.resume(runId),
     'runs:update': async ({ runId, ...patch }) => {
       await deps.runs.update(runId, patch);
-      return (await deps.runs.get(runId)).run;
+      return deps.runs.record(runId);
     },
     'runs:details': async ({ runId }) => ({
       checkpoints: await listCheckpoints(deps.runs.root, runId),
@@ -63,6 +64,7 @@ export function createInvokeHandlers(deps: ServiceDependencies): InvokeHandlers 
     }),
     'runs:attention': ({ runId, epoch }) => readAttentionSnapshot(join(deps.runs.root, runId), epoch),
     'runs:evaluation': ({ runId }) => readEvaluation(join(deps.runs.root, runId)),
+    'runs:predict': (request) => predictWithRun(request, deps.runs, deps.supervisor),
     'runs:delete': async ({ runId }) => {
       if (deps.supervisor.isActive(runId)) throw new Error(`run ${runId} is queued or training: stop it first`);
       return { deleted: await deps.runs.remove(runId) };

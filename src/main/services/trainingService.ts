@@ -52,7 +52,7 @@ export class TrainingService {
 
   /** Queues a stopped, failed or interrupted run again, to go on from its latest checkpoint. */
   async resume(runId: string): Promise<{ runId: string }> {
-    const { run } = await this.store.get(runId);
+    const run = await this.store.record(runId);
     const plan = resumePlan(this.store.root, run);
     await this.store.update(runId, { status: 'queued' });
     this.supervisor.start(plan);

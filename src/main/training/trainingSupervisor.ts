@@ -1,10 +1,20 @@
 import type { Worker } from 'node:worker_threads';
 import type { BackendReport } from '../../shared/backends';
 import type { FinishedEvent, TrainEvent } from '../../shared/events';
+import type { DecodedExample, Prediction } from '../../shared/prediction';
 import type { RunPlan } from '../../shared/runPlan';
 import type { SupervisorMessage, TrainingWorkerData, WorkerMessage } from '../../shared/workerProtocol';
 
 export type WorkerLauncher = (data: TrainingWorkerData) => Worker;
+
+/** Questions to trained runs waiting for the worker at once; more are refused rather than queued without bound. */
+export const MAX_PENDING_PREDICTIONS = 8;
+
+interface PendingPrediction {
+  worker: Worker;
+  resolve: (prediction: Prediction) => void;
+  reject: (error: Error) => void;
+}
 
 /**
  * Owns the training worker from the main thread. The queue of runs lives here, not in the worker: the worker is
@@ -22,6 +32,8 @@ export class TrainingSupervisor {
   private workerData: TrainingWorkerData;
   private closing = false;
   private readonly readyWaiters: ((backend: BackendReport | null) => void)[] = [];
+  private readonly predictions = new Map<number, PendingPrediction>();
+  private nextRequestId = 1;
   backend: BackendReport | null = null;
   /** Why the worker last had to be restarted, for the status bar; null while nothing went wrong. */
   notice: string | null = null;
@@ -88,6 +100,26 @@ export class TrainingSupervisor {
     return this.queue.map((job) => job.runId);
   }
 
+  /**
+   * Asks a trained run (by its plan) about one example. The worker answers between training steps when a run is
+   * training; if the worker dies or is replaced first, the question fails with the reason.
+   */
+  predict(plan: RunPlan, example: DecodedExample, beamWidth: number): Promise<Prediction> {
+    if (this.predictions.size >= MAX_PENDING_PREDICTIONS) {
+      return Promise.reject(
+        new Error(
+          `${MAX_PENDING_PREDICTIONS} questions are already waiting for the worker: ask again when they are answered`,
+        ),
+      );
+    }
+    const worker = this.ensureWorker();
+    const requestId = this.nextRequestId++;
+    return new Promise<Prediction>((resolve, reject) => {
+      this.predictions.set(requestId, { worker, resolve, reject });
+      worker.postMessage({ type: 'predict', requestId, plan, example, beamWidth } satisfies SupervisorMessage);
+    });
+  }
+
   /** Starts the worker now, so that its backend is known before the first run. */
   warmUp(): void {
     this.ensureWorker();
@@ -139,10 +171,16 @@ export class TrainingSupervisor {
       for (const job of [this.active, ...this.queue.splice(0)]) if (job) this.fail(job.runId, message.message);
       this.active = null;
       // The next run tries a fresh worker rather than waiting on one that will never train.
+      this.abandonPredictions(worker, message.message);
       this.worker = null;
       void worker.terminate();
     } else if (message.type === 'backend-lost') {
       this.replaceAfterRun = message.message;
+    } else if (message.type === 'prediction' || message.type === 'prediction-failed') {
+      const pending = this.predictions.get(message.requestId);
+      this.predictions.delete(message.requestId);
+      if (message.type === 'prediction') pending?.resolve(message.prediction);
+      else pending?.reject(new Error(message.message));
     } else {
       let event = message.event;
       if (event.type === 'finished' && this.replaceAfterRun) {
@@ -160,8 +198,18 @@ export class TrainingSupervisor {
     }
   }
 
+  /** Fails the questions a worker will never answer. */
+  private abandonPredictions(worker: Worker, reason: string): void {
+    for (const [requestId, pending] of this.predictions) {
+      if (pending.worker !== worker) continue;
+      this.predictions.delete(requestId);
+      pending.reject(new Error(reason));
+    }
+  }
+
   /** Retires a worker whose backend is broken; the next run starts a new one. */
   private replace(worker: Worker, reason: string): void {
+    this.abandonPredictions(worker, `the training worker was restarted: ${reason}`);
     this.replaceAfterRun = null;
     this.worker = null;
     this.notice = `the ${this.backend?.name ?? 'training'} backend failed (${reason}); the training worker was restarted`;
@@ -169,6 +217,7 @@ export class TrainingSupervisor {
   }
 
   private lose(worker: Worker, reason: string): void {
+    this.abandonPredictions(worker, reason);
     if (this.worker !== worker) return;
     this.worker = null;
     if (this.closing) return;

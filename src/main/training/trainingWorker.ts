@@ -3,6 +3,7 @@ import { describeBackend, selectBackend } from '../../engine/backend';
 import { backendComputes } from '../../engine/backendHealth';
 import { DatasetLibrary } from '../../engine/data/library/datasetLibrary';
 import { runTraining } from '../../engine/train/runTraining';
+import { TrainedRunCache } from '../../engine/inference/trainedRunCache';
 import type { BackendReport } from '../../shared/backends';
 import type { FinishedEvent, TrainEvent } from '../../shared/events';
 import type { RunPlan } from '../../shared/runPlan';
@@ -31,6 +32,29 @@ function postEvent(event: TrainEvent): void {
   post({ type: 'event', event }, transfer);
 }
 
+const trainedRuns = runsDir ? new TrainedRunCache(runsDir, datasets) : null;
+let predictions = Promise.resolve();
+
+/** Answers one 'predict', after those before it: one trained run is in memory at a time. */
+function predict(message: Extract<SupervisorMessage, { type: 'predict' }>): void {
+  const { requestId, plan, example, beamWidth } = message;
+  predictions = predictions.then(async () => {
+    try {
+      if (!trainedRuns) throw new Error('this worker has no run store to load trained runs from');
+      await ready;
+      const prediction = await trainedRuns.predict(plan, example, beamWidth);
+      const { attention } = prediction;
+      const transfer = [
+        ...attention.layers.map((l) => l.weights.buffer as ArrayBuffer),
+        ...(attention.image ? [attention.image.pixels.buffer as ArrayBuffer] : []),
+      ];
+      post({ type: 'prediction', requestId, prediction }, transfer);
+    } catch (error) {
+      post({ type: 'prediction-failed', requestId, message: error instanceof Error ? error.message : String(error) });
+    }
+  });
+}
+
 const queue: RunPlan[] = [];
 const stopRequests = new Set<string>();
 const pausedRuns = new Set<string>();
@@ -55,7 +79,12 @@ async function drain(): Promise<void> {
       await runTraining(
         { plan, backend, datasets, ...(runsDir ? { runsDir } : {}) },
         {
-          emit: (event) => (event.type === 'finished' ? (finished = event) : postEvent(event)),
+          emit: (event) => {
+            // New weights on disk (a checkpoint after each epoch, the final model at the end).
+            if (event.type === 'epoch' || event.type === 'finished') trainedRuns?.forget(event.runId);
+            if (event.type === 'finished') finished = event;
+            else postEvent(event);
+          },
           stopRequested: () => stopRequests.has(runId),
           paused: () => pausedRuns.has(runId),
         },
@@ -75,6 +104,7 @@ async function drain(): Promise<void> {
 }
 
 port.on('message', (message: SupervisorMessage) => {
+  if (message.type === 'predict') return predict(message);
   if (message.type === 'start') queue.push(message.plan);
   else if (message.type === 'stop') stopRequests.add(message.runId);
   else if (message.type === 'pause') pausedRuns.add(message.runId);
@@ -82,7 +112,8 @@ port.on('message', (message: SupervisorMessage) => {
   void drain();
 });
 
-selectBackend(forcedBackend).then(
+const ready = selectBackend(forcedBackend);
+ready.then(
   (report) => {
     backend = report;
     console.log(`[training worker] backend: ${describeBackend(report)}`);
