@@ -33,7 +33,9 @@ async function exampleFrom(values: { input?: string; image?: string; sample?: st
     try {
       image = decodeImage(bytes);
     } catch (error) {
-      throw new Error(`--image ${values.image}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`--image ${values.image}: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
     }
     return { kind: 'image', width: image.width, height: image.height, rgba: image.data };
   }
