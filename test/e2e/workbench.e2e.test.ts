@@ -11,6 +11,7 @@ import { parseSpecText } from '../../src/shared/spec/parseSpecText';
 import { PRESETS } from '../../src/shared/spec/presets';
 import { writeCifarFolder } from '../support/datasetFixtures';
 import { parseMetricsLog } from '../../src/main/runs/metricsLog';
+import { PNG } from 'pngjs';
 
 /** The part of a canvas the test reads, typed here because this file is type-checked without the DOM library. */
 interface CanvasLike {
@@ -408,7 +409,7 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     await expect
       .poll(async () => Number(await replay.getAttribute('data-epochs')), { timeout: 10_000 })
       .toBeGreaterThanOrEqual(1);
-    await page.getByTestId('attention-epoch-slider').fill('0');
+    await page.getByTestId('epoch-slider').fill('0');
     await expect.poll(() => replay.textContent(), { timeout: 10_000 }).toMatch(/after epoch \d+/);
     expect(await page.locator('[data-testid=attention-head]').count()).toBe(8);
 
@@ -425,7 +426,7 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
       .poll(() => page.locator('[data-testid=checkpoint-list] [data-slot=latest]').count(), { timeout: 10_000 })
       .toBe(1);
     // Its heads over training: entropy per head of both layers, one series each.
-    expect(await page.getByTestId('head-stats-chart').getAttribute('data-series')).toBe('8');
+    expect(await page.getByTestId('head-stats').getAttribute('data-series')).toBe('8');
     // Its test report: a 3 x 3 confusion matrix over the test split; a cell lists its examples.
     const cells = page.getByTestId('confusion-cell');
     await expect.poll(() => cells.count(), { timeout: 10_000 }).toBe(9);
@@ -496,6 +497,90 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     await expect.poll(pixels, { timeout: 5_000 }).not.toBe(withOverlay);
     await page.getByTestId('train-stop').click();
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 60_000 }).toBe('stopped');
+  });
+
+  it('asks trained runs in the playground (typed text, a row, an image) and shows a mistake with its attention', async () => {
+    await page.goto(url);
+    await expect.poll(() => page.getByTestId('train-start').isEnabled(), { timeout: 20_000 }).toBe(true);
+    await page.getByTestId('preset-select').selectOption('transformer-text');
+    await page.getByTestId('dataset-select').selectOption('keyword-topics');
+    await page.getByTestId('epochs-input').fill('2');
+    await page.getByTestId('train-start').click();
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 120_000 }).toBe('completed');
+
+    // The misclassified browser: a mistake of the test report, asked again, with its attention.
+    await page.getByTestId('tab-runs').click();
+    await page.getByTestId('run-row').first().getByTestId('run-open').click();
+    const mistakes = page.getByTestId('mistake');
+    await expect.poll(() => mistakes.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const row = await mistakes.first().getAttribute('data-row');
+    await mistakes.first().click();
+    const inspected = page.getByTestId('mistake-attention');
+    await expect.poll(() => inspected.getByTestId('attention-head').count(), { timeout: 30_000 }).toBe(8);
+    expect(await inspected.getAttribute('data-row')).toBe(row);
+    expect(await inspected.textContent()).toMatch(/expected \S+, predicted \S+/);
+
+    // Typed text: every class's probability (they sum to 1), each head over the typed words, rollout, lines.
+    await page.getByTestId('tab-playground').click();
+    await expect
+      .poll(() => page.getByTestId('playground-run').locator('option').count(), { timeout: 10_000 })
+      .toBeGreaterThan(0);
+    await page.getByTestId('playground-text').fill('the team scored a late goal in the final match');
+    await page.getByTestId('playground-predict').click();
+    const output = page.getByTestId('playground-output');
+    await expect.poll(() => output.getByTestId('class-probability').count(), { timeout: 30_000 }).toBe(3);
+    const probabilities = await output
+      .locator('[data-probability]')
+      .evaluateAll((cells) => cells.map((cell) => Number(cell.getAttribute('data-probability'))));
+    expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    expect(await output.getByTestId('attention-head').count()).toBe(8);
+    expect(await output.getByTestId('rollout-token').count()).toBe(10);
+    await output.screenshot({ path: join(ROOT, 'docs/playground.png') });
+    await output.getByTestId('mode-lines').click();
+    expect(Number(await output.getByTestId('attention-lines').getAttribute('data-lines'))).toBeGreaterThan(10);
+    const allLines = Number(await output.getByTestId('attention-lines').getAttribute('data-lines'));
+    await output.getByTestId('attention-lines').locator('text').first().hover();
+    await expect
+      .poll(async () => Number(await output.getByTestId('attention-lines').getAttribute('data-lines')))
+      .toBeLessThan(allLines);
+    await output.getByTestId('mode-matrix').click();
+    await output
+      .getByTestId('attention-focus')
+      .locator('canvas')
+      .hover({ position: { x: 200, y: 200 } });
+    expect(await output.getByTestId('focus-hover').textContent()).toMatch(/^\S+ → \S+: \d\.\d{3}$/);
+
+    // A validation row, with its right answer.
+    await page.getByTestId('sample-row').fill('4');
+    await page.getByTestId('sample-show').click();
+    await expect.poll(() => output.getByTestId('prediction-label').count(), { timeout: 30_000 }).toBe(1);
+
+    // An image run: a picked file (any size) predicted with its gates over it; the validation grid of maps.
+    await page.getByTestId('tab-train').click();
+    await page.getByTestId('preset-select').selectOption('conv-attention-image');
+    await page.getByTestId('dataset-select').selectOption('object-in-clutter');
+    await page.getByTestId('epochs-input').fill('1');
+    await page.getByTestId('recipe-toggle').click();
+    await page.getByTestId('recipe-max-train').fill('64');
+    await page.getByTestId('train-start').click();
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 120_000 }).toBe('completed');
+    await page.getByTestId('tab-playground').click();
+    await page.getByTestId('playground-run').selectOption({ index: 0 });
+    const picture = join(dataDir, 'picture.png');
+    await writeFile(
+      picture,
+      PNG.sync.write(Object.assign(new PNG({ width: 50, height: 30 }), { data: Buffer.alloc(50 * 30 * 4, 200) })),
+    );
+    await page.getByTestId('playground-file').setInputFiles(picture);
+    const overlay = output.getByTestId('attention-overlay');
+    await expect.poll(() => overlay.count(), { timeout: 30_000 }).toBe(1);
+    expect(await overlay.locator('canvas').count()).toBe(1);
+    expect(await output.getByTestId('class-probability').count()).toBeGreaterThan(1);
+    await page.getByTestId('validation-grid-fill').click();
+    await expect.poll(() => page.getByTestId('validation-grid-item').count(), { timeout: 60_000 }).toBe(12);
+    await expect
+      .poll(() => distinctColours(page.getByTestId('validation-grid-item').first()), { timeout: 10_000 })
+      .toBeGreaterThan(20);
   });
 
   it('opens every preset in the editor valid, and photographs it', async () => {

@@ -1,0 +1,43 @@
+import type { AttentionEvent, AttentionLayerSnapshot } from '../../../shared/events';
+import { viridis } from './viridis';
+
+type SampleImage = NonNullable<AttentionEvent['image']>;
+
+function pixelsCanvas(width: number, height: number, colour: (i: number) => [number, number, number]) {
+  const cells = document.createElement('canvas');
+  [cells.width, cells.height] = [width, height];
+  const image = cells.getContext('2d')!.createImageData(width, height);
+  for (let i = 0; i < width * height; i++) image.data.set([...colour(i), 255], i * 4);
+  cells.getContext('2d')!.putImageData(image, 0, 0);
+  return cells;
+}
+
+/**
+ * The model's input image drawn at `size` x `size` (pixels kept sharp), and a spatial gate over it in viridis at
+ * `opacity` (smoothed: the gate is coarser than the image). Gates are sigmoids, so colours are on 0..1.
+ */
+export function paintImageAttention(
+  context: CanvasRenderingContext2D,
+  image: SampleImage,
+  gate: AttentionLayerSnapshot | null,
+  size: number,
+  opacity: number,
+): void {
+  const { height, width, channels: depth, pixels } = image;
+  const grey = (v: number) => Math.round(Math.min(1, Math.max(0, v)) * 255);
+  const picture = pixelsCanvas(width, height, (i) =>
+    depth === 1
+      ? [grey(pixels[i]!), grey(pixels[i]!), grey(pixels[i]!)]
+      : [grey(pixels[i * depth]!), grey(pixels[i * depth + 1]!), grey(pixels[i * depth + 2]!)],
+  );
+  context.clearRect(0, 0, size, size);
+  context.globalAlpha = 1;
+  context.imageSmoothingEnabled = false;
+  context.drawImage(picture, 0, 0, size, size);
+  if (!gate) return;
+  const overlay = pixelsCanvas(gate.keys, gate.queries, (i) => viridis(gate.weights[i]!));
+  context.globalAlpha = opacity;
+  context.imageSmoothingEnabled = true;
+  context.drawImage(overlay, 0, 0, size, size);
+  context.globalAlpha = 1;
+}
