@@ -6,6 +6,7 @@ import { RunStore } from './runs/runStore';
 import { DatasetService } from './services/datasetService';
 import { createInvokeHandlers, type InvokeHandlers } from './services/invokeHandlers';
 import { TrainingService } from './services/trainingService';
+import { ComparisonService } from './comparisons/comparisonService';
 import { TrainingSupervisor, type WorkerLauncher } from './training/trainingSupervisor';
 
 export type EventSink = <E extends EventChannel>(channel: E, payload: EventPayloads[E]) => void;
@@ -40,20 +41,23 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     runsDir: join(options.dataDir, 'runs'),
     ...(options.backend ? { backend: options.backend } : {}),
   });
+  let comparisons: ComparisonService | null = null;
   const training = new TrainingService(
     supervisor,
     runs,
     (event) => {
       for (const sink of sinks) sink('train:event', event);
+      void comparisons?.onEvent(event);
     },
     library,
   );
+  comparisons = new ComparisonService(join(options.dataDir, 'comparisons'), training, runs, library);
   const datasets = new DatasetService(library, (event) => {
     for (const sink of sinks) sink('datasets:progress', event);
   });
   await training.recoverInterrupted();
   supervisor.warmUp();
-  const handlers = createInvokeHandlers({ ...options, supervisor, training, runs, datasets });
+  const handlers = createInvokeHandlers({ ...options, supervisor, training, runs, datasets, comparisons });
   return {
     handlers,
     subscribe(sink) {

@@ -27,6 +27,9 @@ export const INVOKE_CHANNELS = [
   'runs:attention',
   'runs:evaluation',
   'runs:predict',
+  'comparisons:start',
+  'comparisons:list',
+  'comparisons:report',
 ] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 

@@ -18,6 +18,7 @@ import type { RunEvaluation } from './evaluation/runEvaluation';
 import { modelSpecSchema } from './spec/modelSpec';
 import type { Preset } from './spec/presets';
 import { predictRequestSchema, type Prediction } from './prediction';
+import type { ComparisonRecord, ComparisonReport } from './comparison';
 
 /**
  * The one contract between the renderer and the main process. Each invoke channel pairs the schema that main
@@ -61,6 +62,9 @@ export interface AppInfo {
 }
 
 const noRequest = z.object({}).strict();
+const comparisonRequest = z
+  .object({ comparisonId: z.string().regex(/^cmp-[0-9a-f]{12}$/, 'a comparison id is cmp- and 12 hex digits') })
+  .strict();
 const cancelImportRequest = z.object({ importId }).strict();
 const datasetRequest = z.object({ datasetId: z.string().min(1).max(200) }).strict();
 const pickPathRequest = z.object({ kind: z.enum(['file', 'folder']) }).strict();
@@ -124,6 +128,11 @@ export const invokeContract = {
   'runs:evaluation': channel<z.ZodObject<{ runId: typeof runId }>, RunEvaluation | null>(z.object({ runId }).strict()),
   /** What a trained run says about one example (typed, dropped, or a row of its splits), with its attention. */
   'runs:predict': channel<typeof predictRequestSchema, Prediction>(predictRequestSchema),
+  /** Trains the request's attention model and its matched-weights fully connected baseline, as two queued runs. */
+  'comparisons:start': channel<typeof trainStartRequestSchema, ComparisonRecord>(trainStartRequestSchema),
+  'comparisons:list': channel<typeof noRequest, ComparisonRecord[]>(noRequest),
+  /** A comparison's report as it stands (written to an HTML file once both runs have ended). */
+  'comparisons:report': channel<typeof comparisonRequest, ComparisonReport>(comparisonRequest),
 } satisfies Record<InvokeChannel, ChannelShape>;
 
 export type InvokeRequest<C extends InvokeChannel> = z.input<(typeof invokeContract)[C]['request']>;

@@ -8,6 +8,7 @@ import type { RunStore } from '../runs/runStore';
 import type { TrainingSupervisor } from '../training/trainingSupervisor';
 import type { DatasetService } from './datasetService';
 import type { TrainingService } from './trainingService';
+import type { ComparisonService } from '../comparisons/comparisonService';
 
 /** One handler per invoke channel; each receives a request already validated against the channel's schema. */
 export type InvokeHandlers = {
@@ -22,6 +23,7 @@ export interface ServiceDependencies {
   training: TrainingService;
   runs: RunStore;
   datasets: DatasetService;
+  comparisons: ComparisonService;
   /** The desktop app's native file/folder dialog; absent in the browser host. */
   pickPath?: (kind: 'file' | 'folder') => Promise<string | null>;
 }
@@ -69,6 +71,9 @@ export function createInvokeHandlers(deps: ServiceDependencies): InvokeHandlers 
       if (deps.supervisor.isActive(runId)) throw new Error(`run ${runId} is queued or training: stop it first`);
       return { deleted: await deps.runs.remove(runId) };
     },
+    'comparisons:start': (request) => deps.comparisons.start(request),
+    'comparisons:list': () => deps.comparisons.list(),
+    'comparisons:report': ({ comparisonId }) => deps.comparisons.report(comparisonId),
     'runs:metrics-csv': async ({ runId }) => ({
       fileName: `${runId}-metrics.csv`,
       csv: metricsCsv((await deps.runs.get(runId)).events),

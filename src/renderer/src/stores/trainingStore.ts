@@ -4,6 +4,7 @@ import { isLive, type TrainEvent } from '../../../shared/events';
 import { hyperParamsSchema } from '../../../shared/hyperParams';
 import { describeIssue } from '../../../shared/spec/analyzeSpec';
 import type { TokenizerKind, TokenizerSettings } from '../../../shared/tokenizerSettings';
+import type { InvokeRequest } from '../../../shared/ipc';
 import { workbench } from '../api/workbench';
 import { useAppStore } from './appStore';
 import { useArchitectureStore } from './architectureStore';
@@ -63,33 +64,56 @@ export const useTrainingStore = defineStore('training', () => {
     });
   }
 
-  async function start(): Promise<void> {
-    error.value = null;
+  /** What Train sends: the graph as drawn, the dataset, the recipe and the tokenizer; null while the graph is invalid. */
+  function trainRequest(): InvokeRequest<'train:start'> | null {
     const architecture = useArchitectureStore();
     if (!architecture.valid) {
       error.value = `the architecture cannot be trained yet: ${architecture.issues.map(describeIssue).join('; ')}`;
-      return;
+      return null;
     }
+    return {
+      datasetId: useDatasetsStore().datasetId,
+      // The graph as drawn is what the worker builds; the preset it came from is kept for the record.
+      spec: architecture.spec,
+      ...(architecture.presetId ? { presetId: architecture.presetId } : {}),
+      // Blocks frozen in an earlier graph that this one no longer has are left out, not refused.
+      hyperParams: {
+        ...hyperParams,
+        freeze: hyperParams.freeze.filter((id) => architecture.draft.nodes.some((n) => n.id === id)),
+      },
+      ...(tokenizerSettings.value ? { tokenizer: tokenizerSettings.value } : {}),
+    };
+  }
+
+  /** Sends the request and watches the run it starts (its events may have come before the answer). */
+  async function launch(send: () => Promise<string>): Promise<void> {
     try {
-      const { runId } = await workbench.invoke('train:start', {
-        datasetId: useDatasetsStore().datasetId,
-        // The graph as drawn is what the worker builds; the preset it came from is kept for the record.
-        spec: architecture.spec,
-        ...(architecture.presetId ? { presetId: architecture.presetId } : {}),
-        // Blocks frozen in an earlier graph that this one no longer has are left out, not refused.
-        hyperParams: {
-          ...hyperParams,
-          freeze: hyperParams.freeze.filter((id) => architecture.draft.nodes.some((n) => n.id === id)),
-        },
-        ...(tokenizerSettings.value ? { tokenizer: tokenizerSettings.value } : {}),
-        ...(initFromRun.value ? { initFromRun: initFromRun.value } : {}),
-      });
+      const runId = await send();
       const view = emptyRunView(runId, hyperParams.epochs);
       for (const event of unclaimed.splice(0)) applyTrainEvent(view, event);
       run.value = view;
     } catch (cause) {
       error.value = message(cause);
     }
+  }
+
+  async function start(): Promise<void> {
+    error.value = null;
+    const request = trainRequest();
+    if (!request) return;
+    const from = initFromRun.value ? { initFromRun: initFromRun.value } : {};
+    await launch(async () => (await workbench.invoke('train:start', { ...request, ...from })).runId);
+  }
+
+  /**
+   * Attention vs fully connected: trains the drawn model, then its matched-weights fully connected baseline, on the
+   * same split and seed; the Runs view shows the report. The attention run is watched first, the baseline after it.
+   */
+  async function compareWithBaseline(): Promise<void> {
+    error.value = null;
+    const request = trainRequest();
+    if (!request) return;
+    await launch(async () => (await workbench.invoke('comparisons:start', request)).attentionRunId);
   }
 
   async function stop(): Promise<void> {
@@ -133,6 +157,7 @@ export const useTrainingStore = defineStore('training', () => {
     training,
     listen,
     start,
+    compareWithBaseline,
     stop,
     setPaused,
     show,
