@@ -128,10 +128,7 @@ async function main(): Promise<number> {
   const datasets = new DatasetLibrary({ cacheDir: join(dataDir, 'cache'), datasetsDir: join(dataDir, 'datasets') });
   // Before the backend loads, so that a wrong name, an invalid graph or a model/dataset mismatch is answered at once.
   const plan = values.resume
-    ? resumePlan(
-        runs.root,
-        await runs.record(values.resume),
-      )
+    ? resumePlan(runs.root, await runs.record(values.resume))
     : await newPlan(values, datasets);
 
   // tfjs prints advice on stdout; keep stdout for events so that --json output stays one JSON object per line.

@@ -49,6 +49,29 @@ function distinctColours(locator: Locator): Promise<number> {
     });
 }
 
+/** Pixel statistics of a PNG file: its size, how many colours it shows, and the share of pixels unlike `background`. */
+function pngStatistics(bytes: Buffer, background: [number, number, number]) {
+  const png = PNG.sync.read(bytes);
+  const seen = new Set<number>();
+  let unlike = 0;
+  for (let i = 0; i < png.data.length; i += 4) {
+    const [r, g, b] = [png.data[i]!, png.data[i + 1]!, png.data[i + 2]!];
+    seen.add((r << 16) | (g << 8) | b);
+    if (Math.abs(r - background[0]) + Math.abs(g - background[1]) + Math.abs(b - background[2]) > 30) unlike++;
+  }
+  return { width: png.width, height: png.height, colours: seen.size, drawn: unlike / (png.width * png.height) };
+}
+
+/** Clicks a figure's PNG or SVG button and reads the file it offers. */
+async function exportFigure(page: Page, figure: Locator, format: 'png' | 'svg'): Promise<Buffer> {
+  const [download] = await Promise.all([page.waitForEvent('download'), figure.getByTestId(`figure-${format}`).click()]);
+  expect(download.suggestedFilename()).toMatch(new RegExp(`\\.${format}$`));
+  return readFile((await download.path())!);
+}
+
+const WHITE: [number, number, number] = [255, 255, 255];
+const svgWidth = (svg: string) => Number(/<svg[^>]* width="(\d+)"/.exec(svg)![1]);
+
 describe.skipIf(missing.length > 0)('the workbench in Chromium through the browser host', () => {
   let server: ChildProcess;
   let browser: Browser;
@@ -127,6 +150,16 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     await expect.poll(lossPoints, { timeout: 60_000 }).toBeGreaterThanOrEqual(25);
     await mkdir(join(ROOT, 'docs'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'docs/screenshot.png') });
+    // The loss chart as a figure: vector lines and text on white, and the same picture at 3x as PNG.
+    const lossFigure = page.getByTestId('loss-chart').getByTestId('figure-export');
+    const lossSvg = String(await exportFigure(page, lossFigure, 'svg'));
+    expect(lossSvg).toMatch(/<path d="M[^"]{200,}"/);
+    expect(lossSvg).toContain('train loss');
+    const lossPng = pngStatistics(await exportFigure(page, lossFigure, 'png'), WHITE);
+    expect(lossPng.width).toBe(3 * svgWidth(lossSvg));
+    expect(lossPng.colours).toBeGreaterThan(30);
+    expect(lossPng.drawn).toBeGreaterThan(0.01);
+    expect(lossPng.drawn).toBeLessThan(0.5);
 
     await page.getByTestId('train-stop').click();
     await expect.poll(() => runStatus.textContent(), { timeout: 30_000 }).toBe('stopped');
@@ -345,8 +378,10 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('arch-export-png').click()]);
     const pngBytes = await readFile((await png.path())!);
     expect(png.suggestedFilename()).toBe('drawn-encoder.png');
-    expect(pngBytes.subarray(1, 4).toString()).toBe('PNG');
-    expect(pngBytes.length).toBeGreaterThan(10_000);
+    // Six blocks, their wires and labels on the canvas's dark ground: many colours, a fair share of it drawn on.
+    const drawing = pngStatistics(pngBytes, [0x0b, 0x12, 0x22]);
+    expect(drawing.colours).toBeGreaterThan(100);
+    expect(drawing.drawn).toBeGreaterThan(0.03);
     const [svg] = await Promise.all([page.waitForEvent('download'), page.getByTestId('arch-export-svg').click()]);
     const svgText = await readFile((await svg.path())!, 'utf8');
     expect(svgText.slice(0, 200)).toMatch(/<svg/);
@@ -511,6 +546,20 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     // The misclassified browser: a mistake of the test report, asked again, with its attention.
     await page.getByTestId('tab-runs').click();
     await page.getByTestId('run-row').first().getByTestId('run-open').click();
+    // The confusion matrix as a figure: 3x3 counts that add up to the test split, shaded on white.
+    const confusionFigure = page.getByTestId('eval-view').getByTestId('figure-export');
+    const confusionSvg = String(await exportFigure(page, confusionFigure, 'svg'));
+    const counts = [...confusionSvg.matchAll(/dominant-baseline="central" fill="#(?:ffffff|0f172a)">(\d+)</g)].map(
+      (m) => Number(m[1]),
+    );
+    expect(counts).toHaveLength(9);
+    const examples = Number(
+      /Test split: (\d+) examples/.exec((await page.getByTestId('eval-view').textContent())!)![1],
+    );
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(examples);
+    const confusionPng = pngStatistics(await exportFigure(page, confusionFigure, 'png'), WHITE);
+    expect(confusionPng.colours).toBeGreaterThan(20);
+    expect(confusionPng.drawn).toBeGreaterThan(0.1);
     const mistakes = page.getByTestId('mistake');
     await expect.poll(() => mistakes.count(), { timeout: 10_000 }).toBeGreaterThan(0);
     const row = await mistakes.first().getAttribute('data-row');
@@ -544,6 +593,14 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
       .poll(async () => Number(await output.getByTestId('attention-lines').getAttribute('data-lines')))
       .toBeLessThan(allLines);
     await output.getByTestId('mode-matrix').click();
+    // The focused head as a figure: a cell per query and key (10 typed words), the PNG at 3x, mostly heatmap.
+    const headFigure = output.getByTestId('attention-focus').getByTestId('figure-export');
+    const headSvg = String(await exportFigure(page, headFigure, 'svg'));
+    expect(headSvg.match(/<rect [^>]*><title>/g)).toHaveLength(100);
+    const headPng = pngStatistics(await exportFigure(page, headFigure, 'png'), WHITE);
+    expect(headPng.width).toBe(3 * svgWidth(headSvg));
+    expect(headPng.colours).toBeGreaterThan(20);
+    expect(headPng.drawn).toBeGreaterThan(0.25);
     await output
       .getByTestId('attention-focus')
       .locator('canvas')
@@ -562,8 +619,18 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     await page.getByTestId('epochs-input').fill('1');
     await page.getByTestId('recipe-toggle').click();
     await page.getByTestId('recipe-max-train').fill('64');
+    // The status bar still says "completed" of the text run until the image run is shown: wait for the new run.
+    const textRun = await page.getByTestId('run-status').getAttribute('data-run-id');
     await page.getByTestId('train-start').click();
-    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 120_000 }).toBe('completed');
+    await expect
+      .poll(
+        async () => {
+          const status = page.getByTestId('run-status');
+          return (await status.getAttribute('data-run-id')) !== textRun && (await status.textContent()) === 'completed';
+        },
+        { timeout: 120_000 },
+      )
+      .toBe(true);
     await page.getByTestId('tab-playground').click();
     await page.getByTestId('playground-run').selectOption({ index: 0 });
     const picture = join(dataDir, 'picture.png');
@@ -581,6 +648,50 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     await expect
       .poll(() => distinctColours(page.getByTestId('validation-grid-item').first()), { timeout: 10_000 })
       .toBeGreaterThan(20);
+  });
+
+  it('trains an attention model against its matched fully connected baseline and shows and saves the report', async () => {
+    await page.goto(url);
+    await expect.poll(() => page.getByTestId('train-start').isEnabled(), { timeout: 20_000 }).toBe(true);
+    await page.getByTestId('preset-select').selectOption('transformer-text');
+    await page.getByTestId('dataset-select').selectOption('keyword-topics');
+    await page.getByTestId('epochs-input').fill('2');
+    await page.getByTestId('recipe-toggle').click();
+    await page.getByTestId('recipe-max-train').fill('400');
+    await page.getByTestId('compare-baseline').click();
+    await page.getByTestId('tab-runs').click();
+    const item = page.getByTestId('comparison-item');
+    await expect.poll(() => item.count(), { timeout: 20_000 }).toBe(1);
+    const report = page.getByTestId('compare-report');
+    // Both runs train one after the other; the report is done when the second has ended.
+    await expect
+      .poll(
+        async () => {
+          await item.first().click();
+          return report.getAttribute('data-status');
+        },
+        { timeout: 240_000, interval: 3_000 },
+      )
+      .toBe('done');
+    const rows = report.getByTestId('compare-report-row');
+    expect(await rows.evaluateAll((r) => r.map((row) => row.getAttribute('data-role')))).toEqual([
+      'attention',
+      'fully connected',
+    ]);
+    for (const text of await report.getByTestId('compare-report-test').allTextContents()) {
+      expect(text).toMatch(/^\d+\.\d%$/);
+    }
+    const path = await report.getByTestId('compare-report-path').textContent();
+    expect(path).toMatch(/comparisons\/cmp-[0-9a-f]{12}\.html$/);
+    await expect.poll(() => report.getByTestId('compare-chart').getAttribute('data-series')).toBe('2');
+    await report.screenshot({ path: join(ROOT, 'docs/attention-vs-fully-connected.png') });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      report.getByTestId('compare-report-save').click(),
+    ]);
+    const saved = await readFile((await download.path())!, 'utf8');
+    expect(saved).toBe(await readFile(path!, 'utf8'));
+    expect(saved.match(/<svg /g)).toHaveLength(2);
   });
 
   it('opens every preset in the editor valid, and photographs it', async () => {

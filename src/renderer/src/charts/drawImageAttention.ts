@@ -12,6 +12,20 @@ function pixelsCanvas(width: number, height: number, colour: (i: number) => [num
   return cells;
 }
 
+/** The sample image at its own size as a PNG data: URL (for a figure, which scales it up with square pixels). */
+export function sampleImageUrl(image: SampleImage): string {
+  return imageCanvas(image).toDataURL('image/png');
+}
+
+function imageCanvas({ height, width, channels: depth, pixels }: SampleImage) {
+  const grey = (v: number) => Math.round(Math.min(1, Math.max(0, v)) * 255);
+  return pixelsCanvas(width, height, (i) =>
+    depth === 1
+      ? [grey(pixels[i]!), grey(pixels[i]!), grey(pixels[i]!)]
+      : [grey(pixels[i * depth]!), grey(pixels[i * depth + 1]!), grey(pixels[i * depth + 2]!)],
+  );
+}
+
 /**
  * The model's input image drawn at `size` x `size` (pixels kept sharp), and a spatial gate over it in viridis at
  * `opacity` (smoothed: the gate is coarser than the image). Gates are sigmoids, so colours are on 0..1.
@@ -23,13 +37,7 @@ export function paintImageAttention(
   size: number,
   opacity: number,
 ): void {
-  const { height, width, channels: depth, pixels } = image;
-  const grey = (v: number) => Math.round(Math.min(1, Math.max(0, v)) * 255);
-  const picture = pixelsCanvas(width, height, (i) =>
-    depth === 1
-      ? [grey(pixels[i]!), grey(pixels[i]!), grey(pixels[i]!)]
-      : [grey(pixels[i * depth]!), grey(pixels[i * depth + 1]!), grey(pixels[i * depth + 2]!)],
-  );
+  const picture = imageCanvas(image);
   context.clearRect(0, 0, size, size);
   context.globalAlpha = 1;
   context.imageSmoothingEnabled = false;

@@ -1,0 +1,155 @@
+// @vitest-environment happy-dom
+import { init, use } from 'echarts/core';
+import { LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent } from 'echarts/components';
+import { SVGRenderer } from 'echarts/renderers';
+import { describe, expect, it } from 'vitest';
+import { viridis } from '../../../src/renderer/src/charts/viridis';
+import { headFigureSvg, linesFigureSvg } from '../../../src/renderer/src/figures/attentionFigures';
+import { echartFigure } from '../../../src/renderer/src/figures/echartFigure';
+import { heatmapSvg, imageOverlaySvg, tokenStripSvg } from '../../../src/renderer/src/figures/figureSvg';
+import type { AttentionLayerSnapshot } from '../../../src/shared/events';
+
+use([LineChart, GridComponent, LegendComponent, SVGRenderer]);
+
+const parse = (svg: string) => new DOMParser().parseFromString(svg, 'image/svg+xml').documentElement;
+const colour = (t: number) => `rgb(${viridis(t).map(Math.round).join(',')})`;
+/** The cells of a heatmap: the rectangles that carry a hover title. */
+const cells = (root: Element) => [...root.querySelectorAll('rect')].filter((r) => r.querySelector('title'));
+
+describe('figures as SVG', () => {
+  it('draws a heatmap cell per value, coloured by its shade, with every label as escaped text', () => {
+    const values = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 0.05];
+    const svg = heatmapSvg({
+      title: 'a <b> & c',
+      rowLabels: ['r0', 'r1', '<r2>'],
+      columnLabels: ['c0', 'c1', 'c2', 'c3'],
+      values,
+      rows: 3,
+      columns: 4,
+      shade: (v) => v,
+      barLabel: (t) => t.toFixed(1),
+      cellText: (i) => String(i),
+    });
+    const root = parse(svg);
+    expect(root.querySelector('parsererror')).toBeNull();
+    const drawn = cells(root);
+    expect(drawn).toHaveLength(12);
+    drawn.forEach((rect, i) => expect(rect.getAttribute('fill')).toBe(colour(values[i]!)));
+    // Row-major: the cell right of the first is column 1, the one below is row 1.
+    const [first, second, below] = [drawn[0]!, drawn[1]!, drawn[4]!];
+    expect(Number(second.getAttribute('x'))).toBeGreaterThan(Number(first.getAttribute('x')));
+    expect(below.getAttribute('x')).toBe(first.getAttribute('x'));
+    expect(Number(below.getAttribute('y'))).toBeGreaterThan(Number(first.getAttribute('y')));
+    const texts = [...root.querySelectorAll('text')].map((t) => t.textContent);
+    expect(texts).toContain('a <b> & c');
+    expect(texts).toContain('<r2>');
+    for (let i = 0; i < 12; i++) expect(texts).toContain(String(i));
+    // The document is as large as what it draws.
+    const width = Number(root.getAttribute('width'));
+    for (const rect of drawn)
+      expect(Number(rect.getAttribute('x')) + Number(rect.getAttribute('width'))).toBeLessThanOrEqual(width);
+  });
+
+  it("draws one head of a layer: that head's weights, on the views' square-root scale, tokens on both axes", () => {
+    const layer: AttentionLayerSnapshot = {
+      layer: 'encoder1',
+      kind: 'tokens',
+      queryLabels: ['the', 'cat'],
+      keyLabels: ['the', 'cat'],
+      heads: 2,
+      queries: 2,
+      keys: 2,
+      weights: new Float32Array([1, 0, 0.5, 0.5, 0.25, 0.75, 0.09, 0.91]),
+    };
+    const drawn = cells(parse(headFigureSvg(layer, 1)));
+    expect(drawn.map((rect) => rect.getAttribute('fill'))).toEqual(
+      [0.25, 0.75, 0.09, 0.91].map((w) => colour(Math.sqrt(Math.fround(w)))),
+    );
+    expect(drawn[1]!.querySelector('title')!.textContent).toBe('the → cat: 0.75');
+  });
+
+  it('shades each token of a strip by its share of the largest weight', () => {
+    const root = parse(tokenStripSvg('Rollout', ['a', 'b', 'c'], [0.5, 0.25, 0.25]));
+    expect([...root.querySelectorAll('rect[fill-opacity]')].map((r) => r.getAttribute('fill-opacity'))).toEqual([
+      '1.000',
+      '0.500',
+      '0.500',
+    ]);
+  });
+
+  it('puts the input image under a cell per gate value, at the chosen opacity', () => {
+    const root = parse(
+      imageOverlaySvg({
+        title: 'cbam1',
+        imageHref: 'data:image/png;base64,AAAA',
+        width: 32,
+        height: 32,
+        gate: { rows: 2, columns: 3, weights: [0, 0.2, 0.4, 0.6, 0.8, 1] },
+        opacity: 0.4,
+      }),
+    );
+    expect(root.querySelector('image')!.getAttribute('href')).toBe('data:image/png;base64,AAAA');
+    const group = root.querySelector('g[fill-opacity]')!;
+    expect(group.getAttribute('fill-opacity')).toBe('0.4');
+    expect([...group.querySelectorAll('rect')].map((r) => r.getAttribute('fill'))).toEqual(
+      [0, 0.2, 0.4, 0.6, 0.8, 1].map(colour),
+    );
+  });
+
+  it('draws the lines view with one line per weight shown and every token', () => {
+    const layer: AttentionLayerSnapshot = {
+      layer: 'encoder1',
+      kind: 'tokens',
+      queryLabels: ['x', 'y'],
+      keyLabels: ['x', 'y'],
+      heads: 1,
+      queries: 2,
+      keys: 2,
+      weights: new Float32Array([0.5, 0.5, 1, 0]),
+    };
+    const lines = [
+      { y1: 18, y2: 18, colour: '#38bdf8', opacity: 0.5 },
+      { y1: 18, y2: 36, colour: '#38bdf8', opacity: 0.5 },
+      { y1: 36, y2: 18, colour: '#38bdf8', opacity: 1 },
+    ];
+    const root = parse(linesFigureSvg(layer, lines, { left: 130, right: 290, width: 420, height: 60, row: 18 }));
+    expect([...root.querySelectorAll('line')].map((l) => l.getAttribute('stroke-opacity'))).toEqual([
+      '0.500',
+      '0.500',
+      '1.000',
+    ]);
+    expect([...root.querySelectorAll('text')].map((t) => t.textContent)).toEqual(['encoder1', 'x', 'y', 'x', 'y']);
+  });
+
+  it("redraws a chart as vector SVG on white, the dark theme's text colours turned to ink", () => {
+    const shown = init(null, 'dark', { renderer: 'svg', ssr: true, width: 480, height: 300 });
+    shown.setOption({
+      animation: false,
+      legend: { textStyle: { color: '#cbd5e1' } },
+      xAxis: { type: 'value' },
+      yAxis: { type: 'value', splitLine: { lineStyle: { color: '#334155' } } },
+      series: [
+        {
+          name: 'train loss',
+          type: 'line',
+          data: [
+            [0, 2],
+            [1, 1.5],
+            [2, 0.9],
+          ],
+        },
+      ],
+    });
+    const svg = echartFigure('loss', () => shown).svg();
+    shown.dispose();
+    const root = parse(svg);
+    expect(root.getAttribute('width')).toBe('480');
+    expect(svg).toContain('#ffffff');
+    expect(svg).not.toMatch(/#cbd5e1|#334155/i);
+    expect(svg).toMatch(/#0f172a/i);
+    expect([...root.querySelectorAll('text')].map((t) => t.textContent)).toContain('train loss');
+    expect(root.querySelectorAll('path').length).toBeGreaterThan(3);
+    expect(() => echartFigure('none', () => null).svg()).toThrow('the chart is not drawn yet');
+  });
+});
