@@ -7,7 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { viridis } from '../../../src/renderer/src/charts/viridis';
 import { headFigureSvg, linesFigureSvg } from '../../../src/renderer/src/figures/attentionFigures';
 import { echartFigure } from '../../../src/renderer/src/figures/echartFigure';
-import { heatmapSvg, imageOverlaySvg, tokenStripSvg } from '../../../src/renderer/src/figures/figureSvg';
+import {
+  heatmapSvg,
+  imageOverlaySvg,
+  probabilityBarsSvg,
+  tokenStripSvg,
+} from '../../../src/renderer/src/figures/figureSvg';
 import type { AttentionLayerSnapshot } from '../../../src/shared/events';
 
 use([LineChart, GridComponent, LegendComponent, SVGRenderer]);
@@ -94,6 +99,21 @@ describe('figures as SVG', () => {
     expect(group.getAttribute('fill-opacity')).toBe('0.4');
     expect([...group.querySelectorAll('rect')].map((r) => r.getAttribute('fill'))).toEqual(
       [0, 0.2, 0.4, 0.6, 0.8, 1].map(colour),
+    );
+  });
+
+  it('draws each probability as a bar as long as its share of the full width, with its percentage', () => {
+    const root = parse(
+      probabilityBarsSvg('Class probabilities', [
+        { label: 'sport', value: 0.75 },
+        { label: 'politics', value: 0.25 },
+      ]),
+    );
+    const bars = [...root.querySelectorAll('rect[fill="rgb(2,132,199)"]')].map((r) => Number(r.getAttribute('width')));
+    const tracks = [...root.querySelectorAll('rect[fill="#e2e8f0"]')].map((r) => Number(r.getAttribute('width')));
+    expect(bars).toEqual([0.75 * tracks[0]!, 0.25 * tracks[1]!]);
+    expect([...root.querySelectorAll('text')].map((t) => t.textContent)).toEqual(
+      expect.arrayContaining(['sport', 'politics', '75.0%', '25.0%']),
     );
   });
 

@@ -183,3 +183,19 @@ export function imageOverlaySvg(figure: ImageOverlayFigure): string {
   }
   return svgDocument(side + 2 * x, y + side + (gate ? 52 : 16), figure.title, parts.join('\n'));
 }
+
+/** Horizontal bars of values in 0..1 (class probabilities), each labelled with its name and its percentage. */
+export function probabilityBarsSvg(title: string, bars: { label: string; value: number }[]): string {
+  const [left, width, row] = [16 + 7 * Math.min(24, Math.max(4, ...bars.map((b) => b.label.length))), 320, 22];
+  const parts = [`<text x="16" y="20" font-size="13" font-weight="bold" fill="${INK}">${escapeXml(title)}</text>`];
+  bars.forEach((bar, i) => {
+    const y = 32 + i * row;
+    parts.push(
+      `<text x="${left - 6}" y="${y + 8}" font-size="12" text-anchor="end" dominant-baseline="central" fill="${INK}">${escapeXml(bar.label.slice(0, 24))}</text>`,
+      `<rect x="${left}" y="${y}" width="${width}" height="16" fill="#e2e8f0"/>`,
+      `<rect x="${left}" y="${y}" width="${round(Math.min(1, Math.max(0, bar.value)) * width)}" height="16" fill="rgb(2,132,199)"/>`,
+      `<text x="${left + width + 6}" y="${y + 8}" font-size="12" dominant-baseline="central" fill="${MUTED}">${(bar.value * 100).toFixed(1)}%</text>`,
+    );
+  });
+  return svgDocument(left + width + 64, 40 + bars.length * row, title, parts.join('\n'));
+}

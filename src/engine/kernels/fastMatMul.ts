@@ -1,0 +1,116 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { copyRange, isWasmHeapBackend, viewAs, type WasmHeapBackend } from './wasmHeap';
+
+/**
+ * wasm's BatchMatMul reaches XNNPACK's fast product (16-31 GFLOP/s) only for a plain [1, M, K] x [1, K, N]: with
+ * transposeA/transposeB, or with a batch dimension on either side, it runs a scalar loop at about 1-3 GFLOP/s
+ * (shared/BACKENDS.md). Every backward pass asks for transposed products and every attention layer for batched ones
+ * (scores and values, [B*H, T, T]), so this wraps the kernel to always call the fast case:
+ * - a transposed operand is transposed explicitly first;
+ * - a batched A against an unbatched B is the same bytes as one [1, batch*M, K] product (a view, no copy);
+ * - a batched B is split into one fast product per batch item, each written into its place of the output, when the
+ *   items are large enough to repay a product's set-up.
+ * Same numbers; on tfjs-node(-gpu) and cpu nothing is wrapped.
+ */
+const wrapped = new Set<string>();
+
+/** Multiply-adds per batch item from which one fast product per item beats the scalar loop (measured here). */
+const SPLIT_FROM = 32_768;
+
+const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+export function installFastMatMul(backendName: string): void {
+  const original = tf.getKernel(tf.BatchMatMul, backendName);
+  const transpose = tf.getKernel(tf.Transpose, backendName);
+  if (!original || !transpose || wrapped.has(backendName)) return; // wrapping twice would only add a layer
+  wrapped.add(backendName);
+  const matMul = original.kernelFunc;
+  const transposeFunc = transpose.kernelFunc;
+  const plainAttrs = { transposeA: false, transposeB: false };
+
+  /**
+   * [...outerA, M, K] x [...outerB, K, N] -> [...outer, M, N], one fast product per output item; the batch
+   * dimensions broadcast as numpy's do (right-aligned, 1 stretches), which wasm's own kernel gets wrong for batch
+   * dimensions that broadcast both ways ([2, 1] against [1, 3]).
+   */
+  function perItem(backend: WasmHeapBackend, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
+    const [m, k] = a.shape.slice(-2) as [number, number];
+    const n = b.shape.at(-1)!;
+    const rank = Math.max(a.shape.length, b.shape.length) - 2;
+    const padded = (x: tf.TensorInfo) => [
+      ...new Array<number>(rank - (x.shape.length - 2)).fill(1),
+      ...x.shape.slice(0, -2),
+    ];
+    const [outerA, outerB] = [padded(a), padded(b)];
+    const outer = outerA.map((d, axis) => Math.max(d, outerB[axis]!));
+    const out = backend.makeOutput([...outer, m, n], 'float32');
+    const items = product(outer);
+    for (let item = 0; item < items; item++) {
+      // The item's index along each batch dimension, and where that lands in A and in B.
+      let [rest, itemA, itemB, strideA, strideB] = [item, 0, 0, 1, 1];
+      for (let axis = rank - 1; axis >= 0; axis--) {
+        const i = rest % outer[axis]!;
+        rest = Math.floor(rest / outer[axis]!);
+        if (outerA[axis] !== 1) itemA += i * strideA;
+        if (outerB[axis] !== 1) itemB += i * strideB;
+        strideA *= outerA[axis]!;
+        strideB *= outerB[axis]!;
+      }
+      const ai = product(outerA) === 1 ? viewAs(a, [1, m, k]) : copyRange(backend, a, itemA * m * k, [1, m, k]);
+      const bi = copyRange(backend, b, itemB * k * n, [1, k, n]);
+      const result = matMul({ inputs: { a: ai, b: bi }, backend, attrs: plainAttrs }) as tf.TensorInfo;
+      backend.typedArrayFromHeap(out).set(backend.typedArrayFromHeap(result), item * m * n);
+      for (const temporary of [ai, bi, result])
+        if (temporary.dataId !== a.dataId) backend.disposeData(temporary.dataId);
+    }
+    return out;
+  }
+
+  tf.unregisterKernel(tf.BatchMatMul, backendName);
+  tf.registerKernel({
+    ...original,
+    kernelFunc: ({ inputs, backend: anyBackend, attrs }) => {
+      const backend = anyBackend as tf.KernelBackend;
+      const { a, b } = inputs as tf.BatchMatMulInputs as unknown as { a: tf.TensorInfo; b: tf.TensorInfo };
+      const { transposeA, transposeB } = attrs as unknown as tf.BatchMatMulAttrs;
+      const swapLastTwo = (x: tf.TensorInfo): tf.TensorInfo => {
+        const perm = x.shape.map((_, axis) => axis);
+        perm.splice(-2, 2, perm.length - 1, perm.length - 2);
+        return transposeFunc({ inputs: { x }, backend, attrs: { perm } }) as tf.TensorInfo;
+      };
+      const plainA = transposeA ? swapLastTwo(a) : a;
+      const plainB = transposeB ? swapLastTwo(b) : b;
+      try {
+        const [batchA, batchB] = [product(plainA.shape.slice(0, -2)), product(plainB.shape.slice(0, -2))];
+        if (!isWasmHeapBackend(backend) || a.dtype !== 'float32' || b.dtype !== 'float32' || batchA * batchB === 1) {
+          return matMul({ inputs: { a: plainA, b: plainB }, backend, attrs: plainAttrs });
+        }
+        if (batchB === 1) {
+          // [...outerA, M, K] is laid out as [1, batch * M, K]: one product, no copy.
+          const [m, k] = plainA.shape.slice(-2) as [number, number];
+          const n = plainB.shape.at(-1)!;
+          const out = matMul({
+            inputs: { a: viewAs(plainA, [1, batchA * m, k]), b: viewAs(plainB, [1, k, n]) },
+            backend,
+            attrs: plainAttrs,
+          }) as tf.TensorInfo;
+          const rank = Math.max(plainA.shape.length, plainB.shape.length);
+          const outer = [...new Array<number>(rank - plainA.shape.length).fill(1), ...plainA.shape.slice(0, -2)];
+          return { ...out, shape: [...outer, m, n] };
+        }
+        const [m, k] = plainA.shape.slice(-2) as [number, number];
+        const [outerA, outerB] = [plainA.shape.slice(0, -2), plainB.shape.slice(0, -2)];
+        const sameBatch = batchA === 1 || (outerA.length === outerB.length && outerA.every((d, i) => d === outerB[i]));
+        // A fast product costs about 40 us of set-up: small items are quicker in wasm's own loop, where its
+        // batch handling is right (not for batch dimensions that broadcast both ways).
+        if (sameBatch && m * k * plainB.shape.at(-1)! < SPLIT_FROM) {
+          return matMul({ inputs: { a: plainA, b: plainB }, backend, attrs: plainAttrs });
+        }
+        return perItem(backend, plainA, plainB);
+      } finally {
+        if (plainA !== a) backend.disposeData(plainA.dataId);
+        if (plainB !== b) backend.disposeData(plainB.dataId);
+      }
+    },
+  });
+}
