@@ -56,6 +56,7 @@ describe('training worker protocol', () => {
     // run-2: paused at its first progress event, resumed after a quiet spell, stopped at the next progress event.
     const progress: number[] = [];
     let resumed = false;
+    let resumedAt = Infinity;
     const stopped = finishedOf(supervisor, 'run-2', (event) => {
       if (event.type !== 'progress') return;
       progress.push(performance.now());
@@ -63,6 +64,7 @@ describe('training worker protocol', () => {
         expect(supervisor!.setPaused('run-2', true)).toBe(true);
         setTimeout(() => {
           resumed = true;
+          resumedAt = performance.now();
           expect(supervisor!.setPaused('run-2', false)).toBe(true);
         }, 1500);
       } else if (resumed) {
@@ -71,9 +73,10 @@ describe('training worker protocol', () => {
     });
     supervisor.start(plan('run-2', { epochs: 50 }));
     expect(await stopped).toMatchObject({ status: 'stopped', reason: 'stopped by the user' });
-    // Paused, the worker trained no step: at most the step already under way reported before the pause took hold.
-    const duringPause = progress.filter((at) => at > progress[0]! + 400 && at < progress[0]! + 1500);
-    expect(duringPause).toEqual([]);
+    // Paused, the worker trained no step: at most the window already under way reported before the pause took hold
+    // (however slow a step is on a loaded machine), nothing else until the resume.
+    const duringPause = progress.filter((at) => at > progress[0]! && at < resumedAt);
+    expect(duringPause.length).toBeLessThanOrEqual(1);
     expect(supervisor.setPaused('run-2', true)).toBe(false);
     expect(supervisor.stop('run-2')).toBe(false);
   });
