@@ -9,7 +9,9 @@ import { installConvFilterGradByConv } from './kernels/convFilterGradByConv';
 import { installConvInputGradByConv } from './kernels/convInputGradByConv';
 import { installCpuFallbackKernels } from './kernels/cpuFallbackKernels';
 import { installSegmentSumByScatter } from './kernels/segmentSumByScatter';
-import { installTransposeFreeMatMul } from './kernels/transposeFreeMatMul';
+import { installFastMatMul } from './kernels/fastMatMul';
+import { installBlockTile } from './kernels/blockTile';
+import { installBroadcastCompares } from './kernels/broadcastCompare';
 
 /**
  * Picks the fastest TensorFlow.js backend that loads here: native TensorFlow with CUDA, native TensorFlow on the
@@ -38,7 +40,9 @@ async function activate(name: BackendName): Promise<void> {
   // Kernels that wasm lacks for training, and that are pathologically slow on cpu (shared/BACKENDS.md).
   installSegmentSumByScatter(name);
   if (name === 'wasm') {
-    installTransposeFreeMatMul(name);
+    installFastMatMul(name);
+    installBlockTile(name);
+    installBroadcastCompares(name);
     installConvFilterGradByConv(name);
     installConvInputGradByConv(name);
     installCpuFallbackKernels(name);

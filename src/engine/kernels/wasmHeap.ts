@@ -1,0 +1,31 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * The part of tfjs-backend-wasm's BackendWasm that kernels written in TypeScript use: a new output in the wasm heap,
+ * and a typed-array view of a tensor's bytes there. A view is taken afresh after every allocation: growing the heap
+ * detaches the views taken before.
+ */
+export interface WasmHeapBackend extends tf.KernelBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+export function isWasmHeapBackend(backend: tf.KernelBackend): backend is WasmHeapBackend {
+  const candidate = backend as Partial<WasmHeapBackend>;
+  return typeof candidate.makeOutput === 'function' && typeof candidate.typedArrayFromHeap === 'function';
+}
+
+/** The same bytes seen with another shape of as many elements: read-only use by a kernel, so no new reference. */
+export const viewAs = (x: tf.TensorInfo, shape: number[]): tf.TensorInfo => ({
+  dataId: x.dataId,
+  shape,
+  dtype: x.dtype,
+});
+
+/** A new tensor holding elements [offset, offset + size) of x, shaped `shape`. */
+export function copyRange(backend: WasmHeapBackend, x: tf.TensorInfo, offset: number, shape: number[]): tf.TensorInfo {
+  const out = backend.makeOutput(shape, x.dtype);
+  const size = shape.reduce((a, b) => a * b, 1);
+  backend.typedArrayFromHeap(out).set(backend.typedArrayFromHeap(x).subarray(offset, offset + size));
+  return out;
+}

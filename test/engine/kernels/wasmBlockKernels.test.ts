@@ -1,0 +1,94 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../../src/engine/backend';
+import { seededRandom } from '../../../src/engine/data/split/seededRandom';
+import { expectClose } from '../../support/tensorAssertions';
+
+const random = seededRandom(23);
+const int = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
+
+/** The same computation on the cpu backend (tfjs' reference kernels) and on wasm with the workbench's kernels. */
+async function onBoth(compute: () => tf.Tensor): Promise<{ cpu: tf.TypedArray; wasm: tf.TypedArray; shape: number[] }> {
+  await tf.setBackend('cpu');
+  const reference = tf.tidy(compute);
+  const cpu = await reference.data();
+  reference.dispose();
+  await tf.setBackend('wasm');
+  const before = tf.memory().numTensors;
+  const result = tf.tidy(compute);
+  const [wasm, shape] = [await result.data(), result.shape];
+  result.dispose();
+  expect(tf.memory().numTensors).toBe(before);
+  return { cpu, wasm, shape };
+}
+
+/** A shape of rank 0-4, sizes 1-5, sometimes with a 0. */
+const randomShape = (rank: number) => Array.from({ length: rank }, () => (random() < 0.05 ? 0 : int(1, 5)));
+/** A shape that broadcasts against `shape`: some axes set to 1, maybe fewer leading axes. */
+const broadcastOf = (shape: number[]) => shape.slice(int(0, shape.length)).map((d) => (random() < 0.5 ? 1 : d));
+const integers = (shape: number[]) => Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => int(-2, 2));
+
+describe('wasm block kernels against the cpu backend', () => {
+  beforeAll(async () => {
+    expect((await selectBackend('wasm')).name).toBe('wasm');
+  });
+
+  it('Tile repeats blocks as tfjs does, for 60 random shapes and repetitions of float32, int32 and bool', async () => {
+    for (let trial = 0; trial < 60; trial++) {
+      const shape = randomShape(int(1, 4));
+      const reps = shape.map(() => int(1, 4));
+      const values = integers(shape);
+      const dtype = (['float32', 'int32', 'bool'] as const)[trial % 3]!;
+      const {
+        cpu,
+        wasm,
+        shape: outShape,
+      } = await onBoth(() =>
+        tf.tile(tf.tensor(dtype === 'bool' ? values.map((v) => v > 0) : values, shape, dtype), reps),
+      );
+      expect(outShape).toEqual(shape.map((d, i) => d * reps[i]!));
+      expect([...wasm]).toEqual([...cpu]);
+    }
+  });
+
+  it("batch norm's gradient (which tiles) is the cpu backend's", async () => {
+    const x = Array.from({ length: 4 * 3 * 3 * 5 }, () => random() * 2 - 1);
+    const gradient = () =>
+      tf.grad((input: tf.Tensor) =>
+        tf.sum(
+          tf.square(
+            tf.batchNorm(input, tf.mean(input, [0, 1, 2]), tf.fill([5], 0.5), tf.fill([5], 0.1), tf.fill([5], 1.5)),
+          ),
+        ),
+      )(tf.tensor4d(x, [4, 3, 3, 5]));
+    const { cpu, wasm } = await onBoth(gradient);
+    expectClose(wasm, [...cpu], 1e-4);
+  });
+
+  for (const op of ['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual'] as const) {
+    it(`${op} broadcasts as tfjs does, for 40 random pairs of shapes with ties, float32 and int32`, async () => {
+      for (let trial = 0; trial < 40; trial++) {
+        const shape = randomShape(int(0, 4));
+        const other = broadcastOf(shape);
+        const [first, second] = trial % 2 === 0 ? [shape, other] : [other, shape];
+        const dtype = trial % 4 < 2 ? 'float32' : 'int32';
+        const [a, b] = [integers(first), integers(second)];
+        const {
+          cpu,
+          wasm,
+          shape: outShape,
+        } = await onBoth(() => tf[op](tf.tensor(a, first, dtype), tf.tensor(b, second, dtype)));
+        expect(outShape).toEqual(tf.backend_util.assertAndGetBroadcastShape(first, second));
+        expect([...wasm]).toEqual([...cpu]);
+      }
+    });
+  }
+
+  it("the gradient of max over axes (CBAM's pools) is the cpu backend's, ties shared as tfjs shares them", async () => {
+    const x = integers([2, 4, 4, 3]).map((v) => v / 2);
+    const gradient = () =>
+      tf.grad((input: tf.Tensor) => tf.sum(tf.max(input, [1, 2], true)))(tf.tensor4d(x, [2, 4, 4, 3]));
+    const { cpu, wasm } = await onBoth(gradient);
+    expect([...wasm]).toEqual([...cpu]);
+  });
+});
