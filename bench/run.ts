@@ -2,10 +2,14 @@ import { cifarImport } from './cifarImport';
 import { editorValidation } from './editorValidation';
 import { presetThroughput } from './presetThroughput';
 import { trainLoopThroughput } from './trainLoopThroughput';
+import { sideBySide } from './sideBySide';
 import { trainingThroughput } from './trainingThroughput';
 
-// npm run bench [-- backend]: prints figures; asserts nothing (speed is measured here, never in unit tests).
-const backend = process.argv[2] ?? process.env['WORKBENCH_BACKEND'];
+// npm run bench [-- backend] [-- side-by-side]: prints figures; asserts nothing (speed is measured here, never in
+// unit tests). side-by-side: only the presets against PyTorch.
+const words = process.argv.slice(2);
+const sideBySideOnly = words.includes('side-by-side');
+const backend = words.find((word) => word !== 'side-by-side') ?? process.env['WORKBENCH_BACKEND'];
 console.log = (
   (log) =>
   (...args: unknown[]) =>
@@ -16,10 +20,15 @@ console.warn = (
   (...args: unknown[]) =>
     String(args[0]).startsWith('Orthogonal') ? undefined : warn(...args)
 )(console.warn);
-editorValidation();
-await cifarImport();
-await trainingThroughput(backend);
-await trainLoopThroughput(backend);
-await presetThroughput(backend);
-// The cpu backend is 10-30x slower than wasm: only the one Transformer figure, for comparison.
-if (!backend) await trainingThroughput('cpu');
+if (sideBySideOnly) {
+  await sideBySide(backend);
+} else {
+  editorValidation();
+  await cifarImport();
+  await trainingThroughput(backend);
+  await trainLoopThroughput(backend);
+  await presetThroughput(backend);
+  await sideBySide(backend);
+  // The cpu backend is 10-30x slower than wasm: only the one Transformer figure, for comparison.
+  if (!backend) await trainingThroughput('cpu');
+}
