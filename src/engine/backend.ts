@@ -12,6 +12,7 @@ import { installSegmentSumByScatter } from './kernels/segmentSumByScatter';
 import { installFastMatMul } from './kernels/fastMatMul';
 import { installBlockTile } from './kernels/blockTile';
 import { installBroadcastCompares } from './kernels/broadcastCompare';
+import { installMaxPoolGradOnHeap } from './kernels/maxPoolGradOnHeap';
 
 /**
  * Picks the fastest TensorFlow.js backend that loads here: native TensorFlow with CUDA, native TensorFlow on the
@@ -43,6 +44,7 @@ async function activate(name: BackendName): Promise<void> {
     installFastMatMul(name);
     installBlockTile(name);
     installBroadcastCompares(name);
+    installMaxPoolGradOnHeap(name);
     installConvFilterGradByConv(name);
     installConvInputGradByConv(name);
     installCpuFallbackKernels(name);

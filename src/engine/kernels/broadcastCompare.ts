@@ -1,16 +1,47 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { isWasmHeapBackend } from './wasmHeap';
 
-type Compare = (a: number, b: number) => boolean;
+const COMPARES = [tf.Equal, tf.NotEqual, tf.Less, tf.LessEqual, tf.Greater, tf.GreaterEqual] as const;
+type CompareName = (typeof COMPARES)[number];
 
-const COMPARES: [string, Compare][] = [
-  [tf.Equal, (a, b) => a === b],
-  [tf.NotEqual, (a, b) => a !== b],
-  [tf.Less, (a, b) => a < b],
-  [tf.LessEqual, (a, b) => a <= b],
-  [tf.Greater, (a, b) => a > b],
-  [tf.GreaterEqual, (a, b) => a >= b],
-];
+/**
+ * One row of the output: n elements, the operands stepping by their innermost strides. One loop per operator, so
+ * that the comparison is inlined (a comparison function called per element made the loop several times slower).
+ */
+function compareRow(
+  name: CompareName,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  out: Uint8Array,
+  at: number,
+  pa: number,
+  pb: number,
+  ia: number,
+  ib: number,
+  n: number,
+): void {
+  const end = at + n;
+  switch (name) {
+    case tf.Equal:
+      for (; at < end; at++, pa += ia, pb += ib) out[at] = a[pa]! === b[pb]! ? 1 : 0;
+      return;
+    case tf.NotEqual:
+      for (; at < end; at++, pa += ia, pb += ib) out[at] = a[pa]! !== b[pb]! ? 1 : 0;
+      return;
+    case tf.Less:
+      for (; at < end; at++, pa += ia, pb += ib) out[at] = a[pa]! < b[pb]! ? 1 : 0;
+      return;
+    case tf.LessEqual:
+      for (; at < end; at++, pa += ia, pb += ib) out[at] = a[pa]! <= b[pb]! ? 1 : 0;
+      return;
+    case tf.Greater:
+      for (; at < end; at++, pa += ia, pb += ib) out[at] = a[pa]! > b[pb]! ? 1 : 0;
+      return;
+    case tf.GreaterEqual:
+      for (; at < end; at++, pa += ia, pb += ib) out[at] = a[pa]! >= b[pb]! ? 1 : 0;
+      return;
+  }
+}
 
 /**
  * wasm's compare kernels allocate per element when one side is broadcast; the gradient of tf.max (CBAM's channel
@@ -19,7 +50,7 @@ const COMPARES: [string, Compare][] = [
  * the innermost axis as a tight loop. Same-shape operands keep wasm's own kernel.
  */
 export function installBroadcastCompares(backendName: string): void {
-  for (const [kernelName, compare] of COMPARES) {
+  for (const kernelName of COMPARES) {
     const original = tf.getKernel(kernelName, backendName);
     if (!original) continue;
     tf.unregisterKernel(kernelName, backendName);
@@ -54,10 +85,8 @@ export function installBroadcastCompares(backendName: string): void {
         const [ia, ib] = rank === 0 ? [0, 0] : [sa[rank - 1]!, sb[rank - 1]!];
         const index = new Array<number>(Math.max(0, rank - 1)).fill(0);
         let [offsetA, offsetB] = [0, 0];
-        for (let row = 0, at = 0; at < target.length; row++) {
-          for (let i = 0, pa = offsetA, pb = offsetB; i < inner; i++, pa += ia, pb += ib) {
-            target[at++] = compare(av[pa]!, bv[pb]!) ? 1 : 0;
-          }
+        for (let at = 0; at < target.length; at += inner) {
+          compareRow(kernelName, av, bv, target, at, offsetA, offsetB, ia, ib, inner);
           // Next row: an odometer over the outer axes, moving each operand by its strides.
           for (let axis = rank - 2; axis >= 0; axis--) {
             offsetA += sa[axis]!;

@@ -84,6 +84,30 @@ describe('wasm block kernels against the cpu backend', () => {
     });
   }
 
+  it('MaxPoolGrad sends each gradient to its window maximum as tfjs does: sizes, strides, padding, overlaps, ties', async () => {
+    for (const [shape, size, stride, pad] of [
+      [[2, 6, 6, 3], 2, 2, 'valid'],
+      [[1, 7, 5, 4], 3, 2, 'same'],
+      [[3, 5, 5, 1], 3, 1, 'valid'],
+      [[2, 4, 4, 2], [2, 3], [1, 2], 'same'],
+      [[1, 1, 1, 5], 2, 2, 'same'],
+    ] as [[number, number, number, number], number | [number, number], number | [number, number], 'valid' | 'same'][]) {
+      // Small integers: windows with tied maxima.
+      const x = integers(shape);
+      const pooled = tf.tidy(() => tf.maxPool(tf.zeros(shape) as tf.Tensor4D, size, stride, pad).shape);
+      // Drawn once, so both backends weigh the same outputs the same.
+      const outputWeights = integers(pooled);
+      const { cpu, wasm } = await onBoth(() => {
+        const input = tf.tensor4d(x, shape);
+        const weights = tf.tensor(outputWeights, pooled, 'float32');
+        return tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(v as tf.Tensor4D, size, stride, pad), weights)))(
+          input,
+        );
+      });
+      expect([...wasm]).toEqual([...cpu]);
+    }
+  });
+
   it("the gradient of max over axes (CBAM's pools) is the cpu backend's, ties shared as tfjs shares them", async () => {
     const x = integers([2, 4, 4, 3]).map((v) => v / 2);
     const gradient = () =>
