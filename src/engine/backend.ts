@@ -13,6 +13,7 @@ import { installFastMatMul } from './kernels/fastMatMul';
 import { installBlockTile } from './kernels/blockTile';
 import { installBroadcastCompares } from './kernels/broadcastCompare';
 import { installMaxPoolGradOnHeap } from './kernels/maxPoolGradOnHeap';
+import { installUnpackReverseOnHeap } from './kernels/unpackReverseOnHeap';
 
 /**
  * Picks the fastest TensorFlow.js backend that loads here: native TensorFlow with CUDA, native TensorFlow on the
@@ -45,6 +46,7 @@ async function activate(name: BackendName): Promise<void> {
     installBlockTile(name);
     installBroadcastCompares(name);
     installMaxPoolGradOnHeap(name);
+    installUnpackReverseOnHeap(name);
     installConvFilterGradByConv(name);
     installConvInputGradByConv(name);
     installCpuFallbackKernels(name);

@@ -446,7 +446,8 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
       .toBeGreaterThanOrEqual(1);
     await page.getByTestId('epoch-slider').fill('0');
     await expect.poll(() => replay.textContent(), { timeout: 10_000 }).toMatch(/after epoch \d+/);
-    expect(await page.locator('[data-testid=attention-head]').count()).toBe(8);
+    // The label moves at once; the saved snapshot arrives after it.
+    await expect.poll(() => page.locator('[data-testid=attention-head]').count(), { timeout: 10_000 }).toBe(8);
 
     await page.getByTestId('tab-runs').click();
     const rows = page.getByTestId('run-row');

@@ -51,6 +51,32 @@ describe('wasm block kernels against the cpu backend', () => {
     }
   });
 
+  it('Unpack (unstack) and Reverse give what tfjs gives, for random shapes, axes and dtypes, and their gradients', async () => {
+    for (let trial = 0; trial < 40; trial++) {
+      const shape = randomShape(int(1, 4));
+      const values = integers(shape);
+      const dtype = (['float32', 'int32', 'bool'] as const)[trial % 3]!;
+      const make = () => tf.tensor(dtype === 'bool' ? values.map((v) => v > 0) : values, shape, dtype);
+      const axis = int(0, shape.length - 1);
+      if (shape[axis]! > 0) {
+        const unstacked = await onBoth(() => tf.stack(tf.unstack(make(), axis), 0));
+        expect([...unstacked.wasm]).toEqual([...unstacked.cpu]);
+      }
+      const axes = [...new Set(Array.from({ length: int(1, shape.length) }, () => int(0, shape.length - 1)))];
+      const reversed = await onBoth(() => tf.reverse(make(), axes));
+      expect(reversed.shape).toEqual(shape);
+      expect([...reversed.wasm]).toEqual([...reversed.cpu]);
+    }
+    // Through their gradients: each time step of a [2, 5, 3] sequence weighed by its reversed position.
+    const x = integers([2, 5, 3]);
+    const grads = await onBoth(() =>
+      tf.grad((v: tf.Tensor) =>
+        tf.addN(tf.unstack(tf.reverse(v, 1), 1).map((step, t) => tf.mul(tf.sum(step), t + 1)) as tf.Tensor[]),
+      )(tf.tensor3d(x, [2, 5, 3])),
+    );
+    expect([...grads.wasm]).toEqual([...grads.cpu]);
+  });
+
   it("batch norm's gradient (which tiles) is the cpu backend's", async () => {
     const x = Array.from({ length: 4 * 3 * 3 * 5 }, () => random() * 2 - 1);
     const gradient = () =>
