@@ -13,6 +13,7 @@ import { installFastMatMul } from './kernels/fastMatMul';
 import { installBlockTile } from './kernels/blockTile';
 import { installBroadcastCompares } from './kernels/broadcastCompare';
 import { installMaxPoolGradOnHeap } from './kernels/maxPoolGradOnHeap';
+import { installMiddleAxisReduce } from './kernels/middleAxisReduce';
 import { installUnpackReverseOnHeap } from './kernels/unpackReverseOnHeap';
 
 /**
@@ -46,6 +47,7 @@ async function activate(name: BackendName): Promise<void> {
     installBlockTile(name);
     installBroadcastCompares(name);
     installMaxPoolGradOnHeap(name);
+    installMiddleAxisReduce(name);
     installUnpackReverseOnHeap(name);
     installConvFilterGradByConv(name);
     installConvInputGradByConv(name);

@@ -77,6 +77,22 @@ describe('wasm block kernels against the cpu backend', () => {
     expect([...grads.wasm]).toEqual([...grads.cpu]);
   });
 
+  it('Sum and Mean over any axes give what tfjs gives (to float32 rounding), keepDims or not', async () => {
+    for (let trial = 0; trial < 60; trial++) {
+      const shape = randomShape(int(1, 4));
+      const values = Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random() * 2 - 1);
+      const axes = [...new Set(Array.from({ length: int(1, shape.length) }, () => int(0, shape.length - 1)))];
+      const keepDims = trial % 2 === 0;
+      for (const op of ['sum', 'mean'] as const) {
+        const result = await onBoth(() => tf[op](tf.tensor(values, shape), axes, keepDims));
+        expect(result.shape).toEqual(
+          keepDims ? shape.map((d, a) => (axes.includes(a) ? 1 : d)) : shape.filter((_, a) => !axes.includes(a)),
+        );
+        expectClose(result.wasm, [...result.cpu], 1e-5);
+      }
+    }
+  });
+
   it("batch norm's gradient (which tiles) is the cpu backend's", async () => {
     const x = Array.from({ length: 4 * 3 * 3 * 5 }, () => random() * 2 - 1);
     const gradient = () =>
