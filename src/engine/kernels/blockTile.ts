@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { isWasmHeapBackend } from './wasmHeap';
+import { overrideOnHeap } from './wasmHeap';
 
 /**
  * wasm's Tile walks the output one element at a time. Batch norm's gradient in tfjs-core tiles a [C] vector to
@@ -8,39 +8,32 @@ import { isWasmHeapBackend } from './wasmHeap';
  * (copyWithin), so tiling [1, C] to [N, C] is log2(N) copies. Same values; dtypes of any width.
  */
 export function installBlockTile(backendName: string): void {
-  const original = tf.getKernel(tf.Tile, backendName);
-  if (!original) return;
-  tf.unregisterKernel(tf.Tile, backendName);
-  tf.registerKernel({
-    ...original,
-    kernelFunc: (args) => {
-      const backend = args.backend as tf.KernelBackend;
-      const { x } = args.inputs as unknown as { x: tf.TensorInfo };
-      const { reps } = args.attrs as unknown as tf.TileAttrs;
-      if (!isWasmHeapBackend(backend) || x.dtype === 'string' || x.shape.length === 0) return original.kernelFunc(args);
-      const shape = x.shape;
-      const outShape = shape.map((d, axis) => d * reps[axis]!);
-      const out = backend.makeOutput(outShape, x.dtype);
-      const [source, target] = [backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(out)];
-      if (target.length === 0) return out;
-      // Elements after one index of each axis, in the input and in the output.
-      const sourceStride = shape.map((_, axis) => shape.slice(axis + 1).reduce((a, b) => a * b, 1));
-      const targetStride = outShape.map((_, axis) => outShape.slice(axis + 1).reduce((a, b) => a * b, 1));
-      const last = shape.length - 1;
-      const fill = (axis: number, from: number, to: number): void => {
-        if (axis === last) target.set(source.subarray(from, from + shape[last]!), to);
-        else
-          for (let i = 0; i < shape[axis]!; i++)
-            fill(axis + 1, from + i * sourceStride[axis]!, to + i * targetStride[axis]!);
-        // The block of this axis is written once; its repetitions are copies of it, doubling.
-        const block = shape[axis]! * targetStride[axis]!;
-        const total = block * reps[axis]!;
-        for (let filled = block; filled < total; filled += Math.min(filled, total - filled)) {
-          target.copyWithin(to + filled, to, to + Math.min(filled, total - filled));
-        }
-      };
-      fill(0, 0, 0);
-      return out;
-    },
+  overrideOnHeap(tf.Tile, backendName, (inputs, attrs, backend) => {
+    const { x } = inputs as unknown as { x: tf.TensorInfo };
+    const { reps } = attrs as unknown as tf.TileAttrs;
+    if (x.dtype === 'string' || x.shape.length === 0) return null;
+    const shape = x.shape;
+    const outShape = shape.map((d, axis) => d * reps[axis]!);
+    const out = backend.makeOutput(outShape, x.dtype);
+    const [source, target] = [backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(out)];
+    if (target.length === 0) return out;
+    // Elements after one index of each axis, in the input and in the output.
+    const sourceStride = shape.map((_, axis) => shape.slice(axis + 1).reduce((a, b) => a * b, 1));
+    const targetStride = outShape.map((_, axis) => outShape.slice(axis + 1).reduce((a, b) => a * b, 1));
+    const last = shape.length - 1;
+    const fill = (axis: number, from: number, to: number): void => {
+      if (axis === last) target.set(source.subarray(from, from + shape[last]!), to);
+      else
+        for (let i = 0; i < shape[axis]!; i++)
+          fill(axis + 1, from + i * sourceStride[axis]!, to + i * targetStride[axis]!);
+      // The block of this axis is written once; its repetitions are copies of it, doubling.
+      const block = shape[axis]! * targetStride[axis]!;
+      const total = block * reps[axis]!;
+      for (let filled = block; filled < total; filled += Math.min(filled, total - filled)) {
+        target.copyWithin(to + filled, to, to + Math.min(filled, total - filled));
+      }
+    };
+    fill(0, 0, 0);
+    return out;
   });
 }

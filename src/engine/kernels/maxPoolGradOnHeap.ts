@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { isWasmHeapBackend } from './wasmHeap';
+import { overrideOnHeap } from './wasmHeap';
 
 /**
  * wasm's MaxPoolGrad is a scalar loop over every input element and window (about 30 ms for a [32, 32, 32, 32] map,
@@ -8,62 +8,55 @@ import { isWasmHeapBackend } from './wasmHeap';
  * where windows overlap.
  */
 export function installMaxPoolGradOnHeap(backendName: string): void {
-  const original = tf.getKernel(tf.MaxPoolGrad, backendName);
-  if (!original) return;
-  tf.unregisterKernel(tf.MaxPoolGrad, backendName);
-  tf.registerKernel({
-    ...original,
-    kernelFunc: (args) => {
-      const backend = args.backend as tf.KernelBackend;
-      const { dy, input } = args.inputs as unknown as { dy: tf.TensorInfo; input: tf.TensorInfo };
-      const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as tf.MaxPoolGradAttrs;
-      if (!isWasmHeapBackend(backend) || input.dtype !== 'float32') return original.kernelFunc(args);
-      const info = tf.backend_util.computePool2DInfo(
-        input.shape as [number, number, number, number],
-        filterSize,
-        strides,
-        1,
-        pad,
-        dimRoundingMode,
-      );
-      const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
-      const { strideHeight, strideWidth, filterHeight, filterWidth, padInfo } = info;
-      const dx = backend.makeOutput(input.shape, 'float32');
-      const [x, gradient, target] = [input, dy, dx].map((t) => backend.typedArrayFromHeap(t) as Float32Array) as [
-        Float32Array,
-        Float32Array,
-        Float32Array,
-      ];
-      target.fill(0);
-      const best = new Float32Array(channels);
-      const at = new Int32Array(channels);
-      for (let b = 0; b < batchSize; b++) {
-        for (let oh = 0; oh < outHeight; oh++) {
-          for (let ow = 0; ow < outWidth; ow++) {
-            best.fill(-Infinity);
-            at.fill(-1);
-            for (let fh = 0; fh < filterHeight; fh++) {
-              const h = oh * strideHeight - padInfo.top + fh;
-              if (h < 0 || h >= inHeight) continue;
-              for (let fw = 0; fw < filterWidth; fw++) {
-                const w = ow * strideWidth - padInfo.left + fw;
-                if (w < 0 || w >= inWidth) continue;
-                const base = ((b * inHeight + h) * inWidth + w) * channels;
-                for (let c = 0; c < channels; c++) {
-                  const value = x[base + c]!;
-                  if (value > best[c]!) {
-                    best[c] = value;
-                    at[c] = base + c;
-                  }
+  overrideOnHeap(tf.MaxPoolGrad, backendName, (inputs, attrs, backend) => {
+    const { dy, input } = inputs as unknown as { dy: tf.TensorInfo; input: tf.TensorInfo };
+    const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as tf.MaxPoolGradAttrs;
+    if (input.dtype !== 'float32') return null;
+    const info = tf.backend_util.computePool2DInfo(
+      input.shape as [number, number, number, number],
+      filterSize,
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+    );
+    const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
+    const { strideHeight, strideWidth, filterHeight, filterWidth, padInfo } = info;
+    const dx = backend.makeOutput(input.shape, 'float32');
+    const [x, gradient, target] = [input, dy, dx].map((t) => backend.typedArrayFromHeap(t) as Float32Array) as [
+      Float32Array,
+      Float32Array,
+      Float32Array,
+    ];
+    target.fill(0);
+    const best = new Float32Array(channels);
+    const at = new Int32Array(channels);
+    for (let b = 0; b < batchSize; b++) {
+      for (let oh = 0; oh < outHeight; oh++) {
+        for (let ow = 0; ow < outWidth; ow++) {
+          best.fill(-Infinity);
+          at.fill(-1);
+          for (let fh = 0; fh < filterHeight; fh++) {
+            const h = oh * strideHeight - padInfo.top + fh;
+            if (h < 0 || h >= inHeight) continue;
+            for (let fw = 0; fw < filterWidth; fw++) {
+              const w = ow * strideWidth - padInfo.left + fw;
+              if (w < 0 || w >= inWidth) continue;
+              const base = ((b * inHeight + h) * inWidth + w) * channels;
+              for (let c = 0; c < channels; c++) {
+                const value = x[base + c]!;
+                if (value > best[c]!) {
+                  best[c] = value;
+                  at[c] = base + c;
                 }
               }
             }
-            const from = ((b * outHeight + oh) * outWidth + ow) * channels;
-            for (let c = 0; c < channels; c++) if (at[c]! >= 0) target[at[c]!]! += gradient[from + c]!;
           }
+          const from = ((b * outHeight + oh) * outWidth + ow) * channels;
+          for (let c = 0; c < channels; c++) if (at[c]! >= 0) target[at[c]!]! += gradient[from + c]!;
         }
       }
-      return dx;
-    },
+    }
+    return dx;
   });
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { isWasmHeapBackend } from './wasmHeap';
+import { overrideOnHeap } from './wasmHeap';
 
 /**
  * wasm reduces only over the innermost axes, so tfjs transposes first for any other: a sum over [B, H, W] of a
@@ -10,57 +10,48 @@ import { isWasmHeapBackend } from './wasmHeap';
  */
 export function installMiddleAxisReduce(backendName: string): void {
   for (const kernelName of [tf.Sum, tf.Mean]) {
-    const original = tf.getKernel(kernelName, backendName);
-    if (!original) continue;
-    tf.unregisterKernel(kernelName, backendName);
-    tf.registerKernel({
-      ...original,
-      kernelFunc: (args) => {
-        const backend = args.backend as tf.KernelBackend;
-        const { x } = args.inputs as unknown as { x: tf.TensorInfo };
-        const { axis, keepDims } = args.attrs as unknown as tf.SumAttrs;
-        const rank = x.shape.length;
-        const axes = [...new Set(tf.util.parseAxisParam(axis, x.shape))].sort((a, b) => a - b);
-        const contiguous = axes.length > 0 && axes.every((a, i) => a === axes[0]! + i);
-        if (!isWasmHeapBackend(backend) || x.dtype !== 'float32' || !contiguous || axes.at(-1) === rank - 1) {
-          return original.kernelFunc(args);
-        }
-        const size = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
-        const [outer, reduced, inner] = [
-          size(x.shape.slice(0, axes[0])),
-          size(axes.map((a) => x.shape[a]!)),
-          size(x.shape.slice(axes.at(-1)! + 1)),
-        ];
-        const shape = keepDims
-          ? x.shape.map((d, a) => (axes.includes(a) ? 1 : d))
-          : x.shape.filter((_, a) => !axes.includes(a));
-        const out = backend.makeOutput(shape, 'float32');
-        const source = backend.typedArrayFromHeap(x) as Float32Array;
-        // An empty mean is 0, as tfjs' cpu kernel gives it.
-        const scale = kernelName === tf.Mean ? 1 / Math.max(1, reduced) : 1;
-        const target = backend.typedArrayFromHeap(out) as Float32Array;
-        const step = 4 * inner;
-        for (let o = 0; o < outer; o++) {
-          for (let i = 0; i < inner; i++) {
-            // Four running sums (in float64, as JS numbers) down the column, so the adds do not wait on each other.
-            let s0 = 0;
-            let s1 = 0;
-            let s2 = 0;
-            let s3 = 0;
-            let r = 0;
-            let at = o * reduced * inner + i;
-            for (; r + 3 < reduced; r += 4, at += step) {
-              s0 += source[at]!;
-              s1 += source[at + inner]!;
-              s2 += source[at + 2 * inner]!;
-              s3 += source[at + 3 * inner]!;
-            }
-            for (; r < reduced; r++, at += inner) s0 += source[at]!;
-            target[o * inner + i] = (s0 + s1 + s2 + s3) * scale;
+    overrideOnHeap(kernelName, backendName, (inputs, attrs, backend) => {
+      const { x } = inputs as unknown as { x: tf.TensorInfo };
+      const { axis, keepDims } = attrs as unknown as tf.SumAttrs;
+      const rank = x.shape.length;
+      const axes = [...new Set(tf.util.parseAxisParam(axis, x.shape))].sort((a, b) => a - b);
+      const contiguous = axes.length > 0 && axes.every((a, i) => a === axes[0]! + i);
+      if (x.dtype !== 'float32' || !contiguous || axes.at(-1) === rank - 1) return null;
+      const size = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
+      const [outer, reduced, inner] = [
+        size(x.shape.slice(0, axes[0])),
+        size(axes.map((a) => x.shape[a]!)),
+        size(x.shape.slice(axes.at(-1)! + 1)),
+      ];
+      const shape = keepDims
+        ? x.shape.map((d, a) => (axes.includes(a) ? 1 : d))
+        : x.shape.filter((_, a) => !axes.includes(a));
+      const out = backend.makeOutput(shape, 'float32');
+      const source = backend.typedArrayFromHeap(x) as Float32Array;
+      // An empty mean is 0, as tfjs' cpu kernel gives it.
+      const scale = kernelName === tf.Mean ? 1 / Math.max(1, reduced) : 1;
+      const target = backend.typedArrayFromHeap(out) as Float32Array;
+      const step = 4 * inner;
+      for (let o = 0; o < outer; o++) {
+        for (let i = 0; i < inner; i++) {
+          // Four running sums (in float64, as JS numbers) down the column, so the adds do not wait on each other.
+          let s0 = 0;
+          let s1 = 0;
+          let s2 = 0;
+          let s3 = 0;
+          let r = 0;
+          let at = o * reduced * inner + i;
+          for (; r + 3 < reduced; r += 4, at += step) {
+            s0 += source[at]!;
+            s1 += source[at + inner]!;
+            s2 += source[at + 2 * inner]!;
+            s3 += source[at + 3 * inner]!;
           }
+          for (; r < reduced; r++, at += inner) s0 += source[at]!;
+          target[o * inner + i] = (s0 + s1 + s2 + s3) * scale;
         }
-        return out;
-      },
+      }
+      return out;
     });
   }
 }

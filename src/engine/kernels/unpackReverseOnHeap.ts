@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { isWasmHeapBackend, type WasmHeapBackend } from './wasmHeap';
+import { overrideOnHeap, type WasmHeapBackend } from './wasmHeap';
 
 /** Elements before, along and after `axis`: a tensor seen as [outer, length, inner]. */
 function around(shape: number[], axis: number) {
@@ -57,32 +57,14 @@ function reverse(backend: WasmHeapBackend, x: tf.TensorInfo, dims: number[]): tf
 
 /** wasm's Unpack and Reverse replaced by the block copies above; other backends keep theirs. */
 export function installUnpackReverseOnHeap(backendName: string): void {
-  const unpackKernel = tf.getKernel(tf.Unpack, backendName);
-  if (unpackKernel) {
-    tf.unregisterKernel(tf.Unpack, backendName);
-    tf.registerKernel({
-      ...unpackKernel,
-      kernelFunc: (args) => {
-        const backend = args.backend as tf.KernelBackend;
-        const { value } = args.inputs as unknown as { value: tf.TensorInfo };
-        const { axis } = args.attrs as unknown as tf.UnpackAttrs;
-        if (!isWasmHeapBackend(backend) || value.dtype === 'string') return unpackKernel.kernelFunc(args);
-        return unpack(backend, value, axis < 0 ? axis + value.shape.length : axis);
-      },
-    });
-  }
-  const reverseKernel = tf.getKernel(tf.Reverse, backendName);
-  if (reverseKernel) {
-    tf.unregisterKernel(tf.Reverse, backendName);
-    tf.registerKernel({
-      ...reverseKernel,
-      kernelFunc: (args) => {
-        const backend = args.backend as tf.KernelBackend;
-        const { x } = args.inputs as unknown as { x: tf.TensorInfo };
-        const { dims } = args.attrs as unknown as tf.ReverseAttrs;
-        if (!isWasmHeapBackend(backend) || x.dtype === 'string') return reverseKernel.kernelFunc(args);
-        return reverse(backend, x, typeof dims === 'number' ? [dims] : [...dims]);
-      },
-    });
-  }
+  overrideOnHeap(tf.Unpack, backendName, (inputs, attrs, backend) => {
+    const { value } = inputs as unknown as { value: tf.TensorInfo };
+    const { axis } = attrs as unknown as tf.UnpackAttrs;
+    return value.dtype === 'string' ? null : unpack(backend, value, axis < 0 ? axis + value.shape.length : axis);
+  });
+  overrideOnHeap(tf.Reverse, backendName, (inputs, attrs, backend) => {
+    const { x } = inputs as unknown as { x: tf.TensorInfo };
+    const { dims } = attrs as unknown as tf.ReverseAttrs;
+    return x.dtype === 'string' ? null : reverse(backend, x, typeof dims === 'number' ? [dims] : [...dims]);
+  });
 }

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * The part of tfjs-backend-wasm's BackendWasm that kernels written in TypeScript use: a new output in the wasm heap,
@@ -28,4 +28,30 @@ export function copyRange(backend: WasmHeapBackend, x: tf.TensorInfo, offset: nu
   const size = shape.reduce((a, b) => a * b, 1);
   backend.typedArrayFromHeap(out).set(backend.typedArrayFromHeap(x).subarray(offset, offset + size));
   return out;
+}
+
+type HeapKernel = (
+  inputs: tf.NamedTensorInfoMap,
+  attrs: tf.NamedAttrMap,
+  backend: WasmHeapBackend,
+) => tf.TensorInfo | tf.TensorInfo[] | null;
+
+/**
+ * Replaces a backend's kernel with one written on the wasm heap. `run` answers null for the cases it leaves to the
+ * original kernel (another dtype, a shape the original handles well), and the original also serves any backend
+ * without a heap.
+ */
+export function overrideOnHeap(kernelName: string, backendName: string, run: HeapKernel): void {
+  const original = tf.getKernel(kernelName, backendName);
+  if (!original) return;
+  tf.unregisterKernel(kernelName, backendName);
+  tf.registerKernel({
+    ...original,
+    kernelFunc: (args) => {
+      const backend = args.backend as tf.KernelBackend;
+      return (
+        (isWasmHeapBackend(backend) ? run(args.inputs, args.attrs ?? {}, backend) : null) ?? original.kernelFunc(args)
+      );
+    },
+  });
 }

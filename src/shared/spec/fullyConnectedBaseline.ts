@@ -27,58 +27,32 @@ export function fullyConnectedBaseline(
   const embeddingDim = Number(
     spec.nodes.find((n) => n.op === 'embedding' && n.inputs[0] === input.id)?.params['dim'] ?? 64,
   );
-  const build = (hidden: number): ModelSpec => {
-    const name = `Fully connected, matched to ${spec.name}`;
-    if (spec.task === 'image-classification') {
-      return {
-        name,
-        task: spec.task,
-        inputs: [input],
-        nodes: [
-          node('flatten', 'flatten', {}, input.id),
-          node('hidden1', 'dense', { units: hidden, activation: 'relu' }, 'flatten'),
-          node('dropout1', 'dropout', {}, 'hidden1'),
-          node('hidden2', 'dense', { units: 64, activation: 'relu' }, 'dropout1'),
-          node('dropout2', 'dropout', {}, 'hidden2'),
-          node('head', 'classifier', {}, 'dropout2'),
-        ],
-        outputs: ['head'],
-      };
-    }
-    if (spec.task === 'text-classification') {
-      return {
-        name,
-        task: spec.task,
-        inputs: [input],
-        nodes: [
-          node('embed', 'embedding', { dim: embeddingDim }, input.id),
-          node('flatten', 'flatten', {}, 'embed'),
-          node('hidden1', 'dense', { units: hidden, activation: 'relu' }, 'flatten'),
-          node('dropout1', 'dropout', {}, 'hidden1'),
-          node('hidden2', 'dense', { units: 64, activation: 'relu' }, 'dropout1'),
-          node('dropout2', 'dropout', {}, 'hidden2'),
-          node('head', 'classifier', {}, 'dropout2'),
-        ],
-        outputs: ['head'],
-      };
-    }
-    if (spec.task === 'sequence-labelling') {
-      return {
-        name,
-        task: spec.task,
-        inputs: [input],
-        nodes: [
-          node('embed', 'embedding', { dim: embeddingDim }, input.id),
-          node('hidden1', 'dense', { units: hidden, activation: 'relu' }, 'embed'),
-          node('dropout1', 'dropout', {}, 'hidden1'),
-          node('hidden2', 'dense', { units: 64, activation: 'relu' }, 'dropout1'),
-          node('tags', 'tokenClassifier', {}, 'hidden2'),
-        ],
-        outputs: ['tags'],
-      };
-    }
+  if (spec.task === 'seq2seq') {
     throw new Error('attention vs fully connected compares classifiers and taggers; seq2seq has no baseline here');
-  };
+  }
+  const perToken = spec.task === 'sequence-labelling';
+  // What turns the input into vectors: a flattened image, a flattened text, or each token's embedding alone.
+  const front: NodeSpec[] =
+    spec.task === 'image-classification'
+      ? [node('flatten', 'flatten', {}, input.id)]
+      : [
+          node('embed', 'embedding', { dim: embeddingDim }, input.id),
+          ...(perToken ? [] : [node('flatten', 'flatten', {}, 'embed')]),
+        ];
+  const build = (hidden: number): ModelSpec => ({
+    name: `Fully connected, matched to ${spec.name}`,
+    task: spec.task,
+    inputs: [input],
+    nodes: [
+      ...front,
+      node('hidden1', 'dense', { units: hidden, activation: 'relu' }, front.at(-1)!.id),
+      node('dropout1', 'dropout', {}, 'hidden1'),
+      node('hidden2', 'dense', { units: 64, activation: 'relu' }, 'dropout1'),
+      node('dropout2', 'dropout', {}, 'hidden2'),
+      perToken ? node('tags', 'tokenClassifier', {}, 'dropout2') : node('head', 'classifier', {}, 'dropout2'),
+    ],
+    outputs: [perToken ? 'tags' : 'head'],
+  });
   const weights = (hidden: number) => analyzeSpec(build(hidden), context).totalParams;
   // Weights grow with the hidden width: the largest width at or under the target, or the next one if closer.
   let [low, high] = [1, MAX_HIDDEN];
