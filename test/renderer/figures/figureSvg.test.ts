@@ -19,6 +19,17 @@ use([LineChart, GridComponent, LegendComponent, SVGRenderer]);
 
 const parse = (svg: string) => new DOMParser().parseFromString(svg, 'image/svg+xml').documentElement;
 const colour = (t: number) => `rgb(${viridis(t).map(Math.round).join(',')})`;
+/** A token self-attention layer over `tokens`, `heads` heads, row-major [heads, queries, keys] weights. */
+const selfAttention = (tokens: string[], heads: number, weights: number[]): AttentionLayerSnapshot => ({
+  layer: 'encoder1',
+  kind: 'tokens',
+  queryLabels: tokens,
+  keyLabels: tokens,
+  heads,
+  queries: tokens.length,
+  keys: tokens.length,
+  weights: new Float32Array(weights),
+});
 /** The cells of a heatmap: the rectangles that carry a hover title. */
 const cells = (root: Element) => [...root.querySelectorAll('rect')].filter((r) => r.querySelector('title'));
 
@@ -57,16 +68,7 @@ describe('figures as SVG', () => {
   });
 
   it("draws one head of a layer: that head's weights, on the views' square-root scale, tokens on both axes", () => {
-    const layer: AttentionLayerSnapshot = {
-      layer: 'encoder1',
-      kind: 'tokens',
-      queryLabels: ['the', 'cat'],
-      keyLabels: ['the', 'cat'],
-      heads: 2,
-      queries: 2,
-      keys: 2,
-      weights: new Float32Array([1, 0, 0.5, 0.5, 0.25, 0.75, 0.09, 0.91]),
-    };
+    const layer = selfAttention(['the', 'cat'], 2, [1, 0, 0.5, 0.5, 0.25, 0.75, 0.09, 0.91]);
     const drawn = cells(parse(headFigureSvg(layer, 1)));
     expect(drawn.map((rect) => rect.getAttribute('fill'))).toEqual(
       [0.25, 0.75, 0.09, 0.91].map((w) => colour(Math.sqrt(Math.fround(w)))),
@@ -118,16 +120,7 @@ describe('figures as SVG', () => {
   });
 
   it('draws the lines view with one line per weight shown and every token', () => {
-    const layer: AttentionLayerSnapshot = {
-      layer: 'encoder1',
-      kind: 'tokens',
-      queryLabels: ['x', 'y'],
-      keyLabels: ['x', 'y'],
-      heads: 1,
-      queries: 2,
-      keys: 2,
-      weights: new Float32Array([0.5, 0.5, 1, 0]),
-    };
+    const layer = selfAttention(['x', 'y'], 1, [0.5, 0.5, 1, 0]);
     const lines = [
       { y1: 18, y2: 18, colour: '#38bdf8', opacity: 0.5 },
       { y1: 18, y2: 36, colour: '#38bdf8', opacity: 0.5 },
