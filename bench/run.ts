@@ -3,13 +3,16 @@ import { editorValidation } from './editorValidation';
 import { presetThroughput } from './presetThroughput';
 import { trainLoopThroughput } from './trainLoopThroughput';
 import { sideBySide } from './sideBySide';
+import { PRESETS } from '../src/shared/spec/presets';
 import { trainingThroughput } from './trainingThroughput';
 
-// npm run bench [-- backend] [-- side-by-side]: prints figures; asserts nothing (speed is measured here, never in
-// unit tests). side-by-side: only the presets against PyTorch.
+// npm run bench [-- backend] [-- side-by-side [preset ids]]: prints figures; asserts nothing (speed is measured
+// here, never in unit tests). side-by-side: only the presets against PyTorch, all of them or those named.
 const words = process.argv.slice(2);
 const sideBySideOnly = words.includes('side-by-side');
-const backend = words.find((word) => word !== 'side-by-side') ?? process.env['WORKBENCH_BACKEND'];
+const presetIds = words.filter((word) => PRESETS.some((p) => p.id === word));
+const backend =
+  words.find((word) => word !== 'side-by-side' && !presetIds.includes(word)) ?? process.env['WORKBENCH_BACKEND'];
 console.log = (
   (log) =>
   (...args: unknown[]) =>
@@ -21,7 +24,7 @@ console.warn = (
     String(args[0]).startsWith('Orthogonal') ? undefined : warn(...args)
 )(console.warn);
 if (sideBySideOnly) {
-  await sideBySide(backend);
+  await sideBySide(backend, presetIds);
 } else {
   editorValidation();
   await cifarImport();

@@ -49,7 +49,7 @@ function pythonWithTorch(): string | null {
  * same layers and weight counts, one Adam step at batch 32, interleaved preset by preset and round by round so
  * that both see the same machine; the best round of each. Also the achieved GFLOP/s (3x the forward FLOPs a step).
  */
-export async function sideBySide(backendName?: string): Promise<void> {
+export async function sideBySide(backendName?: string, only: readonly string[] = []): Promise<void> {
   const python = pythonWithTorch();
   if (!python) {
     console.log('side by side with PyTorch: skipped, no Python here imports torch (apt-get install python3-torch)');
@@ -62,7 +62,8 @@ export async function sideBySide(backendName?: string): Promise<void> {
   console.log(
     `  ${'preset'.padEnd(22)} ${'tfjs/s'.padStart(8)} ${'torch/s'.padStart(8)} ${'ratio'.padStart(6)} ${'tfjs GFLOP/s'.padStart(13)} ${'torch GFLOP/s'.padStart(14)}  weights (tfjs / torch)`,
   );
-  for (const preset of PRESETS) {
+  const presets = only.length > 0 ? PRESETS.filter((p) => only.includes(p.id)) : PRESETS;
+  for (const preset of presets) {
     let [tfjsMs, torchMs] = [Infinity, Infinity];
     let [tfjsWeights, torchWeights, version, blas] = [0, 0, '', ''];
     for (let round = 0; round < ROUNDS; round++) {
@@ -77,7 +78,7 @@ export async function sideBySide(backendName?: string): Promise<void> {
     console.log(
       `  ${preset.id.padEnd(22)} ${perSecond(tfjsMs).toFixed(0).padStart(8)} ${perSecond(torchMs).toFixed(0).padStart(8)} ${(torchMs / tfjsMs).toFixed(2).padStart(6)} ${gflops(tfjsMs).padStart(13)} ${gflops(torchMs).padStart(14)}  ${tfjsWeights.toLocaleString('en-US')} / ${torchWeights.toLocaleString('en-US')}${tfjsWeights === torchWeights ? '' : ' (differ)'}`,
     );
-    if (preset === PRESETS.at(-1)) {
+    if (preset === presets.at(-1)) {
       const warning =
         blas === 'openblas'
           ? ''

@@ -10,6 +10,7 @@ import { installConvInputGradByConv } from './kernels/convInputGradByConv';
 import { installCpuFallbackKernels } from './kernels/cpuFallbackKernels';
 import { installSegmentSumByScatter } from './kernels/segmentSumByScatter';
 import { installFastMatMul } from './kernels/fastMatMul';
+import { installLstmStepOnHeap } from './kernels/lstmStepOnHeap';
 import { installBlockTile } from './kernels/blockTile';
 import { installBroadcastCompares } from './kernels/broadcastCompare';
 import { installMaxPoolGradOnHeap } from './kernels/maxPoolGradOnHeap';
@@ -49,6 +50,7 @@ async function activate(name: BackendName): Promise<void> {
     installMaxPoolGradOnHeap(name);
     installMiddleAxisReduce(name);
     installUnpackReverseOnHeap(name);
+    installLstmStepOnHeap(name);
     installConvFilterGradByConv(name);
     installConvInputGradByConv(name);
     installCpuFallbackKernels(name);

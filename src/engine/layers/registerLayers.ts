@@ -3,6 +3,7 @@
 import './additiveAttention';
 import './attentionPooling';
 import './cbam';
+import './fusedRecurrent';
 import './layerNormalization';
 import './maskedAveragePooling1d';
 import './multiHeadAttention';
@@ -15,6 +16,7 @@ export const WORKBENCH_LAYERS = [
   'AdditiveAttention',
   'AttentionPooling',
   'Cbam',
+  'FusedRecurrent',
   'WorkbenchLayerNormalization',
   'MaskedAveragePooling1D',
   'MultiHeadAttention',

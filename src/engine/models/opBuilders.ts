@@ -3,6 +3,7 @@ import { opParamSchemas, type OpName } from '../../shared/spec/ops';
 import { AdditiveAttention } from '../layers/additiveAttention';
 import { AttentionPooling } from '../layers/attentionPooling';
 import { Cbam } from '../layers/cbam';
+import { FusedRecurrent } from '../layers/fusedRecurrent';
 import { LayerNormalization } from '../layers/layerNormalization';
 import { MaskedAveragePooling1D } from '../layers/maskedAveragePooling1d';
 import { PositionalEncoding } from '../layers/positionalEncoding';
@@ -29,6 +30,22 @@ function imageAttention(context: OpContext, layer: layers.Layer, kinds: ('channe
     }),
   );
   return withoutPositions(output!);
+}
+
+/** LSTM, GRU or both directions of one, as the fused layer (its backward pass through time written out). */
+function recurrentLayer(
+  context: OpContext,
+  cell: 'lstm' | 'gru',
+  params: {
+    units: number;
+    returnSequences: boolean;
+    gateActivation: 'sigmoid' | 'hardSigmoid';
+    merge?: 'concat' | 'sum';
+  },
+  bidirectional: boolean,
+): OpResult {
+  const layer = new FusedRecurrent({ name: context.nodeId, cell, bidirectional, ...params });
+  return recurrentResult(context, params.returnSequences, apply(layer, single(context)));
 }
 
 const builders: { [O in OpName]: OpBuilder<O> } = {
@@ -170,38 +187,9 @@ const builders: { [O in OpName]: OpBuilder<O> } = {
     withoutPositions(apply(new MaskedAveragePooling1D({ name: context.nodeId }), withMask(context))),
   // Recurrent layers read padding as input: sequences are padded at the end, so the forward direction has read
   // every real token before the first pad; the attention or pooling that follows masks the padded positions out.
-  lstm: (params, context) =>
-    recurrentResult(
-      context,
-      params.returnSequences,
-      apply(
-        layers.lstm({ name: context.nodeId, units: params.units, returnSequences: params.returnSequences }),
-        single(context),
-      ),
-    ),
-  gru: (params, context) =>
-    recurrentResult(
-      context,
-      params.returnSequences,
-      apply(
-        layers.gru({ name: context.nodeId, units: params.units, returnSequences: params.returnSequences }),
-        single(context),
-      ),
-    ),
-  bidirectional: (params, context) => {
-    const cellArgs = {
-      name: `${context.nodeId}_${params.cell}`,
-      units: params.units,
-      returnSequences: params.returnSequences,
-    };
-    const cell = params.cell === 'lstm' ? layers.lstm(cellArgs) : layers.gru(cellArgs);
-    const layer = layers.bidirectional({
-      name: context.nodeId,
-      layer: cell as never,
-      mergeMode: params.merge === 'concat' ? 'concat' : 'sum',
-    });
-    return recurrentResult(context, params.returnSequences, apply(layer, single(context)));
-  },
+  lstm: (params, context) => recurrentLayer(context, 'lstm', params, false),
+  gru: (params, context) => recurrentLayer(context, 'gru', params, false),
+  bidirectional: (params, context) => recurrentLayer(context, params.cell, params, true),
   dense: (params, context) =>
     samePositions(
       context,

@@ -20,4 +20,6 @@ export const poolingParams = {
 export const recurrentParams = {
   units: 'Size of the hidden state.',
   returnSequences: 'Output the state at every step (for attention or stacking); off returns only the last one.',
+  gateActivation:
+    'Squashing of the gates: the logistic sigmoid (as PyTorch) or the hard sigmoid (Keras default, cheaper).',
 };

@@ -27,4 +27,8 @@ export const pooling = z
     padding: padding.default('valid'),
   })
   .strict();
-export const recurrent = { units: positiveInt(8192), returnSequences: z.boolean().default(true) };
+export const recurrent = {
+  units: positiveInt(8192),
+  returnSequences: z.boolean().default(true),
+  gateActivation: z.enum(['sigmoid', 'hardSigmoid']).default('sigmoid'),
+};

@@ -1,0 +1,113 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { LSTM_STEP, LSTM_STEP_GRAD } from '../layers/recurrence/lstmStep';
+import { rationalSigmoid, rationalTanh } from './rationalTanh';
+import { isWasmHeapBackend, type WasmHeapBackend } from './wasmHeap';
+
+/**
+ * An LSTM time step's gate arithmetic as one loop over the wasm heap each way (layers/recurrence/lstmStep.ts has
+ * the formulas and the same step composed of tfjs ops). Composed, a step is about 20 kernel calls forward and 30
+ * backward, each with wasm's fixed cost per call, on only B x 4H elements.
+ */
+type Activation = 'sigmoid' | 'hardSigmoid';
+
+const squash = (x: number, sigmoid: boolean) =>
+  sigmoid ? rationalSigmoid(x) : Math.min(1, Math.max(0, 0.2 * x + 0.5));
+const slope = (s: number, sigmoid: boolean) => (sigmoid ? s * (1 - s) : s > 0 && s < 1 ? 0.2 : 0);
+
+/** Views of the inputs that are there (optional ones may be absent), taken after every output is allocated. */
+function views(backend: WasmHeapBackend, inputs: tf.NamedTensorInfoMap, names: string[]) {
+  return names.map((name) => (inputs[name] ? (backend.typedArrayFromHeap(inputs[name]!) as Float32Array) : null));
+}
+
+function lstmStepForward(inputs: tf.NamedTensorInfoMap, kind: Activation, backend: WasmHeapBackend) {
+  const [batch, width] = inputs['xz']!.shape as [number, number];
+  const units = width / 4;
+  const outputs = [
+    backend.makeOutput([batch, units], 'float32'),
+    backend.makeOutput([batch, units], 'float32'),
+    backend.makeOutput([batch, width], 'float32'),
+    backend.makeOutput([batch, units], 'float32'),
+  ];
+  const [h, c, gates, tanhC] = outputs.map((o) => backend.typedArrayFromHeap(o) as Float32Array) as Float32Array[];
+  const [xz, hz, cPrev] = views(backend, inputs, ['xz', 'hz', 'cPrev']);
+  // Plain index arithmetic: a closure or a destructured array per element costs more than the arithmetic.
+  const sigmoid = kind === 'sigmoid';
+  for (let b = 0; b < batch; b++) {
+    for (let j = 0; j < units; j++) {
+      const zi = b * width + j;
+      const zf = zi + units;
+      const zg = zf + units;
+      const zo = zg + units;
+      const k = b * units + j;
+      const i = squash(xz![zi]! + (hz ? hz[zi]! : 0), sigmoid);
+      const f = squash(xz![zf]! + (hz ? hz[zf]! : 0), sigmoid);
+      const g = rationalTanh(xz![zg]! + (hz ? hz[zg]! : 0));
+      const o = squash(xz![zo]! + (hz ? hz[zo]! : 0), sigmoid);
+      const cell = f * (cPrev ? cPrev[k]! : 0) + i * g;
+      const squashed = rationalTanh(cell);
+      gates![zi] = i;
+      gates![zf] = f;
+      gates![zg] = g;
+      gates![zo] = o;
+      c![k] = cell;
+      tanhC![k] = squashed;
+      h![k] = o * squashed;
+    }
+  }
+  return outputs;
+}
+
+function lstmStepBackward(inputs: tf.NamedTensorInfoMap, kind: Activation, backend: WasmHeapBackend) {
+  const [batch, width] = inputs['gates']!.shape as [number, number];
+  const units = width / 4;
+  const outputs = [backend.makeOutput([batch, width], 'float32'), backend.makeOutput([batch, units], 'float32')];
+  const [dz, dcPrev] = outputs.map((o) => backend.typedArrayFromHeap(o) as Float32Array) as Float32Array[];
+  const [dhOut, dhNext, dcNext, gates, tanhC, cPrev] = views(backend, inputs, [
+    'dhOut',
+    'dhNext',
+    'dcNext',
+    'gates',
+    'tanhC',
+    'cPrev',
+  ]);
+  const sigmoid = kind === 'sigmoid';
+  for (let b = 0; b < batch; b++) {
+    for (let j = 0; j < units; j++) {
+      const zi = b * width + j;
+      const zf = zi + units;
+      const zg = zf + units;
+      const zo = zg + units;
+      const k = b * units + j;
+      const i = gates![zi]!;
+      const f = gates![zf]!;
+      const g = gates![zg]!;
+      const o = gates![zo]!;
+      const dh = (dhOut ? dhOut[k]! : 0) + (dhNext ? dhNext[k]! : 0);
+      const t = tanhC![k]!;
+      const dc = dh * o * (1 - t * t) + (dcNext ? dcNext[k]! : 0);
+      dz![zi] = dc * g * slope(i, sigmoid);
+      dz![zf] = dc * (cPrev ? cPrev[k]! : 0) * slope(f, sigmoid);
+      dz![zg] = dc * i * (1 - g * g);
+      dz![zo] = dh * t * slope(o, sigmoid);
+      dcPrev![k] = dc * f;
+    }
+  }
+  return outputs;
+}
+
+/** Registers the two step kernels for the wasm backend; the layer composes tfjs ops wherever they are absent. */
+export function installLstmStepOnHeap(backendName: string): void {
+  const register = (kernelName: string, run: typeof lstmStepForward) => {
+    if (tf.getKernel(kernelName, backendName)) return;
+    tf.registerKernel({
+      kernelName,
+      backendName,
+      kernelFunc: ({ inputs, attrs, backend }) => {
+        if (!isWasmHeapBackend(backend as tf.KernelBackend)) throw new Error(`${kernelName} needs the wasm heap`);
+        return run(inputs, (attrs as { activation: Activation }).activation, backend as WasmHeapBackend);
+      },
+    });
+  };
+  register(LSTM_STEP, lstmStepForward);
+  register(LSTM_STEP_GRAD, lstmStepBackward);
+}
