@@ -10,6 +10,7 @@ import { installConvInputGradByConv } from './kernels/convInputGradByConv';
 import { installCpuFallbackKernels } from './kernels/cpuFallbackKernels';
 import { installSegmentSumByScatter } from './kernels/segmentSumByScatter';
 import { installFastMatMul } from './kernels/fastMatMul';
+import { installTransposeOnHeap } from './kernels/transposeOnHeap';
 import { installLstmStepOnHeap } from './kernels/lstmStepOnHeap';
 import { installBlockTile } from './kernels/blockTile';
 import { installBroadcastCompares } from './kernels/broadcastCompare';
@@ -44,6 +45,8 @@ async function activate(name: BackendName): Promise<void> {
   // Kernels that wasm lacks for training, and that are pathologically slow on cpu (shared/BACKENDS.md).
   installSegmentSumByScatter(name);
   if (name === 'wasm') {
+    // Before the matmul: it transposes operands through whatever Transpose kernel is registered when installed.
+    installTransposeOnHeap(name);
     installFastMatMul(name);
     installBlockTile(name);
     installBroadcastCompares(name);

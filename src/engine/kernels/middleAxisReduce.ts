@@ -16,17 +16,22 @@ export function installMiddleAxisReduce(backendName: string): void {
       const rank = x.shape.length;
       const axes = [...new Set(tf.util.parseAxisParam(axis, x.shape))].sort((a, b) => a - b);
       const contiguous = axes.length > 0 && axes.every((a, i) => a === axes[0]! + i);
-      if (x.dtype !== 'float32' || !contiguous || axes.at(-1) === rank - 1) return null;
       const size = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
+      const outputShape = () =>
+        keepDims ? x.shape.map((d, a) => (axes.includes(a) ? 1 : d)) : x.shape.filter((_, a) => !axes.includes(a));
+      // wasm's kernel divides by zero on an empty input (its transpose traps); the sum of nothing is 0.
+      if (size(x.shape) === 0 && (x.dtype === 'float32' || x.dtype === 'int32')) {
+        const empty = backend.makeOutput(outputShape(), x.dtype);
+        backend.typedArrayFromHeap(empty).fill(0);
+        return empty;
+      }
+      if (x.dtype !== 'float32' || !contiguous || axes.at(-1) === rank - 1) return null;
       const [outer, reduced, inner] = [
         size(x.shape.slice(0, axes[0])),
         size(axes.map((a) => x.shape[a]!)),
         size(x.shape.slice(axes.at(-1)! + 1)),
       ];
-      const shape = keepDims
-        ? x.shape.map((d, a) => (axes.includes(a) ? 1 : d))
-        : x.shape.filter((_, a) => !axes.includes(a));
-      const out = backend.makeOutput(shape, 'float32');
+      const out = backend.makeOutput(outputShape(), 'float32');
       const source = backend.typedArrayFromHeap(x) as Float32Array;
       // An empty mean is 0, as tfjs' cpu kernel gives it.
       const scale = kernelName === tf.Mean ? 1 / Math.max(1, reduced) : 1;

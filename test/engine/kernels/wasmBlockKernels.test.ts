@@ -51,6 +51,25 @@ describe('wasm block kernels against the cpu backend', () => {
     }
   });
 
+  it('Transpose gives what tfjs gives for 80 random shapes (size-1 and 0 axes too), permutations and dtypes', async () => {
+    for (let trial = 0; trial < 80; trial++) {
+      // Some larger sizes, so that the tiled swap crosses tile edges (16).
+      const shape = randomShape(int(1, 5)).map((d) => (random() < 0.2 ? int(15, 40) : d));
+      const perm = shape.map((_, i) => i).sort(() => random() - 0.5);
+      const values = integers(shape);
+      const dtype = (['float32', 'int32', 'bool'] as const)[trial % 3]!;
+      const {
+        cpu,
+        wasm,
+        shape: outShape,
+      } = await onBoth(() =>
+        tf.transpose(tf.tensor(dtype === 'bool' ? values.map((v) => v > 0) : values, shape, dtype), perm),
+      );
+      expect(outShape).toEqual(perm.map((axis) => shape[axis]));
+      expect([...wasm]).toEqual([...cpu]);
+    }
+  });
+
   it('Unpack (unstack) and Reverse give what tfjs gives, for random shapes, axes and dtypes, and their gradients', async () => {
     for (let trial = 0; trial < 40; trial++) {
       const shape = randomShape(int(1, 4));
