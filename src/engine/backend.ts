@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { BACKEND_ORDER, type BackendName, type BackendReport } from '../shared/backends';
 import { installChainedOps } from './chainedOps';
+import { activateWebGpu } from './webGpuBackend';
 import { installConvFilterGradByConv } from './kernels/convFilterGradByConv';
 import { installConvInputGradByConv } from './kernels/convInputGradByConv';
 import { installCpuFallbackKernels } from './kernels/cpuFallbackKernels';
@@ -30,7 +31,8 @@ const NATIVE_MODULES: Record<'tfjs-node-gpu' | 'tfjs-node', string> = {
   'tfjs-node': '@tensorflow/tfjs-node',
 };
 
-async function activate(name: BackendName): Promise<void> {
+async function activate(name: BackendName, byName: boolean): Promise<void> {
+  if (name === 'webgpu') return activateWebGpu(byName);
   if (name === 'tfjs-node-gpu' || name === 'tfjs-node') {
     await import(NATIVE_MODULES[name]);
     // The native package registers 'tensorflow' on the tfjs-core it resolves; if that is another copy, ours never
@@ -81,7 +83,7 @@ export async function selectBackend(forced?: string): Promise<BackendReport> {
   const skipped: BackendReport['skipped'] = [];
   for (const name of order) {
     try {
-      await activate(name);
+      await activate(name, name === forced);
       await tf.ready();
       return { name, skipped };
     } catch (error) {

@@ -1,5 +1,6 @@
 /** The TensorFlow.js backends the training worker tries, fastest first. */
-export const BACKEND_ORDER = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
+// WebGPU after CUDA: a GPU of any vendor through Vulkan, Metal or D3D12, where CUDA is absent.
+export const BACKEND_ORDER = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_ORDER)[number];
 
 export interface BackendReport {

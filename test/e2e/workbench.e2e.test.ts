@@ -123,7 +123,7 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     await page.getByTestId('dataset-select').selectOption('spam-assassin');
     await expect
       .poll(() => page.getByTestId('backend-status').textContent(), { timeout: 30_000 })
-      .toMatch(/backend: (tfjs-node-gpu|tfjs-node|wasm|cpu)$/);
+      .toMatch(/backend: (tfjs-node-gpu|webgpu|tfjs-node|wasm|cpu)$/);
     expect(await page.getByTestId('attention-head').count()).toBe(0);
 
     await start.click();

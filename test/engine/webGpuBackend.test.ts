@@ -1,0 +1,50 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { selectBackend } from '../../src/engine/backend';
+import { seededRandom } from '../../src/engine/data/split/seededRandom';
+import { FusedRecurrent } from '../../src/engine/layers/fusedRecurrent';
+import { expectClose } from '../support/tensorAssertions';
+
+const random = seededRandom(31);
+const values = (n: number) => Array.from({ length: n }, () => random() * 2 - 1);
+
+/** A bidirectional LSTM's output and weight gradients, and a softmax classifier's loss after 5 Adam steps. */
+function compute(weights: tf.Tensor[], x: tf.Tensor3D, probe: tf.Tensor) {
+  const layer = new FusedRecurrent({ cell: 'lstm', units: 6, returnSequences: true, bidirectional: true });
+  layer.apply(x);
+  layer.setWeights(weights);
+  const variables = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+  const loss = () => tf.sum(tf.mul(layer.apply(x) as tf.Tensor, probe)) as tf.Scalar;
+  const { grads } = tf.variableGrads(loss, variables);
+  const optimizer = tf.train.adam(0.05);
+  for (let step = 0; step < 5; step++) optimizer.minimize(loss, false, variables);
+  const results = [layer.apply(x) as tf.Tensor, ...variables.map((v) => grads[v.name]!), loss()];
+  const read = results.map((t) => [...t.dataSync()]);
+  tf.dispose([...results, ...Object.values(grads)]);
+  layer.dispose();
+  optimizer.dispose();
+  return read;
+}
+
+describe('the WebGPU backend (Dawn through the webgpu package)', () => {
+  it('computes what the cpu backend computes, training included, where an adapter exists', async (context) => {
+    const report = await selectBackend('webgpu');
+    if (report.name !== 'webgpu') {
+      console.log(`WebGPU test skipped: ${report.skipped[0]?.reason ?? 'not loaded'}`);
+      context.skip();
+    }
+    const x = tf.tensor3d(values(2 * 7 * 5), [2, 7, 5]);
+    const probe = tf.tensor3d(values(2 * 7 * 12), [2, 7, 12]);
+    const shapes = [[5, 24], [6, 24], [24], [5, 24], [6, 24], [24]];
+    const weights = shapes.map((shape) => tf.tensor(values(shape.reduce((a, b) => a * b, 1)), shape));
+    const onGpu = compute(weights, x, probe);
+    await selectBackend('cpu');
+    const onCpu = compute(
+      weights.map((w) => tf.tensor(w.dataSync(), w.shape)),
+      tf.tensor3d(x.dataSync(), x.shape),
+      tf.tensor3d(probe.dataSync(), probe.shape),
+    );
+    onGpu.forEach((got, i) => expectClose(got, onCpu[i]!, 1e-3));
+    expect(Number.isFinite(onGpu.at(-1)![0]!)).toBe(true);
+  });
+});
