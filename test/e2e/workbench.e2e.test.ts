@@ -632,8 +632,15 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
         { timeout: 120_000 },
       )
       .toBe(true);
+    const imageRun = String(await page.getByTestId('run-status').getAttribute('data-run-id'));
     await page.getByTestId('tab-playground').click();
-    await page.getByTestId('playground-run').selectOption({ index: 0 });
+    // The run list is fetched when the tab opens: wait for the image run to be listed before choosing it.
+    await expect
+      .poll(() => page.getByTestId('playground-run').locator(`option[value="${imageRun}"]`).count(), {
+        timeout: 10_000,
+      })
+      .toBe(1);
+    await page.getByTestId('playground-run').selectOption(imageRun);
     const picture = join(dataDir, 'picture.png');
     await writeFile(
       picture,
