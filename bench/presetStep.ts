@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { buildModel } from '../src/engine/models/buildModel';
 import { taskLoss } from '../src/engine/train/losses';
+import { createOptimizer } from '../src/engine/train/optimizer';
+import { hyperParamsSchema } from '../src/shared/hyperParams';
 import type { Preset } from '../src/shared/spec/presets';
 
 export const BENCH_BATCH = 32;
@@ -30,7 +32,8 @@ export async function timePresetStep(preset: Preset, steps: number) {
     classes,
     'int32',
   );
-  const optimizer = tf.train.adam(1e-3);
+  // The app's Adam (fused into one kernel per weight on wasm), as training uses it.
+  const optimizer = createOptimizer(hyperParamsSchema.parse({ optimizer: 'adam', learningRate: 1e-3 }));
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const step = async () => {
     const loss = optimizer.minimize(

@@ -13,6 +13,7 @@ import { installSegmentSumByScatter } from './kernels/segmentSumByScatter';
 import { installFastMatMul } from './kernels/fastMatMul';
 import { installTransposeOnHeap } from './kernels/transposeOnHeap';
 import { installLstmStepOnHeap } from './kernels/lstmStepOnHeap';
+import { installAdamUpdateOnHeap } from './kernels/adamUpdateOnHeap';
 import { installBlockTile } from './kernels/blockTile';
 import { installBroadcastCompares } from './kernels/broadcastCompare';
 import { installMaxPoolGradOnHeap } from './kernels/maxPoolGradOnHeap';
@@ -56,6 +57,7 @@ async function activate(name: BackendName, byName: boolean): Promise<void> {
     installMiddleAxisReduce(name);
     installUnpackReverseOnHeap(name);
     installLstmStepOnHeap(name);
+    installAdamUpdateOnHeap(name);
     installConvFilterGradByConv(name);
     installConvInputGradByConv(name);
     installCpuFallbackKernels(name);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import type { HyperParams } from '../../shared/hyperParams';
+import { FusedAdam } from './fusedAdam';
 
 /** The optimizer of the recipe, at the peak learning rate (the schedule sets each step's). */
 export function createOptimizer(hyperParams: HyperParams): tf.Optimizer {
@@ -8,7 +9,7 @@ export function createOptimizer(hyperParams: HyperParams): tf.Optimizer {
   switch (optimizer) {
     case 'adam':
     case 'adamw':
-      return tf.train.adam(learningRate);
+      return new FusedAdam(learningRate);
     case 'sgd':
       return momentum > 0 ? tf.train.momentum(learningRate, momentum, nesterov) : tf.train.sgd(learningRate);
     case 'rmsprop':

@@ -1,0 +1,39 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ADAM_UPDATE, type AdamUpdateAttrs } from '../train/fusedAdam';
+import { isWasmHeapBackend, type WasmHeapBackend } from './wasmHeap';
+
+/** One Adam step of one variable as one loop over the wasm heap (train/fusedAdam.ts has the formulas). */
+function adamUpdate(inputs: tf.NamedTensorInfoMap, attrs: AdamUpdateAttrs, backend: WasmHeapBackend) {
+  const value = inputs['value']!;
+  const outputs = [value, value, value].map(() => backend.makeOutput(value.shape, 'float32'));
+  const [w, m, v] = outputs.map((o) => backend.typedArrayFromHeap(o) as Float32Array) as Float32Array[];
+  const [w0, m0, v0, g] = ['value', 'm', 'v', 'gradient'].map(
+    (name) => backend.typedArrayFromHeap(inputs[name]!) as Float32Array,
+  ) as Float32Array[];
+  const { beta1, beta2, epsilon, learningRate, correction1, correction2 } = attrs;
+  const [keep1, keep2] = [1 - beta1, 1 - beta2];
+  for (let i = 0; i < w!.length; i++) {
+    const gi = g![i]!;
+    const first = beta1 * m0![i]! + keep1 * gi;
+    const second = beta2 * v0![i]! + keep2 * gi * gi;
+    m![i] = first;
+    v![i] = second;
+    w![i] = w0![i]! - (learningRate * (first / correction1)) / (Math.sqrt(second / correction2) + epsilon);
+  }
+  return outputs;
+}
+
+export function installAdamUpdateOnHeap(backendName: string): void {
+  if (tf.getKernel(ADAM_UPDATE, backendName)) return;
+  tf.registerKernel({
+    kernelName: ADAM_UPDATE,
+    backendName,
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      if (!isWasmHeapBackend(backend as tf.KernelBackend)) throw new Error(`${ADAM_UPDATE} needs the wasm heap`);
+      const dtypes = Object.values(inputs).map((x) => x?.dtype);
+      if (dtypes.some((d) => d !== 'float32'))
+        throw new Error(`${ADAM_UPDATE}: float32 only, got ${dtypes.join(', ')}`);
+      return adamUpdate(inputs, attrs as unknown as AdamUpdateAttrs, backend as WasmHeapBackend);
+    },
+  });
+}
