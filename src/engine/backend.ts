@@ -14,6 +14,7 @@ import { installFastMatMul } from './kernels/fastMatMul';
 import { installTransposeOnHeap } from './kernels/transposeOnHeap';
 import { installLstmStepOnHeap } from './kernels/lstmStepOnHeap';
 import { installAdamUpdateOnHeap } from './kernels/adamUpdateOnHeap';
+import { installGatherOnHeap } from './kernels/gatherOnHeap';
 import { installBlockTile } from './kernels/blockTile';
 import { installBroadcastCompares } from './kernels/broadcastCompare';
 import { installMaxPoolGradOnHeap } from './kernels/maxPoolGradOnHeap';
@@ -58,6 +59,7 @@ async function activate(name: BackendName, byName: boolean): Promise<void> {
     installUnpackReverseOnHeap(name);
     installLstmStepOnHeap(name);
     installAdamUpdateOnHeap(name);
+    installGatherOnHeap(name);
     installConvFilterGradByConv(name);
     installConvInputGradByConv(name);
     installCpuFallbackKernels(name);

@@ -63,13 +63,27 @@ function copyRows(
   const outer = sizes.slice(0, -1);
   const inputStrides = outer.map((_, axis) => sizes.slice(axis + 1).reduce((a, b) => a * b, 1));
   const outputSizes = order.slice(0, -1).map((axis) => outer[axis]!);
-  const rows = outer.reduce((a, b) => a * b, 1);
-  const index = new Array<number>(outputSizes.length).fill(0);
-  for (let r = 0; r < rows; r++) {
-    let from = 0;
-    for (let k = 0; k < index.length; k++) from += index[k]! * inputStrides[order[k]!]!;
-    target.set(source.subarray(from, from + row), r * row);
-    for (let k = index.length - 1; k >= 0; k--) {
+  // The innermost output axis in a tight loop (one stride apart in the input); the axes above it counted.
+  const last = outputSizes.length - 1;
+  const [count, stride] = [outputSizes[last]!, inputStrides[order[last]!]!];
+  if (count === 0) return;
+  const groups = outer.reduce((a, b) => a * b, 1) / count;
+  const index = new Array<number>(last).fill(0);
+  let to = 0;
+  for (let group = 0; group < groups; group++) {
+    let base = 0;
+    for (let k = 0; k < last; k++) base += index[k]! * inputStrides[order[k]!]!;
+    for (let i = 0; i < count; i++) {
+      const from = base + i * stride;
+      if (row < 32) {
+        // Short rows (attention heads' 16 features): a plain loop beats a subarray per row.
+        for (let e = 0; e < row; e++) target[to + e] = source[from + e]!;
+      } else {
+        target.set(source.subarray(from, from + row), to);
+      }
+      to += row;
+    }
+    for (let k = last - 1; k >= 0; k--) {
       if (++index[k]! < outputSizes[k]!) break;
       index[k] = 0;
     }

@@ -96,6 +96,47 @@ describe('wasm block kernels against the cpu backend', () => {
     expect([...grads.wasm]).toEqual([...grads.cpu]);
   });
 
+  it('Gather gives what tfjs gives for 60 random shapes, axes, batch dimensions, repeated indices and dtypes', async () => {
+    for (let trial = 0; trial < 60; trial++) {
+      // Rows wider than the plain-loop threshold (16) now and then, as an embedding table's are.
+      const shape = randomShape(int(1, 4)).map((d) => (random() < 0.15 ? int(16, 40) : d));
+      const batchDims = trial % 4 === 3 && shape.length > 1 ? 1 : 0;
+      const axis = int(batchDims, shape.length - 1);
+      const length = shape[axis]!;
+      const indexShape = [...shape.slice(0, batchDims), ...randomShape(int(0, 2))];
+      const count = indexShape.reduce((a, b) => a * b, 1);
+      if (length === 0 && count > 0) continue; // nothing to gather from
+      const indices = Array.from({ length: count }, () => int(0, length - 1));
+      const values = integers(shape);
+      const dtype = (['float32', 'int32', 'bool'] as const)[trial % 3]!;
+      const {
+        cpu,
+        wasm,
+        shape: outShape,
+      } = await onBoth(() =>
+        tf.gather(
+          tf.tensor(dtype === 'bool' ? values.map((v) => v > 0) : values, shape, dtype),
+          tf.tensor(indices, indexShape, 'int32'),
+          axis,
+          batchDims,
+        ),
+      );
+      expect(outShape).toEqual([...shape.slice(0, axis), ...indexShape.slice(batchDims), ...shape.slice(axis + 1)]);
+      expect([...wasm]).toEqual([...cpu]);
+    }
+    // An embedding lookup and its gradient (rows summed where a token repeats).
+    const table = Array.from({ length: 30 * 20 }, () => random());
+    const tokens = [3, 7, 3, 29, 0, 7];
+    const grads = await onBoth(() =>
+      tf.grad((t: tf.Tensor) => tf.sum(tf.square(tf.gather(t, tf.tensor2d(tokens, [2, 3], 'int32')))))(
+        tf.tensor2d(table, [30, 20]),
+      ),
+    );
+    expectClose(grads.wasm, [...grads.cpu], 1e-6);
+    // An index out of range is refused, naming it, as wasm's own kernel refuses it.
+    expect(() => tf.gather(tf.zeros([4, 2]), tf.tensor1d([1, 4], 'int32'))).toThrow(/index value 4 is not in \[0, 3\]/);
+  });
+
   it('Sum and Mean over any axes give what tfjs gives (to float32 rounding), keepDims or not', async () => {
     for (let trial = 0; trial < 60; trial++) {
       const shape = randomShape(int(1, 4));
