@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { windowProduct } from './heapWindowProduct';
 import { copyRange, isWasmHeapBackend, viewAs, type WasmHeapBackend } from './wasmHeap';
 
 /**
@@ -8,14 +9,17 @@ import { copyRange, isWasmHeapBackend, viewAs, type WasmHeapBackend } from './wa
  * (scores and values, [B*H, T, T]), so this wraps the kernel to always call the fast case:
  * - a transposed operand is transposed explicitly first;
  * - a batched A against an unbatched B is the same bytes as one [1, batch*M, K] product (a view, no copy);
- * - a batched B is split into one fast product per batch item, each written into its place of the output, when the
- *   items are large enough to repay a product's set-up.
+ * - a batched B is split into one fast product per batch item, on windows into the operands and the output (no
+ *   copies, heapWindowProduct.ts), when the items are large enough to repay a product's set-up.
  * Same numbers; on tfjs-node(-gpu) and cpu nothing is wrapped.
  */
 const wrapped = new Set<string>();
 
-/** Multiply-adds per batch item from which one fast product per item beats the scalar loop (measured here). */
-const SPLIT_FROM = 32_768;
+/**
+ * Multiply-adds per batch item from which one fast product per item beats the scalar loop (measured here: on heap
+ * windows an item costs ~5 us of set-up, so [16, 16] x [16, 16] items already gain; with copies it was 32k).
+ */
+const SPLIT_FROM = 4_096;
 
 const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -45,6 +49,7 @@ export function installFastMatMul(backendName: string): void {
     const outer = outerA.map((d, axis) => Math.max(d, outerB[axis]!));
     const out = backend.makeOutput([...outer, m, n], 'float32');
     const items = product(outer);
+    const windows = windowProduct(backend, m, k, n);
     for (let item = 0; item < items; item++) {
       // The item's index along each batch dimension, and where that lands in A and in B.
       let [rest, itemA, itemB, strideA, strideB] = [item, 0, 0, 1, 1];
@@ -55,6 +60,10 @@ export function installFastMatMul(backendName: string): void {
         if (outerB[axis] !== 1) itemB += i * strideB;
         strideA *= outerA[axis]!;
         strideB *= outerB[axis]!;
+      }
+      if (windows) {
+        windows(a, itemA * m * k, b, itemB * k * n, out, item * m * n);
+        continue;
       }
       const ai = product(outerA) === 1 ? viewAs(a, [1, m, k]) : copyRange(backend, a, itemA * m * k, [1, m, k]);
       const bi = copyRange(backend, b, itemB * k * n, [1, k, n]);
@@ -101,7 +110,7 @@ export function installFastMatMul(backendName: string): void {
         const [m, k] = plainA.shape.slice(-2) as [number, number];
         const [outerA, outerB] = [plainA.shape.slice(0, -2), plainB.shape.slice(0, -2)];
         const sameBatch = batchA === 1 || (outerA.length === outerB.length && outerA.every((d, i) => d === outerB[i]));
-        // A fast product costs about 40 us of set-up: small items are quicker in wasm's own loop, where its
+        // A fast product has a fixed set-up per item: small items are quicker in wasm's own loop, where its
         // batch handling is right (not for batch dimensions that broadcast both ways).
         if (sameBatch && m * k * plainB.shape.at(-1)! < SPLIT_FROM) {
           return matMul({ inputs: { a: plainA, b: plainB }, backend, attrs: plainAttrs });

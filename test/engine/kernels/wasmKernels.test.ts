@@ -79,9 +79,9 @@ describe('wasm training kernels', () => {
     });
   }
 
-  // Batched products go through the fast product: folded into one (batched A, shared B), or one per batch item
-  // (batched B, items of at least 32k multiply-adds, and batch dimensions that broadcast both ways, which wasm's own
-  // loop gets wrong); small items stay in wasm's loop. Each against a float64 product.
+  // Batched products go through the fast product: folded into one (batched A, shared B), or one per batch item on
+  // windows into the heap (batched B, items of at least 4k multiply-adds, and batch dimensions that broadcast both
+  // ways, which wasm's own loop gets wrong); small items stay in wasm's loop. Each against a float64 product.
   for (const [aShape, bShape, transposeA, transposeB] of [
     [[3, 4, 5], [3, 5, 2], false, false],
     [[3, 4, 5], [5, 2], false, false],
@@ -96,6 +96,9 @@ describe('wasm training kernels', () => {
     [[3, 32, 32], [3, 32, 40], false, false],
     [[2, 40, 32], [2, 40, 32], true, false],
     [[1, 32, 32], [2, 2, 32, 40], false, false],
+    [[5, 16, 16], [5, 16, 16], false, false],
+    [[2, 1, 16, 16], [1, 3, 20, 16], false, true],
+    [[2, 4, 64, 16], [2, 4, 64, 16], false, true],
   ] as [number[], number[], boolean, boolean][]) {
     it(`matMul ${aShape} x ${bShape} (transposeA=${transposeA}, transposeB=${transposeB}) matches float64`, async () => {
       const a = tf.tensor(values(aShape.reduce((x, y) => x * y)), aShape);
