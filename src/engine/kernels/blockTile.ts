@@ -7,6 +7,9 @@ import { overrideOnHeap } from './wasmHeap';
  * innermost rows copied from the input and every repetition along an axis copied as one block, doubling
  * (copyWithin), so tiling [1, C] to [N, C] is log2(N) copies. Same values; dtypes of any width.
  */
+/** Elements of an innermost row with its repetitions up to which a plain loop beats block copies. */
+const SHORT_ROW = 64;
+
 export function installBlockTile(backendName: string): void {
   overrideOnHeap(tf.Tile, backendName, (inputs, attrs, backend) => {
     const { x } = inputs as unknown as { x: tf.TensorInfo };
@@ -22,7 +25,14 @@ export function installBlockTile(backendName: string): void {
     const targetStride = outShape.map((_, axis) => outShape.slice(axis + 1).reduce((a, b) => a * b, 1));
     const last = shape.length - 1;
     const fill = (axis: number, from: number, to: number): void => {
-      if (axis === last) target.set(source.subarray(from, from + shape[last]!), to);
+      const row = shape[last]!;
+      if (axis === last && row * reps[last]! <= SHORT_ROW) {
+        // A short innermost row and all its repetitions in a plain loop (a mean's gradient spreads [B, H, W, 1]
+        // over C channels: a copy and five doublings per element cost 30x more).
+        for (let r = 0, at = to; r < reps[last]!; r++) for (let e = 0; e < row; e++) target[at++] = source[from + e]!;
+        return;
+      }
+      if (axis === last) target.set(source.subarray(from, from + row), to);
       else
         for (let i = 0; i < shape[axis]!; i++)
           fill(axis + 1, from + i * sourceStride[axis]!, to + i * targetStride[axis]!);

@@ -49,6 +49,25 @@ describe('wasm block kernels against the cpu backend', () => {
       expect(outShape).toEqual(shape.map((d, i) => d * reps[i]!));
       expect([...wasm]).toEqual([...cpu]);
     }
+    // Innermost rows long enough (with their repetitions) for block copies rather than the plain loop.
+    for (const [shape, reps] of [
+      [
+        [2, 40],
+        [3, 2],
+      ],
+      [
+        [3, 1],
+        [2, 100],
+      ],
+      [
+        [2, 3, 70],
+        [2, 1, 1],
+      ],
+    ]) {
+      const values = integers(shape!);
+      const { cpu, wasm } = await onBoth(() => tf.tile(tf.tensor(values, shape), reps!));
+      expect([...wasm]).toEqual([...cpu]);
+    }
   });
 
   it('Transpose gives what tfjs gives for 80 random shapes (size-1 and 0 axes too), permutations and dtypes', async () => {
@@ -106,6 +125,7 @@ describe('wasm block kernels against the cpu backend', () => {
       const indexShape = [...shape.slice(0, batchDims), ...randomShape(int(0, 2))];
       const count = indexShape.reduce((a, b) => a * b, 1);
       if (length === 0 && count > 0) continue; // nothing to gather from
+      if (batchDims > 0 && shape[0] === 0) continue; // tfjs' cpu kernel divides by the empty batch
       const indices = Array.from({ length: count }, () => int(0, length - 1));
       const values = integers(shape);
       const dtype = (['float32', 'int32', 'bool'] as const)[trial % 3]!;
@@ -137,20 +157,90 @@ describe('wasm block kernels against the cpu backend', () => {
     expect(() => tf.gather(tf.zeros([4, 2]), tf.tensor1d([1, 4], 'int32'))).toThrow(/index value 4 is not in \[0, 3\]/);
   });
 
-  it('Sum and Mean over any axes give what tfjs gives (to float32 rounding), keepDims or not', async () => {
+  it('Concat gives what tfjs gives for 60 random sets of shapes, axes (short and long rows), empties and dtypes', async () => {
+    for (let trial = 0; trial < 60; trial++) {
+      const base = randomShape(int(1, 4)).map((d) => (random() < 0.15 ? int(30, 40) : d));
+      const axis = int(0, base.length - 1);
+      const shapes = Array.from({ length: int(1, 4) }, () =>
+        base.map((d, a) => (a === axis ? (random() < 0.1 ? 0 : int(1, 3)) : d)),
+      );
+      const dtype = (['float32', 'int32', 'bool'] as const)[trial % 3]!;
+      const parts = shapes.map((shape) => integers(shape));
+      const { cpu, wasm, shape } = await onBoth(() =>
+        tf.concat(
+          parts.map((v, i) => tf.tensor(dtype === 'bool' ? v.map((x) => x > 0) : v, shapes[i], dtype)),
+          axis,
+        ),
+      );
+      expect(shape).toEqual(base.map((d, a) => (a === axis ? shapes.reduce((sum, s) => sum + s[a]!, 0) : d)));
+      expect([...wasm]).toEqual([...cpu]);
+    }
+    // CBAM's spatial gate: two one-channel maps side by side, and the gradient back through the concat.
+    const [mean, max] = [integers([2, 3, 3, 1]), integers([2, 3, 3, 1])];
+    const weights = integers([2, 3, 3, 2]);
+    const grads = await onBoth(() =>
+      tf.grad((m: tf.Tensor) =>
+        tf.sum(tf.mul(tf.concat([m, tf.tensor4d(max, [2, 3, 3, 1])], 3), tf.tensor4d(weights, [2, 3, 3, 2]))),
+      )(tf.tensor4d(mean, [2, 3, 3, 1])),
+    );
+    expect([...grads.wasm]).toEqual([...grads.cpu]);
+  });
+
+  it('Sum, Mean and Max over any axes give what tfjs gives (to float32 rounding), keepDims or not, NaN too', async () => {
     for (let trial = 0; trial < 60; trial++) {
       const shape = randomShape(int(1, 4));
-      const values = Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random() * 2 - 1);
+      // Now and then a NaN, which a max must return wherever it lies.
+      const values = Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () =>
+        trial % 10 === 9 && random() < 0.1 ? NaN : random() * 2 - 1,
+      );
       const axes = [...new Set(Array.from({ length: int(1, shape.length) }, () => int(0, shape.length - 1)))];
       const keepDims = trial % 2 === 0;
-      for (const op of ['sum', 'mean'] as const) {
+      for (const op of values.length === 0 ? (['sum', 'mean'] as const) : (['sum', 'mean', 'max'] as const)) {
         const result = await onBoth(() => tf[op](tf.tensor(values, shape), axes, keepDims));
         expect(result.shape).toEqual(
           keepDims ? shape.map((d, a) => (axes.includes(a) ? 1 : d)) : shape.filter((_, a) => !axes.includes(a)),
         );
-        expectClose(result.wasm, [...result.cpu], 1e-5);
+        const [wasm, cpu] = [[...result.wasm], [...result.cpu]];
+        expect(wasm.map(Number.isNaN)).toEqual(cpu.map(Number.isNaN));
+        const numbers = (list: number[]) => list.map((v) => (Number.isNaN(v) ? 0 : v));
+        expectClose(numbers(wasm), numbers(cpu), 1e-5);
       }
     }
+  });
+
+  it("the gradient of a mean (spread by a tile on wasm) is the cpu backend's, over random axes, keepDims or not", async () => {
+    for (let trial = 0; trial < 20; trial++) {
+      const shape = randomShape(int(1, 4)).map((d) => Math.max(1, d));
+      const axes = [...new Set(Array.from({ length: int(1, shape.length) }, () => int(0, shape.length - 1)))];
+      const x = integers(shape);
+      const reduced = shape.filter((_, a) => !axes.includes(a));
+      const keepDims = trial % 2 === 0;
+      const weights = integers(keepDims ? shape.map((d, a) => (axes.includes(a) ? 1 : d)) : reduced);
+      const {
+        cpu,
+        wasm,
+        shape: gradShape,
+      } = await onBoth(() =>
+        tf.grad((v: tf.Tensor) =>
+          tf.sum(
+            tf.mul(
+              tf.mean(v, axes, keepDims),
+              tf.tensor(weights, keepDims ? shape.map((d, a) => (axes.includes(a) ? 1 : d)) : reduced),
+            ),
+          ),
+        )(tf.tensor(x, shape)),
+      );
+      expect(gradShape).toEqual(shape);
+      expectClose(wasm, [...cpu], 1e-6);
+    }
+  });
+
+  it('Identity shares the bytes and a clone outlives its source', async () => {
+    const source = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+    const copy = tf.clone(source);
+    source.dispose();
+    expect([...(await copy.data())]).toEqual([1, 2, 3, 4]);
+    copy.dispose();
   });
 
   it("batch norm's gradient (which tiles) is the cpu backend's", async () => {
