@@ -18,6 +18,7 @@ import { installGatherOnHeap } from './kernels/gatherOnHeap';
 import { installConcatOnHeap } from './kernels/concatOnHeap';
 import { installIdentityByReference } from './kernels/identityByReference';
 import { installMeanGradByTile } from './kernels/meanGradByTile';
+import { installMaxGradOnHeap } from './kernels/maxGradOnHeap';
 import { installBlockTile } from './kernels/blockTile';
 import { installBroadcastCompares } from './kernels/broadcastCompare';
 import { installMaxPoolGradOnHeap } from './kernels/maxPoolGradOnHeap';
@@ -66,6 +67,7 @@ async function activate(name: BackendName, byName: boolean): Promise<void> {
     installConcatOnHeap(name);
     installIdentityByReference(name);
     installMeanGradByTile(name);
+    installMaxGradOnHeap(name);
     installConvFilterGradByConv(name);
     installConvInputGradByConv(name);
     installCpuFallbackKernels(name);

@@ -301,10 +301,24 @@ describe('wasm block kernels against the cpu backend', () => {
   });
 
   it("the gradient of max over axes (CBAM's pools) is the cpu backend's, ties shared as tfjs shares them", async () => {
-    const x = integers([2, 4, 4, 3]).map((v) => v / 2);
-    const gradient = () =>
-      tf.grad((input: tf.Tensor) => tf.sum(tf.max(input, [1, 2], true)))(tf.tensor4d(x, [2, 4, 4, 3]));
-    const { cpu, wasm } = await onBoth(gradient);
-    expect([...wasm]).toEqual([...cpu]);
+    // Over [H, W] and over channels as CBAM takes them, a leading run, one that is not a run (tfjs' own gradient),
+    // all axes; keepDims or not; a NaN, which is nobody's maximum but its own.
+    for (const [axes, keepDims] of [
+      [[1, 2], true],
+      [[3], true],
+      [[0, 1], false],
+      [[1, 3], false],
+      [[0, 1, 2, 3], false],
+    ] as [number[], boolean][]) {
+      const x = integers([2, 4, 4, 3]).map((v, i) => (i === 5 ? NaN : v / 2));
+      const weights = tf.tidy(() => tf.max(tf.zeros([2, 4, 4, 3]), axes, keepDims).shape);
+      const w = integers(weights).map((v) => v + 3);
+      const gradient = () =>
+        tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.max(input, axes, keepDims), tf.tensor(w, weights))))(
+          tf.tensor4d(x, [2, 4, 4, 3]),
+        );
+      const { cpu, wasm } = await onBoth(gradient);
+      expect([...wasm]).toEqual([...cpu]);
+    }
   });
 });
