@@ -8,8 +8,9 @@ import { hyperParamsSchema } from '../../../src/shared/hyperParams';
 import { expectClose } from '../../support/tensorAssertions';
 
 const random = seededRandom(41);
-// A scalar, a vector, matrices with a size-1 and an empty axis, a rank-4 kernel.
-const SHAPES = [[], [7], [1, 5], [0, 3], [3, 4], [2, 3, 2, 5]];
+// A scalar, a vector, matrices with a size-1 and an empty axis, a rank-4 kernel, and a weight large enough for the
+// composed kernels (over FUSED_UP_TO elements).
+const SHAPES = [[], [7], [1, 5], [0, 3], [3, 4], [2, 3, 2, 5], [401, 330]];
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 const values = (shape: number[], scale: number) => Array.from({ length: size(shape) }, () => (random() - 0.5) * scale);
 const initial = SHAPES.map((shape) => values(shape, 2));
