@@ -63,6 +63,15 @@ describe('wasm block kernels against the cpu backend', () => {
         [2, 3, 70],
         [2, 1, 1],
       ],
+      // Only size-1 axes repeated, the innermost among them: a broadcast (a mean's gradient).
+      [
+        [2, 3, 1],
+        [1, 1, 5],
+      ],
+      [
+        [3, 1, 1],
+        [1, 4, 6],
+      ],
     ]) {
       const values = integers(shape!);
       const { cpu, wasm } = await onBoth(() => tf.tile(tf.tensor(values, shape), reps!));
