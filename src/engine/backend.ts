@@ -16,6 +16,7 @@ import { installLstmStepOnHeap } from './kernels/lstmStepOnHeap';
 import { installAdamUpdateOnHeap } from './kernels/adamUpdateOnHeap';
 import { installGatherOnHeap } from './kernels/gatherOnHeap';
 import { installConcatOnHeap } from './kernels/concatOnHeap';
+import { installSplitOnHeap } from './kernels/splitOnHeap';
 import { installIdentityByReference } from './kernels/identityByReference';
 import { installMeanGradByTile } from './kernels/meanGradByTile';
 import { installMaxGradOnHeap } from './kernels/maxGradOnHeap';
@@ -65,6 +66,7 @@ async function activate(name: BackendName, byName: boolean): Promise<void> {
     installAdamUpdateOnHeap(name);
     installGatherOnHeap(name);
     installConcatOnHeap(name);
+    installSplitOnHeap(name);
     installIdentityByReference(name);
     installMeanGradByTile(name);
     installMaxGradOnHeap(name);

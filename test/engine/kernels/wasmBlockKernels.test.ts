@@ -184,6 +184,24 @@ describe('wasm block kernels against the cpu backend', () => {
       expect(shape).toEqual(base.map((d, a) => (a === axis ? shapes.reduce((sum, s) => sum + s[a]!, 0) : d)));
       expect([...wasm]).toEqual([...cpu]);
     }
+    // And split apart again: sizes given or an equal number of parts.
+    for (let trial = 0; trial < 30; trial++) {
+      const shape = randomShape(int(1, 4)).map((d) => (random() < 0.15 ? int(30, 40) : Math.max(1, d)));
+      const axis = int(0, shape.length - 1);
+      const parts = Array.from({ length: int(1, 3) }, () => int(0, 2));
+      const full = shape.map((d, a) => (a === axis ? parts.reduce((x, y) => x + y, 0) : d));
+      if (full[axis] === 0) continue;
+      const values = integers(full);
+      const dtype = (['float32', 'int32', 'bool'] as const)[trial % 3]!;
+      const { cpu, wasm } = await onBoth(() =>
+        tf.concat(
+          tf
+            .split(tf.tensor(dtype === 'bool' ? values.map((x) => x > 0) : values, full, dtype), parts, axis)
+            .map((piece) => tf.reshape(piece, [-1])),
+        ),
+      );
+      expect([...wasm]).toEqual([...cpu]);
+    }
     // CBAM's spatial gate: two one-channel maps side by side, and the gradient back through the concat.
     const [mean, max] = [integers([2, 3, 3, 1]), integers([2, 3, 3, 1])];
     const weights = integers([2, 3, 3, 2]);
