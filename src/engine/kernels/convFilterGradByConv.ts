@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { convolutionPadding, requireKernel, type KernelFunc } from './convKernelParts';
+import { filterGradByProduct } from './convFilterGradByProduct';
 
 /**
  * Conv2DBackpropFilter (the weight gradient of every conv2d and conv1d) is not registered for wasm, so no
@@ -9,12 +10,13 @@ import { convolutionPadding, requireKernel, type KernelFunc } from './convKernel
  *
  * which is conv2d(input = xPadded transposed to [C, H, W, B], filter = dy transposed to [Ho, Wo, B, O],
  * stride 1, dilation s), cropped to the filter size and transposed back to [kh, kw, C, O]. This runs on wasm's
- * XNNPACK convolution; the kernel works on raw tensor data and frees every intermediate itself.
+ * XNNPACK convolution; the kernel works on raw tensor data and frees every intermediate itself. A layer with 16 or more
+ * output channels takes one product over unfolded patches instead (convFilterGradByProduct.ts).
  */
 export function installConvFilterGradByConv(backendName: string): void {
   if (tf.getKernel(tf.Conv2DBackpropFilter, backendName)) return;
-  const [conv2d, transpose, pad, slice] = [tf.Conv2D, tf.Transpose, tf.PadV2, tf.Slice].map((name) =>
-    requireKernel(name, backendName),
+  const [conv2d, transpose, pad, slice, matMul] = [tf.Conv2D, tf.Transpose, tf.PadV2, tf.Slice, tf.BatchMatMul].map(
+    (name) => requireKernel(name, backendName),
   ) as KernelFunc[];
 
   tf.registerKernel({
@@ -40,6 +42,17 @@ export function installConvFilterGradByConv(backendName: string): void {
           : null;
       if (!sides)
         throw new Error(`Conv2DBackpropFilter on ${backendName}: explicit padding and NCHW are not supported`);
+      const [top, , left] = sides;
+      const unfolded = filterGradByProduct(
+        backend,
+        matMul!,
+        x,
+        dy,
+        [filterHeight!, filterWidth!],
+        [strideHeight, strideWidth],
+        [top, left],
+      );
+      if (unfolded) return unfolded;
       const temporaries: tf.TensorInfo[] = [];
       const keep = (info: tf.TensorInfo) => (temporaries.push(info), info);
       try {

@@ -62,6 +62,11 @@ const CASES: Case[] = [
   { batch: 3, size: [7, 6], channels: 2, kernel: [3, 2], out: 5, stride: 2, pad: 'same', depthwise: false },
   { batch: 2, size: [8, 8], channels: 4, kernel: [3, 3], out: 3, stride: 2, pad: 'valid', depthwise: false },
   { batch: 1, size: [6, 5], channels: 2, kernel: [1, 1], out: 2, stride: 1, pad: 'valid', depthwise: false },
+  // UNFOLD_FROM (16) output channels or more: on wasm the weight gradient is a product over unfolded patches.
+  { batch: 2, size: [5, 5], channels: 3, kernel: [3, 3], out: 16, stride: 1, pad: 'same', depthwise: false },
+  { batch: 3, size: [7, 6], channels: 2, kernel: [3, 2], out: 17, stride: 2, pad: 'same', depthwise: false },
+  { batch: 2, size: [8, 8], channels: 4, kernel: [3, 3], out: 16, stride: 2, pad: 'valid', depthwise: false },
+  { batch: 1, size: [1, 9], channels: 5, kernel: [1, 3], out: 16, stride: 1, pad: 'same', depthwise: false },
   { batch: 2, size: [6, 6], channels: 3, kernel: [3, 3], out: 2, stride: 1, pad: 'same', depthwise: true },
   { batch: 2, size: [7, 7], channels: 2, kernel: [3, 3], out: 1, stride: 2, pad: 'valid', depthwise: true },
 ];
