@@ -14,6 +14,7 @@ import { installFastMatMul } from './kernels/fastMatMul';
 import { installTransposeOnHeap } from './kernels/transposeOnHeap';
 import { installLstmStepOnHeap } from './kernels/lstmStepOnHeap';
 import { installAdamUpdateOnHeap } from './kernels/adamUpdateOnHeap';
+import { loadHeapSimd } from './kernels/simd/heapSimd';
 import { installGatherOnHeap } from './kernels/gatherOnHeap';
 import { installConcatOnHeap } from './kernels/concatOnHeap';
 import { installSplitOnHeap } from './kernels/splitOnHeap';
@@ -63,6 +64,7 @@ async function activate(name: BackendName, byName: boolean): Promise<void> {
     installMiddleAxisReduce(name);
     installUnpackReverseOnHeap(name);
     installLstmStepOnHeap(name);
+    await loadHeapSimd(tf.backend());
     installAdamUpdateOnHeap(name);
     installGatherOnHeap(name);
     installConcatOnHeap(name);

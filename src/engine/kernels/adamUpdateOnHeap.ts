@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ADAM_UPDATE, type AdamUpdateAttrs } from '../train/fusedAdam';
+import { ADAM_UPDATE, setFusedAdamLimit, type AdamUpdateAttrs } from '../train/fusedAdam';
+import { heapSimd } from './simd/heapSimd';
 import { isWasmHeapBackend, type WasmHeapBackend } from './wasmHeap';
 
 /** One Adam step of one variable as one loop over the wasm heap (train/fusedAdam.ts has the formulas). */
@@ -12,7 +13,29 @@ function adamUpdate(inputs: tf.NamedTensorInfoMap, attrs: AdamUpdateAttrs, backe
   ) as Float32Array[];
   const { beta1, beta2, epsilon, learningRate, correction1, correction2 } = attrs;
   const [keep1, keep2] = [1 - beta1, 1 - beta2];
-  for (let i = 0; i < w!.length; i++) {
+  const simd = heapSimd();
+  // Four lanes at a time in WebAssembly where it loaded; the last few (and everything without it) here.
+  const lanes = simd ? w!.length - (w!.length % 4) : 0;
+  if (simd && lanes > 0) {
+    const [a0, a1, a2, a3] = [value, inputs['m']!, inputs['v']!, inputs['gradient']!].map(simd.address);
+    const [b0, b1, b2] = outputs.map(simd.address);
+    simd.adam(
+      a0!,
+      a1!,
+      a2!,
+      a3!,
+      b0!,
+      b1!,
+      b2!,
+      lanes,
+      beta1,
+      beta2,
+      learningRate / correction1,
+      1 / correction2,
+      epsilon,
+    );
+  }
+  for (let i = lanes; i < w!.length; i++) {
     const gi = g![i]!;
     const first = beta1 * m0![i]! + keep1 * gi;
     const second = beta2 * v0![i]! + keep2 * gi * gi;
@@ -24,6 +47,8 @@ function adamUpdate(inputs: tf.NamedTensorInfoMap, attrs: AdamUpdateAttrs, backe
 }
 
 export function installAdamUpdateOnHeap(backendName: string): void {
+  // In SIMD the one loop beats composed kernels at every size (TypeScript's only up to FUSED_UP_TO).
+  if (heapSimd()) setFusedAdamLimit(Infinity);
   if (tf.getKernel(ADAM_UPDATE, backendName)) return;
   tf.registerKernel({
     kernelName: ADAM_UPDATE,

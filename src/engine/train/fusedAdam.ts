@@ -28,6 +28,12 @@ export interface AdamUpdateAttrs {
  * [1000, 64] 1.4 against 1.7 ms, [8000, 64] 9.8 against 7.3).
  */
 const FUSED_UP_TO = 131_072;
+let fusedUpTo = FUSED_UP_TO;
+
+/** The backend's word on the sizes its ADAM_UPDATE beats composed kernels at (all, once it runs in SIMD). */
+export function setFusedAdamLimit(elements: number): void {
+  fusedUpTo = elements;
+}
 
 /** The same step as tfjs ops, for weights larger than FUSED_UP_TO. */
 function composedUpdate(value: tf.Tensor, m: tf.Tensor, v: tf.Tensor, g: tf.Tensor, attrs: AdamUpdateAttrs) {
@@ -81,7 +87,7 @@ export class FusedAdam extends tf.AdamOptimizer {
         const v = moment(state.accumulatedSecondMoment, 'v');
         if (gradient == null) return;
         const [newValue, newM, newV] =
-          value.size <= FUSED_UP_TO
+          value.size <= fusedUpTo
             ? (tf
                 .engine()
                 .runKernel(ADAM_UPDATE, { value, m, v, gradient }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[])

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/engine/backend';
 import { seededRandom } from '../../../src/engine/data/split/seededRandom';
+import { heapSimdProblem, withoutHeapSimd } from '../../../src/engine/kernels/simd/heapSimd';
 import { ADAM_UPDATE } from '../../../src/engine/train/fusedAdam';
 import { createOptimizer, setLearningRate } from '../../../src/engine/train/optimizer';
 import { hyperParamsSchema } from '../../../src/shared/hyperParams';
@@ -77,6 +78,8 @@ describe('FusedAdam', () => {
   beforeAll(async () => {
     expect((await selectBackend('wasm')).name).toBe('wasm');
     expect(tf.getKernel(ADAM_UPDATE, 'wasm')).toBeDefined();
+    // Node's WebAssembly has SIMD: the step runs in the SIMD module here.
+    expect(heapSimdProblem()).toBeNull();
   });
 
   it("takes the steps tfjs' Adam takes on the cpu backend (weights, moments, step count), with no tensor leak", async () => {
@@ -88,6 +91,10 @@ describe('FusedAdam', () => {
     expect(Math.abs(fused.weights[1]![0]! - initial[1]![0]!)).toBeGreaterThan(1e-4);
     expect(fused.state[0]!.values[0]).toBe(6);
     expect(fused.leaked).toBe(0);
+    // And the TypeScript loop, where SIMD does not load.
+    const plain = await withoutHeapSimd(() => train('wasm', true, all));
+    expectSame(plain, reference);
+    expect(plain.leaked).toBe(0);
   });
 
   it('goes on from a saved state as if never stopped (what resuming a run from its checkpoint does)', async () => {
