@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { heapSimd } from './simd/heapSimd';
 import { isWasmHeapBackend, type WasmHeapBackend } from './wasmHeap';
 
 /**
@@ -24,6 +25,19 @@ function maxGrad(inputs: tf.NamedTensorInfoMap, attrs: { axes: number[] }, backe
   const x = inputs['x']!;
   const [outer, reduced, inner] = runOf(x.shape, attrs.axes)!;
   const out = backend.makeOutput(x.shape, 'float32');
+  const simd = heapSimd();
+  if (simd && (inner % 4 === 0 || (inner === 1 && reduced % 4 === 0))) {
+    // Four lanes at a time in WebAssembly: a compare mask and-ed with the gradient.
+    const [xa, ya, dya, dxa] = [x, inputs['y']!, inputs['dy']!, out].map(simd.address) as [
+      number,
+      number,
+      number,
+      number,
+    ];
+    if (inner === 1) simd.maxGradLast(xa, ya, dya, dxa, outer, reduced);
+    else simd.maxGrad(xa, ya, dya, dxa, outer, reduced, inner);
+    return out;
+  }
   const [dx, source, y, dy] = [out, x, inputs['y']!, inputs['dy']!].map(
     (t) => backend.typedArrayFromHeap(t) as Float32Array,
   ) as [Float32Array, Float32Array, Float32Array, Float32Array];

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/engine/backend';
+import { withoutHeapSimd } from '../../../src/engine/kernels/simd/heapSimd';
 import { seededRandom } from '../../../src/engine/data/split/seededRandom';
 import { expectClose } from '../../support/tensorAssertions';
 
@@ -330,22 +331,56 @@ describe('wasm block kernels against the cpu backend', () => {
   it("the gradient of max over axes (CBAM's pools) is the cpu backend's, ties shared as tfjs shares them", async () => {
     // Over [H, W] and over channels as CBAM takes them, a leading run, one that is not a run (tfjs' own gradient),
     // all axes; keepDims or not; a NaN, which is nobody's maximum but its own.
-    for (const [axes, keepDims] of [
-      [[1, 2], true],
-      [[3], true],
-      [[0, 1], false],
-      [[1, 3], false],
-      [[0, 1, 2, 3], false],
-    ] as [number[], boolean][]) {
-      const x = integers([2, 4, 4, 3]).map((v, i) => (i === 5 ? NaN : v / 2));
-      const weights = tf.tidy(() => tf.max(tf.zeros([2, 4, 4, 3]), axes, keepDims).shape);
-      const w = integers(weights).map((v) => v + 3);
-      const gradient = () =>
-        tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.max(input, axes, keepDims), tf.tensor(w, weights))))(
-          tf.tensor4d(x, [2, 4, 4, 3]),
-        );
-      const { cpu, wasm } = await onBoth(gradient);
-      expect([...wasm]).toEqual([...cpu]);
+    // Three channels: the TypeScript loop; eight: the SIMD module (four lanes), and both again without SIMD.
+    for (const [channels, simd] of [
+      [3, true],
+      [8, true],
+      [8, false],
+    ] as [number, boolean][]) {
+      for (const [axes, keepDims] of [
+        [[1, 2], true],
+        [[3], true],
+        [[0, 1], false],
+        [[1, 3], false],
+        [[0, 1, 2, 3], false],
+      ] as [number[], boolean][]) {
+        const shape: [number, number, number, number] = [2, 4, 4, channels];
+        const x = integers(shape).map((v, i) => (i === 5 ? NaN : v / 2));
+        const weights = tf.tidy(() => tf.max(tf.zeros(shape), axes, keepDims).shape);
+        const w = integers(weights).map((v) => v + 3);
+        const gradient = () =>
+          tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.max(input, axes, keepDims), tf.tensor(w, weights))))(
+            tf.tensor4d(x, shape),
+          );
+        const { cpu, wasm } = simd ? await onBoth(gradient) : await withoutHeapSimd(() => onBoth(gradient));
+        expect([...wasm]).toEqual([...cpu]);
+      }
+    }
+  });
+
+  it('Sum, Mean and Max over middle axes in SIMD (rows a multiple of 4 wide) give what tfjs gives, NaN too', async () => {
+    for (const [shape, axes] of [
+      [[3, 5, 8], [1]],
+      [
+        [2, 3, 4, 12],
+        [1, 2],
+      ],
+      [[7, 4], [0]],
+      [[2, 1, 4], [1]],
+    ] as [number[], number[]][]) {
+      const values = Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) =>
+        i === 9 ? NaN : random() * 2 - 1,
+      );
+      for (const op of ['sum', 'mean', 'max'] as const) {
+        for (const simd of [true, false]) {
+          const compute = () => tf[op](tf.tensor(values, shape), axes);
+          const result = simd ? await onBoth(compute) : await withoutHeapSimd(() => onBoth(compute));
+          const [wasm, cpu] = [[...result.wasm], [...result.cpu]];
+          expect(wasm.map(Number.isNaN)).toEqual(cpu.map(Number.isNaN));
+          const numbers = (list: number[]) => list.map((v) => (Number.isNaN(v) ? 0 : v));
+          expectClose(numbers(wasm), numbers(cpu), 1e-5);
+        }
+      }
     }
   });
 });

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { ADAM_WAT } from './adamWat';
+import { REDUCE_WAT } from './reduceWat';
 
 /**
  * Kernels in WebAssembly SIMD that run on tfjs-backend-wasm's own heap: a small module, assembled from text by wabt
@@ -12,6 +13,9 @@ export interface HeapSimd {
   adam(
     ...args: [number, number, number, number, number, number, number, number, number, number, number, number, number]
   ): void;
+  fold(x: number, out: number, outer: number, reduced: number, inner: number, kind: 0 | 1 | 2): void;
+  maxGrad(x: number, y: number, dy: number, dx: number, outer: number, reduced: number, inner: number): void;
+  maxGradLast(x: number, y: number, dy: number, dx: number, outer: number, reduced: number): void;
   /** The byte offset of a tensor's data in the heap. */
   address(info: tf.TensorInfo): number;
 }
@@ -58,14 +62,17 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
   try {
     const { default: initWabt } = await import('wabt');
     const wabt = await initWabt();
-    const source = `(module (import "env" "memory" (memory 1)) ${ADAM_WAT})`;
+    const source = `(module (import "env" "memory" (memory 1)) ${ADAM_WAT} ${REDUCE_WAT})`;
     const parsed = wabt.parseWat('heapSimd.wat', source, { simd: true });
     const { buffer } = parsed.toBinary({});
     parsed.destroy();
     const { instance } = await webAssembly.instantiate(buffer, { env: { memory } });
-    const exports = instance.exports as unknown as Pick<HeapSimd, 'adam'>;
+    const exports = instance.exports as unknown as Omit<HeapSimd, 'address'>;
     loaded = {
       adam: exports.adam,
+      fold: exports.fold,
+      maxGrad: exports.maxGrad,
+      maxGradLast: exports.maxGradLast,
       address: (info) => dataIdMap.get(info.dataId)!.memoryOffset,
     };
   } catch (error) {

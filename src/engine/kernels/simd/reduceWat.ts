@@ -1,0 +1,99 @@
+/**
+ * Reductions and the max gradient over x seen as [outer, reduced, inner] float32 (middleAxisReduce.ts and
+ * maxGradOnHeap.ts have the TypeScript versions and the reasons); byte offsets into tfjs' heap.
+ *   fold(x, out, outer, reduced, inner, kind): out[o, i] = sum (kind 0), mean (1) or max (2) over r of x[o, r, i];
+ *     inner a multiple of 4, reduced >= 1. Rows are folded into the output row in memory order (it stays in cache).
+ *     f32x4.max returns NaN where either lane is NaN, as tfjs' max keeps a NaN.
+ *   maxGrad(x, y, dy, dx, outer, reduced, inner): dx[o, r, i] = x[o, r, i] == y[o, i] ? dy[o, i] : 0; inner a
+ *     multiple of 4.
+ *   maxGradLast(x, y, dy, dx, outer, reduced): the same with inner 1 (a max over the innermost axes); reduced a
+ *     multiple of 4.
+ */
+export const REDUCE_WAT = `
+  (func (export "fold")
+    (param $x i32) (param $out i32) (param $outer i32) (param $reduced i32) (param $inner i32) (param $kind i32)
+    (local $o i32) (local $r i32) (local $i i32) (local $row i32) (local $dst i32) (local $width i32) (local $scale v128)
+    (local.set $width (i32.shl (local.get $inner) (i32.const 2)))
+    (local.set $scale (f32x4.splat (f32.div (f32.const 1) (f32.convert_i32_u (local.get $reduced)))))
+    (block $outerDone (loop $outerNext
+      (br_if $outerDone (i32.ge_u (local.get $o) (local.get $outer)))
+      (local.set $dst (i32.add (local.get $out) (i32.mul (local.get $o) (local.get $width))))
+      (local.set $row (i32.add (local.get $x) (i32.mul (i32.mul (local.get $o) (local.get $reduced)) (local.get $width))))
+      ;; the first row as it is
+      (local.set $i (i32.const 0))
+      (block $copyDone (loop $copyNext
+        (br_if $copyDone (i32.ge_u (local.get $i) (local.get $width)))
+        (v128.store (i32.add (local.get $dst) (local.get $i)) (v128.load (i32.add (local.get $row) (local.get $i))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $copyNext)))
+      (local.set $r (i32.const 1))
+      (block $rowsDone (loop $rowNext
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $reduced)))
+        (local.set $row (i32.add (local.get $row) (local.get $width)))
+        (local.set $i (i32.const 0))
+        (block $laneDone (loop $laneNext
+          (br_if $laneDone (i32.ge_u (local.get $i) (local.get $width)))
+          (v128.store (i32.add (local.get $dst) (local.get $i))
+            (if (result v128) (i32.eq (local.get $kind) (i32.const 2))
+              (then (f32x4.max (v128.load (i32.add (local.get $dst) (local.get $i))) (v128.load (i32.add (local.get $row) (local.get $i)))))
+              (else (f32x4.add (v128.load (i32.add (local.get $dst) (local.get $i))) (v128.load (i32.add (local.get $row) (local.get $i)))))))
+          (local.set $i (i32.add (local.get $i) (i32.const 16)))
+          (br $laneNext)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rowNext)))
+      (if (i32.eq (local.get $kind) (i32.const 1))
+        (then
+          (local.set $i (i32.const 0))
+          (block $scaleDone (loop $scaleNext
+            (br_if $scaleDone (i32.ge_u (local.get $i) (local.get $width)))
+            (v128.store (i32.add (local.get $dst) (local.get $i))
+              (f32x4.mul (v128.load (i32.add (local.get $dst) (local.get $i))) (local.get $scale)))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $scaleNext)))))
+      (local.set $o (i32.add (local.get $o) (i32.const 1)))
+      (br $outerNext))))
+
+  (func (export "maxGrad")
+    (param $x i32) (param $y i32) (param $dy i32) (param $dx i32) (param $outer i32) (param $reduced i32) (param $inner i32)
+    (local $o i32) (local $r i32) (local $i i32) (local $at i32) (local $kept i32) (local $width i32)
+    (local.set $width (i32.shl (local.get $inner) (i32.const 2)))
+    (block $outerDone (loop $outerNext
+      (br_if $outerDone (i32.ge_u (local.get $o) (local.get $outer)))
+      (local.set $kept (i32.mul (local.get $o) (local.get $width)))
+      (local.set $r (i32.const 0))
+      (block $rowsDone (loop $rowNext
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $reduced)))
+        (local.set $i (i32.const 0))
+        (block $laneDone (loop $laneNext
+          (br_if $laneDone (i32.ge_u (local.get $i) (local.get $width)))
+          (v128.store (i32.add (local.get $dx) (i32.add (local.get $at) (local.get $i)))
+            (v128.and
+              (f32x4.eq
+                (v128.load (i32.add (local.get $x) (i32.add (local.get $at) (local.get $i))))
+                (v128.load (i32.add (local.get $y) (i32.add (local.get $kept) (local.get $i)))))
+              (v128.load (i32.add (local.get $dy) (i32.add (local.get $kept) (local.get $i))))))
+          (local.set $i (i32.add (local.get $i) (i32.const 16)))
+          (br $laneNext)))
+        (local.set $at (i32.add (local.get $at) (local.get $width)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rowNext)))
+      (local.set $o (i32.add (local.get $o) (i32.const 1)))
+      (br $outerNext))))
+
+  (func (export "maxGradLast")
+    (param $x i32) (param $y i32) (param $dy i32) (param $dx i32) (param $outer i32) (param $reduced i32)
+    (local $o i32) (local $at i32) (local $end i32) (local $most v128) (local $gradient v128)
+    (block $outerDone (loop $outerNext
+      (br_if $outerDone (i32.ge_u (local.get $o) (local.get $outer)))
+      (local.set $most (v128.load32_splat (i32.add (local.get $y) (i32.shl (local.get $o) (i32.const 2)))))
+      (local.set $gradient (v128.load32_splat (i32.add (local.get $dy) (i32.shl (local.get $o) (i32.const 2)))))
+      (local.set $end (i32.add (local.get $at) (i32.shl (local.get $reduced) (i32.const 2))))
+      (block $laneDone (loop $laneNext
+        (br_if $laneDone (i32.ge_u (local.get $at) (local.get $end)))
+        (v128.store (i32.add (local.get $dx) (local.get $at))
+          (v128.and (f32x4.eq (v128.load (i32.add (local.get $x) (local.get $at))) (local.get $most)) (local.get $gradient)))
+        (local.set $at (i32.add (local.get $at) (i32.const 16)))
+        (br $laneNext)))
+      (local.set $o (i32.add (local.get $o) (i32.const 1)))
+      (br $outerNext))))
+`;
