@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { heapSimd } from './simd/heapSimd';
 import { overrideOnHeap, type WasmHeapBackend } from './wasmHeap';
 
 /**
@@ -106,9 +107,34 @@ function transpose(backend: WasmHeapBackend, x: tf.TensorInfo, perm: number[]): 
   );
   const [source, target] = [backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(out)];
   if (order.length <= 1) target.set(source);
-  else if (rowStays) copyRows(source, target, sizes, order);
-  else {
+  else if (rowStays) {
+    const simd = heapSimd();
+    const row = sizes.at(-1)!;
+    if (simd && x.dtype !== 'bool' && row % 4 === 0 && order.length <= 4) {
+      // Up to three outer axes in the WebAssembly module, four lanes a copy; input strides in bytes.
+      const outer = sizes.slice(0, -1);
+      const strides = outer.map((_, axis) => 4 * sizes.slice(axis + 1).reduce((a, b) => a * b, 1));
+      const axes = order.slice(0, -1);
+      const [n, s] = [axes.map((a) => outer[a]!), axes.map((a) => strides[a]!)];
+      while (n.length < 3) [n, s].forEach((list, k) => list.unshift(k === 0 ? 1 : 0));
+      simd.copyRows(simd.address(x), simd.address(out), n[0]!, n[1]!, n[2]!, s[0]!, s[1]!, s[2]!, row);
+      return out;
+    }
+    copyRows(source, target, sizes, order);
+  } else {
     const [m, n] = sizes.slice(-2) as [number, number];
+    const simd = heapSimd();
+    if (simd && x.dtype !== 'bool') {
+      // 4-byte elements in the WebAssembly module's tiled loop (bool is one byte: the loop below).
+      simd.swapLastTwo(
+        simd.address(x),
+        simd.address(out),
+        sizes.slice(0, -2).reduce((a, b) => a * b, 1),
+        m,
+        n,
+      );
+      return out;
+    }
     swapLastTwo(
       source,
       target,

@@ -82,19 +82,39 @@ describe('wasm block kernels against the cpu backend', () => {
 
   it('Transpose gives what tfjs gives for 80 random shapes (size-1 and 0 axes too), permutations and dtypes', async () => {
     for (let trial = 0; trial < 80; trial++) {
-      // Some larger sizes, so that the tiled swap crosses tile edges (16).
+      // Some larger sizes, so that the tiled swaps cross tile edges (8 and 16).
       const shape = randomShape(int(1, 5)).map((d) => (random() < 0.2 ? int(15, 40) : d));
       const perm = shape.map((_, i) => i).sort(() => random() - 0.5);
       const values = integers(shape);
       const dtype = (['float32', 'int32', 'bool'] as const)[trial % 3]!;
+      const transposed = () =>
+        tf.transpose(tf.tensor(dtype === 'bool' ? values.map((v) => v > 0) : values, shape, dtype), perm);
+      // In the WebAssembly module's tiled swap and in the TypeScript loops (every other trial).
       const {
         cpu,
         wasm,
         shape: outShape,
-      } = await onBoth(() =>
-        tf.transpose(tf.tensor(dtype === 'bool' ? values.map((v) => v > 0) : values, shape, dtype), perm),
-      );
+      } = await (trial % 2 === 0 ? onBoth(transposed) : withoutHeapSimd(() => onBoth(transposed)));
       expect(outShape).toEqual(perm.map((axis) => shape[axis]));
+      expect([...wasm]).toEqual([...cpu]);
+    }
+    // Attention's head transposes: whole rows of 4k elements, three outer axes or fewer.
+    for (const [shape, perm] of [
+      [
+        [2, 5, 3, 8],
+        [0, 2, 1, 3],
+      ],
+      [
+        [3, 4, 2, 4],
+        [1, 0, 2, 3],
+      ],
+      [
+        [2, 3, 4, 5, 4],
+        [2, 0, 1, 3, 4],
+      ],
+    ]) {
+      const values = integers(shape!);
+      const { cpu, wasm } = await onBoth(() => tf.transpose(tf.tensor(values, shape), perm));
       expect([...wasm]).toEqual([...cpu]);
     }
   });

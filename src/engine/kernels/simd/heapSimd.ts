@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { ADAM_WAT } from './adamWat';
 import { REDUCE_WAT } from './reduceWat';
+import { COPY_ROWS_WAT, TRANSPOSE_WAT } from './transposeWat';
 
 /**
  * Kernels in WebAssembly SIMD that run on tfjs-backend-wasm's own heap: a small module, assembled from text by wabt
@@ -16,6 +17,8 @@ export interface HeapSimd {
   fold(x: number, out: number, outer: number, reduced: number, inner: number, kind: 0 | 1 | 2): void;
   maxGrad(x: number, y: number, dy: number, dx: number, outer: number, reduced: number, inner: number): void;
   maxGradLast(x: number, y: number, dy: number, dx: number, outer: number, reduced: number): void;
+  swapLastTwo(source: number, target: number, outer: number, m: number, n: number): void;
+  copyRows(...args: [number, number, number, number, number, number, number, number, number]): void;
   /** The byte offset of a tensor's data in the heap. */
   address(info: tf.TensorInfo): number;
 }
@@ -62,7 +65,7 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
   try {
     const { default: initWabt } = await import('wabt');
     const wabt = await initWabt();
-    const source = `(module (import "env" "memory" (memory 1)) ${ADAM_WAT} ${REDUCE_WAT})`;
+    const source = `(module (import "env" "memory" (memory 1)) ${ADAM_WAT} ${REDUCE_WAT} ${TRANSPOSE_WAT} ${COPY_ROWS_WAT})`;
     const parsed = wabt.parseWat('heapSimd.wat', source, { simd: true });
     const { buffer } = parsed.toBinary({});
     parsed.destroy();
@@ -73,6 +76,8 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
       fold: exports.fold,
       maxGrad: exports.maxGrad,
       maxGradLast: exports.maxGradLast,
+      swapLastTwo: exports.swapLastTwo,
+      copyRows: exports.copyRows,
       address: (info) => dataIdMap.get(info.dataId)!.memoryOffset,
     };
   } catch (error) {
