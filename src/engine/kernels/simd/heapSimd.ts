@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { ADAM_WAT } from './adamWat';
 import { REDUCE_WAT } from './reduceWat';
+import { SMALL_PRODUCTS_WAT } from './smallProductsWat';
 import { COPY_ROWS_WAT, TRANSPOSE_WAT } from './transposeWat';
 
 /**
@@ -19,6 +20,7 @@ export interface HeapSimd {
   maxGradLast(x: number, y: number, dy: number, dx: number, outer: number, reduced: number): void;
   swapLastTwo(source: number, target: number, outer: number, m: number, n: number): void;
   copyRows(...args: [number, number, number, number, number, number, number, number, number]): void;
+  smallProducts(...args: [number, number, number, number, number, number, number, number, number]): void;
   /** The byte offset of a tensor's data in the heap. */
   address(info: tf.TensorInfo): number;
 }
@@ -65,7 +67,7 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
   try {
     const { default: initWabt } = await import('wabt');
     const wabt = await initWabt();
-    const source = `(module (import "env" "memory" (memory 1)) ${ADAM_WAT} ${REDUCE_WAT} ${TRANSPOSE_WAT} ${COPY_ROWS_WAT})`;
+    const source = `(module (import "env" "memory" (memory 1)) ${ADAM_WAT} ${REDUCE_WAT} ${TRANSPOSE_WAT} ${COPY_ROWS_WAT} ${SMALL_PRODUCTS_WAT})`;
     const parsed = wabt.parseWat('heapSimd.wat', source, { simd: true });
     const { buffer } = parsed.toBinary({});
     parsed.destroy();
@@ -78,6 +80,7 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
       maxGradLast: exports.maxGradLast,
       swapLastTwo: exports.swapLastTwo,
       copyRows: exports.copyRows,
+      smallProducts: exports.smallProducts,
       address: (info) => dataIdMap.get(info.dataId)!.memoryOffset,
     };
   } catch (error) {

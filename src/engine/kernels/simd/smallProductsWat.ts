@@ -1,0 +1,65 @@
+/**
+ * Many small products in one call: C[t] = A[t] B[t] for t < items, A [m, k], B [k, n], C [m, n] float32, m and n
+ * multiples of 4, in 4 x 4 output blocks (four f32x4 accumulators; per step of k one row of B and four elements of
+ * A, each splat). Attention's heads are hundreds of products of a few thousand multiply-adds each, where XNNPACK's
+ * set-up per product outweighs the product. Item strides in bytes (0: the operand is shared by every item).
+ *   smallProducts(a, b, c, items, m, k, n, strideA, strideB)
+ */
+export const SMALL_PRODUCTS_WAT = `
+  (func (export "smallProducts")
+    (param $a i32) (param $b i32) (param $c i32) (param $items i32) (param $m i32) (param $k i32) (param $n i32)
+    (param $strideA i32) (param $strideB i32)
+    (local $item i32) (local $i i32) (local $j i32) (local $p i32)
+    (local $aItem i32) (local $bItem i32) (local $cItem i32) (local $aRow i32) (local $bAt i32) (local $cAt i32)
+    (local $rowA i32) (local $rowB i32) (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
+    (local $bv v128) (local $aAt i32)
+    (local.set $rowA (i32.shl (local.get $k) (i32.const 2)))
+    (local.set $rowB (i32.shl (local.get $n) (i32.const 2)))
+    (block $itemsDone (loop $itemNext
+      (br_if $itemsDone (i32.ge_u (local.get $item) (local.get $items)))
+      (local.set $aItem (i32.add (local.get $a) (i32.mul (local.get $item) (local.get $strideA))))
+      (local.set $bItem (i32.add (local.get $b) (i32.mul (local.get $item) (local.get $strideB))))
+      (local.set $cItem (i32.add (local.get $c)
+        (i32.mul (local.get $item) (i32.mul (local.get $m) (local.get $rowB)))))
+      (local.set $i (i32.const 0))
+      (block $rowsDone (loop $rowNext
+        (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $aRow (i32.add (local.get $aItem) (i32.mul (local.get $i) (local.get $rowA))))
+        (local.set $j (i32.const 0))
+        (block $colsDone (loop $colNext
+          (br_if $colsDone (i32.ge_u (local.get $j) (local.get $n)))
+          (local.set $acc0 (v128.const i32x4 0 0 0 0))
+          (local.set $acc1 (v128.const i32x4 0 0 0 0))
+          (local.set $acc2 (v128.const i32x4 0 0 0 0))
+          (local.set $acc3 (v128.const i32x4 0 0 0 0))
+          (local.set $bAt (i32.add (local.get $bItem) (i32.shl (local.get $j) (i32.const 2))))
+          (local.set $aAt (local.get $aRow))
+          (local.set $p (i32.const 0))
+          (block $kDone (loop $kNext
+            (br_if $kDone (i32.ge_u (local.get $p) (local.get $k)))
+            (local.set $bv (v128.load (local.get $bAt)))
+            (local.set $acc0 (f32x4.add (local.get $acc0)
+              (f32x4.mul (v128.load32_splat (local.get $aAt)) (local.get $bv))))
+            (local.set $acc1 (f32x4.add (local.get $acc1)
+              (f32x4.mul (v128.load32_splat (i32.add (local.get $aAt) (local.get $rowA))) (local.get $bv))))
+            (local.set $acc2 (f32x4.add (local.get $acc2)
+              (f32x4.mul (v128.load32_splat (i32.add (local.get $aAt) (i32.shl (local.get $rowA) (i32.const 1)))) (local.get $bv))))
+            (local.set $acc3 (f32x4.add (local.get $acc3)
+              (f32x4.mul (v128.load32_splat (i32.add (local.get $aAt) (i32.mul (local.get $rowA) (i32.const 3)))) (local.get $bv))))
+            (local.set $aAt (i32.add (local.get $aAt) (i32.const 4)))
+            (local.set $bAt (i32.add (local.get $bAt) (local.get $rowB)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $kNext)))
+          (local.set $cAt (i32.add (local.get $cItem)
+            (i32.add (i32.mul (local.get $i) (local.get $rowB)) (i32.shl (local.get $j) (i32.const 2)))))
+          (v128.store (local.get $cAt) (local.get $acc0))
+          (v128.store (i32.add (local.get $cAt) (local.get $rowB)) (local.get $acc1))
+          (v128.store (i32.add (local.get $cAt) (i32.shl (local.get $rowB) (i32.const 1))) (local.get $acc2))
+          (v128.store (i32.add (local.get $cAt) (i32.mul (local.get $rowB) (i32.const 3))) (local.get $acc3))
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))
+          (br $colNext)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $rowNext)))
+      (local.set $item (i32.add (local.get $item) (i32.const 1)))
+      (br $itemNext))))
+`;
