@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { heapSimd } from './simd/heapSimd';
 import { overrideOnHeap } from './wasmHeap';
 
 /**
@@ -29,6 +30,16 @@ export function installMaxPoolGradOnHeap(backendName: string): void {
       Float32Array,
     ];
     target.fill(0);
+    const simd = heapSimd();
+    if (simd && channels % 4 === 0) {
+      // Four channels at a time in the WebAssembly module.
+      simd.maxPoolGrad(
+        ...[input, dy, dx].map(simd.address),
+        ...[batchSize, inHeight, inWidth, channels, outHeight, outWidth, filterHeight, filterWidth],
+        ...[strideHeight, strideWidth, padInfo.top, padInfo.left],
+      );
+      return dx;
+    }
     const best = new Float32Array(channels);
     const at = new Int32Array(channels);
     for (let b = 0; b < batchSize; b++) {

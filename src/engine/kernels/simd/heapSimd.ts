@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { ADAM_WAT } from './adamWat';
 import { REDUCE_WAT } from './reduceWat';
+import { MAX_POOL_GRAD_WAT } from './maxPoolGradWat';
 import { SMALL_PRODUCTS_WAT } from './smallProductsWat';
 import { COPY_ROWS_WAT, TRANSPOSE_WAT } from './transposeWat';
 
@@ -21,6 +22,7 @@ export interface HeapSimd {
   swapLastTwo(source: number, target: number, outer: number, m: number, n: number): void;
   copyRows(...args: [number, number, number, number, number, number, number, number, number]): void;
   smallProducts(...args: [number, number, number, number, number, number, number, number, number]): void;
+  maxPoolGrad(...args: number[]): void;
   /** The byte offset of a tensor's data in the heap. */
   address(info: tf.TensorInfo): number;
 }
@@ -67,7 +69,7 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
   try {
     const { default: initWabt } = await import('wabt');
     const wabt = await initWabt();
-    const source = `(module (import "env" "memory" (memory 1)) ${ADAM_WAT} ${REDUCE_WAT} ${TRANSPOSE_WAT} ${COPY_ROWS_WAT} ${SMALL_PRODUCTS_WAT})`;
+    const source = `(module (import "env" "memory" (memory 1)) ${ADAM_WAT} ${REDUCE_WAT} ${TRANSPOSE_WAT} ${COPY_ROWS_WAT} ${SMALL_PRODUCTS_WAT} ${MAX_POOL_GRAD_WAT})`;
     const parsed = wabt.parseWat('heapSimd.wat', source, { simd: true });
     const { buffer } = parsed.toBinary({});
     parsed.destroy();
@@ -81,6 +83,7 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
       swapLastTwo: exports.swapLastTwo,
       copyRows: exports.copyRows,
       smallProducts: exports.smallProducts,
+      maxPoolGrad: exports.maxPoolGrad,
       address: (info) => dataIdMap.get(info.dataId)!.memoryOffset,
     };
   } catch (error) {

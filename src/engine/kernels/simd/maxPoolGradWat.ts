@@ -1,0 +1,81 @@
+/**
+ * MaxPoolGrad over NHWC float32 with channels a multiple of 4 (maxPoolGradOnHeap.ts has the TypeScript version):
+ * per output window and four channels, the maximum by f32x4.pmax (NaN never wins, as `value > best` never takes
+ * it), then each output's gradient added at the first position in scan order that holds it, and nowhere where the
+ * maximum is -Infinity (as the TypeScript loop, which starts from -Infinity and takes only what is greater). dx is
+ * zero on entry. Geometry in elements; window positions outside the input are skipped.
+ *   maxPoolGrad(x, dy, dx, batch, inHeight, inWidth, channels, outHeight, outWidth,
+ *               filterHeight, filterWidth, strideHeight, strideWidth, padTop, padLeft)
+ */
+export const MAX_POOL_GRAD_WAT = `
+  (func (export "maxPoolGrad")
+    (param $x i32) (param $dy i32) (param $dx i32) (param $batch i32) (param $inH i32) (param $inW i32)
+    (param $channels i32) (param $outH i32) (param $outW i32) (param $fH i32) (param $fW i32)
+    (param $sH i32) (param $sW i32) (param $padTop i32) (param $padLeft i32)
+    (local $b i32) (local $oh i32) (local $ow i32) (local $c i32) (local $i i32) (local $j i32) (local $h i32) (local $w i32)
+    (local $at i32) (local $gradAt i32) (local $best v128) (local $taken v128) (local $hit v128) (local $value v128)
+    (local $gradient v128) (local $lowest v128) (local $live v128) (local $pass i32)
+    (local.set $lowest (f32x4.splat (f32.const -inf)))
+    (block $bDone (loop $bNext
+      (br_if $bDone (i32.ge_u (local.get $b) (local.get $batch)))
+      (local.set $oh (i32.const 0))
+      (block $ohDone (loop $ohNext
+        (br_if $ohDone (i32.ge_u (local.get $oh) (local.get $outH)))
+        (local.set $ow (i32.const 0))
+        (block $owDone (loop $owNext
+          (br_if $owDone (i32.ge_u (local.get $ow) (local.get $outW)))
+          (local.set $c (i32.const 0))
+          (block $cDone (loop $cNext
+            (br_if $cDone (i32.ge_u (local.get $c) (local.get $channels)))
+            (local.set $best (local.get $lowest))
+            (local.set $taken (v128.const i32x4 0 0 0 0))
+            (local.set $gradAt (i32.add (local.get $dy) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (i32.add
+              (i32.mul (local.get $b) (local.get $outH)) (local.get $oh)) (local.get $outW)) (local.get $ow))
+              (local.get $channels)) (local.get $c)) (i32.const 2))))
+            (local.set $gradient (v128.load (local.get $gradAt)))
+            ;; pass 0 finds the maximum, pass 1 hands the gradient to its first position
+            (local.set $pass (i32.const 0))
+            (block $passDone (loop $passNext
+              (br_if $passDone (i32.ge_u (local.get $pass) (i32.const 2)))
+              (local.set $live (f32x4.gt (local.get $best) (local.get $lowest)))
+              (local.set $i (i32.const 0))
+              (block $iDone (loop $iNext
+                (br_if $iDone (i32.ge_u (local.get $i) (local.get $fH)))
+                (local.set $h (i32.sub (i32.add (i32.mul (local.get $oh) (local.get $sH)) (local.get $i)) (local.get $padTop)))
+                (if (i32.and (i32.ge_s (local.get $h) (i32.const 0)) (i32.lt_s (local.get $h) (local.get $inH)))
+                  (then
+                    (local.set $j (i32.const 0))
+                    (block $jDone (loop $jNext
+                      (br_if $jDone (i32.ge_u (local.get $j) (local.get $fW)))
+                      (local.set $w (i32.sub (i32.add (i32.mul (local.get $ow) (local.get $sW)) (local.get $j)) (local.get $padLeft)))
+                      (if (i32.and (i32.ge_s (local.get $w) (i32.const 0)) (i32.lt_s (local.get $w) (local.get $inW)))
+                        (then
+                          (local.set $at (i32.shl (i32.add (i32.mul (i32.add (i32.mul (i32.add
+                            (i32.mul (local.get $b) (local.get $inH)) (local.get $h)) (local.get $inW)) (local.get $w))
+                            (local.get $channels)) (local.get $c)) (i32.const 2)))
+                          (local.set $value (v128.load (i32.add (local.get $x) (local.get $at))))
+                          (if (i32.eqz (local.get $pass))
+                            (then (local.set $best (f32x4.pmax (local.get $best) (local.get $value))))
+                            (else
+                              (local.set $hit (v128.andnot
+                                (v128.and (f32x4.eq (local.get $value) (local.get $best)) (local.get $live))
+                                (local.get $taken)))
+                              (local.set $taken (v128.or (local.get $taken) (local.get $hit)))
+                              (v128.store (i32.add (local.get $dx) (local.get $at))
+                                (f32x4.add (v128.load (i32.add (local.get $dx) (local.get $at)))
+                                  (v128.and (local.get $hit) (local.get $gradient))))))))
+                      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                      (br $jNext)))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $iNext)))
+              (local.set $pass (i32.add (local.get $pass) (i32.const 1)))
+              (br $passNext)))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $cNext)))
+          (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
+          (br $owNext)))
+        (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
+        (br $ohNext)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $bNext))))
+`;
