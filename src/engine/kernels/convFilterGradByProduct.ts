@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { heapSimd } from './simd/heapSimd';
 import { isWasmHeapBackend, viewAs } from './wasmHeap';
 
 /**
@@ -37,28 +38,24 @@ export function filterGradByProduct(
   const positions = batch * outHeight * outWidth;
   if (outChannels < UNFOLD_FROM || positions === 0) return null;
   const patches = backend.makeOutput([1, rows, positions], 'float32');
-  const [target, source] = [backend.typedArrayFromHeap(patches), backend.typedArrayFromHeap(x)] as Float32Array[];
-  for (let i = 0; i < filterHeight; i++) {
-    for (let j = 0; j < filterWidth; j++) {
-      for (let c = 0; c < channels; c++) {
-        let at = ((i * filterWidth + j) * channels + c) * positions;
-        for (let b = 0; b < batch; b++) {
-          for (let y = 0; y < outHeight; y++) {
-            const row = y * strideHeight + i - top;
-            if (row < 0 || row >= height) {
-              target!.fill(0, at, at + outWidth);
-              at += outWidth;
-              continue;
-            }
-            const base = (b * height + row) * width * channels + c;
-            for (let column = 0; column < outWidth; column++) {
-              const xx = column * strideWidth + j - left;
-              target![at++] = xx >= 0 && xx < width ? source![base + xx * channels]! : 0;
-            }
-          }
-        }
-      }
-    }
+  const simd = heapSimd();
+  if (simd) {
+    // The same gather in the WebAssembly module.
+    simd.unfold(
+      ...[simd.address(x), simd.address(patches), batch, height, width, channels, outHeight, outWidth],
+      ...[filterHeight, filterWidth, strideHeight, strideWidth, top, left],
+    );
+  } else {
+    const [target, source] = [backend.typedArrayFromHeap(patches), backend.typedArrayFromHeap(x)] as Float32Array[];
+    unfoldInTypeScript(
+      target!,
+      source!,
+      [batch, height, width, channels],
+      [outHeight, outWidth],
+      [filterHeight, filterWidth],
+      [strideHeight, strideWidth],
+      [top, left],
+    );
   }
   try {
     const product = matMul({
@@ -69,5 +66,40 @@ export function filterGradByProduct(
     return { ...product, shape: [filterHeight, filterWidth, channels, outChannels] };
   } finally {
     backend.disposeData(patches.dataId);
+  }
+}
+
+/** The unfolding above in TypeScript, where the SIMD module did not load. */
+function unfoldInTypeScript(
+  target: Float32Array,
+  source: Float32Array,
+  [batch, height, width, channels]: number[],
+  [outHeight, outWidth]: number[],
+  [filterHeight, filterWidth]: number[],
+  [strideHeight, strideWidth]: number[],
+  [top, left]: number[],
+): void {
+  const positions = batch! * outHeight! * outWidth!;
+  for (let i = 0; i < filterHeight; i++) {
+    for (let j = 0; j < filterWidth; j++) {
+      for (let c = 0; c < channels; c++) {
+        let at = ((i * filterWidth + j) * channels + c) * positions;
+        for (let b = 0; b < batch; b++) {
+          for (let y = 0; y < outHeight; y++) {
+            const row = y * strideHeight + i - top;
+            if (row < 0 || row >= height) {
+              target.fill(0, at, at + outWidth);
+              at += outWidth;
+              continue;
+            }
+            const base = (b * height + row) * width * channels + c;
+            for (let column = 0; column < outWidth; column++) {
+              const xx = column * strideWidth + j - left;
+              target[at++] = xx >= 0 && xx < width ? source[base + xx * channels]! : 0;
+            }
+          }
+        }
+      }
+    }
   }
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/engine/backend';
+import { withoutHeapSimd } from '../../../src/engine/kernels/simd/heapSimd';
 import { seededRandom } from '../../../src/engine/data/split/seededRandom';
 import { expectClose } from '../../support/tensorAssertions';
 
@@ -71,42 +72,49 @@ const CASES: Case[] = [
   { batch: 2, size: [7, 7], channels: 2, kernel: [3, 3], out: 1, stride: 2, pad: 'valid', depthwise: true },
 ];
 
-for (const backendName of ['wasm', 'cpu']) {
-  describe(`convolution gradients on ${backendName}`, () => {
+// wasm twice: with the SIMD module on tfjs' heap, and with the TypeScript kernels it replaces.
+for (const [backendName, simd] of [
+  ['wasm', true],
+  ['wasm', false],
+  ['cpu', true],
+] as [string, boolean][]) {
+  describe(`convolution gradients on ${backendName}${simd ? '' : ' without the SIMD module'}`, () => {
     beforeAll(async () => {
       expect((await selectBackend(backendName)).name).toBe(backendName);
     });
+    const run = (work: () => Promise<void>) => (simd ? work() : withoutHeapSimd(work));
 
     for (const c of CASES) {
       const kind = c.depthwise ? 'depthwise conv' : 'conv2d';
-      it(`${kind} ${c.kernel.join('x')} stride ${c.stride} ${c.pad}: dW and dx match float64 loops, nothing leaks`, async () => {
-        const x = values(c.batch * c.size[0] * c.size[1] * c.channels);
-        const w = values(c.kernel[0] * c.kernel[1] * c.channels * c.out);
-        const reference = referenceGradients(c, x, w, []); // shape only
-        const r = values(reference.outShape.reduce((a, b) => a * b, 1));
-        const expected = referenceGradients(c, x, w, r);
+      it(`${kind} ${c.kernel.join('x')} stride ${c.stride} ${c.pad}: dW and dx match float64 loops, nothing leaks`, () =>
+        run(async () => {
+          const x = values(c.batch * c.size[0] * c.size[1] * c.channels);
+          const w = values(c.kernel[0] * c.kernel[1] * c.channels * c.out);
+          const reference = referenceGradients(c, x, w, []); // shape only
+          const r = values(reference.outShape.reduce((a, b) => a * b, 1));
+          const expected = referenceGradients(c, x, w, r);
 
-        const xt = tf.tensor4d(x, [c.batch, c.size[0], c.size[1], c.channels]);
-        const wt = tf.tensor4d(w, [c.kernel[0], c.kernel[1], c.channels, c.out]);
-        const rt = tf.tensor4d(r, expected.outShape as [number, number, number, number]);
-        const before = tf.memory().numTensors;
-        const loss = (input: tf.Tensor4D, filter: tf.Tensor4D) =>
-          tf.sum(
-            tf.mul(
-              c.depthwise
-                ? tf.depthwiseConv2d(input, filter, c.stride, c.pad)
-                : tf.conv2d(input, filter, c.stride, c.pad),
-              rt,
-            ),
-          );
-        const [dX, dW] = tf.grads(loss as (...args: tf.Tensor[]) => tf.Tensor)([xt, wt]);
-        expectClose(await dW!.data(), expected.dW, 1e-4);
-        expectClose(await dX!.data(), expected.dX, 1e-4);
-        dX!.dispose();
-        dW!.dispose();
-        expect(tf.memory().numTensors).toBe(before);
-        tf.dispose([xt, wt, rt]);
-      });
+          const xt = tf.tensor4d(x, [c.batch, c.size[0], c.size[1], c.channels]);
+          const wt = tf.tensor4d(w, [c.kernel[0], c.kernel[1], c.channels, c.out]);
+          const rt = tf.tensor4d(r, expected.outShape as [number, number, number, number]);
+          const before = tf.memory().numTensors;
+          const loss = (input: tf.Tensor4D, filter: tf.Tensor4D) =>
+            tf.sum(
+              tf.mul(
+                c.depthwise
+                  ? tf.depthwiseConv2d(input, filter, c.stride, c.pad)
+                  : tf.conv2d(input, filter, c.stride, c.pad),
+                rt,
+              ),
+            );
+          const [dX, dW] = tf.grads(loss as (...args: tf.Tensor[]) => tf.Tensor)([xt, wt]);
+          expectClose(await dW!.data(), expected.dW, 1e-4);
+          expectClose(await dX!.data(), expected.dX, 1e-4);
+          dX!.dispose();
+          dW!.dispose();
+          expect(tf.memory().numTensors).toBe(before);
+          tf.dispose([xt, wt, rt]);
+        }));
     }
   });
 }

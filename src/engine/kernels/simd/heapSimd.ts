@@ -4,6 +4,7 @@ import { REDUCE_WAT } from './reduceWat';
 import { MAX_POOL_GRAD_WAT } from './maxPoolGradWat';
 import { SMALL_PRODUCTS_WAT } from './smallProductsWat';
 import { COPY_ROWS_WAT, TRANSPOSE_WAT } from './transposeWat';
+import { UNFOLD_WAT } from './unfoldWat';
 
 /**
  * Kernels in WebAssembly SIMD that run on tfjs-backend-wasm's own heap: a small module, assembled from text by wabt
@@ -23,6 +24,7 @@ export interface HeapSimd {
   copyRows(...args: [number, number, number, number, number, number, number, number, number]): void;
   smallProducts(...args: [number, number, number, number, number, number, number, number, number]): void;
   maxPoolGrad(...args: number[]): void;
+  unfold(...args: number[]): void;
   /** The byte offset of a tensor's data in the heap. */
   address(info: tf.TensorInfo): number;
 }
@@ -69,7 +71,7 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
   try {
     const { default: initWabt } = await import('wabt');
     const wabt = await initWabt();
-    const source = `(module (import "env" "memory" (memory 1)) ${ADAM_WAT} ${REDUCE_WAT} ${TRANSPOSE_WAT} ${COPY_ROWS_WAT} ${SMALL_PRODUCTS_WAT} ${MAX_POOL_GRAD_WAT})`;
+    const source = `(module (import "env" "memory" (memory 1)) ${ADAM_WAT} ${REDUCE_WAT} ${TRANSPOSE_WAT} ${COPY_ROWS_WAT} ${SMALL_PRODUCTS_WAT} ${MAX_POOL_GRAD_WAT} ${UNFOLD_WAT})`;
     const parsed = wabt.parseWat('heapSimd.wat', source, { simd: true });
     const { buffer } = parsed.toBinary({});
     parsed.destroy();
@@ -84,6 +86,7 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
       copyRows: exports.copyRows,
       smallProducts: exports.smallProducts,
       maxPoolGrad: exports.maxPoolGrad,
+      unfold: exports.unfold,
       address: (info) => dataIdMap.get(info.dataId)!.memoryOffset,
     };
   } catch (error) {
