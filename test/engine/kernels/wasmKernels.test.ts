@@ -97,6 +97,10 @@ describe('wasm training kernels', () => {
     [[2, 40, 32], [2, 40, 32], true, false],
     [[1, 32, 32], [2, 2, 32, 40], false, false],
     [[5, 16, 16], [5, 16, 16], false, false],
+    // Columns not in fours (XNNPACK, not the SIMD module).
+    [[4, 8, 5], [4, 5, 6], false, false],
+    [[2, 12, 9], [9, 7], false, false],
+    [[1, 4, 3], [1, 3, 1], false, false],
     [[2, 1, 16, 16], [1, 3, 20, 16], false, true],
     [[2, 4, 64, 16], [2, 4, 64, 16], false, true],
   ] as [number[], number[], boolean, boolean][]) {
