@@ -44,7 +44,11 @@ export async function timePresetStep(preset: Preset, steps: number) {
     await loss.data();
     loss.dispose();
   };
-  await step();
+  // Warm-up: at least two steps (as bench/torchPresets.py gives PyTorch) and half a second, so that V8 has compiled
+  // the kernels' TypeScript before timing: a small model's eight steps would otherwise time the JIT (mlp-image
+  // measured 0.3x PyTorch first in a process, 0.5x after others). Training runs thousands of steps.
+  const warmUntil = performance.now() + 500;
+  for (let i = 0; i < 2 || performance.now() < warmUntil; i++) await step();
   const tensorsBefore = tf.memory().numTensors;
   const start = performance.now();
   for (let i = 0; i < steps; i++) await step();
