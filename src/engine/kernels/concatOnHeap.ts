@@ -1,8 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { overrideOnHeap, type WasmHeapBackend } from './wasmHeap';
-
-/** Row lengths below which a plain loop beats making a subarray per row (measured here). */
-const SHORT_ROW = 32;
+import { copyRow, overrideOnHeap, type WasmHeapBackend } from './wasmHeap';
 
 /**
  * Concat as wasm does it (each input [outer, inner_i], rows interleaved into [outer, sum inner_i]), but short rows
@@ -34,9 +31,7 @@ function concat(backend: WasmHeapBackend, inputs: tf.TensorInfo[], axis: number)
   sources.forEach((source, i) => {
     const width = widths[i]!;
     for (let o = 0; o < outer; o++) {
-      const [from, to] = [o * width, o * total + column];
-      if (width < SHORT_ROW) for (let e = 0; e < width; e++) target[to + e] = source[from + e]!;
-      else target.set(source.subarray(from, from + width), to);
+      copyRow(source, o * width, target, o * total + column, width);
     }
     column += width;
   });

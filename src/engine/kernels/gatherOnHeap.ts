@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { overrideOnHeap, type WasmHeapBackend } from './wasmHeap';
+import { copyRow, overrideOnHeap, type WasmHeapBackend } from './wasmHeap';
 
 /**
  * GatherV2 as one block copy per index: x seen as [batch, outer, dim, slice] and the indices as [batch, n], output
@@ -30,13 +30,7 @@ function gather(backend: WasmHeapBackend, x: tf.TensorInfo, indices: tf.TensorIn
     for (let o = 0; o < outerSize; o++) {
       const base = (b * outerSize + o) * dimSize;
       for (let j = 0; j < n; j++) {
-        const from = (base + index[b * n + j]!) * sliceSize;
-        if (sliceSize < 16) {
-          // A few elements: a plain loop beats making a subarray per copy.
-          for (let e = 0; e < sliceSize; e++) target[to + e] = source[from + e]!;
-        } else {
-          target.set(source.subarray(from, from + sliceSize), to);
-        }
+        copyRow(source, (base + index[b * n + j]!) * sliceSize, target, to, sliceSize);
         to += sliceSize;
       }
     }

@@ -1,8 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { overrideOnHeap, type WasmHeapBackend } from './wasmHeap';
-
-/** Row lengths below which a plain loop beats making a subarray per row (as for Concat). */
-const SHORT_ROW = 32;
+import { copyRow, overrideOnHeap, type WasmHeapBackend } from './wasmHeap';
 
 /**
  * SplitV, the inverse of Concat (and its gradient): x seen as [outer, total], output i takes each row's columns
@@ -27,9 +24,7 @@ function split(backend: WasmHeapBackend, x: tf.TensorInfo, sizes: number[], axis
     const width = sizes[i]! * inner;
     const target = backend.typedArrayFromHeap(output);
     for (let o = 0; o < outer; o++) {
-      const [from, to] = [o * total + column, o * width];
-      if (width < SHORT_ROW) for (let e = 0; e < width; e++) target[to + e] = source[from + e]!;
-      else target.set(source.subarray(from, from + width), to);
+      copyRow(source, o * total + column, target, o * width, width);
     }
     column += width;
   });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { heapSimd } from './simd/heapSimd';
-import { overrideOnHeap, type WasmHeapBackend } from './wasmHeap';
+import { copyRow, overrideOnHeap, type WasmHeapBackend } from './wasmHeap';
 
 /**
  * Transpose on the wasm heap. wasm's kernel visits every element through its coordinates (about 9 ns an element
@@ -75,13 +75,7 @@ function copyRows(
     let base = 0;
     for (let k = 0; k < last; k++) base += index[k]! * inputStrides[order[k]!]!;
     for (let i = 0; i < count; i++) {
-      const from = base + i * stride;
-      if (row < 32) {
-        // Short rows (attention heads' 16 features): a plain loop beats a subarray per row.
-        for (let e = 0; e < row; e++) target[to + e] = source[from + e]!;
-      } else {
-        target.set(source.subarray(from, from + row), to);
-      }
+      copyRow(source, base + i * stride, target, to, row);
       to += row;
     }
     for (let k = last - 1; k >= 0; k--) {

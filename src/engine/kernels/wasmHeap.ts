@@ -30,6 +30,21 @@ export function copyRange(backend: WasmHeapBackend, x: tf.TensorInfo, offset: nu
   return out;
 }
 
+/** Row lengths below which a plain loop beats making a subarray per row (measured here). */
+const SHORT_ROW = 32;
+
+type HeapArray = Float32Array | Int32Array | Uint8Array;
+
+/**
+ * Copies `length` elements of `source` from `from` to `target` at `to`: short rows (CBAM's one-channel maps,
+ * attention heads' 16 features) in a plain loop, where a subarray per row costs more than the copy; longer ones
+ * with set.
+ */
+export function copyRow(source: HeapArray, from: number, target: HeapArray, to: number, length: number): void {
+  if (length < SHORT_ROW) for (let e = 0; e < length; e++) target[to + e] = source[from + e]!;
+  else target.set(source.subarray(from, from + length), to);
+}
+
 type HeapKernel = (
   inputs: tf.NamedTensorInfoMap,
   attrs: tf.NamedAttrMap,

@@ -147,7 +147,7 @@ describe('wasm block kernels against the cpu backend', () => {
 
   it('Gather gives what tfjs gives for 60 random shapes, axes, batch dimensions, repeated indices and dtypes', async () => {
     for (let trial = 0; trial < 60; trial++) {
-      // Rows wider than the plain-loop threshold (16) now and then, as an embedding table's are.
+      // Rows on both sides of the plain-loop threshold (32, copyRow) now and then, as an embedding table's are.
       const shape = randomShape(int(1, 4)).map((d) => (random() < 0.15 ? int(16, 40) : d));
       const batchDims = trial % 4 === 3 && shape.length > 1 ? 1 : 0;
       const axis = int(batchDims, shape.length - 1);
