@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { KernelFunc } from './convKernelParts';
 import { heapSimd } from './simd/heapSimd';
 import { isWasmHeapBackend, viewAs } from './wasmHeap';
 
@@ -10,12 +11,6 @@ import { isWasmHeapBackend, viewAs } from './wasmHeap';
  * 7.5 -> 5.6; CBAM's 7x7 spatial gate, one channel out, 6 -> 24, so it keeps the convolution).
  */
 export const UNFOLD_FROM = 16;
-
-type KernelFunc = (args: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: tf.KernelBackend;
-  attrs: tf.NamedAttrMap;
-}) => unknown;
 
 /**
  * dW[i, j, c, o] = sum_p patches[(i, j, c), p] * dy[p, o], p = (b, y, x) over the output positions, with
@@ -62,7 +57,7 @@ export function filterGradByProduct(
       inputs: { a: patches, b: viewAs(dy, [1, positions, outChannels]) },
       backend,
       attrs: { transposeA: false, transposeB: false } as unknown as tf.NamedAttrMap,
-    }) as tf.TensorInfo;
+    });
     return { ...product, shape: [filterHeight, filterWidth, channels, outChannels] };
   } finally {
     backend.disposeData(patches.dataId);

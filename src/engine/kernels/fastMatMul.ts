@@ -23,9 +23,10 @@ const wrapped = new Set<string>();
 const SPLIT_FROM = 4_096;
 
 /**
- * Where the SIMD module's products beat XNNPACK's (measured here): B small enough to stay in cache, or few rows
- * (each block of 4 rows of A, over all items that share B, reads all of B; XNNPACK packs B once and blocks for cache, which pays off on many rows:
- * [64, 2048] x [2048, 64] 1.3 against 2.3 ms, [192, 2048] x [2048, 64] 7.2 against 4.6).
+ * Where the SIMD module's products beat XNNPACK's (measured here): B small enough to stay in cache, or few rows.
+ * Each block of 4 rows of A, over all items that share B, reads all of B; XNNPACK packs B once and blocks for
+ * cache, which pays off on many rows ([64, 2048] x [2048, 64] 1.3 against 2.3 ms, [192, 2048] x [2048, 64] 7.2
+ * against 4.6).
  */
 const simdWins = (m: number, k: number, n: number) => k * n <= 65_536 || (m <= 128 && k * n <= 1_048_576);
 
@@ -99,7 +100,8 @@ export function installFastMatMul(backendName: string): void {
       const plainB = transposeB ? swapLastTwo(b) : b;
       try {
         const [batchA, batchB] = [product(plainA.shape.slice(0, -2)), product(plainB.shape.slice(0, -2))];
-        const simd = isWasmHeapBackend(backend) && a.dtype === 'float32' && b.dtype === 'float32' ? heapSimd() : null;
+        const onHeap = isWasmHeapBackend(backend) && a.dtype === 'float32' && b.dtype === 'float32';
+        const simd = onHeap ? heapSimd() : null;
         const [m, k] = plainA.shape.slice(-2) as [number, number];
         const n = plainB.shape.at(-1)!;
         const items = Math.max(batchA, batchB);
@@ -133,7 +135,7 @@ export function installFastMatMul(backendName: string): void {
           );
           return out;
         }
-        if (!isWasmHeapBackend(backend) || a.dtype !== 'float32' || b.dtype !== 'float32' || batchA * batchB === 1) {
+        if (!onHeap || batchA * batchB === 1) {
           return matMul({ inputs: { a: plainA, b: plainB }, backend, attrs: plainAttrs });
         }
         if (batchB === 1) {

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { heapAddresses } from './wasmHeap';
 
 /**
  * One fast product on windows into tensors already on the wasm heap: [m, k] at an element offset of A times
@@ -15,7 +16,6 @@ interface WasmModule {
 
 interface WasmBackendInternals {
   wasm?: WasmModule;
-  dataIdMap?: { get(dataId: tf.DataId): { id: number; memoryOffset: number } | undefined };
   dataIdNextNumber?: number;
 }
 
@@ -32,9 +32,10 @@ const products = new WeakMap<object, (...args: unknown[]) => void>();
 
 export function windowProduct(anyBackend: tf.KernelBackend, m: number, k: number, n: number): WindowProduct | null {
   const backend = anyBackend as unknown as WasmBackendInternals;
-  const { wasm, dataIdMap } = backend;
+  const { wasm } = backend;
   const tfjs = wasm?.tfjs;
-  if (!wasm || !dataIdMap || typeof backend.dataIdNextNumber !== 'number') return null;
+  const heapAddress = heapAddresses(anyBackend);
+  if (!wasm || !heapAddress || typeof backend.dataIdNextNumber !== 'number') return null;
   if (typeof tfjs?.registerTensor !== 'function' || typeof tfjs.disposeData !== 'function') return null;
   const { registerTensor, disposeData } = tfjs as Required<NonNullable<WasmModule['tfjs']>>;
   let product = products.get(wasm);
@@ -56,7 +57,7 @@ export function windowProduct(anyBackend: tf.KernelBackend, m: number, k: number
   const call = product;
   const shapeBytes = (rows: number, columns: number) => new Uint8Array(new Int32Array([1, rows, columns]).buffer);
   const [aShape, bShape] = [shapeBytes(m, k), shapeBytes(k, n)];
-  const address = (x: tf.TensorInfo, offset: number) => dataIdMap.get(x.dataId)!.memoryOffset + offset * 4;
+  const address = (x: tf.TensorInfo, offset: number) => heapAddress(x) + offset * 4;
   return (a, aOffset, b, bOffset, out, outOffset) => {
     const ids = [0, 1, 2].map(() => backend.dataIdNextNumber!++);
     const [aId, bId, outId] = ids as [number, number, number];

@@ -30,6 +30,16 @@ export function copyRange(backend: WasmHeapBackend, x: tf.TensorInfo, offset: nu
   return out;
 }
 
+/**
+ * The byte offset of a tensor's data in the wasm heap, as BackendWasm's dataIdMap records it (internals, not public
+ * API): what kernels outside tfjs (heap windows, the SIMD module) address tensors by. Null where it is absent.
+ */
+export function heapAddresses(backend: tf.KernelBackend): ((info: tf.TensorInfo) => number) | null {
+  const dataIdMap = (backend as unknown as { dataIdMap?: { get(dataId: tf.DataId): { memoryOffset: number } } })
+    .dataIdMap;
+  return dataIdMap ? (info) => dataIdMap.get(info.dataId).memoryOffset : null;
+}
+
 /** Row lengths below which a plain loop beats making a subarray per row (measured here). */
 const SHORT_ROW = 32;
 

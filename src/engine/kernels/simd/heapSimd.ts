@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { heapAddresses } from '../wasmHeap';
 import { ADAM_WAT } from './adamWat';
 import { REDUCE_WAT } from './reduceWat';
 import { MAX_POOL_GRAD_WAT } from './maxPoolGradWat';
@@ -38,7 +39,6 @@ const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).W
 
 interface BackendInternals {
   wasm?: { asm?: { memory?: object } };
-  dataIdMap?: { get(dataId: tf.DataId): { memoryOffset: number } | undefined };
 }
 
 let loaded: HeapSimd | null = null;
@@ -61,10 +61,9 @@ export const heapSimdProblem = (): string | null => (loaded ? null : reason);
 
 export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
   if (loaded) return;
-  const internals = backend as unknown as BackendInternals;
-  const memory = internals.wasm?.asm?.memory;
-  const dataIdMap = internals.dataIdMap;
-  if (!(memory instanceof webAssembly.Memory) || !dataIdMap) {
+  const memory = (backend as unknown as BackendInternals).wasm?.asm?.memory;
+  const address = heapAddresses(backend);
+  if (!(memory instanceof webAssembly.Memory) || !address) {
     reason = 'the wasm backend does not expose its memory';
     return;
   }
@@ -87,7 +86,7 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
       smallProducts: exports.smallProducts,
       maxPoolGrad: exports.maxPoolGrad,
       unfold: exports.unfold,
-      address: (info) => dataIdMap.get(info.dataId)!.memoryOffset,
+      address,
     };
   } catch (error) {
     reason = `WebAssembly SIMD kernels did not load: ${(error as Error).message.split('\n')[0]}`;
