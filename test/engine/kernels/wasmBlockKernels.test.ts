@@ -27,6 +27,9 @@ async function onBoth(compute: () => tf.Tensor): Promise<{ cpu: tf.TypedArray; w
 const randomShape = (rank: number) => Array.from({ length: rank }, () => (random() < 0.05 ? 0 : int(1, 5)));
 /** A shape that broadcasts against `shape`: some axes set to 1, maybe fewer leading axes. */
 const broadcastOf = (shape: number[]) => shape.slice(int(0, shape.length)).map((d) => (random() < 0.5 ? 1 : d));
+/** Small integers as a tensor of any dtype (bool: the positive ones are true). */
+const typedTensor = (values: number[], shape: number[], dtype: 'float32' | 'int32' | 'bool') =>
+  tf.tensor(dtype === 'bool' ? values.map((v) => v > 0) : values, shape, dtype);
 const integers = (shape: number[]) => Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => int(-2, 2));
 
 describe('wasm block kernels against the cpu backend', () => {
@@ -40,13 +43,7 @@ describe('wasm block kernels against the cpu backend', () => {
       const reps = shape.map(() => int(1, 4));
       const values = integers(shape);
       const dtype = (['float32', 'int32', 'bool'] as const)[trial % 3]!;
-      const {
-        cpu,
-        wasm,
-        shape: outShape,
-      } = await onBoth(() =>
-        tf.tile(tf.tensor(dtype === 'bool' ? values.map((v) => v > 0) : values, shape, dtype), reps),
-      );
+      const { cpu, wasm, shape: outShape } = await onBoth(() => tf.tile(typedTensor(values, shape, dtype), reps));
       expect(outShape).toEqual(shape.map((d, i) => d * reps[i]!));
       expect([...wasm]).toEqual([...cpu]);
     }
@@ -87,8 +84,7 @@ describe('wasm block kernels against the cpu backend', () => {
       const perm = shape.map((_, i) => i).sort(() => random() - 0.5);
       const values = integers(shape);
       const dtype = (['float32', 'int32', 'bool'] as const)[trial % 3]!;
-      const transposed = () =>
-        tf.transpose(tf.tensor(dtype === 'bool' ? values.map((v) => v > 0) : values, shape, dtype), perm);
+      const transposed = () => tf.transpose(typedTensor(values, shape, dtype), perm);
       // In the WebAssembly module's tiled swap and in the TypeScript loops (every other trial).
       const {
         cpu,
@@ -124,7 +120,7 @@ describe('wasm block kernels against the cpu backend', () => {
       const shape = randomShape(int(1, 4));
       const values = integers(shape);
       const dtype = (['float32', 'int32', 'bool'] as const)[trial % 3]!;
-      const make = () => tf.tensor(dtype === 'bool' ? values.map((v) => v > 0) : values, shape, dtype);
+      const make = () => typedTensor(values, shape, dtype);
       const axis = int(0, shape.length - 1);
       if (shape[axis]! > 0) {
         const unstacked = await onBoth(() => tf.stack(tf.unstack(make(), axis), 0));
@@ -164,12 +160,7 @@ describe('wasm block kernels against the cpu backend', () => {
         wasm,
         shape: outShape,
       } = await onBoth(() =>
-        tf.gather(
-          tf.tensor(dtype === 'bool' ? values.map((v) => v > 0) : values, shape, dtype),
-          tf.tensor(indices, indexShape, 'int32'),
-          axis,
-          batchDims,
-        ),
+        tf.gather(typedTensor(values, shape, dtype), tf.tensor(indices, indexShape, 'int32'), axis, batchDims),
       );
       expect(outShape).toEqual([...shape.slice(0, axis), ...indexShape.slice(batchDims), ...shape.slice(axis + 1)]);
       expect([...wasm]).toEqual([...cpu]);
@@ -198,7 +189,7 @@ describe('wasm block kernels against the cpu backend', () => {
       const parts = shapes.map((shape) => integers(shape));
       const { cpu, wasm, shape } = await onBoth(() =>
         tf.concat(
-          parts.map((v, i) => tf.tensor(dtype === 'bool' ? v.map((x) => x > 0) : v, shapes[i], dtype)),
+          parts.map((v, i) => typedTensor(v, shapes[i]!, dtype)),
           axis,
         ),
       );
@@ -215,11 +206,7 @@ describe('wasm block kernels against the cpu backend', () => {
       const values = integers(full);
       const dtype = (['float32', 'int32', 'bool'] as const)[trial % 3]!;
       const { cpu, wasm } = await onBoth(() =>
-        tf.concat(
-          tf
-            .split(tf.tensor(dtype === 'bool' ? values.map((x) => x > 0) : values, full, dtype), parts, axis)
-            .map((piece) => tf.reshape(piece, [-1])),
-        ),
+        tf.concat(tf.split(typedTensor(values, full, dtype), parts, axis).map((piece) => tf.reshape(piece, [-1]))),
       );
       expect([...wasm]).toEqual([...cpu]);
     }
