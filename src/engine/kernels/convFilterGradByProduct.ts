@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc } from './convKernelParts';
 import { heapSimd } from './simd/heapSimd';
-import { isWasmHeapBackend, viewAs } from './wasmHeap';
+import { copyRow, isWasmHeapBackend, viewAs } from './wasmHeap';
 
 /**
  * Output channels from which the weight gradient is one product over unfolded patches rather than a dilated
@@ -13,9 +13,10 @@ import { isWasmHeapBackend, viewAs } from './wasmHeap';
 export const UNFOLD_FROM = 16;
 
 /**
- * dW[i, j, c, o] = sum_p patches[(i, j, c), p] * dy[p, o], p = (b, y, x) over the output positions, with
- * patches[(i, j, c), (b, y, x)] = x[b, y*sh + i - top, x*sw + j - left, c] (0 in the padding): the patches are
- * written transposed, so the product is a plain [1, M, P] x [1, P, O] through XNNPACK, dy as it lies.
+ * dW[i, j, c, o] = sum_p patches[p, (i, j, c)] * dy[p, o], p = (b, y, x) over the output positions, with
+ * patches[(b, y, x), (i, j, c)] = x[b, y*sh + i - top, x*sw + j - left, c] (0 in the padding): a patch is kh runs
+ * of kw * C floats that lie together in x, so the unfolding is block copies, and the product patches^T dy reads
+ * the patches transposed where they lie (fastMatMul's SIMD product), dy as it lies.
  */
 export function filterGradByProduct(
   backend: tf.KernelBackend,
@@ -32,7 +33,7 @@ export function filterGradByProduct(
   const rows = filterHeight * filterWidth * channels;
   const positions = batch * outHeight * outWidth;
   if (outChannels < UNFOLD_FROM || positions === 0) return null;
-  const patches = backend.makeOutput([1, rows, positions], 'float32');
+  const patches = backend.makeOutput([1, positions, rows], 'float32');
   const simd = heapSimd();
   if (simd) {
     // The same gather in the WebAssembly module.
@@ -56,7 +57,7 @@ export function filterGradByProduct(
     const product = matMul({
       inputs: { a: patches, b: viewAs(dy, [1, positions, outChannels]) },
       backend,
-      attrs: { transposeA: false, transposeB: false } as unknown as tf.NamedAttrMap,
+      attrs: { transposeA: true, transposeB: false } as unknown as tf.NamedAttrMap,
     });
     return { ...product, shape: [filterHeight, filterWidth, channels, outChannels] };
   } finally {
@@ -74,25 +75,20 @@ function unfoldInTypeScript(
   [strideHeight, strideWidth]: number[],
   [top, left]: number[],
 ): void {
-  const positions = batch! * outHeight! * outWidth!;
-  for (let i = 0; i < filterHeight; i++) {
-    for (let j = 0; j < filterWidth; j++) {
-      for (let c = 0; c < channels; c++) {
-        let at = ((i * filterWidth + j) * channels + c) * positions;
-        for (let b = 0; b < batch; b++) {
-          for (let y = 0; y < outHeight; y++) {
-            const row = y * strideHeight + i - top;
-            if (row < 0 || row >= height) {
-              target.fill(0, at, at + outWidth);
-              at += outWidth;
-              continue;
-            }
-            const base = (b * height + row) * width * channels + c;
-            for (let column = 0; column < outWidth; column++) {
-              const xx = column * strideWidth + j - left;
-              target[at++] = xx >= 0 && xx < width ? source[base + xx * channels]! : 0;
-            }
-          }
+  const run = filterWidth! * channels!;
+  let at = 0;
+  for (let b = 0; b < batch!; b++) {
+    for (let y = 0; y < outHeight!; y++) {
+      for (let column = 0; column < outWidth!; column++) {
+        const x0 = column * strideWidth! - left!;
+        const jStart = Math.min(Math.max(0, -x0), filterWidth!);
+        const jEnd = Math.max(Math.min(filterWidth!, width! - x0), jStart);
+        for (let i = 0; i < filterHeight!; i++, at += run) {
+          const row = y * strideHeight! + i - top!;
+          target.fill(0, at, at + run);
+          if (row < 0 || row >= height!) continue;
+          const from = ((b * height! + row) * width! + x0 + jStart) * channels!;
+          copyRow(source, from, target, at + jStart * channels!, (jEnd - jStart) * channels!);
         }
       }
     }

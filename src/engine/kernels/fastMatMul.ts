@@ -1,13 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { windowProduct } from './heapWindowProduct';
-import { heapSimd } from './simd/heapSimd';
+import { heapSimd, type HeapSimd } from './simd/heapSimd';
 import { copyRange, isWasmHeapBackend, viewAs, type WasmHeapBackend } from './wasmHeap';
 
 /**
  * wasm's BatchMatMul reaches XNNPACK's fast product (16-31 GFLOP/s) only for a plain [1, M, K] x [1, K, N]: with
  * transposeA/transposeB, or with a batch dimension on either side, it runs a scalar loop at about 1-3 GFLOP/s
  * (shared/BACKENDS.md). Every backward pass asks for transposed products and every attention layer for batched ones
- * (scores and values, [B*H, T, T]), so this wraps the kernel to always call the fast case:
+ * (scores and values, [B*H, T, T]), so this wraps the kernel:
+ * - where the heap SIMD module loaded, most float32 products run there, all batch items in one call (productInSimd);
+ * otherwise it calls XNNPACK's fast case:
  * - a transposed operand is transposed explicitly first;
  * - a batched A against an unbatched B is the same bytes as one [1, batch*M, K] product (a view, no copy);
  * - a batched B is split into one fast product per batch item, on windows into the operands and the output (no
@@ -23,12 +25,11 @@ const wrapped = new Set<string>();
 const SPLIT_FROM = 4_096;
 
 /**
- * Where the SIMD module's products beat XNNPACK's (measured here): B small enough to stay in cache, or few rows.
- * Each block of 4 rows of A, over all items that share B, reads all of B; XNNPACK packs B once and blocks for
- * cache, which pays off on many rows ([64, 2048] x [2048, 64] 1.3 against 2.3 ms, [192, 2048] x [2048, 64] 7.2
- * against 4.6).
+ * Columns of B up to which the SIMD module's product (simd/gemmWat.ts) beats XNNPACK's (measured here): it reads B
+ * where it lies, and rows of B further apart than 2 kB fall on the same cache sets ([1024, 1024] x [1024, 1024]:
+ * 69 against XNNPACK's 49 ms with B already packed); XNNPACK packs B, at every call in training.
  */
-const simdWins = (m: number, k: number, n: number) => k * n <= 65_536 || (m <= 128 && k * n <= 1_048_576);
+const SIMD_MAX_COLUMNS = 512;
 
 const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -96,43 +97,26 @@ export function installFastMatMul(backendName: string): void {
         perm.splice(-2, 2, perm.length - 1, perm.length - 2);
         return transposeFunc({ inputs: { x }, backend, attrs: { perm } }) as tf.TensorInfo;
       };
+      const simd = isWasmHeapBackend(backend) && a.dtype === 'float32' && b.dtype === 'float32' ? heapSimd() : null;
+      if (simd) {
+        const out = productInSimd(simd, backend as WasmHeapBackend, a, b, transposeA, transposeB, swapLastTwo);
+        if (out) return out;
+      }
       const plainA = transposeA ? swapLastTwo(a) : a;
       const plainB = transposeB ? swapLastTwo(b) : b;
       try {
         const [batchA, batchB] = [product(plainA.shape.slice(0, -2)), product(plainB.shape.slice(0, -2))];
         const onHeap = isWasmHeapBackend(backend) && a.dtype === 'float32' && b.dtype === 'float32';
-        const simd = onHeap ? heapSimd() : null;
         const [m, k] = plainA.shape.slice(-2) as [number, number];
         const n = plainB.shape.at(-1)!;
-        const items = Math.max(batchA, batchB);
-        if (
-          simd &&
-          m % 4 === 0 &&
-          n % 4 === 0 &&
-          simdWins(batchB === 1 ? m * batchA : m, k, n) &&
-          (batchA === 1 || batchA === items) &&
-          (batchB === 1 || batchB === items)
-        ) {
-          // All items in one call of the SIMD module: no operand packing and no set-up per item. In training every
-          // right operand is new at every step (a weight after its update, a gradient), so XNNPACK packs it each
-          // time; this is faster wherever B stays in cache (measured here: [2048, 64] x [64, 64] 2.0 -> 1.4 ms,
-          // a weight gradient [64, 2048] x [2048, 64] 2.3 -> 1.3, 128 heads of [64, 16] x [16, 64] 5.5 -> 2.9).
+        if (onHeap && k === 0) {
+          // XNNPACK refuses an empty inner dimension and the kernel returns the heap's old bytes; the sum is 0.
           const outer = tf.backend_util.assertAndGetBroadcastShape(
             plainA.shape.slice(0, -2),
             plainB.shape.slice(0, -2),
           );
-          const out = (backend as WasmHeapBackend).makeOutput([...outer, m, n], 'float32');
-          simd.smallProducts(
-            simd.address(plainA),
-            simd.address(plainB),
-            simd.address(out),
-            items,
-            m,
-            k,
-            n,
-            batchA === 1 ? 0 : m * k * 4,
-            batchB === 1 ? 0 : k * n * 4,
-          );
+          const out = backend.makeOutput([...outer, m, n], 'float32');
+          backend.typedArrayFromHeap(out).fill(0);
           return out;
         }
         if (!onHeap || batchA * batchB === 1) {
@@ -163,4 +147,43 @@ export function installFastMatMul(backendName: string): void {
       }
     },
   });
+}
+
+/**
+ * The product in the SIMD module, every batch item in one call, or null where XNNPACK serves better (wide B, or a
+ * narrow one without items to share the call) or the batch dimensions broadcast both ways. A transposed A is read
+ * where it lies (its strides swapped); a transposed B is transposed first (B is read four columns at a time).
+ * In training every right operand is new at every step (a weight after its update, a gradient), so XNNPACK packs
+ * it each time; measured here: [2048, 64] x [64, 64] 0.40 -> 0.34 ms, a weight gradient [2048, 64]^T x [2048, 64]
+ * 0.79 -> 0.42, 128 heads of [64, 64] x [64, 16] 0.42 -> 0.35, unfolded patches [288, 8192] x [8192, 64] 7.1 -> 6.2.
+ */
+function productInSimd(
+  simd: HeapSimd,
+  backend: WasmHeapBackend,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+  swapLastTwo: (x: tf.TensorInfo) => tf.TensorInfo,
+): tf.TensorInfo | null {
+  const [m, k] = (transposeA ? a.shape.slice(-2).reverse() : a.shape.slice(-2)) as [number, number];
+  const n = transposeB ? b.shape.at(-2)! : b.shape.at(-1)!;
+  const [batchA, batchB] = [product(a.shape.slice(0, -2)), product(b.shape.slice(0, -2))];
+  const items = Math.max(batchA, batchB);
+  if (n > SIMD_MAX_COLUMNS || (n < 8 && items === 1)) return null;
+  if ((batchA !== 1 && batchA !== items) || (batchB !== 1 && batchB !== items)) return null;
+  const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const plainB = transposeB ? swapLastTwo(b) : b;
+  try {
+    const out = backend.makeOutput([...outer, m, n], 'float32');
+    simd.gemm(
+      ...[simd.address(a), simd.address(plainB), simd.address(out), items, m, k, n],
+      ...[batchA === 1 ? 0 : m * k * 4, batchB === 1 ? 0 : k * n * 4],
+      transposeA ? 4 : k * 4,
+      transposeA ? m * 4 : 4,
+    );
+    return out;
+  } finally {
+    if (plainB !== b) backend.disposeData(plainB.dataId);
+  }
 }

@@ -3,7 +3,7 @@ import { heapAddresses } from '../wasmHeap';
 import { ADAM_WAT } from './adamWat';
 import { REDUCE_WAT } from './reduceWat';
 import { MAX_POOL_GRAD_WAT } from './maxPoolGradWat';
-import { SMALL_PRODUCTS_WAT } from './smallProductsWat';
+import { GEMM_WAT } from './gemmWat';
 import { COPY_ROWS_WAT, TRANSPOSE_WAT } from './transposeWat';
 import { UNFOLD_WAT } from './unfoldWat';
 
@@ -23,7 +23,7 @@ export interface HeapSimd {
   maxGradLast(x: number, y: number, dy: number, dx: number, outer: number, reduced: number): void;
   swapLastTwo(source: number, target: number, outer: number, m: number, n: number): void;
   copyRows(...args: [number, number, number, number, number, number, number, number, number]): void;
-  smallProducts(...args: [number, number, number, number, number, number, number, number, number]): void;
+  gemm(...args: [number, number, number, number, number, number, number, number, number, number, number]): void;
   maxPoolGrad(...args: number[]): void;
   unfold(...args: number[]): void;
   /** The byte offset of a tensor's data in the heap. */
@@ -70,8 +70,8 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
   try {
     const { default: initWabt } = await import('wabt');
     const wabt = await initWabt();
-    const source = `(module (import "env" "memory" (memory 1)) ${ADAM_WAT} ${REDUCE_WAT} ${TRANSPOSE_WAT} ${COPY_ROWS_WAT} ${SMALL_PRODUCTS_WAT} ${MAX_POOL_GRAD_WAT} ${UNFOLD_WAT})`;
-    const parsed = wabt.parseWat('heapSimd.wat', source, { simd: true });
+    const source = `(module (import "env" "memory" (memory 1)) ${ADAM_WAT} ${REDUCE_WAT} ${TRANSPOSE_WAT} ${COPY_ROWS_WAT} ${GEMM_WAT} ${MAX_POOL_GRAD_WAT} ${UNFOLD_WAT})`;
+    const parsed = wabt.parseWat('heapSimd.wat', source, { simd: true, bulk_memory: true });
     const { buffer } = parsed.toBinary({});
     parsed.destroy();
     const { instance } = await webAssembly.instantiate(buffer, { env: { memory } });
@@ -83,7 +83,7 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
       maxGradLast: exports.maxGradLast,
       swapLastTwo: exports.swapLastTwo,
       copyRows: exports.copyRows,
-      smallProducts: exports.smallProducts,
+      gemm: exports.gemm,
       maxPoolGrad: exports.maxPoolGrad,
       unfold: exports.unfold,
       address,
