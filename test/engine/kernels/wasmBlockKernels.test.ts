@@ -278,6 +278,19 @@ describe('wasm block kernels against the cpu backend', () => {
     copy.dispose();
   });
 
+  it('a Cast to the same dtype shares the bytes, and one to another dtype converts', async () => {
+    const source = tf.tensor1d([1.5, -2.25, 3]);
+    const buffers = () => (tf.memory() as unknown as { numDataBuffers: number }).numDataBuffers;
+    const before = buffers();
+    const same = tf.cast(source, 'float32');
+    expect(buffers()).toBe(before);
+    const truncated = tf.cast(source, 'int32');
+    source.dispose();
+    expect([...(await same.data())]).toEqual([1.5, -2.25, 3]);
+    expect([...(await truncated.data())]).toEqual([1, -2, 3]);
+    tf.dispose([same, truncated]);
+  });
+
   it("batch norm's gradient (which tiles) is the cpu backend's", async () => {
     const x = Array.from({ length: 4 * 3 * 3 * 5 }, () => random() * 2 - 1);
     const gradient = () =>
