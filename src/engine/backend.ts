@@ -21,6 +21,7 @@ import { installSplitOnHeap } from './kernels/splitOnHeap';
 import { installIdentityByReference } from './kernels/identityByReference';
 import { installMeanGradByTile } from './kernels/meanGradByTile';
 import { installMaxGradOnHeap } from './kernels/maxGradOnHeap';
+import { installBatchNormOnHeap } from './kernels/batchNormOnHeap';
 import { installBlockTile } from './kernels/blockTile';
 import { installBroadcastCompares } from './kernels/broadcastCompare';
 import { installMaxPoolGradOnHeap } from './kernels/maxPoolGradOnHeap';
@@ -72,6 +73,7 @@ async function activate(name: BackendName, byName: boolean): Promise<void> {
     installIdentityByReference(name);
     installMeanGradByTile(name);
     installMaxGradOnHeap(name);
+    installBatchNormOnHeap(name);
     installConvFilterGradByConv(name);
     installConvInputGradByConv(name);
     installCpuFallbackKernels(name);

@@ -4,6 +4,7 @@ import { ADAM_WAT } from './adamWat';
 import { REDUCE_WAT } from './reduceWat';
 import { MAX_POOL_GRAD_WAT } from './maxPoolGradWat';
 import { GEMM_WAT } from './gemmWat';
+import { BATCH_NORM_WAT } from './batchNormWat';
 import { COPY_ROWS_WAT, TRANSPOSE_WAT } from './transposeWat';
 import { UNFOLD_WAT } from './unfoldWat';
 
@@ -25,6 +26,8 @@ export interface HeapSimd {
   copyRows(...args: [number, number, number, number, number, number, number, number, number]): void;
   gemm(...args: [number, number, number, number, number, number, number, number, number, number, number]): void;
   maxPoolGrad(...args: number[]): void;
+  scaleShift(x: number, out: number, params: number, rows: number, channels: number): void;
+  channelSums(x: number, dy: number, mean: number, sums: number, rows: number, channels: number): void;
   unfold(...args: number[]): void;
   /** The byte offset of a tensor's data in the heap. */
   address(info: tf.TensorInfo): number;
@@ -70,7 +73,7 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
   try {
     const { default: initWabt } = await import('wabt');
     const wabt = await initWabt();
-    const source = `(module (import "env" "memory" (memory 1)) ${ADAM_WAT} ${REDUCE_WAT} ${TRANSPOSE_WAT} ${COPY_ROWS_WAT} ${GEMM_WAT} ${MAX_POOL_GRAD_WAT} ${UNFOLD_WAT})`;
+    const source = `(module (import "env" "memory" (memory 1)) ${ADAM_WAT} ${REDUCE_WAT} ${TRANSPOSE_WAT} ${COPY_ROWS_WAT} ${GEMM_WAT} ${BATCH_NORM_WAT} ${MAX_POOL_GRAD_WAT} ${UNFOLD_WAT})`;
     const parsed = wabt.parseWat('heapSimd.wat', source, { simd: true, bulk_memory: true });
     const { buffer } = parsed.toBinary({});
     parsed.destroy();
@@ -85,6 +88,8 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
       copyRows: exports.copyRows,
       gemm: exports.gemm,
       maxPoolGrad: exports.maxPoolGrad,
+      scaleShift: exports.scaleShift,
+      channelSums: exports.channelSums,
       unfold: exports.unfold,
       address,
     };
