@@ -8,6 +8,7 @@ import { installChainedOps } from './chainedOps';
 import { activateWebGpu } from './webGpuBackend';
 import { installConvFilterGradByConv } from './kernels/convFilterGradByConv';
 import { installConvInputGradByConv } from './kernels/convInputGradByConv';
+import { installSingleChannelConv } from './kernels/singleChannelConv';
 import { installCpuFallbackKernels } from './kernels/cpuFallbackKernels';
 import { installSegmentSumByScatter } from './kernels/segmentSumByScatter';
 import { installFastMatMul } from './kernels/fastMatMul';
@@ -76,6 +77,7 @@ async function activate(name: BackendName, byName: boolean): Promise<void> {
     installBatchNormOnHeap(name);
     installConvFilterGradByConv(name);
     installConvInputGradByConv(name);
+    installSingleChannelConv(name);
     installCpuFallbackKernels(name);
   }
 }

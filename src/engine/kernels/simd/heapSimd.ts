@@ -5,6 +5,7 @@ import { REDUCE_WAT } from './reduceWat';
 import { MAX_POOL_GRAD_WAT } from './maxPoolGradWat';
 import { GEMM_WAT } from './gemmWat';
 import { BATCH_NORM_WAT } from './batchNormWat';
+import { PLANE_CONV_WAT } from './planeConvWat';
 import { COPY_ROWS_WAT, TRANSPOSE_WAT } from './transposeWat';
 import { UNFOLD_WAT } from './unfoldWat';
 
@@ -26,6 +27,8 @@ export interface HeapSimd {
   copyRows(...args: [number, number, number, number, number, number, number, number, number]): void;
   gemm(...args: [number, number, number, number, number, number, number, number, number, number, number]): void;
   maxPoolGrad(...args: number[]): void;
+  planeConv(...args: number[]): void;
+  planeConvFilterGrad(...args: number[]): void;
   scaleShift(x: number, out: number, params: number, rows: number, channels: number): void;
   channelSums(x: number, dy: number, mean: number, sums: number, rows: number, channels: number): void;
   unfold(...args: number[]): void;
@@ -73,7 +76,7 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
   try {
     const { default: initWabt } = await import('wabt');
     const wabt = await initWabt();
-    const source = `(module (import "env" "memory" (memory 1)) ${ADAM_WAT} ${REDUCE_WAT} ${TRANSPOSE_WAT} ${COPY_ROWS_WAT} ${GEMM_WAT} ${BATCH_NORM_WAT} ${MAX_POOL_GRAD_WAT} ${UNFOLD_WAT})`;
+    const source = `(module (import "env" "memory" (memory 1)) ${ADAM_WAT} ${REDUCE_WAT} ${TRANSPOSE_WAT} ${COPY_ROWS_WAT} ${GEMM_WAT} ${BATCH_NORM_WAT} ${PLANE_CONV_WAT} ${MAX_POOL_GRAD_WAT} ${UNFOLD_WAT})`;
     const parsed = wabt.parseWat('heapSimd.wat', source, { simd: true, bulk_memory: true });
     const { buffer } = parsed.toBinary({});
     parsed.destroy();
@@ -89,6 +92,8 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
       gemm: exports.gemm,
       maxPoolGrad: exports.maxPoolGrad,
       scaleShift: exports.scaleShift,
+      planeConv: exports.planeConv,
+      planeConvFilterGrad: exports.planeConvFilterGrad,
       channelSums: exports.channelSums,
       unfold: exports.unfold,
       address,
