@@ -23,6 +23,7 @@ import { installIdentityByReference } from './kernels/identityByReference';
 import { installMeanGradByTile } from './kernels/meanGradByTile';
 import { installMaxGradOnHeap } from './kernels/maxGradOnHeap';
 import { installBatchNormOnHeap } from './kernels/batchNormOnHeap';
+import { installDropoutMask } from './kernels/dropoutMask';
 import { installBlockTile } from './kernels/blockTile';
 import { installBroadcastCompares } from './kernels/broadcastCompare';
 import { installMaxPoolGradOnHeap } from './kernels/maxPoolGradOnHeap';
@@ -75,6 +76,7 @@ async function activate(name: BackendName, byName: boolean): Promise<void> {
     installMeanGradByTile(name);
     installMaxGradOnHeap(name);
     installBatchNormOnHeap(name);
+    installDropoutMask(name);
     installConvFilterGradByConv(name);
     installConvInputGradByConv(name);
     installSingleChannelConv(name);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable, type Shape } from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
+import { dropout } from './dropout';
 import { shapeList, tensorList } from './inputList';
 
 export interface MultiHeadAttentionArgs extends LayerArgs {
@@ -116,7 +117,7 @@ export class MultiHeadAttention extends layers.Layer {
         scores = tf.add(scores, tf.mul(later, -1e9));
       }
       const weights = tf.softmax(scores); // [B, H, Tq, Tk], rows sum to 1
-      const attended = kwargs['training'] && this.dropout > 0 ? tf.dropout(weights, this.dropout) : weights;
+      const attended = kwargs['training'] && this.dropout > 0 ? dropout(weights, this.dropout) : weights;
 
       const context = tf.reshape(
         tf.transpose(tf.matMul(attended, v), [0, 2, 1, 3]), // [B, H, Tq, dk] -> [B, Tq, H, dk]

@@ -3,6 +3,7 @@
 import './additiveAttention';
 import './attentionPooling';
 import './cbam';
+import './dropout';
 import './fusedRecurrent';
 import './layerNormalization';
 import './maskedAveragePooling1d';

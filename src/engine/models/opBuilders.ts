@@ -3,6 +3,7 @@ import { opParamSchemas, type OpName } from '../../shared/spec/ops';
 import { AdditiveAttention } from '../layers/additiveAttention';
 import { AttentionPooling } from '../layers/attentionPooling';
 import { Cbam } from '../layers/cbam';
+import { Dropout } from '../layers/dropout';
 import { FusedRecurrent } from '../layers/fusedRecurrent';
 import { LayerNormalization } from '../layers/layerNormalization';
 import { MaskedAveragePooling1D } from '../layers/maskedAveragePooling1d';
@@ -216,7 +217,7 @@ const builders: { [O in OpName]: OpBuilder<O> } = {
   dropout: (params, context) =>
     samePositions(
       context,
-      apply(layers.dropout({ name: context.nodeId, rate: params.rate ?? context.dropout }), single(context)),
+      apply(new Dropout({ name: context.nodeId, rate: params.rate ?? context.dropout }), single(context)),
     ),
   flatten: (_params, context) => withoutPositions(apply(layers.flatten({ name: context.nodeId }), single(context))),
   add: (_params, context) => samePositions(context, apply(layers.add({ name: context.nodeId }), context.inputs)),

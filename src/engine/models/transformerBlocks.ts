@@ -1,4 +1,5 @@
 import { layers, type SymbolicTensor } from '@tensorflow/tfjs-layers';
+import { Dropout } from '../layers/dropout';
 import { LayerNormalization } from '../layers/layerNormalization';
 import { MultiHeadAttention } from '../layers/multiHeadAttention';
 import { apply, applyMany, type OpBuilder, type OpContext, type SequenceInfo } from './opContext';
@@ -10,7 +11,7 @@ function blockParts(context: OpContext, rate: number) {
     norm: (name: string, input: SymbolicTensor) =>
       apply(new LayerNormalization({ name: `${id}_${name}`, epsilon: 1e-6 }), input),
     drop: (name: string, input: SymbolicTensor) =>
-      rate > 0 ? apply(layers.dropout({ name: `${id}_${name}`, rate }), input) : input,
+      rate > 0 ? apply(new Dropout({ name: `${id}_${name}`, rate }), input) : input,
     add: (name: string, a: SymbolicTensor, b: SymbolicTensor) => apply(layers.add({ name: `${id}_${name}` }), [a, b]),
     /** FFN(x) = ReLU(x W1 + b1) W2 + b2 */
     feedForward: (input: SymbolicTensor, ffnDim: number, modelDim: number) =>

@@ -1,0 +1,56 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { layers } from '@tensorflow/tfjs-layers';
+import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
+import { DROPOUT_MASK } from '../kernels/dropoutMask';
+
+/**
+ * tf.dropout(x, rate), as one Multiply by a mask from kernels/dropoutMask.ts where that kernel is registered for the
+ * active backend (wasm); tfjs' own elsewhere. The mask takes no input, so the gradient tape never reaches it.
+ */
+export function dropout(x: tf.Tensor, rate: number): tf.Tensor {
+  if (rate <= 0 || rate >= 1 || x.dtype !== 'float32' || !tf.getKernel(DROPOUT_MASK, tf.getBackend())) {
+    return tf.dropout(x, rate);
+  }
+  return tf.tidy(() => {
+    const mask = tf.engine().runKernel(DROPOUT_MASK, {}, { shape: x.shape, rate } as unknown as tf.NamedAttrMap);
+    return tf.mul(x, mask as tf.Tensor);
+  });
+}
+
+type DropoutArgs = Parameters<typeof layers.dropout>[0];
+
+/** tfjs-layers' own Dropout class, as its serialization registry holds it (the package does not export the class). */
+const TfjsDropout = tf.serialization.SerializationMap.getMap().classNameMap['Dropout']![0] as unknown as (new (
+  args: DropoutArgs,
+) => layers.Layer) &
+  tf.serialization.SerializableConstructor<layers.Layer>;
+
+/**
+ * tfjs-layers' Dropout (Srivastava et al. 2014: in training each element is zeroed with probability `rate` and the
+ * rest scaled by 1 / (1 - rate); the identity in inference), whose mask comes from kernels/dropoutMask.ts where that
+ * kernel is registered (the wasm backend): tfjs draws the mask one number at a time in JavaScript. Same class name
+ * and config, so a saved model is unchanged and loads with or without the workbench's layers; with a noise shape or
+ * a seed it is tfjs' layer exactly.
+ */
+export class Dropout extends TfjsDropout {
+  static readonly className = 'Dropout';
+  private readonly dropRate: number;
+  private readonly plain: boolean;
+
+  constructor(args: DropoutArgs) {
+    super(args);
+    this.dropRate = Math.max(Math.min(args.rate, 1), 0);
+    this.plain = args.noiseShape == null && args.seed == null;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
+    const input = Array.isArray(inputs) ? inputs[0] : inputs;
+    const active = this.dropRate > 0 && this.dropRate < 1 && kwargs['training'] === true;
+    if (!active || !this.plain || !input || (Array.isArray(inputs) && inputs.length !== 1)) {
+      return super.call(inputs, kwargs);
+    }
+    return dropout(input, this.dropRate);
+  }
+}
+
+tf.serialization.registerClass(Dropout);
