@@ -24,6 +24,7 @@ import { installMeanGradByTile } from './kernels/meanGradByTile';
 import { installMaxGradOnHeap } from './kernels/maxGradOnHeap';
 import { installBatchNormOnHeap } from './kernels/batchNormOnHeap';
 import { installDropoutMask } from './kernels/dropoutMask';
+import { installLayerNormOnHeap } from './kernels/layerNormOnHeap';
 import { installBlockTile } from './kernels/blockTile';
 import { installBroadcastCompares } from './kernels/broadcastCompare';
 import { installMaxPoolGradOnHeap } from './kernels/maxPoolGradOnHeap';
@@ -77,6 +78,7 @@ async function activate(name: BackendName, byName: boolean): Promise<void> {
     installMaxGradOnHeap(name);
     installBatchNormOnHeap(name);
     installDropoutMask(name);
+    installLayerNormOnHeap(name);
     installConvFilterGradByConv(name);
     installConvInputGradByConv(name);
     installSingleChannelConv(name);

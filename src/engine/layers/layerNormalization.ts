@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable, type Shape } from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
+import { layerNormOnHeap } from '../kernels/layerNormOnHeap';
 
 export interface LayerNormalizationArgs extends LayerArgs {
   /** Added to the variance before the square root. Defaults to 1e-6. */
@@ -39,6 +40,9 @@ export class LayerNormalization extends layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs; // [..., D]
+      // On wasm: two kernels (forward, gradient) instead of ~35 passes over the tensor.
+      const fused = layerNormOnHeap(x, this.gamma.read(), this.beta.read(), this.epsilon);
+      if (fused) return fused;
       const mean = tf.mean(x, -1, true); // [..., 1]
       const centred = tf.sub(x, mean);
       const variance = tf.mean(tf.square(centred), -1, true); // [..., 1]
