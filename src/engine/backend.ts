@@ -14,6 +14,7 @@ import { installSegmentSumByScatter } from './kernels/segmentSumByScatter';
 import { installFastMatMul } from './kernels/fastMatMul';
 import { installTransposeOnHeap } from './kernels/transposeOnHeap';
 import { installLstmStepOnHeap } from './kernels/lstmStepOnHeap';
+import { installLstmRecurrenceOnHeap } from './kernels/lstmRecurrenceOnHeap';
 import { installAdamUpdateOnHeap } from './kernels/adamUpdateOnHeap';
 import { loadHeapSimd } from './kernels/simd/heapSimd';
 import { installGatherOnHeap } from './kernels/gatherOnHeap';
@@ -70,6 +71,7 @@ async function activate(name: BackendName, byName: boolean): Promise<void> {
     installLstmStepOnHeap(name);
     await loadHeapSimd(tf.backend());
     installAdamUpdateOnHeap(name);
+    installLstmRecurrenceOnHeap(name);
     installGatherOnHeap(name);
     installConcatOnHeap(name);
     installSplitOnHeap(name);

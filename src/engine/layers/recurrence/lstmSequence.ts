@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GateActivation } from './gateActivation';
-import { lstmStep, lstmStepGrad } from './lstmStep';
+import { LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, lstmStep, lstmStepGrad, type LstmRecurrenceAttrs } from './lstmStep';
 import { previousHiddenStates, timeOrder, type Direction } from './timeOrder';
 
 export interface RecurrenceOptions {
@@ -33,25 +33,20 @@ export function lstmSequence(
     const direction: Direction = { length, reverse: options.reverse };
     // Time-major rows: step t is rows [t B, (t + 1) B) of every [T B, .] matrix below.
     const rows = tf.reshape(tf.transpose(input, [1, 0, 2]), [length * batch, dim]);
-    const projected = tf.unstack(
-      tf.reshape(tf.add(tf.matMul(rows, w), b), [length, batch, 4 * units]),
-    ) as tf.Tensor2D[];
-    const steps: ReturnType<typeof lstmStep>[] = new Array(length);
-    let previous: ReturnType<typeof lstmStep> | null = null;
-    for (const t of timeOrder(direction)) {
-      const hz = previous ? (tf.matMul(previous.h, u) as tf.Tensor2D) : null;
-      previous = lstmStep(projected[t]!, hz, previous?.c ?? null, options.activation);
-      steps[t] = previous;
-    }
-    const hidden = tf.stack(steps.map((s) => s.h)) as tf.Tensor3D; // [T, B, H]
-    save([
-      rows,
-      hidden,
-      tf.stack(steps.map((s) => s.c)),
-      tf.stack(steps.map((s) => s.gates)),
-      tf.stack(steps.map((s) => s.tanhC)),
-    ]);
-    const value = options.returnSequences ? tf.transpose(hidden, [1, 0, 2]) : previous!.h;
+    const projected = tf.reshape(tf.add(tf.matMul(rows, w), b), [length, batch, 4 * units]) as tf.Tensor3D;
+    const attrs: LstmRecurrenceAttrs = { ...options };
+    const whole = units % 4 === 0 && tf.getKernel(LSTM_RECURRENCE, tf.getBackend()) !== undefined;
+    // [hidden, cells, gates, tanhC], each [T, B, .]: one kernel for every step where the backend has it.
+    const [hidden, cells, gates, tanhC] = (
+      whole
+        ? tf.engine().runKernel(LSTM_RECURRENCE, { projected, recurrent: u }, attrs as unknown as tf.NamedAttrMap)
+        : stepByStep(projected, u, direction, options)
+    ) as tf.Tensor3D[];
+    save([rows, hidden!, cells!, gates!, tanhC!]);
+    const last = timeOrder(direction).at(-1)!;
+    const value = options.returnSequences
+      ? tf.transpose(hidden!, [1, 0, 2])
+      : tf.reshape(tf.slice(hidden!, [last, 0, 0], [1, batch, units]), [batch, units]);
 
     const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
       const [savedRows, savedHidden, cells, gates, tanhC] = saved as [
@@ -61,33 +56,19 @@ export function lstmSequence(
         tf.Tensor3D,
         tf.Tensor3D,
       ];
-      const [cellAt, gatesAt, tanhCAt] = [cells, gates, tanhC].map((s) => tf.unstack(s) as tf.Tensor2D[]) as [
-        tf.Tensor2D[],
-        tf.Tensor2D[],
-        tf.Tensor2D[],
-      ];
       const outputGrad = dy as tf.Tensor;
-      const dyAt = options.returnSequences ? (tf.unstack(tf.transpose(outputGrad, [1, 0, 2])) as tf.Tensor2D[]) : null;
-      const order = timeOrder(direction);
-      const dz: tf.Tensor2D[] = new Array(length);
-      let [dhNext, dcNext]: (tf.Tensor2D | null)[] = [null, null];
-      for (let k = order.length - 1; k >= 0; k--) {
-        const [t, before] = [order[k]!, k > 0 ? order[k - 1]! : null];
-        const step = lstmStepGrad(
-          {
-            dhOut: dyAt ? dyAt[t]! : k === order.length - 1 ? (outputGrad as tf.Tensor2D) : null,
-            dhNext,
-            dcNext,
-            gates: gatesAt[t]!,
-            tanhC: tanhCAt[t]!,
-            cPrev: before === null ? null : cellAt[before]!,
-          },
-          options.activation,
-        );
-        dz[t] = step.dz;
-        [dhNext, dcNext] = [tf.matMul(step.dz, u, false, true) as tf.Tensor2D, step.dcPrev];
-      }
-      const dzRows = tf.reshape(tf.stack(dz), [length * batch, 4 * units]);
+      // Time-major, as the kernels read it; the last step's [B, H] as it is.
+      const dyIn = options.returnSequences ? tf.transpose(outputGrad, [1, 0, 2]) : outputGrad;
+      const dz = whole
+        ? (tf
+            .engine()
+            .runKernel(
+              LSTM_RECURRENCE_GRAD,
+              { gates, tanhC, cells, recurrent: u, dy: dyIn },
+              attrs as unknown as tf.NamedAttrMap,
+            ) as tf.Tensor3D)
+        : backStepByStep({ cells, gates, tanhC }, u, dyIn, direction, options);
+      const dzRows = tf.reshape(dz, [length * batch, 4 * units]);
       const hiddenBefore = tf.reshape(previousHiddenStates(savedHidden, direction), [length * batch, units]);
       return [
         tf.transpose(tf.reshape(tf.matMul(dzRows, w, false, true), [length, batch, dim]), [1, 0, 2]),
@@ -99,4 +80,51 @@ export function lstmSequence(
     return { value, gradFunc };
   });
   return run(x, kernel, recurrent, bias);
+}
+
+/** The recurrence one tfjs step kernel at a time: [hidden, cells, gates, tanhC], each stacked [T, B, .]. */
+function stepByStep(projected: tf.Tensor3D, u: tf.Tensor2D, direction: Direction, options: RecurrenceOptions) {
+  const inputs = tf.unstack(projected) as tf.Tensor2D[];
+  const steps: ReturnType<typeof lstmStep>[] = new Array(direction.length);
+  let previous: ReturnType<typeof lstmStep> | null = null;
+  for (const t of timeOrder(direction)) {
+    const hz = previous ? (tf.matMul(previous.h, u) as tf.Tensor2D) : null;
+    previous = lstmStep(inputs[t]!, hz, previous?.c ?? null, options.activation);
+    steps[t] = previous;
+  }
+  return (['h', 'c', 'gates', 'tanhC'] as const).map((part) => tf.stack(steps.map((s) => s[part])));
+}
+
+/** The backward pass through time one tfjs step kernel at a time: dz [T, B, 4H]. */
+function backStepByStep(
+  saved: { cells: tf.Tensor3D; gates: tf.Tensor3D; tanhC: tf.Tensor3D },
+  u: tf.Tensor2D,
+  dy: tf.Tensor,
+  direction: Direction,
+  options: RecurrenceOptions,
+): tf.Tensor3D {
+  const [cellAt, gatesAt, tanhCAt] = [saved.cells, saved.gates, saved.tanhC].map(
+    (s) => tf.unstack(s) as tf.Tensor2D[],
+  ) as [tf.Tensor2D[], tf.Tensor2D[], tf.Tensor2D[]];
+  const dyAt = options.returnSequences ? (tf.unstack(dy) as tf.Tensor2D[]) : null;
+  const order = timeOrder(direction);
+  const dz: tf.Tensor2D[] = new Array(direction.length);
+  let [dhNext, dcNext]: (tf.Tensor2D | null)[] = [null, null];
+  for (let k = order.length - 1; k >= 0; k--) {
+    const [t, before] = [order[k]!, k > 0 ? order[k - 1]! : null];
+    const step = lstmStepGrad(
+      {
+        dhOut: dyAt ? dyAt[t]! : k === order.length - 1 ? (dy as tf.Tensor2D) : null,
+        dhNext,
+        dcNext,
+        gates: gatesAt[t]!,
+        tanhC: tanhCAt[t]!,
+        cPrev: before === null ? null : cellAt[before]!,
+      },
+      options.activation,
+    );
+    dz[t] = step.dz;
+    [dhNext, dcNext] = [tf.matMul(step.dz, u, false, true) as tf.Tensor2D, step.dcPrev];
+  }
+  return tf.stack(dz) as tf.Tensor3D;
 }

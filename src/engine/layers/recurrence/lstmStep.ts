@@ -12,6 +12,18 @@ import { gate, gateSlope, tanhSlope, type GateActivation } from './gateActivatio
  */
 export const LSTM_STEP = 'WorkbenchLstmStep';
 export const LSTM_STEP_GRAD = 'WorkbenchLstmStepGrad';
+/**
+ * A whole direction's recurrence in one kernel each way (lstmSequence.ts calls them where the backend registers
+ * them, for H in fours): every step's h_prev U and gate step, on time-major tensors.
+ */
+export const LSTM_RECURRENCE = 'WorkbenchLstmRecurrence';
+export const LSTM_RECURRENCE_GRAD = 'WorkbenchLstmRecurrenceGrad';
+
+export interface LstmRecurrenceAttrs {
+  reverse: boolean;
+  activation: GateActivation;
+  returnSequences: boolean;
+}
 
 export interface LstmStepOutput {
   h: tf.Tensor2D;
