@@ -28,6 +28,7 @@ import { installDropoutMask } from './kernels/dropoutMask';
 import { installLayerNormOnHeap } from './kernels/layerNormOnHeap';
 import { installBlockTile } from './kernels/blockTile';
 import { installBroadcastCompares } from './kernels/broadcastCompare';
+import { installBroadcastArithmetic } from './kernels/broadcastArithmetic';
 import { installMaxPoolGradOnHeap } from './kernels/maxPoolGradOnHeap';
 import { installMiddleAxisReduce } from './kernels/middleAxisReduce';
 import { installUnpackReverseOnHeap } from './kernels/unpackReverseOnHeap';
@@ -72,6 +73,7 @@ async function activate(name: BackendName, byName: boolean): Promise<void> {
     await loadHeapSimd(tf.backend());
     installAdamUpdateOnHeap(name);
     installLstmRecurrenceOnHeap(name);
+    installBroadcastArithmetic(name);
     installGatherOnHeap(name);
     installConcatOnHeap(name);
     installSplitOnHeap(name);

@@ -1,0 +1,61 @@
+/**
+ * Add, Sub and Multiply of float32 where one operand is broadcast (broadcastArithmetic.ts has the reasons), four
+ * lanes at a time; `a` is the full operand, `b` the broadcast one, byte offsets into tfjs' heap.
+ *   rows{Op}(a, b, out, outer, middle, inner): out[o, m, i] = a[o, m, i] op b[o, i]; inner a multiple of 4
+ *   splat{Op}(a, b, out, rows, length): out[r, i] = a[r, i] op b[r]; length a multiple of 4
+ * with op add, sub (a - b), subFrom (b - a) or mul. One function per operator, so that the loop has no branch.
+ */
+export const ARITHMETIC_OPS = { Add: 'f32x4.add', Sub: 'f32x4.sub', SubFrom: 'f32x4.sub', Mul: 'f32x4.mul' } as const;
+export type ArithmeticOp = keyof typeof ARITHMETIC_OPS;
+
+const apply = (op: ArithmeticOp, a: string, b: string) =>
+  op === 'SubFrom' ? `(${ARITHMETIC_OPS[op]} ${b} ${a})` : `(${ARITHMETIC_OPS[op]} ${a} ${b})`;
+
+const rows = (op: ArithmeticOp) => `
+  (func (export "rows${op}")
+    (param $a i32) (param $b i32) (param $out i32) (param $outer i32) (param $middle i32) (param $inner i32)
+    (local $o i32) (local $m i32) (local $i i32) (local $width i32) (local $bRow i32)
+    (local.set $width (i32.shl (local.get $inner) (i32.const 2)))
+    (block $outerDone (loop $outerNext
+      (br_if $outerDone (i32.ge_u (local.get $o) (local.get $outer)))
+      (local.set $bRow (i32.add (local.get $b) (i32.mul (local.get $o) (local.get $width))))
+      (local.set $m (i32.const 0))
+      (block $middleDone (loop $middleNext
+        (br_if $middleDone (i32.ge_u (local.get $m) (local.get $middle)))
+        (local.set $i (i32.const 0))
+        (block $innerDone (loop $innerNext
+          (br_if $innerDone (i32.ge_u (local.get $i) (local.get $width)))
+          (v128.store (i32.add (local.get $out) (local.get $i))
+            ${apply(op, '(v128.load (i32.add (local.get $a) (local.get $i)))', '(v128.load (i32.add (local.get $bRow) (local.get $i)))')})
+          (local.set $i (i32.add (local.get $i) (i32.const 16)))
+          (br $innerNext)))
+        (local.set $a (i32.add (local.get $a) (local.get $width)))
+        (local.set $out (i32.add (local.get $out) (local.get $width)))
+        (local.set $m (i32.add (local.get $m) (i32.const 1)))
+        (br $middleNext)))
+      (local.set $o (i32.add (local.get $o) (i32.const 1)))
+      (br $outerNext))))`;
+
+const splat = (op: ArithmeticOp) => `
+  (func (export "splat${op}")
+    (param $a i32) (param $b i32) (param $out i32) (param $rows i32) (param $length i32)
+    (local $r i32) (local $i i32) (local $width i32) (local $value v128)
+    (local.set $width (i32.shl (local.get $length) (i32.const 2)))
+    (block $rowsDone (loop $rowNext
+      (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $value (v128.load32_splat (i32.add (local.get $b) (i32.shl (local.get $r) (i32.const 2)))))
+      (local.set $i (i32.const 0))
+      (block $innerDone (loop $innerNext
+        (br_if $innerDone (i32.ge_u (local.get $i) (local.get $width)))
+        (v128.store (i32.add (local.get $out) (local.get $i))
+          ${apply(op, '(v128.load (i32.add (local.get $a) (local.get $i)))', '(local.get $value)')})
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $innerNext)))
+      (local.set $a (i32.add (local.get $a) (local.get $width)))
+      (local.set $out (i32.add (local.get $out) (local.get $width)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rowNext))))`;
+
+export const BROADCAST_ARITHMETIC_WAT = (Object.keys(ARITHMETIC_OPS) as ArithmeticOp[])
+  .map((op) => rows(op) + splat(op))
+  .join('\n');
