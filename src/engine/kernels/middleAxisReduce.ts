@@ -98,7 +98,17 @@ export function installMiddleAxisReduce(backendName: string): void {
         backend.typedArrayFromHeap(empty).fill(0);
         return empty;
       }
-      if (x.dtype !== 'float32' || !contiguous || axes.at(-1) === rank - 1 || size(x.shape) === 0) return null;
+      if (x.dtype !== 'float32' || !contiguous || size(x.shape) === 0) return null;
+      const kind = reduction === 'sum' ? 0 : reduction === 'mean' ? 1 : 2;
+      if (axes.at(-1) === rank - 1) {
+        // The innermost axes: wasm's own kernel, but for rows in fours, four lanes at a time in WebAssembly.
+        const [outer, reduced] = [size(x.shape.slice(0, axes[0])), size(axes.map((a) => x.shape[a]!))];
+        const simd = heapSimd();
+        if (!simd || reduced % 4 !== 0) return null;
+        const out = backend.makeOutput(outputShape(), 'float32');
+        simd.foldLast(simd.address(x), simd.address(out), outer, reduced, kind);
+        return out;
+      }
       const shape: [number, number, number] = [
         size(x.shape.slice(0, axes[0])),
         size(axes.map((a) => x.shape[a]!)),
@@ -108,7 +118,7 @@ export function installMiddleAxisReduce(backendName: string): void {
       const simd = heapSimd();
       if (simd && shape[2] % 4 === 0) {
         // Four lanes at a time in WebAssembly (sums in float32 there, as wasm's own Sum).
-        simd.fold(simd.address(x), simd.address(out), ...shape, reduction === 'sum' ? 0 : reduction === 'mean' ? 1 : 2);
+        simd.fold(simd.address(x), simd.address(out), ...shape, kind);
         return out;
       }
       const source = backend.typedArrayFromHeap(x) as Float32Array;

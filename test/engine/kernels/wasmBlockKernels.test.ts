@@ -393,6 +393,10 @@ describe('wasm block kernels against the cpu backend', () => {
       ],
       [[7, 4], [0]],
       [[2, 1, 4], [1]],
+      // The innermost axes (CBAM's channel max and mean): rows of 4, 32 and 12 x 2.
+      [[5, 4], [1]],
+      [[2, 3, 32], [2]],
+      [[3, 2, 12, 2], [2, 3]],
     ] as [number[], number[]][]) {
       const values = Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) =>
         i === 9 ? NaN : random() * 2 - 1,

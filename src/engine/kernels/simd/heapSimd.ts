@@ -25,6 +25,7 @@ export interface HeapSimd {
     ...args: [number, number, number, number, number, number, number, number, number, number, number, number, number]
   ): void;
   fold(x: number, out: number, outer: number, reduced: number, inner: number, kind: 0 | 1 | 2): void;
+  foldLast(x: number, out: number, outer: number, reduced: number, kind: 0 | 1 | 2): void;
   maxGrad(x: number, y: number, dy: number, dx: number, outer: number, reduced: number, inner: number): void;
   maxGradLast(x: number, y: number, dy: number, dx: number, outer: number, reduced: number): void;
   swapLastTwo(source: number, target: number, outer: number, m: number, n: number): void;
@@ -96,6 +97,7 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
     loaded = {
       adam: exports.adam,
       fold: exports.fold,
+      foldLast: exports.foldLast,
       maxGrad: exports.maxGrad,
       maxGradLast: exports.maxGradLast,
       swapLastTwo: exports.swapLastTwo,
