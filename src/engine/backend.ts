@@ -29,7 +29,7 @@ import { installLayerNormOnHeap } from './kernels/layerNormOnHeap';
 import { installBlockTile } from './kernels/blockTile';
 import { installBroadcastCompares } from './kernels/broadcastCompare';
 import { installBroadcastArithmetic } from './kernels/broadcastArithmetic';
-import { installSoftmaxOnHeap } from './kernels/softmaxOnHeap';
+import { installSoftmaxGradOnHeap } from './kernels/softmaxGradOnHeap';
 import { installMaxPoolGradOnHeap } from './kernels/maxPoolGradOnHeap';
 import { installMiddleAxisReduce } from './kernels/middleAxisReduce';
 import { installUnpackReverseOnHeap } from './kernels/unpackReverseOnHeap';
@@ -75,7 +75,7 @@ async function activate(name: BackendName, byName: boolean): Promise<void> {
     installAdamUpdateOnHeap(name);
     installLstmRecurrenceOnHeap(name);
     installBroadcastArithmetic(name);
-    installSoftmaxOnHeap(name);
+    installSoftmaxGradOnHeap(name);
     installGatherOnHeap(name);
     installConcatOnHeap(name);
     installSplitOnHeap(name);

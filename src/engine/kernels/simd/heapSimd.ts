@@ -9,7 +9,7 @@ import { PLANE_CONV_WAT } from './planeConvWat';
 import { DROPOUT_MASK_WAT } from './dropoutMaskWat';
 import { LAYER_NORM_WAT } from './layerNormWat';
 import { LSTM_STEP_WAT } from './lstmStepWat';
-import { SOFTMAX_WAT } from './softmaxWat';
+import { SOFTMAX_GRAD_WAT } from './softmaxGradWat';
 import { ARITHMETIC_OPS, BROADCAST_ARITHMETIC_WAT, type ArithmeticOp } from './broadcastArithmeticWat';
 import { COPY_ROWS_WAT, TRANSPOSE_WAT } from './transposeWat';
 import { UNFOLD_WAT } from './unfoldWat';
@@ -42,7 +42,6 @@ export interface HeapSimd {
   lstmStepGrad(...args: number[]): void;
   /** rowsAdd, splatMul, ...: simd/broadcastArithmeticWat.ts. */
   broadcast: Record<`rows${ArithmeticOp}` | `splat${ArithmeticOp}`, (...args: number[]) => void>;
-  softmax(x: number, y: number, rows: number, length: number): void;
   softmaxGrad(y: number, dy: number, dx: number, rows: number, length: number): void;
   scaleShift(x: number, out: number, params: number, rows: number, channels: number): void;
   channelSums(x: number, dy: number, mean: number, sums: number, rows: number, channels: number): void;
@@ -91,7 +90,7 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
   try {
     const { default: initWabt } = await import('wabt');
     const wabt = await initWabt();
-    const source = `(module (import "env" "memory" (memory 1)) ${ADAM_WAT} ${REDUCE_WAT} ${TRANSPOSE_WAT} ${COPY_ROWS_WAT} ${GEMM_WAT} ${BATCH_NORM_WAT} ${PLANE_CONV_WAT} ${DROPOUT_MASK_WAT} ${LAYER_NORM_WAT} ${LSTM_STEP_WAT} ${SOFTMAX_WAT} ${BROADCAST_ARITHMETIC_WAT} ${MAX_POOL_GRAD_WAT} ${UNFOLD_WAT})`;
+    const source = `(module (import "env" "memory" (memory 1)) ${ADAM_WAT} ${REDUCE_WAT} ${TRANSPOSE_WAT} ${COPY_ROWS_WAT} ${GEMM_WAT} ${BATCH_NORM_WAT} ${PLANE_CONV_WAT} ${DROPOUT_MASK_WAT} ${LAYER_NORM_WAT} ${LSTM_STEP_WAT} ${SOFTMAX_GRAD_WAT} ${BROADCAST_ARITHMETIC_WAT} ${MAX_POOL_GRAD_WAT} ${UNFOLD_WAT})`;
     const parsed = wabt.parseWat('heapSimd.wat', source, { simd: true, bulk_memory: true });
     const { buffer } = parsed.toBinary({});
     parsed.destroy();
@@ -112,7 +111,6 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
       dropoutMask: exports.dropoutMask,
       layerNorm: exports.layerNorm,
       lstmStep: exports.lstmStep,
-      softmax: exports.softmax,
       softmaxGrad: exports.softmaxGrad,
       broadcast: Object.fromEntries(
         (Object.keys(ARITHMETIC_OPS) as ArithmeticOp[]).flatMap((op) =>

@@ -1,15 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { heapSimd } from './simd/heapSimd';
-import { isWasmHeapBackend, overrideOnHeap, type WasmHeapBackend } from './wasmHeap';
+import { isWasmHeapBackend, type WasmHeapBackend } from './wasmHeap';
 
 /**
- * Softmax over the last axis and its gradient, a row at a time in the heap SIMD module (simd/softmaxWat.ts):
+ * The gradient of a softmax over the last axis, y = softmax(x), a row at a time in the heap SIMD module
+ * (simd/softmaxGradWat.ts):
  *
- *   y = exp(x - max x) / sum exp(x - max x)        dx = y * (dy - sum(dy * y))
+ *   dx = y * (dy - sum(dy * y))
  *
- * wasm's Softmax computes exp one element at a time (1.1 ms for an attention map of [32, 4, 64, 64], twice a
- * Transformer encoder step), and tfjs' gradient is four kernels over the map (Multiply, Sum, Multiply, Sub). Rows
- * of a length in fours only; elsewhere, and on other backends, tfjs' kernel and gradient run unchanged.
+ * tfjs' gradient is four kernels over the whole map (Multiply, Sum, Multiply, Sub: ~1 ms for a [32, 4, 64, 64]
+ * attention map here); this is two passes over each row. Rows of a length in fours only; elsewhere, and on other
+ * backends, tfjs' gradient runs unchanged. (The forward softmax stays wasm's: XNNPACK's is faster than the module's.)
  */
 export const SOFTMAX_GRAD = 'WorkbenchSoftmaxGrad';
 
@@ -22,17 +23,7 @@ const rowsOf = (shape: number[]) => {
 
 const lastAxis = (dim: number, rank: number) => dim === -1 || dim === rank - 1;
 
-export function installSoftmaxOnHeap(backendName: string): void {
-  overrideOnHeap(tf.Softmax, backendName, (inputs, attrs, backend) => {
-    const { logits } = inputs as unknown as { logits: tf.TensorInfo };
-    const simd = heapSimd();
-    const rows = rowsOf(logits.shape);
-    if (!simd || !rows || logits.dtype !== 'float32') return null;
-    if (!lastAxis((attrs as unknown as tf.SoftmaxAttrs).dim, logits.shape.length)) return null;
-    const y = backend.makeOutput(logits.shape, 'float32');
-    simd.softmax(simd.address(logits), simd.address(y), rows[0]!, rows[1]!);
-    return y;
-  });
+export function installSoftmaxGradOnHeap(backendName: string): void {
   const original = tf.getGradient(tf.Softmax);
   if (installed || !original) return;
   installed = true;
