@@ -29,12 +29,12 @@ const optional = (base: string, bit: number) =>
 
 export const LSTM_STEP_WAT = `
   (func $tanh4 (param $x v128) (result v128) (local $c v128) (local $x2 v128)
-    (local.set $c (f32x4.max (f32x4.min (local.get $x) ${f32x4(7.90531110763549805)}) ${f32x4(-7.90531110763549805)}))
+    (local.set $c (f32x4.pmax (f32x4.pmin (local.get $x) ${f32x4(7.90531110763549805)}) ${f32x4(-7.90531110763549805)}))
     (local.set $x2 (f32x4.mul (local.get $c) (local.get $c)))
     (f32x4.div (f32x4.mul ${horner(P)} (local.get $c)) ${horner(Q)}))
   (func $gate4 (param $x v128) (param $hard i32) (result v128)
     (if (result v128) (local.get $hard)
-      (then (f32x4.max (f32x4.min (f32x4.add (f32x4.mul (local.get $x) ${f32x4(0.2)}) ${f32x4(0.5)}) ${f32x4(1)})
+      (then (f32x4.pmax (f32x4.pmin (f32x4.add (f32x4.mul (local.get $x) ${f32x4(0.2)}) ${f32x4(0.5)}) ${f32x4(1)})
         (v128.const i32x4 0 0 0 0)))
       (else (f32x4.add ${f32x4(0.5)} (f32x4.mul ${f32x4(0.5)} (call $tanh4 (f32x4.mul (local.get $x) ${f32x4(0.5)})))))))
   (func $slope4 (param $s v128) (param $hard i32) (result v128)

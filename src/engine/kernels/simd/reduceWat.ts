@@ -3,7 +3,7 @@
  * maxGradOnHeap.ts have the TypeScript versions and the reasons); byte offsets into tfjs' heap.
  *   fold(x, out, outer, reduced, inner, kind): out[o, i] = sum (kind 0), mean (1) or max (2) over r of x[o, r, i];
  *     inner a multiple of 4, reduced >= 1. Rows are folded into the output row in memory order (it stays in cache).
- *     f32x4.max returns NaN where either lane is NaN, as tfjs' max keeps a NaN.
+ *     A NaN anywhere makes its lane NaN, as tfjs' max keeps a NaN.
  *   maxGrad(x, y, dy, dx, outer, reduced, inner): dx[o, r, i] = x[o, r, i] == y[o, i] ? dy[o, i] : 0; inner a
  *     multiple of 4.
  *   maxGradLast(x, y, dy, dx, outer, reduced): the same with inner 1 (a max over the innermost axes); reduced a
@@ -14,34 +14,47 @@
 export const REDUCE_WAT = `
   (func (export "foldLast")
     (param $x i32) (param $out i32) (param $outer i32) (param $reduced i32) (param $kind i32)
-    (local $o i32) (local $i i32) (local $width i32) (local $acc v128) (local $v v128) (local $result f32)
+    (local $o i32) (local $i i32) (local $width i32) (local $acc v128) (local $v v128) (local $nan v128)
+    (local $result f32)
     (local.set $width (i32.shl (local.get $reduced) (i32.const 2)))
     (block $outerDone (loop $outerNext
       (br_if $outerDone (i32.ge_u (local.get $o) (local.get $outer)))
       (local.set $acc (v128.load (local.get $x)))
       (local.set $i (i32.const 16))
-      (block $rowDone (loop $rowNext
-        (br_if $rowDone (i32.ge_u (local.get $i) (local.get $width)))
-        (local.set $v (v128.load (i32.add (local.get $x) (local.get $i))))
-        (local.set $acc (if (result v128) (i32.eq (local.get $kind) (i32.const 2))
-          (then (f32x4.max (local.get $acc) (local.get $v)))
-          (else (f32x4.add (local.get $acc) (local.get $v)))))
-        (local.set $i (i32.add (local.get $i) (i32.const 16)))
-        (br $rowNext)))
-      (local.set $result (if (result f32) (i32.eq (local.get $kind) (i32.const 2))
-        (then (f32.max (f32.max (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
-          (f32.max (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
-        (else (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
-          (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))))
-      (if (i32.eq (local.get $kind) (i32.const 1))
-        (then (local.set $result (f32.div (local.get $result) (f32.convert_i32_u (local.get $reduced))))))
+      (if (i32.eq (local.get $kind) (i32.const 2))
+        (then
+          ;; pmax is one instruction where max keeps NaN at a cost (~10x here); NaN is tracked on the side.
+          (local.set $nan (f32x4.ne (local.get $acc) (local.get $acc)))
+          (block $maxDone (loop $maxNext
+            (br_if $maxDone (i32.ge_u (local.get $i) (local.get $width)))
+            (local.set $v (v128.load (i32.add (local.get $x) (local.get $i))))
+            (local.set $acc (f32x4.pmax (local.get $acc) (local.get $v)))
+            (local.set $nan (v128.or (local.get $nan) (f32x4.ne (local.get $v) (local.get $v))))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $maxNext)))
+          (local.set $acc (f32x4.pmax (local.get $acc)
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $acc) (local.get $acc))))
+          (local.set $acc (f32x4.pmax (local.get $acc)
+            (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (local.get $acc) (local.get $acc))))
+          (local.set $result (if (result f32) (v128.any_true (local.get $nan))
+            (then (f32.const nan)) (else (f32x4.extract_lane 0 (local.get $acc))))))
+        (else
+          (block $sumDone (loop $sumNext
+            (br_if $sumDone (i32.ge_u (local.get $i) (local.get $width)))
+            (local.set $acc (f32x4.add (local.get $acc) (v128.load (i32.add (local.get $x) (local.get $i)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $sumNext)))
+          (local.set $result (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+            (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+          (if (i32.eq (local.get $kind) (i32.const 1))
+            (then (local.set $result (f32.div (local.get $result) (f32.convert_i32_u (local.get $reduced))))))))
       (f32.store (i32.add (local.get $out) (i32.shl (local.get $o) (i32.const 2))) (local.get $result))
       (local.set $x (i32.add (local.get $x) (local.get $width)))
       (local.set $o (i32.add (local.get $o) (i32.const 1)))
       (br $outerNext))))
   (func (export "fold")
     (param $x i32) (param $out i32) (param $outer i32) (param $reduced i32) (param $inner i32) (param $kind i32)
-    (local $o i32) (local $r i32) (local $i i32) (local $row i32) (local $dst i32) (local $width i32) (local $scale v128)
+    (local $o i32) (local $r i32) (local $i i32) (local $row i32) (local $dst i32) (local $width i32) (local $scale v128) (local $v v128)
     (local.set $width (i32.shl (local.get $inner) (i32.const 2)))
     (local.set $scale (f32x4.splat (f32.div (f32.const 1) (f32.convert_i32_u (local.get $reduced)))))
     (block $outerDone (loop $outerNext
@@ -64,7 +77,12 @@ export const REDUCE_WAT = `
           (br_if $laneDone (i32.ge_u (local.get $i) (local.get $width)))
           (v128.store (i32.add (local.get $dst) (local.get $i))
             (if (result v128) (i32.eq (local.get $kind) (i32.const 2))
-              (then (f32x4.max (v128.load (i32.add (local.get $dst) (local.get $i))) (v128.load (i32.add (local.get $row) (local.get $i)))))
+              (then
+                ;; max keeping NaN, as pmax (one instruction; V8 builds max from several) and a NaN row value kept
+                (local.set $v (v128.load (i32.add (local.get $row) (local.get $i))))
+                (v128.bitselect (local.get $v)
+                  (f32x4.pmax (v128.load (i32.add (local.get $dst) (local.get $i))) (local.get $v))
+                  (f32x4.ne (local.get $v) (local.get $v))))
               (else (f32x4.add (v128.load (i32.add (local.get $dst) (local.get $i))) (v128.load (i32.add (local.get $row) (local.get $i)))))))
           (local.set $i (i32.add (local.get $i) (i32.const 16)))
           (br $laneNext)))
