@@ -30,6 +30,7 @@ import { installBlockTile } from './kernels/blockTile';
 import { installBroadcastCompares } from './kernels/broadcastCompare';
 import { installBroadcastArithmetic } from './kernels/broadcastArithmetic';
 import { installSoftmaxGradOnHeap } from './kernels/softmaxGradOnHeap';
+import { installTanhOnHeap } from './kernels/tanhOnHeap';
 import { installMaxPoolGradOnHeap } from './kernels/maxPoolGradOnHeap';
 import { installMiddleAxisReduce } from './kernels/middleAxisReduce';
 import { installUnpackReverseOnHeap } from './kernels/unpackReverseOnHeap';
@@ -76,6 +77,7 @@ async function activate(name: BackendName, byName: boolean): Promise<void> {
     installLstmRecurrenceOnHeap(name);
     installBroadcastArithmetic(name);
     installSoftmaxGradOnHeap(name);
+    installTanhOnHeap(name);
     installGatherOnHeap(name);
     installConcatOnHeap(name);
     installSplitOnHeap(name);

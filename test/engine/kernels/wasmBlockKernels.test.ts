@@ -270,6 +270,22 @@ describe('wasm block kernels against the cpu backend', () => {
     }
   });
 
+  it("Tanh (the module's rational tanh) is within 5e-7 of the cpu backend's, tails, extremes and NaN too", async () => {
+    for (const size of [0, 3, 4, 13, 4099]) {
+      const values = Array.from({ length: size }, (_, i) =>
+        i === 1 ? NaN : i === 2 ? 40 : i === 5 ? -1e9 : (random() * 2 - 1) * (i % 3 === 0 ? 9 : 2),
+      );
+      const { cpu, wasm } = await onBoth(() => tf.tanh(tf.tensor1d(values)));
+      expect([...wasm].map(Number.isNaN)).toEqual([...cpu].map(Number.isNaN));
+      const numbers = (list: ArrayLike<number>) => Array.from(list, (v) => (Number.isNaN(v) ? 0 : v));
+      expectClose(numbers(wasm), numbers(cpu), 5e-7);
+    }
+    // Its gradient, 1 - tanh^2, through the same kernel.
+    const x = Array.from({ length: 64 }, () => random() * 6 - 3);
+    const { cpu, wasm } = await onBoth(() => tf.grad((t: tf.Tensor) => tf.sum(tf.tanh(t)))(tf.tensor1d(x)));
+    expectClose(wasm, [...cpu], 1e-6);
+  });
+
   it('Identity shares the bytes and a clone outlives its source', async () => {
     const source = tf.tensor2d([1, 2, 3, 4], [2, 2]);
     const copy = tf.clone(source);
@@ -396,7 +412,10 @@ describe('wasm block kernels against the cpu backend', () => {
       // The innermost axes (CBAM's channel max and mean): rows of 4, 32 and 12 x 2.
       [[5, 4], [1]],
       [[2, 3, 32], [2]],
-      [[3, 2, 12, 2], [2, 3]],
+      [
+        [3, 2, 12, 2],
+        [2, 3],
+      ],
     ] as [number[], number[]][]) {
       const values = Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) =>
         i === 9 ? NaN : random() * 2 - 1,

@@ -39,6 +39,7 @@ export interface HeapSimd {
   layerNorm(...args: [number, number, number, number, number, number, number, number, number]): void;
   layerNormGrad(...args: [number, number, number, number, number, number, number, number, number, number]): void;
   lstmStep(...args: number[]): void;
+  tanh(x: number, y: number, n: number): void;
   lstmStepGrad(...args: number[]): void;
   /** rowsAdd, splatMul, ...: simd/broadcastArithmeticWat.ts. */
   broadcast: Record<`rows${ArithmeticOp}` | `splat${ArithmeticOp}`, (...args: number[]) => void>;
@@ -111,6 +112,7 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
       dropoutMask: exports.dropoutMask,
       layerNorm: exports.layerNorm,
       lstmStep: exports.lstmStep,
+      tanh: exports.tanh,
       softmaxGrad: exports.softmaxGrad,
       broadcast: Object.fromEntries(
         (Object.keys(ARITHMETIC_OPS) as ArithmeticOp[]).flatMap((op) =>

@@ -7,6 +7,7 @@
  *   lstmStepGrad(dhOut, dhNext, dcNext, gates, tanhC, cPrev, dz, dcPrev, batch, units, hard, present)
  * `present` has a bit per optional input, in the order listed (forward: hz 1, cPrev 2; backward: dhOut 1, dhNext 2,
  * dcNext 4, cPrev 8); an absent one is read as 0.
+ *   tanh(x, y, n): the same tanh over n floats, n a multiple of 4 (the Tanh kernel, tanhOnHeap.ts)
  */
 const f32x4 = (value: number) => `(v128.const f32x4 ${value} ${value} ${value} ${value})`;
 
@@ -42,6 +43,14 @@ export const LSTM_STEP_WAT = `
       (then (v128.and (v128.and (f32x4.gt (local.get $s) (v128.const i32x4 0 0 0 0)) (f32x4.lt (local.get $s) ${f32x4(1)}))
         ${f32x4(0.2)}))
       (else (f32x4.mul (local.get $s) (f32x4.sub ${f32x4(1)} (local.get $s))))))
+  (func (export "tanh") (param $x i32) (param $y i32) (param $n i32) (local $end i32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+      (v128.store (local.get $y) (call $tanh4 (v128.load (local.get $x))))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $y (i32.add (local.get $y) (i32.const 16)))
+      (br $next))))
   (func (export "lstmStep")
     (param $xz i32) (param $hz i32) (param $cPrev i32) (param $h i32) (param $c i32) (param $gates i32)
     (param $tanhC i32) (param $batch i32) (param $units i32) (param $hard i32) (param $present i32)
