@@ -90,18 +90,21 @@ function derivative(inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap, backe
   const { dy, sums: sumsInfo, variance, scale } = inputs as Record<string, tf.TensorInfo | undefined>;
   const { of, varianceEpsilon: eps } = attrs as unknown as { of: Derivative; varianceEpsilon: number };
   const channels = variance!.shape.at(-1)!;
-  const root = (c: number) => 1 / Math.sqrt(floats(backend, variance)![c]! + eps);
-  const gain = (c: number) => (scale ? floats(backend, scale)![c]! : 1);
-  if (of === 'x') {
+  // Each output is allocated before the views are taken: an allocation may move the heap.
+  const out = of === 'x' ? null : backend.makeOutput([channels], 'float32');
+  const [v, g] = [variance, scale].map((p) => floats(backend, p));
+  const root = Float32Array.from({ length: channels }, (_, c) => 1 / Math.sqrt(v![c]! + eps));
+  const gain = Float32Array.from({ length: channels }, (_, c) => (g ? g[c]! : 1));
+  if (!out) {
     return scaleShift(heapSimd()!, backend, dy!, (k, t) => {
-      for (let c = 0; c < channels; c++) [k[c], t[c]] = [gain(c) * root(c), 0];
+      for (let c = 0; c < channels; c++) [k[c], t[c]] = [gain[c]! * root[c]!, 0];
     });
   }
-  const out = backend.makeOutput([channels], 'float32');
   const [target, s] = [floats(backend, out)!, floats(backend, sumsInfo)!];
   for (let c = 0; c < channels; c++) {
-    const [s1, s2, r, g] = [s[c]!, s[channels + c]!, root(c), gain(c)];
-    target[c] = { mean: -g * r * s1, variance: -0.5 * g * r * r * r * s2, scale: r * s2, offset: s1 }[of];
+    const [s1, s2, r, k] = [s[c]!, s[channels + c]!, root[c]!, gain[c]!];
+    target[c] =
+      of === 'mean' ? -k * r * s1 : of === 'variance' ? -0.5 * k * r * r * r * s2 : of === 'scale' ? r * s2 : s1;
   }
   return out;
 }
