@@ -31,6 +31,7 @@ import { installBroadcastCompares } from './kernels/broadcastCompare';
 import { installBroadcastArithmetic } from './kernels/broadcastArithmetic';
 import { installSoftmaxGradOnHeap } from './kernels/softmaxGradOnHeap';
 import { installTanhOnHeap } from './kernels/tanhOnHeap';
+import { installFusedMatMulOnHeap } from './kernels/fusedMatMulOnHeap';
 import { installMaxPoolGradOnHeap } from './kernels/maxPoolGradOnHeap';
 import { installMiddleAxisReduce } from './kernels/middleAxisReduce';
 import { installUnpackReverseOnHeap } from './kernels/unpackReverseOnHeap';
@@ -78,6 +79,7 @@ async function activate(name: BackendName, byName: boolean): Promise<void> {
     installBroadcastArithmetic(name);
     installSoftmaxGradOnHeap(name);
     installTanhOnHeap(name);
+    installFusedMatMulOnHeap(name);
     installGatherOnHeap(name);
     installConcatOnHeap(name);
     installSplitOnHeap(name);

@@ -80,6 +80,38 @@ describe('the SIMD product on the wasm heap', () => {
     });
   }
 
+  for (const [activation, tA, tB, columns] of [
+    ['linear', false, false, 12],
+    ['relu', false, true, 8],
+    ['relu', true, false, 16],
+    ['linear', false, false, 10], // columns not in fours: wasm's kernel
+  ] as const) {
+    it(`a fused product with bias, ${activation}${tA ? ', A transposed' : ''}${tB ? ', B transposed' : ''}, ${columns} columns, is the cpu backend's`, async () => {
+      const [m, k] = [9, 21];
+      const [a, b, bias] = [values(m * k), values(k * columns), values(columns)];
+      const compute = () =>
+        tf.fused.matMul({
+          a: tf.tensor3d(a, tA ? [1, k, m] : [1, m, k]),
+          b: tf.tensor3d(b, tB ? [1, columns, k] : [1, k, columns]),
+          transposeA: tA,
+          transposeB: tB,
+          bias: tf.tensor1d(bias),
+          activation,
+        });
+      await tf.setBackend('cpu');
+      const expected = await tf.tidy(compute).data();
+      await tf.setBackend('wasm');
+      const rows = vi.spyOn(heapSimd()!.broadcast, 'rowsAdd');
+      const before = tf.memory().numTensors;
+      const result = tf.tidy(compute);
+      expectClose(await result.data(), expected, 1e-5);
+      result.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      expect(rows).toHaveBeenCalledTimes(columns % 4 === 0 ? 1 : 0);
+      if (activation === 'relu') expect(Math.min(...(expected as Float32Array))).toBe(0);
+    });
+  }
+
   it('leaves wide and narrow single products to XNNPACK', () => {
     const gemm = vi.spyOn(heapSimd()!, 'gemm');
     tf.tidy(() => {

@@ -4,6 +4,7 @@
  *   rows{Op}(a, b, out, outer, middle, inner): out[o, m, i] = a[o, m, i] op b[o, i]; inner a multiple of 4
  *   splat{Op}(a, b, out, rows, length): out[r, i] = a[r, i] op b[r]; length a multiple of 4
  * with op add, sub (a - b), subFrom (b - a) or mul. One function per operator, so that the loop has no branch.
+ *   reluInPlace(x, n): x = max(x, 0) over n floats, n a multiple of 4; NaN stays NaN (fusedMatMulOnHeap.ts)
  */
 export const ARITHMETIC_OPS = { Add: 'f32x4.add', Sub: 'f32x4.sub', SubFrom: 'f32x4.sub', Mul: 'f32x4.mul' } as const;
 export type ArithmeticOp = keyof typeof ARITHMETIC_OPS;
@@ -56,6 +57,15 @@ const splat = (op: ArithmeticOp) => `
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rowNext))))`;
 
-export const BROADCAST_ARITHMETIC_WAT = (Object.keys(ARITHMETIC_OPS) as ArithmeticOp[])
-  .map((op) => rows(op) + splat(op))
-  .join('\n');
+const reluInPlace = `
+  (func (export "reluInPlace") (param $x i32) (param $n i32) (local $end i32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+      ;; pmax(x, 0) = x < 0 ? 0 : x, as tfjs' relu: NaN is not below 0, so it stays
+      (v128.store (local.get $x) (f32x4.pmax (v128.load (local.get $x)) (v128.const i32x4 0 0 0 0)))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (br $next))))`;
+
+export const BROADCAST_ARITHMETIC_WAT =
+  (Object.keys(ARITHMETIC_OPS) as ArithmeticOp[]).map((op) => rows(op) + splat(op)).join('\n') + reluInPlace;

@@ -44,6 +44,7 @@ export interface HeapSimd {
   /** rowsAdd, splatMul, ...: simd/broadcastArithmeticWat.ts. */
   broadcast: Record<`rows${ArithmeticOp}` | `splat${ArithmeticOp}`, (...args: number[]) => void>;
   softmaxGrad(y: number, dy: number, dx: number, rows: number, length: number): void;
+  reluInPlace(x: number, n: number): void;
   scaleShift(x: number, out: number, params: number, rows: number, channels: number): void;
   channelSums(x: number, dy: number, mean: number, sums: number, rows: number, channels: number): void;
   unfold(...args: number[]): void;
@@ -113,6 +114,7 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
       layerNorm: exports.layerNorm,
       lstmStep: exports.lstmStep,
       tanh: exports.tanh,
+      reluInPlace: exports.reluInPlace,
       softmaxGrad: exports.softmaxGrad,
       broadcast: Object.fromEntries(
         (Object.keys(ARITHMETIC_OPS) as ArithmeticOp[]).flatMap((op) =>
