@@ -32,6 +32,7 @@ import { installBroadcastArithmetic } from './kernels/broadcastArithmetic';
 import { installSoftmaxGradOnHeap } from './kernels/softmaxGradOnHeap';
 import { installTanhOnHeap } from './kernels/tanhOnHeap';
 import { installFusedMatMulOnHeap } from './kernels/fusedMatMulOnHeap';
+import { installAttentionPoolsOnHeap } from './kernels/attentionPoolsOnHeap';
 import { installMaxPoolGradOnHeap } from './kernels/maxPoolGradOnHeap';
 import { installMiddleAxisReduce } from './kernels/middleAxisReduce';
 import { installUnpackReverseOnHeap } from './kernels/unpackReverseOnHeap';
@@ -80,6 +81,7 @@ async function activate(name: BackendName, byName: boolean): Promise<void> {
     installSoftmaxGradOnHeap(name);
     installTanhOnHeap(name);
     installFusedMatMulOnHeap(name);
+    installAttentionPoolsOnHeap(name);
     installGatherOnHeap(name);
     installConcatOnHeap(name);
     installSplitOnHeap(name);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable, type Shape } from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
+import { spatialPools } from './attentionPools';
 import { addSpatialWeights, spatialMap } from './spatialAttention';
 import { bottleneckUnits } from '../../shared/spec/opShapes';
 import { channelMlp } from './squeezeExcitation';
@@ -74,7 +75,7 @@ export class Cbam extends layers.Layer {
       const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor4D;
       const [batch, , , channels] = x.shape;
       // Both pooled vectors go through the MLP as one [2B, C] batch.
-      const pooled = tf.concat([tf.mean(x, [1, 2]), tf.max(x, [1, 2])], 0);
+      const pooled = spatialPools(x); // [2B, C]: the means over [H, W], then the maxima
       const scores = channelMlp(pooled, this.hiddenKernel, this.hiddenBias, this.outputKernel, this.outputBias); // [2B, C]
       const [fromMean, fromMax] = tf.split(scores, 2, 0);
       const channelMap = tf.reshape(tf.sigmoid(tf.add(fromMean!, fromMax!)), [batch, 1, 1, channels]);

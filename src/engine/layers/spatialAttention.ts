@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable, type Shape } from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { Initializer } from '@tensorflow/tfjs-layers/dist/initializers';
+import { channelPools } from './attentionPools';
 
 export interface SpatialAttentionArgs extends LayerArgs {
   /** Side of the square convolution that turns the pooled maps into one score per pixel. Defaults to 7. */
@@ -14,7 +15,7 @@ export interface SpatialAttentionArgs extends LayerArgs {
  * Used by SpatialAttention and by CBAM. x [B, H, W, C] -> m [B, H, W, 1].
  */
 export function spatialMap(x: tf.Tensor4D, kernel: tf.Tensor, bias: tf.Tensor): tf.Tensor4D {
-  const pooled = tf.concat([tf.mean(x, 3, true), tf.max(x, 3, true)], 3) as tf.Tensor4D; // [B, H, W, 2]
+  const pooled = channelPools(x); // [B, H, W, 2]: mean and max over the channels
   return tf.sigmoid(tf.add(tf.conv2d(pooled, kernel as tf.Tensor4D, 1, 'same'), bias)) as tf.Tensor4D;
 }
 

@@ -10,6 +10,7 @@ import { DROPOUT_MASK_WAT } from './dropoutMaskWat';
 import { LAYER_NORM_WAT } from './layerNormWat';
 import { LSTM_STEP_WAT } from './lstmStepWat';
 import { SOFTMAX_GRAD_WAT } from './softmaxGradWat';
+import { ATTENTION_POOLS_WAT } from './attentionPoolsWat';
 import { ARITHMETIC_OPS, BROADCAST_ARITHMETIC_WAT, type ArithmeticOp } from './broadcastArithmeticWat';
 import { COPY_ROWS_WAT, TRANSPOSE_WAT } from './transposeWat';
 import { UNFOLD_WAT } from './unfoldWat';
@@ -45,6 +46,9 @@ export interface HeapSimd {
   broadcast: Record<`rows${ArithmeticOp}` | `splat${ArithmeticOp}`, (...args: number[]) => void>;
   softmaxGrad(y: number, dy: number, dx: number, rows: number, length: number): void;
   reluInPlace(x: number, n: number): void;
+  channelPools(x: number, out: number, rows: number, channels: number): void;
+  channelPoolsGrad(...args: [number, number, number, number, number, number]): void;
+  spatialPoolsGrad(...args: [number, number, number, number, number, number, number]): void;
   scaleShift(x: number, out: number, params: number, rows: number, channels: number): void;
   channelSums(x: number, dy: number, mean: number, sums: number, rows: number, channels: number): void;
   unfold(...args: number[]): void;
@@ -92,7 +96,7 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
   try {
     const { default: initWabt } = await import('wabt');
     const wabt = await initWabt();
-    const source = `(module (import "env" "memory" (memory 1)) ${ADAM_WAT} ${REDUCE_WAT} ${TRANSPOSE_WAT} ${COPY_ROWS_WAT} ${GEMM_WAT} ${BATCH_NORM_WAT} ${PLANE_CONV_WAT} ${DROPOUT_MASK_WAT} ${LAYER_NORM_WAT} ${LSTM_STEP_WAT} ${SOFTMAX_GRAD_WAT} ${BROADCAST_ARITHMETIC_WAT} ${MAX_POOL_GRAD_WAT} ${UNFOLD_WAT})`;
+    const source = `(module (import "env" "memory" (memory 1)) ${ADAM_WAT} ${REDUCE_WAT} ${TRANSPOSE_WAT} ${COPY_ROWS_WAT} ${GEMM_WAT} ${BATCH_NORM_WAT} ${PLANE_CONV_WAT} ${DROPOUT_MASK_WAT} ${LAYER_NORM_WAT} ${LSTM_STEP_WAT} ${SOFTMAX_GRAD_WAT} ${ATTENTION_POOLS_WAT} ${BROADCAST_ARITHMETIC_WAT} ${MAX_POOL_GRAD_WAT} ${UNFOLD_WAT})`;
     const parsed = wabt.parseWat('heapSimd.wat', source, { simd: true, bulk_memory: true });
     const { buffer } = parsed.toBinary({});
     parsed.destroy();
@@ -115,6 +119,9 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
       lstmStep: exports.lstmStep,
       tanh: exports.tanh,
       reluInPlace: exports.reluInPlace,
+      channelPools: exports.channelPools,
+      channelPoolsGrad: exports.channelPoolsGrad,
+      spatialPoolsGrad: exports.spatialPoolsGrad,
       softmaxGrad: exports.softmaxGrad,
       broadcast: Object.fromEntries(
         (Object.keys(ARITHMETIC_OPS) as ArithmeticOp[]).flatMap((op) =>
