@@ -9,10 +9,18 @@ export const BENCH_BATCH = 32;
 export const BENCH_CLASSES = 10;
 
 /**
- * One Adam step of a preset at batch 32 with 10 classes on random inputs of its shapes, timed over `steps` after a
- * warm-up: milliseconds per step, trainable weights, and the change in the tensor count (0: no leak).
+ * One Adam step of a preset at batch 32 with 10 classes on random inputs of its shapes, timed over at least `steps`
+ * steps and `minMs` milliseconds after a warm-up (a small model's eight steps are a few milliseconds, where one
+ * pause of the machine moves the figure by half): milliseconds per step, trainable weights, and the change in the
+ * tensor count (0: no leak).
  */
-export async function timePresetStep(preset: Preset, steps: number) {
+export async function timePresetStep(
+  preset: Preset,
+  steps: number,
+  minMs = 0,
+  /** Runs after the warm-up, in place of the timing (the kernel profile). */
+  instead?: (step: () => Promise<void>) => Promise<void>,
+) {
   const batch = BENCH_BATCH;
   const classes = BENCH_CLASSES;
   const vocabSizes = Object.fromEntries(
@@ -50,9 +58,14 @@ export async function timePresetStep(preset: Preset, steps: number) {
   const warmUntil = performance.now() + 500;
   for (let i = 0; i < 2 || performance.now() < warmUntil; i++) await step();
   const tensorsBefore = tf.memory().numTensors;
+  if (instead) await instead(step);
   const start = performance.now();
-  for (let i = 0; i < steps; i++) await step();
-  const msPerStep = (performance.now() - start) / steps;
+  let done = 0;
+  while (!instead && (done < steps || performance.now() - start < minMs)) {
+    await step();
+    done++;
+  }
+  const msPerStep = (performance.now() - start) / Math.max(1, done);
   const leak = tf.memory().numTensors - tensorsBefore;
   // Trainable only, as PyTorch counts parameters (batch norm's moving statistics are buffers there).
   const parameters = model.trainableWeights.reduce(

@@ -3,16 +3,19 @@ import { editorValidation } from './editorValidation';
 import { presetThroughput } from './presetThroughput';
 import { trainLoopThroughput } from './trainLoopThroughput';
 import { sideBySide } from './sideBySide';
+import { kernelProfile } from './kernelProfile';
 import { PRESETS } from '../src/shared/spec/presets';
 import { trainingThroughput } from './trainingThroughput';
 
-// npm run bench [-- backend] [-- side-by-side [preset ids]]: prints figures; asserts nothing (speed is measured
-// here, never in unit tests). side-by-side: only the presets against PyTorch, all of them or those named.
+// npm run bench [-- backend] [-- side-by-side | profile [preset ids]]: prints figures; asserts nothing (speed is
+// measured here, never in unit tests). side-by-side: only the presets against PyTorch, all of them or those named;
+// profile: where their training step spends its time, kernel by kernel.
 const words = process.argv.slice(2);
+const MODES = ['side-by-side', 'profile'];
 const sideBySideOnly = words.includes('side-by-side');
 const presetIds = words.filter((word) => PRESETS.some((p) => p.id === word));
 const backend =
-  words.find((word) => word !== 'side-by-side' && !presetIds.includes(word)) ?? process.env['WORKBENCH_BACKEND'];
+  words.find((word) => !MODES.includes(word) && !presetIds.includes(word)) ?? process.env['WORKBENCH_BACKEND'];
 console.log = (
   (log) =>
   (...args: unknown[]) =>
@@ -23,7 +26,9 @@ console.warn = (
   (...args: unknown[]) =>
     String(args[0]).startsWith('Orthogonal') ? undefined : warn(...args)
 )(console.warn);
-if (sideBySideOnly) {
+if (words.includes('profile')) {
+  await kernelProfile(backend, presetIds.length > 0 ? PRESETS.filter((p) => presetIds.includes(p.id)) : PRESETS);
+} else if (sideBySideOnly) {
   await sideBySide(backend, presetIds);
 } else {
   editorValidation();

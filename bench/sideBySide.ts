@@ -6,8 +6,10 @@ import { PRESETS, type Preset } from '../src/shared/spec/presets';
 import { BENCH_BATCH, BENCH_CLASSES, timePresetStep } from './presetStep';
 
 const TORCH_SCRIPT = fileURLToPath(new URL('./torchPresets.py', import.meta.url));
-const ROUNDS = 2;
+const ROUNDS = 3;
 const STEPS = 8;
+/** Each side's timed steps last at least this long, so that small models are timed over hundreds of steps. */
+const MIN_SECONDS = 1;
 
 interface TorchAnswer {
   parameters: number;
@@ -24,6 +26,7 @@ function torchStep(python: string, preset: Preset): TorchAnswer {
     classes: BENCH_CLASSES,
     steps: STEPS,
     warmup: 2,
+    seconds: MIN_SECONDS,
   };
   const run = spawnSync(python, [TORCH_SCRIPT], {
     input: JSON.stringify(request),
@@ -47,7 +50,7 @@ function pythonWithTorch(): string | null {
 /**
  * The presets in TensorFlow.js (the workbench's backend) and in PyTorch (Debian's python3-torch, one thread), the
  * same layers and weight counts, one Adam step at batch 32, interleaved preset by preset and round by round so
- * that both see the same machine; the best round of each. Also the achieved GFLOP/s (3x the forward FLOPs a step).
+ * that both see the same machine; the best of three rounds of at least a second each. Also the achieved GFLOP/s (3x the forward FLOPs a step).
  */
 export async function sideBySide(backendName?: string, only: readonly string[] = []): Promise<void> {
   const python = pythonWithTorch();
@@ -67,7 +70,7 @@ export async function sideBySide(backendName?: string, only: readonly string[] =
     let [tfjsMs, torchMs] = [Infinity, Infinity];
     let [tfjsWeights, torchWeights, version, blas] = [0, 0, '', ''];
     for (let round = 0; round < ROUNDS; round++) {
-      const ours = await timePresetStep(preset, STEPS);
+      const ours = await timePresetStep(preset, STEPS, MIN_SECONDS * 1000);
       const theirs = torchStep(python, preset);
       [tfjsMs, torchMs] = [Math.min(tfjsMs, ours.msPerStep), Math.min(torchMs, theirs.msPerStep)];
       [tfjsWeights, torchWeights, version, blas] = [ours.parameters, theirs.parameters, theirs.torch, theirs.blas];

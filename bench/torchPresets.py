@@ -3,7 +3,7 @@ as the TensorFlow.js models the engine builds from each spec (bench/sideBySide.t
 same way: one Adam step on random inputs of the preset's shapes, batch 32, 10 classes, one thread.
 
 Reads one JSON request on stdin: {"preset": id, "spec": ModelSpec, "batch": 32, "classes": 10, "steps": N,
-"warmup": N}; prints one JSON line: {"parameters", "msPerStep", "samplesPerSecond", "torch"}. Debian's python3-torch
+"warmup": N, "seconds": S} (timed steps: at least N, and at least S seconds of them); prints one JSON line: {"parameters", "msPerStep", "samplesPerSecond", "torch"}. Debian's python3-torch
 (with libopenblas0-pthread, run with OPENBLAS_NUM_THREADS=1) is enough; the app never needs Python.
 """
 
@@ -299,9 +299,11 @@ def main():
     for _ in range(request["warmup"]):
         step()
     start = time.perf_counter()
-    for _ in range(request["steps"]):
+    steps = 0
+    while steps < request["steps"] or time.perf_counter() - start < request.get("seconds", 0):
         step()
-    ms = (time.perf_counter() - start) * 1000 / request["steps"]
+        steps += 1
+    ms = (time.perf_counter() - start) * 1000 / steps
     parameters = sum(p.numel() for p in model.parameters() if p.requires_grad)
     print(
         json.dumps(
