@@ -22,7 +22,8 @@ interface Case {
 
 /**
  * For L = sum(conv(x, W) * R), float64 loops over every (output pixel, filter tap) pair give
- * dL/dW = sum x_tap * R and dL/dx = sum W * R, with tfjs' padding rule (the odd pixel at the bottom/right).
+ * dL/dW = sum x_tap * R and dL/dx = sum W * R, with tfjs' padding rule (the odd pixel at the bottom/right); and the
+ * convolution itself, y = sum x_tap * W.
  */
 function referenceGradients(c: Case, x: number[], w: number[], r: number[]) {
   const [h, wd] = c.size;
@@ -34,6 +35,7 @@ function referenceGradients(c: Case, x: number[], w: number[], r: number[]) {
   const outChannels = c.depthwise ? c.channels * c.out : c.out;
   const dW = new Array<number>(w.length).fill(0);
   const dX = new Array<number>(x.length).fill(0);
+  const y0 = new Array<number>(c.batch * outH * outW * outChannels).fill(0);
   for (let b = 0; b < c.batch; b++)
     for (let y = 0; y < outH; y++)
       for (let xo = 0; xo < outW; xo++)
@@ -49,13 +51,15 @@ function referenceGradients(c: Case, x: number[], w: number[], r: number[]) {
                 : Array.from({ length: c.out }, (_, o) => o);
               outputs.forEach((o, k) => {
                 const wIndex = ((i * kw + j) * c.channels + ch) * c.out + (c.depthwise ? k : o);
-                const rValue = r[((b * outH + y) * outW + xo) * outChannels + o]!;
+                const at = ((b * outH + y) * outW + xo) * outChannels + o;
+                const rValue = r[at] ?? 0;
+                y0[at]! += x[xIndex]! * w[wIndex]!;
                 dW[wIndex]! += x[xIndex]! * rValue;
                 dX[xIndex]! += w[wIndex]! * rValue;
               });
             }
           }
-  return { dW, dX, outShape: [c.batch, outH, outW, outChannels] };
+  return { dW, dX, y: y0, outShape: [c.batch, outH, outW, outChannels] };
 }
 
 const CASES: Case[] = [
@@ -68,6 +72,12 @@ const CASES: Case[] = [
   { batch: 3, size: [7, 6], channels: 2, kernel: [3, 2], out: 17, stride: 2, pad: 'same', depthwise: false },
   { batch: 2, size: [8, 8], channels: 4, kernel: [3, 3], out: 16, stride: 2, pad: 'valid', depthwise: false },
   { batch: 1, size: [1, 9], channels: 5, kernel: [1, 3], out: 16, stride: 1, pad: 'same', depthwise: false },
+  // Deeper filters and more channels in and out (the input gradient of a stride-1 convolution is a convolution
+  // with the channels swapped).
+  { batch: 2, size: [6, 5], channels: 16, kernel: [3, 3], out: 12, stride: 1, pad: 'same', depthwise: false },
+  { batch: 1, size: [9, 8], channels: 16, kernel: [3, 3], out: 16, stride: 2, pad: 'valid', depthwise: false },
+  { batch: 2, size: [5, 6], channels: 8, kernel: [3, 3], out: 16, stride: 1, pad: 'same', depthwise: false },
+  { batch: 2, size: [7, 7], channels: 8, kernel: [4, 4], out: 12, stride: 1, pad: 'same', depthwise: false },
   { batch: 2, size: [6, 6], channels: 3, kernel: [3, 3], out: 2, stride: 1, pad: 'same', depthwise: true },
   { batch: 2, size: [7, 7], channels: 2, kernel: [3, 3], out: 1, stride: 2, pad: 'valid', depthwise: true },
 ];
@@ -107,6 +117,11 @@ for (const [backendName, simd] of [
                 rt,
               ),
             );
+          const forward = c.depthwise
+            ? tf.depthwiseConv2d(xt, wt, c.stride, c.pad)
+            : tf.conv2d(xt, wt, c.stride, c.pad);
+          expectClose(await forward.data(), expected.y, 1e-4);
+          forward.dispose();
           const [dX, dW] = tf.grads(loss as (...args: tf.Tensor[]) => tf.Tensor)([xt, wt]);
           expectClose(await dW!.data(), expected.dW, 1e-4);
           expectClose(await dX!.data(), expected.dX, 1e-4);
