@@ -33,6 +33,7 @@ import { installSoftmaxGradOnHeap } from './kernels/softmaxGradOnHeap';
 import { installTanhOnHeap } from './kernels/tanhOnHeap';
 import { installFusedMatMulOnHeap } from './kernels/fusedMatMulOnHeap';
 import { installAttentionPoolsOnHeap } from './kernels/attentionPoolsOnHeap';
+import { installCrossEntropyOnHeap } from './kernels/crossEntropyOnHeap';
 import { installMaxPoolGradOnHeap } from './kernels/maxPoolGradOnHeap';
 import { installMiddleAxisReduce } from './kernels/middleAxisReduce';
 import { installUnpackReverseOnHeap } from './kernels/unpackReverseOnHeap';
@@ -82,6 +83,7 @@ async function activate(name: BackendName, byName: boolean): Promise<void> {
     installTanhOnHeap(name);
     installFusedMatMulOnHeap(name);
     installAttentionPoolsOnHeap(name);
+    installCrossEntropyOnHeap(name);
     installGatherOnHeap(name);
     installConcatOnHeap(name);
     installSplitOnHeap(name);

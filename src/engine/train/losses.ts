@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedCrossEntropy } from './crossEntropy';
 
 /**
  * Mean softmax cross-entropy of logits against integer targets: [B, C] against [B], or per token [B, T, C] against
@@ -12,6 +13,9 @@ export function taskLoss(
   sequence: boolean,
   labelSmoothing = 0,
 ): tf.Scalar {
+  // One kernel each way where the backend has them (wasm); the same loss composed of tfjs ops elsewhere.
+  const fused = fusedCrossEntropy(logits, targets, { smoothing: labelSmoothing, masked: sequence });
+  if (fused) return fused;
   if (!sequence) {
     return tf.losses.softmaxCrossEntropy(
       tf.oneHot(targets as tf.Tensor1D, classes),
@@ -20,12 +24,18 @@ export function taskLoss(
       labelSmoothing,
     ) as tf.Scalar;
   }
-  const perToken = tf.losses.softmaxCrossEntropy(
-    tf.oneHot(targets as tf.Tensor2D, classes),
-    logits,
-    undefined,
-    labelSmoothing,
-    tf.Reduction.NONE,
+  // As [B * T, C]: tf.losses.softmaxCrossEntropy takes the number of classes for its label smoothing from the
+  // labels' second axis, which for [B, T, C] is T.
+  const flat = tf.reshape(logits, [-1, classes]);
+  const perToken = tf.reshape(
+    tf.losses.softmaxCrossEntropy(
+      tf.oneHot(tf.reshape(targets, [-1]) as tf.Tensor1D, classes),
+      flat,
+      undefined,
+      labelSmoothing,
+      tf.Reduction.NONE,
+    ),
+    targets.shape,
   ); // [B, T]
   const real = tf.cast(tf.notEqual(targets, 0), 'float32');
   return tf.div(tf.sum(tf.mul(perToken, real)), tf.maximum(tf.sum(real), 1)) as tf.Scalar;
