@@ -6,24 +6,11 @@ import { Cbam } from '../../../src/engine/layers/cbam';
 import { heapSimd } from '../../../src/engine/kernels/simd/heapSimd';
 import { seededRandom } from '../../../src/engine/data/split/seededRandom';
 import { expectClose } from '../../support/tensorAssertions';
+import { onCpuAndWasm } from '../../support/cpuAndWasm';
 
 const random = seededRandom(97);
 /** Values on a coarse grid, so that maxima tie now and then. */
 const values = (n: number) => Array.from({ length: n }, () => Math.round((random() * 2 - 1) * 8) / 4);
-
-async function onBoth(compute: () => tf.Tensor[]): Promise<{ cpu: Float32Array[]; wasm: Float32Array[] }> {
-  await tf.setBackend('cpu');
-  const reference = tf.tidy(compute);
-  const cpu = await Promise.all(reference.map((t) => t.data() as Promise<Float32Array>));
-  tf.dispose(reference);
-  await tf.setBackend('wasm');
-  const before = tf.memory().numTensors;
-  const result = tf.tidy(compute);
-  const wasm = await Promise.all(result.map((t) => t.data() as Promise<Float32Array>));
-  tf.dispose(result);
-  expect(tf.memory().numTensors).toBe(before);
-  return { cpu, wasm };
-}
 
 describe("CBAM's pools on the wasm heap", () => {
   beforeAll(async () => {
@@ -43,7 +30,7 @@ describe("CBAM's pools on the wasm heap", () => {
       const spies = (['channelPools', 'channelPoolsGrad', 'spatialPoolsGrad'] as const).map((name) =>
         vi.spyOn(heapSimd()!, name),
       );
-      const { cpu, wasm } = await onBoth(() => {
+      const { cpu, wasm } = await onCpuAndWasm(() => {
         const input = tf.tensor4d(x, shape as [number, number, number, number]);
         const [b, h, w, c] = shape as [number, number, number, number];
         const probeChannel = tf.tensor(probeC.slice(0, b * h * w * 2), [b, h, w, 2]);
@@ -63,7 +50,7 @@ describe("CBAM's pools on the wasm heap", () => {
 
   it('a NaN makes its pools NaN and takes no gradient of the maximum', async () => {
     const x = [1, NaN, 3, 2, 0.5, 0.5, 0.5, 0.5];
-    const { cpu, wasm } = await onBoth(() => {
+    const { cpu, wasm } = await onCpuAndWasm(() => {
       const input = tf.tensor4d(x, [1, 1, 2, 4]);
       return [channelPools(input), tf.grad((t: tf.Tensor) => tf.sum(channelPools(t as tf.Tensor4D)))(input)];
     });
@@ -77,7 +64,7 @@ describe("CBAM's pools on the wasm heap", () => {
     const x = values(tf.util.sizeFromShape(shape));
     const probe = values(tf.util.sizeFromShape(shape));
     let weights: number[][] | null = null;
-    const { cpu, wasm } = await onBoth(() => {
+    const { cpu, wasm } = await onCpuAndWasm(() => {
       const layer = new Cbam({ ratio: 4, kernelSize: 3 });
       layer.build(shape);
       weights ??= layer.getWeights().map((w) => values(w.size));

@@ -5,24 +5,10 @@ import { selectBackend } from '../../../src/engine/backend';
 import { heapSimd } from '../../../src/engine/kernels/simd/heapSimd';
 import { seededRandom } from '../../../src/engine/data/split/seededRandom';
 import { expectClose } from '../../support/tensorAssertions';
+import { onCpuAndWasm } from '../../support/cpuAndWasm';
 
 const random = seededRandom(31);
 const values = (n: number) => Array.from({ length: n }, () => random() * 2 - 1);
-
-/** Every value `compute` returns, on the cpu backend and on wasm (where it must leave no tensor behind). */
-async function onBoth(compute: () => tf.Tensor[]): Promise<{ cpu: Float32Array[]; wasm: Float32Array[] }> {
-  await tf.setBackend('cpu');
-  const reference = tf.tidy(compute);
-  const cpu = await Promise.all(reference.map((t) => t.data() as Promise<Float32Array>));
-  tf.dispose(reference);
-  await tf.setBackend('wasm');
-  const before = tf.memory().numTensors;
-  const result = tf.tidy(compute);
-  const wasm = await Promise.all(result.map((t) => t.data() as Promise<Float32Array>));
-  tf.dispose(result);
-  expect(tf.memory().numTensors).toBe(before);
-  return { cpu, wasm };
-}
 
 describe('batch normalisation on the wasm heap', () => {
   beforeAll(async () => {
@@ -35,7 +21,7 @@ describe('batch normalisation on the wasm heap', () => {
   // missing input).
   it('without scale or offset: the output is the cpu backend’s', async () => {
     const [x, mean, variance] = [values(3 * 2 * 16), values(16), values(16).map((v) => v + 1.5)];
-    const { cpu, wasm } = await onBoth(() => [
+    const { cpu, wasm } = await onCpuAndWasm(() => [
       tf.batchNorm(tf.tensor(x, [3, 2, 16]), tf.tensor1d(mean), tf.tensor1d(variance), undefined, undefined, 1e-3),
     ]);
     expectClose(wasm[0]!, cpu[0]!, 1e-5);
@@ -59,7 +45,7 @@ describe('batch normalisation on the wasm heap', () => {
       ];
       const kernels = vi.spyOn(heapSimd()!, 'scaleShift');
       const sums = vi.spyOn(heapSimd()!, 'channelSums');
-      const { cpu, wasm } = await onBoth(() => {
+      const { cpu, wasm } = await onCpuAndWasm(() => {
         const inputs = [tf.tensor(x, shape), tf.tensor1d(mean), tf.tensor1d(variance)];
         if (withOffset) inputs.push(tf.tensor1d(offset));
         if (withScale) inputs.push(tf.tensor1d(scale));
@@ -81,7 +67,7 @@ describe('batch normalisation on the wasm heap', () => {
     const shape = [4, 3, 3, 8];
     const size = tf.util.sizeFromShape(shape);
     const [x, weights, gamma, beta] = [values(size), values(size), values(8).map((v) => v + 1), values(8)];
-    const { cpu, wasm } = await onBoth(() => {
+    const { cpu, wasm } = await onCpuAndWasm(() => {
       const layer = layers.batchNormalization({});
       layer.build(shape);
       layer.setWeights([tf.tensor1d(gamma), tf.tensor1d(beta), tf.zeros([8]), tf.ones([8])]);

@@ -4,24 +4,10 @@ import { selectBackend } from '../../../src/engine/backend';
 import { taskLoss } from '../../../src/engine/train/losses';
 import { seededRandom } from '../../../src/engine/data/split/seededRandom';
 import { expectClose } from '../../support/tensorAssertions';
+import { onCpuAndWasm } from '../../support/cpuAndWasm';
 
 const random = seededRandom(101);
 const values = (n: number) => Array.from({ length: n }, () => (random() * 2 - 1) * 6);
-
-/** The loss and its gradient on the cpu backend (composed of tfjs ops) and on wasm (the two kernels). */
-async function onBoth(compute: () => tf.Tensor[]) {
-  await tf.setBackend('cpu');
-  const reference = tf.tidy(compute);
-  const cpu = await Promise.all(reference.map((t) => t.data()));
-  tf.dispose(reference);
-  await tf.setBackend('wasm');
-  const before = tf.memory().numTensors;
-  const result = tf.tidy(compute);
-  const wasm = await Promise.all(result.map((t) => t.data()));
-  tf.dispose(result);
-  expect(tf.memory().numTensors).toBe(before);
-  return { cpu, wasm };
-}
 
 describe('the training loss as one kernel each way on wasm', () => {
   beforeAll(async () => {
@@ -41,7 +27,7 @@ describe('the training loss as one kernel each way on wasm', () => {
       const x = values(tf.util.sizeFromShape(shape));
       const classes = shape.at(-1)!;
       const targetShape = shape.slice(0, -1);
-      const { cpu, wasm } = await onBoth(() => {
+      const { cpu, wasm } = await onCpuAndWasm(() => {
         const logits = tf.tensor(x, shape);
         const t = tf.tensor(targets, targetShape, 'int32');
         const loss = (l: tf.Tensor) => taskLoss(l, t, classes, sequence, smoothing);
