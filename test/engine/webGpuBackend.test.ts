@@ -9,7 +9,7 @@ const random = seededRandom(31);
 const values = (n: number) => Array.from({ length: n }, () => random() * 2 - 1);
 
 /** A bidirectional LSTM's output and weight gradients, and a softmax classifier's loss after 5 Adam steps. */
-function compute(weights: tf.Tensor[], x: tf.Tensor3D, probe: tf.Tensor) {
+async function compute(weights: tf.Tensor[], x: tf.Tensor3D, probe: tf.Tensor) {
   const layer = new FusedRecurrent({ cell: 'lstm', units: 6, returnSequences: true, bidirectional: true });
   layer.apply(x);
   layer.setWeights(weights);
@@ -19,7 +19,8 @@ function compute(weights: tf.Tensor[], x: tf.Tensor3D, probe: tf.Tensor) {
   const optimizer = tf.train.adam(0.05);
   for (let step = 0; step < 5; step++) optimizer.minimize(loss, false, variables);
   const results = [layer.apply(x) as tf.Tensor, ...variables.map((v) => grads[v.name]!), loss()];
-  const read = results.map((t) => [...t.dataSync()]);
+  // Read asynchronously: WebGPU's synchronous read needs an OffscreenCanvas, which Node has not.
+  const read = await Promise.all(results.map(async (t) => [...(await t.data())]));
   tf.dispose([...results, ...Object.values(grads)]);
   layer.dispose();
   optimizer.dispose();
@@ -37,12 +38,17 @@ describe('the WebGPU backend (Dawn through the webgpu package)', () => {
     const probe = tf.tensor3d(values(2 * 7 * 12), [2, 7, 12]);
     const shapes = [[5, 24], [6, 24], [24], [5, 24], [6, 24], [24]];
     const weights = shapes.map((shape) => tf.tensor(values(shape.reduce((a, b) => a * b, 1)), shape));
-    const onGpu = compute(weights, x, probe);
+    const onGpu = await compute(weights, x, probe);
+    const [weightValues, xValues, probeValues] = [
+      await Promise.all(weights.map((w) => w.data())),
+      await x.data(),
+      await probe.data(),
+    ];
     await selectBackend('cpu');
-    const onCpu = compute(
-      weights.map((w) => tf.tensor(w.dataSync(), w.shape)),
-      tf.tensor3d(x.dataSync(), x.shape),
-      tf.tensor3d(probe.dataSync(), probe.shape),
+    const onCpu = await compute(
+      weights.map((w, i) => tf.tensor(weightValues[i]!, w.shape)),
+      tf.tensor3d(xValues, x.shape),
+      tf.tensor3d(probeValues, probe.shape),
     );
     onGpu.forEach((got, i) => expectClose(got, onCpu[i]!, 1e-3));
     expect(Number.isFinite(onGpu.at(-1)![0]!)).toBe(true);

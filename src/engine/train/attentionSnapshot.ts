@@ -106,11 +106,13 @@ export function attentionSnapshots(
   const firstTokenInput = spec.inputs.find((input) => input.kind === 'tokens');
   const imageIndex = spec.inputs.findIndex((input) => input.kind === 'image');
   const imageInput = spec.inputs[imageIndex];
-  // Read once; each event gets its own copy, since events' buffers are transferred to main.
-  const pixels = imageInput?.kind === 'image' ? (sample.inputs[imageIndex]!.dataSync() as Float32Array).slice() : null;
+  // Read once, at the first snapshot (asynchronously: WebGPU in Node has no synchronous read); each event gets its
+  // own copy, since events' buffers are transferred to main.
+  let pixels: Float32Array | null = null;
   return {
     read: async (epoch: number, globalStep: number, full = false): Promise<AttentionEvent | null> => {
       if (attention.length === 0) return null;
+      if (imageInput?.kind === 'image') pixels ??= (await sample.inputs[imageIndex]!.data()) as Float32Array;
       const reading = await readAttention(probe, attention, sample);
       const decoded =
         full && data.decoding && model

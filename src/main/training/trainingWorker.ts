@@ -92,7 +92,7 @@ async function drain(): Promise<void> {
       stopRequests.delete(runId);
       pausedRuns.delete(runId);
       const outcome = finished as FinishedEvent | null;
-      if (outcome?.status === 'failed' && !backendComputes()) {
+      if (outcome?.status === 'failed' && !(await backendComputes())) {
         lost = true;
         post({ type: 'backend-lost', runId, message: outcome.reason ?? 'the backend stopped computing' });
       }
