@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CHANNEL_POOLS, CHANNEL_POOLS_GRAD, SPATIAL_POOLS, SPATIAL_POOLS_GRAD } from '../layers/attentionPools';
 import { heapSimd, type HeapSimd } from './simd/heapSimd';
-import { isWasmHeapBackend, type WasmHeapBackend } from './wasmHeap';
+import { registerOnHeap, type WasmHeapBackend } from './wasmHeap';
 
 /**
  * CBAM's and spatial attention's pools (layers/attentionPools.ts has the formulas) on the wasm heap, one pass over
@@ -67,15 +67,8 @@ const KERNELS: [string, Run][] = [
 export function installAttentionPoolsOnHeap(backendName: string): void {
   if (!heapSimd()) return;
   for (const [kernelName, run] of KERNELS) {
-    if (tf.getKernel(kernelName, backendName)) continue;
-    tf.registerKernel({
-      kernelName,
-      backendName,
-      kernelFunc: ({ inputs, backend }) => {
-        const simd = heapSimd();
-        if (!simd || !isWasmHeapBackend(backend as tf.KernelBackend)) throw new Error(`${kernelName} needs SIMD`);
-        return run(inputs as Record<string, tf.TensorInfo>, simd, backend as WasmHeapBackend);
-      },
-    });
+    registerOnHeap(kernelName, backendName, (inputs, _attrs, backend) =>
+      run(inputs as Record<string, tf.TensorInfo>, heapSimd()!, backend),
+    );
   }
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { heapSimd, type HeapSimd } from './simd/heapSimd';
-import { isWasmHeapBackend, overrideOnHeap, type WasmHeapBackend } from './wasmHeap';
+import { overrideOnHeap, registerOnHeap, type WasmHeapBackend } from './wasmHeap';
 
 /**
  * Batch normalisation on the wasm heap, four channels at a time (x seen as [rows, C], NHWC, C a multiple of 4):
@@ -109,24 +109,13 @@ function derivative(inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap, backe
   return out;
 }
 
-function registerHeapKernel(kernelName: string, backendName: string, run: typeof derivative): void {
-  tf.registerKernel({
-    kernelName,
-    backendName,
-    kernelFunc: ({ inputs, attrs, backend }) => {
-      if (!isWasmHeapBackend(backend as tf.KernelBackend)) throw new Error(`${kernelName} needs the wasm heap`);
-      return run(inputs, attrs ?? {}, backend as WasmHeapBackend)!;
-    },
-  });
-}
-
 export function installBatchNormOnHeap(backendName: string): void {
   overrideOnHeap(tf.FusedBatchNorm, backendName, forward);
   const original = tf.getGradient(tf.FusedBatchNorm);
   if (installed || !original) return;
   installed = true;
-  registerHeapKernel(BATCH_NORM_SUMS, backendName, (inputs, _attrs, backend) => sums(inputs, backend));
-  registerHeapKernel(BATCH_NORM_GRAD, backendName, derivative);
+  registerOnHeap(BATCH_NORM_SUMS, backendName, (inputs, _attrs, backend) => sums(inputs, backend));
+  registerOnHeap(BATCH_NORM_GRAD, backendName, (inputs, attrs, backend) => derivative(inputs, attrs, backend)!);
   tf.registerGradient({
     ...original,
     gradFunc: (dy, saved, attrs) => {

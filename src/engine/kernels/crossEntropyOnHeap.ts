@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CROSS_ENTROPY, CROSS_ENTROPY_GRAD, type CrossEntropyAttrs } from '../train/crossEntropy';
-import { isWasmHeapBackend, type WasmHeapBackend } from './wasmHeap';
+import { registerOnHeap, type WasmHeapBackend } from './wasmHeap';
 
 /**
  * The loss's two kernels (train/crossEntropy.ts has the formulas) as loops over the heap in float64: logits are a
@@ -69,18 +69,10 @@ function backward(inputs: tf.NamedTensorInfoMap, attrs: CrossEntropyAttrs, backe
 }
 
 export function installCrossEntropyOnHeap(backendName: string): void {
-  for (const [kernelName, run] of [
-    [CROSS_ENTROPY, forward],
-    [CROSS_ENTROPY_GRAD, backward],
-  ] as const) {
-    if (tf.getKernel(kernelName, backendName)) continue;
-    tf.registerKernel({
-      kernelName,
-      backendName,
-      kernelFunc: ({ inputs, attrs, backend }) => {
-        if (!isWasmHeapBackend(backend as tf.KernelBackend)) throw new Error(`${kernelName} needs the wasm heap`);
-        return run(inputs, attrs as unknown as CrossEntropyAttrs, backend as WasmHeapBackend);
-      },
-    });
-  }
+  registerOnHeap(CROSS_ENTROPY, backendName, (inputs, attrs, backend) =>
+    forward(inputs, attrs as unknown as CrossEntropyAttrs, backend),
+  );
+  registerOnHeap(CROSS_ENTROPY_GRAD, backendName, (inputs, attrs, backend) =>
+    backward(inputs, attrs as unknown as CrossEntropyAttrs, backend),
+  );
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { heapSimd } from './simd/heapSimd';
-import { isWasmHeapBackend, type WasmHeapBackend } from './wasmHeap';
+import { registerOnHeap } from './wasmHeap';
 
 /**
  * Dropout's mask drawn on the wasm heap: 1 / keep where an element is kept (probability keep = 1 - rate), else 0.
@@ -18,33 +18,23 @@ export interface DropoutMaskAttrs {
   rate: number;
 }
 
-let installed = false;
-
 const seed = () => Math.floor(Math.random() * 0xffffffff) | 0 || 0x9e3779b9;
 
 export function installDropoutMask(backendName: string): void {
-  if (installed) return;
-  installed = true;
-  tf.registerKernel({
-    kernelName: DROPOUT_MASK,
-    backendName,
-    kernelFunc: ({ attrs, backend }) => {
-      if (!isWasmHeapBackend(backend as tf.KernelBackend)) throw new Error(`${DROPOUT_MASK} needs the wasm heap`);
-      const wasm = backend as WasmHeapBackend;
-      const { shape, rate } = attrs as unknown as DropoutMaskAttrs;
-      const keep = 1 - rate;
-      const out = wasm.makeOutput(shape, 'float32');
-      const size = tf.util.sizeFromShape(shape);
-      const simd = heapSimd();
-      const vectors = simd ? size - (size % 4) : 0;
-      if (simd && vectors > 0) {
-        // keep * 2^32 as the unsigned threshold a draw must fall below, passed in i32's bits.
-        const threshold = Math.min(Math.round(keep * 2 ** 32), 2 ** 32 - 1) | 0;
-        simd.dropoutMask(simd.address(out), vectors, threshold, 1 / keep, seed(), seed(), seed(), seed());
-      }
-      const mask = wasm.typedArrayFromHeap(out) as Float32Array;
-      for (let i = vectors; i < size; i++) mask[i] = Math.random() < keep ? 1 / keep : 0;
-      return out;
-    },
+  registerOnHeap(DROPOUT_MASK, backendName, (_inputs, attrs, wasm) => {
+    const { shape, rate } = attrs as unknown as DropoutMaskAttrs;
+    const keep = 1 - rate;
+    const out = wasm.makeOutput(shape, 'float32');
+    const size = tf.util.sizeFromShape(shape);
+    const simd = heapSimd();
+    const vectors = simd ? size - (size % 4) : 0;
+    if (simd && vectors > 0) {
+      // keep * 2^32 as the unsigned threshold a draw must fall below, passed in i32's bits.
+      const threshold = Math.min(Math.round(keep * 2 ** 32), 2 ** 32 - 1) | 0;
+      simd.dropoutMask(simd.address(out), vectors, threshold, 1 / keep, seed(), seed(), seed(), seed());
+    }
+    const mask = wasm.typedArrayFromHeap(out) as Float32Array;
+    for (let i = vectors; i < size; i++) mask[i] = Math.random() < keep ? 1 / keep : 0;
+    return out;
   });
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { heapSimd } from './simd/heapSimd';
-import { isWasmHeapBackend, type WasmHeapBackend } from './wasmHeap';
+import { registerOnHeap } from './wasmHeap';
 
 /**
  * Layer normalisation over the last axis on the wasm heap, a row at a time in the SIMD module:
@@ -17,27 +17,10 @@ export const LAYER_NORM_GRAD = 'WorkbenchLayerNormGrad';
 
 let installed = false;
 
-function register(
-  kernelName: string,
-  backendName: string,
-  run: (inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap, backend: WasmHeapBackend) => tf.TensorInfo[],
-) {
-  tf.registerKernel({
-    kernelName,
-    backendName,
-    kernelFunc: ({ inputs, attrs, backend }) => {
-      const simd = heapSimd();
-      if (!simd || !isWasmHeapBackend(backend as tf.KernelBackend))
-        throw new Error(`${kernelName} needs the heap SIMD module`);
-      return run(inputs, attrs ?? {}, backend as WasmHeapBackend);
-    },
-  });
-}
-
 export function installLayerNormOnHeap(backendName: string): void {
   if (installed) return;
   installed = true;
-  register(LAYER_NORM, backendName, (inputs, attrs, backend) => {
+  registerOnHeap(LAYER_NORM, backendName, (inputs, attrs, backend) => {
     const simd = heapSimd()!;
     const { x, gamma, beta } = inputs as Record<string, tf.TensorInfo>;
     const d = x!.shape.at(-1)!;
@@ -55,7 +38,7 @@ export function installLayerNormOnHeap(backendName: string): void {
     );
     return [y, mean, rstd];
   });
-  register(LAYER_NORM_GRAD, backendName, (inputs, _attrs, backend) => {
+  registerOnHeap(LAYER_NORM_GRAD, backendName, (inputs, _attrs, backend) => {
     const simd = heapSimd()!;
     const { x, gamma, dy, mean, rstd } = inputs as Record<string, tf.TensorInfo>;
     const d = x!.shape.at(-1)!;

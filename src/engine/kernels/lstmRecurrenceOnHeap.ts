@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, type LstmRecurrenceAttrs } from '../layers/recurrence/lstmStep';
 import { heapSimd, type HeapSimd } from './simd/heapSimd';
-import { isWasmHeapBackend, type WasmHeapBackend } from './wasmHeap';
+import { isWasmHeapBackend, registerOnHeap, type WasmHeapBackend } from './wasmHeap';
 
 /**
  * An LSTM's whole recurrence in one kernel call each way, on the wasm heap (layers/recurrence/lstmSequence.ts has
@@ -89,15 +89,10 @@ function backward(inputs: tf.NamedTensorInfoMap, attrs: LstmRecurrenceAttrs, any
 /** Registers both kernels for the wasm backend where the heap SIMD module loaded. */
 export function installLstmRecurrenceOnHeap(backendName: string): void {
   if (!heapSimd()) return;
-  const register = (kernelName: string, run: typeof forward | typeof backward) => {
-    if (tf.getKernel(kernelName, backendName)) return;
-    tf.registerKernel({
-      kernelName,
-      backendName,
-      kernelFunc: ({ inputs, attrs, backend }) =>
-        run(inputs, attrs as unknown as LstmRecurrenceAttrs, backend as tf.KernelBackend),
-    });
-  };
-  register(LSTM_RECURRENCE, forward);
-  register(LSTM_RECURRENCE_GRAD, backward);
+  registerOnHeap(LSTM_RECURRENCE, backendName, (inputs, attrs, backend) =>
+    forward(inputs, attrs as unknown as LstmRecurrenceAttrs, backend),
+  );
+  registerOnHeap(LSTM_RECURRENCE_GRAD, backendName, (inputs, attrs, backend) =>
+    backward(inputs, attrs as unknown as LstmRecurrenceAttrs, backend),
+  );
 }

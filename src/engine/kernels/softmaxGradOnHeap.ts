@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { heapSimd } from './simd/heapSimd';
-import { isWasmHeapBackend, type WasmHeapBackend } from './wasmHeap';
+import { registerOnHeap } from './wasmHeap';
 
 /**
  * The gradient of a softmax over the last axis, y = softmax(x), a row at a time in the heap SIMD module
@@ -27,18 +27,13 @@ export function installSoftmaxGradOnHeap(backendName: string): void {
   const original = tf.getGradient(tf.Softmax);
   if (installed || !original) return;
   installed = true;
-  tf.registerKernel({
-    kernelName: SOFTMAX_GRAD,
-    backendName,
-    kernelFunc: ({ inputs, backend }) => {
-      const simd = heapSimd();
-      if (!simd || !isWasmHeapBackend(backend as tf.KernelBackend)) throw new Error(`${SOFTMAX_GRAD} needs SIMD`);
-      const { y, dy } = inputs as Record<string, tf.TensorInfo>;
-      const [rows, length] = rowsOf(y!.shape)!;
-      const dx = (backend as WasmHeapBackend).makeOutput(y!.shape, 'float32');
-      simd.softmaxGrad(simd.address(y!), simd.address(dy!), simd.address(dx), rows!, length!);
-      return dx;
-    },
+  registerOnHeap(SOFTMAX_GRAD, backendName, (inputs, _attrs, backend) => {
+    const simd = heapSimd()!;
+    const { y, dy } = inputs as Record<string, tf.TensorInfo>;
+    const [rows, length] = rowsOf(y!.shape)!;
+    const dx = backend.makeOutput(y!.shape, 'float32');
+    simd.softmaxGrad(simd.address(y!), simd.address(dy!), simd.address(dx), rows!, length!);
+    return dx;
   });
   tf.registerGradient({
     ...original,

@@ -80,3 +80,27 @@ export function overrideOnHeap(kernelName: string, backendName: string, run: Hea
     },
   });
 }
+
+/**
+ * Registers a kernel of the workbench's own (one with no counterpart in wasm, named `Workbench...`) that runs on the
+ * wasm heap; once, whatever the number of calls.
+ */
+export function registerOnHeap(
+  kernelName: string,
+  backendName: string,
+  run: (
+    inputs: tf.NamedTensorInfoMap,
+    attrs: tf.NamedAttrMap,
+    backend: WasmHeapBackend,
+  ) => tf.TensorInfo | tf.TensorInfo[],
+): void {
+  if (tf.getKernel(kernelName, backendName)) return;
+  tf.registerKernel({
+    kernelName,
+    backendName,
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      if (!isWasmHeapBackend(backend as tf.KernelBackend)) throw new Error(`${kernelName} needs the wasm heap`);
+      return run(inputs, attrs ?? {}, backend as WasmHeapBackend);
+    },
+  });
+}
