@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
+import { installWebGpuBoolCast } from './kernels/webGpuBoolCast';
 
 /**
  * The WebGPU backend in Node: Dawn (the `webgpu` package's dawn.node, Vulkan on Linux, Metal on macOS, D3D12 on
@@ -65,14 +66,8 @@ function probeAdapter(): AdapterLike {
 
 export async function activateWebGpu(byName: boolean): Promise<void> {
   const found = probeAdapter();
-  if (!byName) {
-    // Measured on Mesa 25's lavapipe (Debian bookworm-backports): the recurrent layers train on it as on the cpu
-    // backend, but a Transformer does not: tfjs-backend-webgpu 4.22 builds a Transpose shader reading i32 into an
-    // f32 output, which this Dawn refuses, and the loss turns infinite. So it is used only when asked for.
-    const software = found.isFallbackAdapter || SOFTWARE_ADAPTER.test(adapterName(found));
-    throw new Error(
-      `used only when asked for (WORKBENCH_BACKEND=webgpu), Transformers do not train on it yet; adapter: ${software ? 'software, slower than wasm' : adapterName(found)}`,
-    );
+  if (!byName && (found.isFallbackAdapter || SOFTWARE_ADAPTER.test(adapterName(found)))) {
+    throw new Error(`only a software adapter (${adapterName(found)}), slower than wasm`);
   }
   const dawn = (await import(DAWN_MODULE)) as DawnModule;
   const gpu = dawn.create([]);
@@ -90,4 +85,5 @@ export async function activateWebGpu(byName: boolean): Promise<void> {
     throw new Error('loaded, but registered on a different copy of tfjs-core');
   }
   if (!(await tf.setBackend('webgpu'))) throw new Error('the WebGPU backend failed to initialise');
+  installWebGpuBoolCast('webgpu');
 }

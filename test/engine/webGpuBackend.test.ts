@@ -53,4 +53,24 @@ describe('the WebGPU backend (Dawn through the webgpu package)', () => {
     onGpu.forEach((got, i) => expectClose(got, onCpu[i]!, 1e-3));
     expect(Number.isFinite(onGpu.at(-1)![0]!)).toBe(true);
   });
+
+  it('a padding mask cast from bool to float32 sums over time (tfjs relabelled the buffer; Dawn refused it)', async (context) => {
+    const report = await selectBackend('webgpu');
+    if (report.name !== 'webgpu') {
+      console.log(`WebGPU test skipped: ${report.skipped[0]?.reason ?? 'not loaded'}`);
+      context.skip();
+    }
+    // Long enough that tfjs keeps the work on the GPU (small tensors it hands to the CPU).
+    const lengths = [300, 120, 7, 1];
+    const ids = tf.tensor3d(
+      lengths.flatMap((length) => Array.from({ length: 512 }, (_, t) => (t < length ? 1 + (t % 5) : 0))),
+      [4, 512, 1],
+      'int32',
+    );
+    const mask = tf.cast(tf.notEqual(ids, 0), 'float32'); // [B, T, 1], as the Transformer's padding mask
+    const counts = tf.sum(mask, 1); // a reduction over a middle axis: tfjs transposes first
+    expect([...(await counts.data())]).toEqual(lengths);
+    expect(counts.dtype).toBe('float32');
+    tf.dispose([ids, mask, counts]);
+  });
 });
