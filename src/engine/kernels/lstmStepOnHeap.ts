@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { LSTM_STEP, LSTM_STEP_GRAD } from '../layers/recurrence/lstmStep';
 import { rationalSigmoid, rationalTanh } from './rationalTanh';
 import { heapSimd } from './simd/heapSimd';
-import { isWasmHeapBackend, type WasmHeapBackend } from './wasmHeap';
+import { registerOnHeap, type WasmHeapBackend } from './wasmHeap';
 
 /**
  * An LSTM time step's gate arithmetic as one loop over the wasm heap each way (layers/recurrence/lstmStep.ts has
@@ -121,17 +121,12 @@ function lstmStepBackward(inputs: tf.NamedTensorInfoMap, kind: Activation, backe
 
 /** Registers the two step kernels for the wasm backend; the layer composes tfjs ops wherever they are absent. */
 export function installLstmStepOnHeap(backendName: string): void {
-  const register = (kernelName: string, run: typeof lstmStepForward) => {
-    if (tf.getKernel(kernelName, backendName)) return;
-    tf.registerKernel({
-      kernelName,
-      backendName,
-      kernelFunc: ({ inputs, attrs, backend }) => {
-        if (!isWasmHeapBackend(backend as tf.KernelBackend)) throw new Error(`${kernelName} needs the wasm heap`);
-        return run(inputs, (attrs as { activation: Activation }).activation, backend as WasmHeapBackend);
-      },
-    });
-  };
-  register(LSTM_STEP, lstmStepForward);
-  register(LSTM_STEP_GRAD, lstmStepBackward);
+  for (const [kernelName, run] of [
+    [LSTM_STEP, lstmStepForward],
+    [LSTM_STEP_GRAD, lstmStepBackward],
+  ] as const) {
+    registerOnHeap(kernelName, backendName, (inputs, attrs, backend) =>
+      run(inputs, (attrs as { activation: Activation }).activation, backend),
+    );
+  }
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { heapSimd } from './simd/heapSimd';
-import { isWasmHeapBackend, type WasmHeapBackend } from './wasmHeap';
+import { registerOnHeap, type WasmHeapBackend } from './wasmHeap';
 
 /**
  * The gradient of a max over one contiguous run of axes as one pass over the heap: x seen as [outer, reduced,
@@ -64,14 +64,9 @@ export function installMaxGradOnHeap(backendName: string): void {
   const original = tf.getGradient(tf.Max);
   if (!original) return;
   installed = true;
-  tf.registerKernel({
-    kernelName: MAX_GRAD,
-    backendName,
-    kernelFunc: ({ inputs, attrs, backend }) => {
-      if (!isWasmHeapBackend(backend as tf.KernelBackend)) throw new Error(`${MAX_GRAD} needs the wasm heap`);
-      return maxGrad(inputs, attrs as unknown as { axes: number[] }, backend as WasmHeapBackend);
-    },
-  });
+  registerOnHeap(MAX_GRAD, backendName, (inputs, attrs, backend) =>
+    maxGrad(inputs, attrs as unknown as { axes: number[] }, backend),
+  );
   tf.registerGradient({
     ...original,
     gradFunc: (dy, saved, attrs) => {
