@@ -6,9 +6,10 @@ import { copyRow, isWasmHeapBackend, viewAs } from './wasmHeap';
 /**
  * Output channels from which the weight gradient is one product over unfolded patches rather than a dilated
  * convolution. There XNNPACK packs dy, the convolution's "filter", at ~20 ns a float; a product packs it at ~7 and
- * runs faster, and that repays writing the patches out unless dy is thin (measured when they were written in JavaScript: a first
- * layer on RGB, 32 channels out, 34 -> 10 ms; 3x3, 32 -> 64 channels 37 -> 32; a 1-D convolution over 64 features
- * 7.5 -> 5.6; CBAM's 7x7 spatial gate, one channel out, 6 -> 24, so it keeps the convolution).
+ * runs faster, and that repays writing the patches out unless dy is thin (measured when they were written in
+ * JavaScript: a first layer on RGB, 32 channels out, 34 -> 10 ms; 3x3, 32 -> 64 channels 37 -> 32; a 1-D
+ * convolution over 64 features 7.5 -> 5.6; CBAM's 7x7 spatial gate, one channel out, 6 -> 24, so it keeps the
+ * convolution).
  */
 export const UNFOLD_FROM = 16;
 
