@@ -12,6 +12,7 @@ import { installSingleChannelConv } from './kernels/singleChannelConv';
 import { installCpuFallbackKernels } from './kernels/cpuFallbackKernels';
 import { installSegmentSumByScatter } from './kernels/segmentSumByScatter';
 import { installFastMatMul } from './kernels/fastMatMul';
+import { installImplicitGemmConv } from './kernels/implicitGemmConv';
 import { installTransposeOnHeap } from './kernels/transposeOnHeap';
 import { installLstmStepOnHeap } from './kernels/lstmStepOnHeap';
 import { installLstmRecurrenceOnHeap } from './kernels/lstmRecurrenceOnHeap';
@@ -96,6 +97,7 @@ async function activate(name: BackendName, byName: boolean): Promise<void> {
     installConvFilterGradByConv(name);
     installConvInputGradByConv(name);
     installSingleChannelConv(name);
+    installImplicitGemmConv(name);
     installCpuFallbackKernels(name);
   }
 }

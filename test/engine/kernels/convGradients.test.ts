@@ -78,6 +78,15 @@ const CASES: Case[] = [
   { batch: 1, size: [9, 8], channels: 16, kernel: [3, 3], out: 16, stride: 2, pad: 'valid', depthwise: false },
   { batch: 2, size: [5, 6], channels: 8, kernel: [3, 3], out: 16, stride: 1, pad: 'same', depthwise: false },
   { batch: 2, size: [7, 7], channels: 8, kernel: [4, 4], out: 12, stride: 1, pad: 'same', depthwise: false },
+  // 8 channels in and out or more: on wasm all three are products over patches never written out
+  // (implicitGemmConv.ts): output channels in blocks of 8, 4 and 1, positions in blocks of 4 with the last one
+  // short, several chunks of images for the weight gradient, taps wholly in the padding.
+  { batch: 3, size: [12, 12], channels: 8, kernel: [3, 3], out: 13, stride: 1, pad: 'same', depthwise: false },
+  { batch: 2, size: [5, 7], channels: 12, kernel: [5, 3], out: 8, stride: 2, pad: 'same', depthwise: false },
+  { batch: 1, size: [3, 3], channels: 8, kernel: [5, 5], out: 9, stride: 1, pad: 'same', depthwise: false },
+  { batch: 2, size: [9, 7], channels: 10, kernel: [2, 3], out: 20, stride: 1, pad: 'valid', depthwise: false },
+  { batch: 5, size: [1, 11], channels: 16, kernel: [1, 3], out: 8, stride: 1, pad: 'same', depthwise: false },
+  { batch: 2, size: [4, 4], channels: 8, kernel: [1, 1], out: 12, stride: 2, pad: 'valid', depthwise: false },
   { batch: 2, size: [6, 6], channels: 3, kernel: [3, 3], out: 2, stride: 1, pad: 'same', depthwise: true },
   { batch: 2, size: [7, 7], channels: 2, kernel: [3, 3], out: 1, stride: 2, pad: 'valid', depthwise: true },
 ];

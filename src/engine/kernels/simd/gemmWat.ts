@@ -18,10 +18,14 @@ const KC = 256;
 /** Columns of B a panel holds, so that a chunk of it (KC x NC floats, 128 kB) stays in the L2 cache. */
 const NC = 128;
 
-const rowsOf = [0, 1, 2, 3];
+export const rowsOf = [0, 1, 2, 3];
 
-/** One block of 4 rows x `vectors` f32x4 columns (or one scalar column where vectors is 0). */
-function blockFunction(name: string, vectors: number): string {
+/**
+ * The pieces of a block of 4 rows x `vectors` f32x4 columns (or one scalar column where vectors is 0), shared with
+ * the convolutions' blocks (convGemmWat.ts): the locals, the accumulators' start (zero where $first, else what C
+ * holds), one step of k (A's rows at $a0..$a3, advanced by $kStep; B's row at $b) and the stores to $c0..$c3.
+ */
+export function blockParts(vectors: number) {
   const scalar = vectors === 0;
   const lanes = scalar ? [0] : Array.from({ length: vectors }, (_, v) => v);
   const type = scalar ? 'f32' : 'v128';
@@ -33,8 +37,11 @@ function blockFunction(name: string, vectors: number): string {
   const splat = (address: string) => (scalar ? `(f32.load ${address})` : `(v128.load32_splat ${address})`);
   const [mul, add] = scalar ? ['f32.mul', 'f32.add'] : ['f32x4.mul', 'f32x4.add'];
   const zero = scalar ? '(f32.const 0)' : '(v128.const i32x4 0 0 0 0)';
-  const accumulators = rowsOf.flatMap((r) => lanes.map((v) => `(local ${acc(r, v)} ${type})`)).join(' ');
-  const bValues = lanes.map((v) => `(local $b${v} ${type})`).join(' ');
+  const locals = [
+    ...rowsOf.flatMap((r) => lanes.map((v) => `(local ${acc(r, v)} ${type})`)),
+    ...lanes.map((v) => `(local $b${v} ${type})`),
+    `(local $s ${type})`,
+  ].join(' ');
   const init = rowsOf
     .flatMap((r) =>
       lanes.map(
@@ -43,7 +50,7 @@ function blockFunction(name: string, vectors: number): string {
       ),
     )
     .join('\n      ');
-  const body = [
+  const step = [
     ...lanes.map((v) => `(local.set $b${v} ${load('(local.get $b)', v)})`),
     ...rowsOf.flatMap((r) => [
       `(local.set $s ${splat(`(local.get $a${r})`)})`,
@@ -56,16 +63,29 @@ function blockFunction(name: string, vectors: number): string {
   const stores = rowsOf
     .flatMap((r) => lanes.map((v) => store(`(local.get $c${r})`, v, `(local.get ${acc(r, v)})`)))
     .join('\n      ');
+  return { locals, init, step, stores };
+}
+
+/** The block shapes every product runs: 4 x 8, 4 x 4 and single columns, by the f32x4 vectors they carry. */
+export const BLOCK_SHAPES = [
+  { suffix: '8', vectors: 2, width: 8 },
+  { suffix: '4', vectors: 1, width: 4 },
+  { suffix: '1', vectors: 0, width: 1 },
+] as const;
+
+/** One block of 4 rows x `vectors` f32x4 columns over a chunk of $count values of k. */
+function blockFunction(name: string, vectors: number): string {
+  const { locals, init, step, stores } = blockParts(vectors);
   return `
   (func ${name}
     (param $a0 i32) (param $a1 i32) (param $a2 i32) (param $a3 i32) (param $kStep i32) (param $b i32)
     (param $rowB i32) (param $count i32) (param $c0 i32) (param $c1 i32) (param $c2 i32) (param $c3 i32)
     (param $first i32)
-    ${accumulators} ${bValues} (local $s ${type})
+    ${locals}
       ${init}
       (block $done (loop $next
         (br_if $done (i32.eqz (local.get $count)))
-        ${body}
+        ${step}
         (local.set $b (i32.add (local.get $b) (local.get $rowB)))
         (local.set $count (i32.sub (local.get $count) (i32.const 1)))
         (br $next)))
