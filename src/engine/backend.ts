@@ -12,6 +12,7 @@ import { installSingleChannelConv } from './kernels/singleChannelConv';
 import { installCpuFallbackKernels } from './kernels/cpuFallbackKernels';
 import { installSegmentSumByScatter } from './kernels/segmentSumByScatter';
 import { installFastMatMul } from './kernels/fastMatMul';
+import { installBatchNormTraining } from './kernels/batchNormTraining';
 import { installImplicitGemmConv } from './kernels/implicitGemmConv';
 import { installTransposeOnHeap } from './kernels/transposeOnHeap';
 import { installLstmStepOnHeap } from './kernels/lstmStepOnHeap';
@@ -92,6 +93,7 @@ async function activate(name: BackendName, byName: boolean): Promise<void> {
     installMeanGradByTile(name);
     installMaxGradOnHeap(name);
     installBatchNormOnHeap(name);
+    installBatchNormTraining(name);
     installDropoutMask(name);
     installLayerNormOnHeap(name);
     installConvFilterGradByConv(name);

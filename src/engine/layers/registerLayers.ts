@@ -2,6 +2,7 @@
 // uses any of them loads with a plain tf.loadLayersModel.
 import './additiveAttention';
 import './attentionPooling';
+import './batchNormalization';
 import './cbam';
 import './dropout';
 import './fusedRecurrent';

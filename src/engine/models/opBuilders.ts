@@ -2,6 +2,7 @@ import { initializers, layers } from '@tensorflow/tfjs-layers';
 import { opParamSchemas, type OpName } from '../../shared/spec/ops';
 import { AdditiveAttention } from '../layers/additiveAttention';
 import { AttentionPooling } from '../layers/attentionPooling';
+import { BatchNormalization } from '../layers/batchNormalization';
 import { Cbam } from '../layers/cbam';
 import { Dropout } from '../layers/dropout';
 import { FusedRecurrent } from '../layers/fusedRecurrent';
@@ -205,7 +206,7 @@ const builders: { [O in OpName]: OpBuilder<O> } = {
     samePositions(
       context,
       apply(
-        layers.batchNormalization({ name: context.nodeId, momentum: params.momentum, epsilon: params.epsilon }),
+        new BatchNormalization({ name: context.nodeId, momentum: params.momentum, epsilon: params.epsilon }),
         single(context),
       ),
     ),

@@ -351,6 +351,10 @@ describe('wasm block kernels against the cpu backend', () => {
       [[2, 6, 6, 8], 2, 2, 'valid'],
       [[1, 7, 5, 4], 3, 2, 'same'],
       [[2, 5, 5, 8], [2, 3], [1, 2], 'same'],
+      // Windows that tile the input (each element written once), and a 2 x 2 pool on odd sizes, which does not.
+      [[1, 6, 9, 4], [2, 3], [2, 3], 'valid'],
+      [[2, 4, 4, 12], 2, 2, 'same'],
+      [[1, 5, 5, 4], 2, 2, 'valid'],
     ] as [[number, number, number, number], number | [number, number], number | [number, number], 'valid' | 'same'][]) {
       // Small integers: windows with tied maxima; a NaN, which no maximum takes.
       const x = integers(shape).map((v, i) => (i === 3 ? NaN : v));

@@ -35,6 +35,7 @@ export interface HeapSimd {
   copyRows(...args: [number, number, number, number, number, number, number, number, number]): void;
   gemm(...args: [number, number, number, number, number, number, number, number, number, number, number]): void;
   maxPoolGrad(...args: number[]): void;
+  maxPoolGradTiled(...args: number[]): void;
   planeConv(...args: number[]): void;
   planeConvFilterGrad(...args: number[]): void;
   dropoutMask(...args: [number, number, number, number, number, number, number, number]): void;
@@ -52,6 +53,8 @@ export interface HeapSimd {
   spatialPoolsGrad(...args: [number, number, number, number, number, number, number]): void;
   scaleShift(x: number, out: number, params: number, rows: number, channels: number): void;
   channelSums(x: number, dy: number, mean: number, sums: number, rows: number, channels: number): void;
+  channelMoments(x: number, out: number, rows: number, channels: number): void;
+  scaleShiftPair(dy: number, x: number, out: number, params: number, rows: number, channels: number): void;
   unfold(...args: number[]): void;
   /** simd/convGemmWat.ts. */
   convGemm(...args: number[]): void;
@@ -116,6 +119,7 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
       copyRows: exports.copyRows,
       gemm: exports.gemm,
       maxPoolGrad: exports.maxPoolGrad,
+      maxPoolGradTiled: exports.maxPoolGradTiled,
       scaleShift: exports.scaleShift,
       planeConv: exports.planeConv,
       dropoutMask: exports.dropoutMask,
@@ -136,6 +140,8 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
       layerNormGrad: exports.layerNormGrad,
       planeConvFilterGrad: exports.planeConvFilterGrad,
       channelSums: exports.channelSums,
+      channelMoments: exports.channelMoments,
+      scaleShiftPair: exports.scaleShiftPair,
       unfold: exports.unfold,
       convGemm: exports.convGemm,
       convFilterGemm: exports.convFilterGemm,

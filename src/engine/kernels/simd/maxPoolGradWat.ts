@@ -6,6 +6,11 @@
  * zero on entry. Geometry in elements; window positions outside the input are skipped.
  *   maxPoolGrad(x, dy, dx, batch, inHeight, inWidth, channels, outHeight, outWidth,
  *               filterHeight, filterWidth, strideHeight, strideWidth, padTop, padLeft)
+ *
+ * Where the windows tile the input exactly (stride = window, no padding, the input a whole number of windows: a
+ * 2 x 2 pool on even sizes), every input element lies in one window, so each is written once, with no zeroing, no
+ * read of dx and no bounds to check; `windowRows` is batch * outHeight:
+ *   maxPoolGradTiled(x, dy, dx, windowRows, outWidth, channels, filterHeight, filterWidth)
  */
 export const MAX_POOL_GRAD_WAT = `
   (func (export "maxPoolGrad")
@@ -78,4 +83,92 @@ export const MAX_POOL_GRAD_WAT = `
         (br $ohNext)))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $bNext))))
+  (func (export "maxPoolGradTiled")
+    (param $x i32) (param $dy i32) (param $dx i32) (param $windowRows i32) (param $outW i32) (param $channels i32)
+    (param $fH i32) (param $fW i32)
+    (local $pixel i32) (local $inRow i32) (local $window i32) (local $windows i32) (local $base i32) (local $c i32)
+    (local $at i32) (local $i i32) (local $j i32) (local $best v128) (local $taken v128) (local $hit v128)
+    (local $value v128) (local $gradient v128) (local $live v128) (local $lowest v128) (local $offset i32)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $pair i32) (local $q i32) (local $g i32)
+    (local.set $lowest (f32x4.splat (f32.const -inf)))
+    (local.set $pixel (i32.shl (local.get $channels) (i32.const 2)))
+    (local.set $inRow (i32.mul (local.get $pixel) (i32.mul (local.get $outW) (local.get $fW))))
+    (local.set $windows (i32.mul (local.get $windowRows) (local.get $outW)))
+    (local.set $pair (i32.and (i32.eq (local.get $fH) (i32.const 2)) (i32.eq (local.get $fW) (i32.const 2))))
+    (local.set $g (local.get $dy))
+    (block $windowsDone (loop $windowNext
+      (br_if $windowsDone (i32.ge_u (local.get $window) (local.get $windows)))
+      ;; Window (row R, column q) starts at input row R * fH, column q * fW.
+      (local.set $q (i32.rem_u (local.get $window) (local.get $outW)))
+      (local.set $base (i32.add
+        (i32.mul (i32.mul (i32.div_u (local.get $window) (local.get $outW)) (local.get $fH)) (local.get $inRow))
+        (i32.mul (local.get $q) (i32.mul (local.get $fW) (local.get $pixel)))))
+      (local.set $c (i32.const 0))
+      (block $cDone (loop $cNext
+        (br_if $cDone (i32.ge_u (local.get $c) (local.get $pixel)))
+        (local.set $offset (i32.add (local.get $base) (local.get $c)))
+        (local.set $gradient (v128.load (i32.add (local.get $g) (local.get $c))))
+        (if (local.get $pair)
+          (then
+            ;; 2 x 2, unrolled: the four values, their maximum, then each takes the gradient if it is the first
+            ;; to equal it.
+            (local.set $at (i32.add (local.get $x) (local.get $offset)))
+            (local.set $v0 (v128.load (local.get $at)))
+            (local.set $v1 (v128.load (i32.add (local.get $at) (local.get $pixel))))
+            (local.set $at (i32.add (local.get $at) (local.get $inRow)))
+            (local.set $v2 (v128.load (local.get $at)))
+            (local.set $v3 (v128.load (i32.add (local.get $at) (local.get $pixel))))
+            (local.set $best (f32x4.pmax (f32x4.pmax (f32x4.pmax (f32x4.pmax (local.get $lowest) (local.get $v0))
+              (local.get $v1)) (local.get $v2)) (local.get $v3)))
+            (local.set $live (f32x4.gt (local.get $best) (local.get $lowest)))
+            (local.set $at (i32.add (local.get $dx) (local.get $offset)))
+            (local.set $taken (v128.and (f32x4.eq (local.get $v0) (local.get $best)) (local.get $live)))
+            (v128.store (local.get $at) (v128.and (local.get $taken) (local.get $gradient)))
+            (local.set $hit (v128.andnot (v128.and (f32x4.eq (local.get $v1) (local.get $best)) (local.get $live))
+              (local.get $taken)))
+            (local.set $taken (v128.or (local.get $taken) (local.get $hit)))
+            (v128.store (i32.add (local.get $at) (local.get $pixel)) (v128.and (local.get $hit) (local.get $gradient)))
+            (local.set $at (i32.add (local.get $at) (local.get $inRow)))
+            (local.set $hit (v128.andnot (v128.and (f32x4.eq (local.get $v2) (local.get $best)) (local.get $live))
+              (local.get $taken)))
+            (local.set $taken (v128.or (local.get $taken) (local.get $hit)))
+            (v128.store (local.get $at) (v128.and (local.get $hit) (local.get $gradient)))
+            (local.set $hit (v128.andnot (v128.and (f32x4.eq (local.get $v3) (local.get $best)) (local.get $live))
+              (local.get $taken)))
+            (v128.store (i32.add (local.get $at) (local.get $pixel)) (v128.and (local.get $hit) (local.get $gradient))))
+          (else
+            (local.set $best (local.get $lowest))
+            (local.set $i (i32.const 0))
+            (loop $iMax
+              (local.set $at (i32.add (local.get $offset) (i32.mul (local.get $i) (local.get $inRow))))
+              (local.set $j (i32.const 0))
+              (loop $jMax
+                (local.set $best (f32x4.pmax (local.get $best) (v128.load (i32.add (local.get $x) (local.get $at)))))
+                (local.set $at (i32.add (local.get $at) (local.get $pixel)))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br_if $jMax (i32.lt_u (local.get $j) (local.get $fW))))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $iMax (i32.lt_u (local.get $i) (local.get $fH))))
+            (local.set $live (f32x4.gt (local.get $best) (local.get $lowest)))
+            (local.set $taken (v128.const i32x4 0 0 0 0))
+            (local.set $i (i32.const 0))
+            (loop $iHand
+              (local.set $at (i32.add (local.get $offset) (i32.mul (local.get $i) (local.get $inRow))))
+              (local.set $j (i32.const 0))
+              (loop $jHand
+                (local.set $value (v128.load (i32.add (local.get $x) (local.get $at))))
+                (local.set $hit (v128.andnot
+                  (v128.and (f32x4.eq (local.get $value) (local.get $best)) (local.get $live)) (local.get $taken)))
+                (local.set $taken (v128.or (local.get $taken) (local.get $hit)))
+                (v128.store (i32.add (local.get $dx) (local.get $at)) (v128.and (local.get $hit) (local.get $gradient)))
+                (local.set $at (i32.add (local.get $at) (local.get $pixel)))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br_if $jHand (i32.lt_u (local.get $j) (local.get $fW))))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $iHand (i32.lt_u (local.get $i) (local.get $fH))))))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (br $cNext)))
+      (local.set $g (i32.add (local.get $g) (local.get $pixel)))
+      (local.set $window (i32.add (local.get $window) (i32.const 1)))
+      (br $windowNext))))
 `;
