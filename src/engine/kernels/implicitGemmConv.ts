@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { heapSimd, type HeapSimd } from './simd/heapSimd';
 import { overrideOnHeap, type WasmHeapBackend } from './wasmHeap';
+import { winogradConvolution, winogradServes } from './winogradConv';
 
 /**
  * A convolution and both its gradients as products over patches that are never written out (simd/convGemmWat.ts):
@@ -8,7 +9,8 @@ import { overrideOnHeap, type WasmHeapBackend } from './wasmHeap';
  * (convFilterGradByProduct.ts). A CNN + CBAM's 3 x 3 layer [32, 16, 16, 32] -> 64 channels, forward, input and
  * weight gradient: 8.1, 8.4 and 8.7 ms before (~36 GFLOP/s), 5.9, 5.7 and 6.0 here (~51); the whole step 75 -> 61 ms.
  *
- * For channels in and out from CHANNELS_FROM, NHWC, no dilation; the input gradient for stride 1 (where it is the
+ * A 3 x 3, stride-1 convolution with channels in fours goes by Winograd's F(2 x 2, 3 x 3) instead (winogradConv.ts),
+ * forward and for the input gradient. For channels in and out from CHANNELS_FROM, NHWC, no dilation; the input gradient for stride 1 (where it is the
  * convolution of dy with the filter turned 180 degrees and its channel axes swapped, padded by kh - 1 - top...);
  * the weight gradient for input channels a multiple of 4. Everything else keeps the registered kernels.
  */
@@ -57,6 +59,8 @@ function convolve(
   [top, left]: [number, number],
 ): tf.TensorInfo {
   const { filterHeight: kh, filterWidth: kw, inChannels: channels, outChannels } = info;
+  if (info.strideHeight === 1 && info.strideWidth === 1 && winogradServes(filter.shape))
+    return winogradConvolution(simd, backend, x, filter, [info.outHeight, info.outWidth], [top, left]);
   // Scratch: a row of zeros for taps in the padding, then the block's table of 4 addresses a tap.
   const scratch = backend.makeOutput([channels + 4 * kh * kw], 'float32');
   const y = backend.makeOutput([info.batchSize, info.outHeight, info.outWidth, outChannels], 'float32');

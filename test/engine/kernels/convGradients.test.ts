@@ -87,6 +87,11 @@ const CASES: Case[] = [
   { batch: 2, size: [9, 7], channels: 10, kernel: [2, 3], out: 20, stride: 1, pad: 'valid', depthwise: false },
   { batch: 5, size: [1, 11], channels: 16, kernel: [1, 3], out: 8, stride: 1, pad: 'same', depthwise: false },
   { batch: 2, size: [4, 4], channels: 8, kernel: [1, 1], out: 12, stride: 2, pad: 'valid', depthwise: false },
+  // 3 x 3, stride 1, channels in fours: the forward pass and the input gradient by Winograd's F(2 x 2, 3 x 3)
+  // (winogradConv.ts): odd output sizes (a last tile half outside), several chunks of tiles, a map smaller than a tile.
+  { batch: 2, size: [7, 9], channels: 12, kernel: [3, 3], out: 16, stride: 1, pad: 'valid', depthwise: false },
+  { batch: 2, size: [40, 40], channels: 8, kernel: [3, 3], out: 8, stride: 1, pad: 'same', depthwise: false },
+  { batch: 1, size: [2, 2], channels: 8, kernel: [3, 3], out: 8, stride: 1, pad: 'same', depthwise: false },
   { batch: 2, size: [6, 6], channels: 3, kernel: [3, 3], out: 2, stride: 1, pad: 'same', depthwise: true },
   { batch: 2, size: [7, 7], channels: 2, kernel: [3, 3], out: 1, stride: 2, pad: 'valid', depthwise: true },
 ];

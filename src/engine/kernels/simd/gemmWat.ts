@@ -73,15 +73,15 @@ export const BLOCK_SHAPES = [
   { suffix: '1', vectors: 0, width: 1 },
 ] as const;
 
-/** One block of 4 rows x `vectors` f32x4 columns over a chunk of $count values of k. */
+/**
+ * One block of 4 rows x `vectors` f32x4 columns over a chunk of $count values of k; the 8-wide one runs $blocks
+ * blocks side by side, so that a short k (a product over 32 channels) does not pay a call for every 32 of them.
+ */
 function blockFunction(name: string, vectors: number): string {
   const { locals, init, step, stores } = blockParts(vectors);
-  return `
-  (func ${name}
-    (param $a0 i32) (param $a1 i32) (param $a2 i32) (param $a3 i32) (param $kStep i32) (param $b i32)
-    (param $rowB i32) (param $count i32) (param $c0 i32) (param $c1 i32) (param $c2 i32) (param $c3 i32)
-    (param $first i32)
-    ${locals}
+  const repeated = vectors === 2;
+  const width = vectors * 16;
+  const kLoop = `
       ${init}
       (block $done (loop $next
         (br_if $done (i32.eqz (local.get $count)))
@@ -89,11 +89,33 @@ function blockFunction(name: string, vectors: number): string {
         (local.set $b (i32.add (local.get $b) (local.get $rowB)))
         (local.set $count (i32.sub (local.get $count) (i32.const 1)))
         (br $next)))
-      ${stores})`;
+      ${stores}`;
+  return `
+  (func ${name}
+    (param $a0 i32) (param $a1 i32) (param $a2 i32) (param $a3 i32) (param $kStep i32) (param $b i32)
+    (param $rowB i32) (param $count i32) (param $c0 i32) (param $c1 i32) (param $c2 i32) (param $c3 i32)
+    (param $first i32)${repeated ? ' (param $blocks i32)' : ''}
+    ${locals}${repeated ? ' (local $k i32) (local $bStart i32) (local $aStart0 i32) (local $aStart1 i32) (local $aStart2 i32) (local $aStart3 i32)' : ''}
+    ${
+      repeated
+        ? `(local.set $k (local.get $count)) (local.set $bStart (local.get $b))
+      ${rowsOf.map((r) => `(local.set $aStart${r} (local.get $a${r}))`).join(' ')}
+      (block $blocksDone (loop $blockNext
+        (br_if $blocksDone (i32.eqz (local.get $blocks)))
+        ${kLoop}
+        (local.set $count (local.get $k))
+        (local.set $bStart (i32.add (local.get $bStart) (i32.const ${width})))
+        (local.set $b (local.get $bStart))
+        ${rowsOf.map((r) => `(local.set $a${r} (local.get $aStart${r}))`).join(' ')}
+        ${rowsOf.map((r) => `(local.set $c${r} (i32.add (local.get $c${r}) (i32.const ${width})))`).join(' ')}
+        (local.set $blocks (i32.sub (local.get $blocks) (i32.const 1)))
+        (br $blockNext)))`
+        : kLoop
+    })`;
 }
 
 /** Calls one block function for the columns from $j, with the row pointers of the current 4-row panel. */
-const callBlock = (name: string) => `
+const callBlock = (name: string, blocks = '') => `
             (call ${name}
               (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3) (local.get $kStepA)
               (i32.add (local.get $bChunk) (i32.shl (local.get $j) (i32.const 2))) (local.get $rowB) (local.get $count)
@@ -101,7 +123,7 @@ const callBlock = (name: string) => `
               (i32.add (local.get $c1) (i32.shl (local.get $j) (i32.const 2)))
               (i32.add (local.get $c2) (i32.shl (local.get $j) (i32.const 2)))
               (i32.add (local.get $c3) (i32.shl (local.get $j) (i32.const 2)))
-              (local.get $first))`;
+              (local.get $first) ${blocks})`;
 
 /** Row r of the panel, or the panel's last real row where the panel has fewer than r + 1. */
 const rowPointer = (base: string, step: string, r: number) =>
@@ -121,7 +143,7 @@ export const GEMM_WAT = `
     (local $item i32) (local $kc i32) (local $i i32) (local $j i32) (local $rows i32) (local $count i32)
     (local $first i32) (local $rowB i32) (local $aItem i32) (local $bItem i32) (local $cItem i32)
     (local $bChunk i32) (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
-    (local $c0 i32) (local $c1 i32) (local $c2 i32) (local $c3 i32) (local $jc i32) (local $jEnd i32)
+    (local $c0 i32) (local $c1 i32) (local $c2 i32) (local $c3 i32) (local $jc i32) (local $jEnd i32) (local $eights i32)
     (local.set $rowB (i32.shl (local.get $n) (i32.const 2)))
     (block $itemsDone (loop $itemNext
       (br_if $itemsDone (i32.ge_u (local.get $item) (local.get $items)))
@@ -149,11 +171,9 @@ export const GEMM_WAT = `
           (local.set $c0 (i32.add (local.get $cItem) (i32.mul (local.get $i) (local.get $rowB))))
           ${rowsOf.map((r) => rowPointer('c', '$rowB', r)).join('\n          ')}
           (local.set $j (local.get $jc))
-          (block $eightsDone (loop $eightNext
-            (br_if $eightsDone (i32.gt_u (i32.add (local.get $j) (i32.const 8)) (local.get $jEnd)))
-            ${callBlock('$gemmBlock8')}
-            (local.set $j (i32.add (local.get $j) (i32.const 8)))
-            (br $eightNext)))
+          (local.set $eights (i32.shr_u (i32.sub (local.get $jEnd) (local.get $j)) (i32.const 3)))
+          ${callBlock('$gemmBlock8', '(local.get $eights)')}
+          (local.set $j (i32.add (local.get $j) (i32.shl (local.get $eights) (i32.const 3))))
           (if (i32.le_u (i32.add (local.get $j) (i32.const 4)) (local.get $jEnd)) (then
             ${callBlock('$gemmBlock4')}
             (local.set $j (i32.add (local.get $j) (i32.const 4)))))

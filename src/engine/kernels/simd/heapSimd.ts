@@ -15,6 +15,7 @@ import { ARITHMETIC_OPS, BROADCAST_ARITHMETIC_WAT, type ArithmeticOp } from './b
 import { COPY_ROWS_WAT, TRANSPOSE_WAT } from './transposeWat';
 import { UNFOLD_WAT } from './unfoldWat';
 import { CONV_GEMM_WAT } from './convGemmWat';
+import { WINOGRAD_WAT } from './winogradWat';
 
 /**
  * Kernels in WebAssembly SIMD that run on tfjs-backend-wasm's own heap: a small module, assembled from text by wabt
@@ -59,6 +60,9 @@ export interface HeapSimd {
   /** simd/convGemmWat.ts. */
   convGemm(...args: number[]): void;
   convFilterGemm(...args: number[]): void;
+  /** simd/winogradWat.ts. */
+  winogradInput(...args: number[]): void;
+  winogradOutput(...args: number[]): void;
   /** The byte offset of a tensor's data in the heap. */
   address(info: tf.TensorInfo): number;
 }
@@ -103,7 +107,7 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
   try {
     const { default: initWabt } = await import('wabt');
     const wabt = await initWabt();
-    const source = `(module (import "env" "memory" (memory 1)) ${ADAM_WAT} ${REDUCE_WAT} ${TRANSPOSE_WAT} ${COPY_ROWS_WAT} ${GEMM_WAT} ${BATCH_NORM_WAT} ${PLANE_CONV_WAT} ${DROPOUT_MASK_WAT} ${LAYER_NORM_WAT} ${LSTM_STEP_WAT} ${SOFTMAX_GRAD_WAT} ${ATTENTION_POOLS_WAT} ${BROADCAST_ARITHMETIC_WAT} ${MAX_POOL_GRAD_WAT} ${UNFOLD_WAT} ${CONV_GEMM_WAT})`;
+    const source = `(module (import "env" "memory" (memory 1)) ${ADAM_WAT} ${REDUCE_WAT} ${TRANSPOSE_WAT} ${COPY_ROWS_WAT} ${GEMM_WAT} ${BATCH_NORM_WAT} ${PLANE_CONV_WAT} ${DROPOUT_MASK_WAT} ${LAYER_NORM_WAT} ${LSTM_STEP_WAT} ${SOFTMAX_GRAD_WAT} ${ATTENTION_POOLS_WAT} ${BROADCAST_ARITHMETIC_WAT} ${MAX_POOL_GRAD_WAT} ${UNFOLD_WAT} ${CONV_GEMM_WAT} ${WINOGRAD_WAT})`;
     const parsed = wabt.parseWat('heapSimd.wat', source, { simd: true, bulk_memory: true });
     const { buffer } = parsed.toBinary({});
     parsed.destroy();
@@ -145,6 +149,8 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
       unfold: exports.unfold,
       convGemm: exports.convGemm,
       convFilterGemm: exports.convFilterGemm,
+      winogradInput: exports.winogradInput,
+      winogradOutput: exports.winogradOutput,
       address,
     };
   } catch (error) {

@@ -1,0 +1,129 @@
+/**
+ * The two transforms of a 3 x 3, stride-1 convolution by Winograd's minimal filtering F(2 x 2, 3 x 3) (Lavin & Gray
+ * 2016), NHWC, four channels at a time; winogradConv.ts has the product between them and the reasons.
+ *
+ *   winogradInput(x, v, zeros, batch, height, width, channels, tilesH, tilesW, top, left, tile0, tiles)
+ *     For tiles t = tile0 .. tile0 + tiles - 1 (t = (b, ty, tx), each 2 x 2 outputs, reading the 4 x 4 inputs from
+ *     row 2 ty - top, column 2 tx - left; `zeros` where they fall outside): v[xi, t - tile0, c] = (B^T d B)[xi],
+ *     B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1].
+ *   winogradOutput(m, y, batch, outH, outW, outC, tilesH, tilesW, tile0, tiles)
+ *     y[b, 2 ty + i, 2 tx + j, o] = (A^T m[., t - tile0, o] A)[i, j] where inside y, A^T = [1 1 1 0; 0 1 -1 -1].
+ */
+
+/** The 16 transformed values of a 4 x 4 block d (row-major names), by rows then by columns. */
+function transform4x4(d: (i: number, j: number) => string, out: (index: number) => string): string[] {
+  // B^T d: row 0 = d0 - d2, row 1 = d1 + d2, row 2 = d2 - d1, row 3 = d1 - d3; then the same on the columns.
+  const rows = (v: (k: number) => string) => [
+    `(f32x4.sub ${v(0)} ${v(2)})`,
+    `(f32x4.add ${v(1)} ${v(2)})`,
+    `(f32x4.sub ${v(2)} ${v(1)})`,
+    `(f32x4.sub ${v(1)} ${v(3)})`,
+  ];
+  const lines: string[] = [];
+  for (let j = 0; j < 4; j++) {
+    const column = rows((i) => d(i, j));
+    column.forEach((value, i) => lines.push(`(local.set $t${i}${j} ${value})`));
+  }
+  for (let i = 0; i < 4; i++) {
+    const row = rows((j) => `(local.get $t${i}${j})`);
+    row.forEach((value, j) => lines.push(out(i * 4 + j).replace('VALUE', value)));
+  }
+  return lines;
+}
+
+const pairs = [0, 1, 2, 3].flatMap((i) => [0, 1, 2, 3].map((j) => [i, j] as const));
+
+export const WINOGRAD_WAT = `
+  (func (export "winogradInput")
+    (param $x i32) (param $v i32) (param $zeros i32) (param $batch i32) (param $height i32) (param $width i32)
+    (param $channels i32) (param $tilesH i32) (param $tilesW i32) (param $top i32) (param $left i32)
+    (param $tile0 i32) (param $tiles i32)
+    (local $pixel i32) (local $t i32) (local $tile i32) (local $ty i32) (local $tx i32) (local $image i32)
+    (local $row i32) (local $column i32) (local $c i32) (local $plane i32) (local $to i32) (local $inside i32)
+    ${pairs.map(([i, j]) => `(local $p${i}${j} i32)`).join(' ')}
+    ${pairs.map(([i, j]) => `(local $t${i}${j} v128)`).join(' ')}
+    (local.set $pixel (i32.shl (local.get $channels) (i32.const 2)))
+    (local.set $plane (i32.mul (local.get $tiles) (local.get $pixel)))
+    (block $tilesDone (loop $tileNext
+      (br_if $tilesDone (i32.ge_u (local.get $t) (local.get $tiles)))
+      (local.set $tile (i32.add (local.get $tile0) (local.get $t)))
+      (local.set $tx (i32.rem_u (local.get $tile) (local.get $tilesW)))
+      (local.set $ty (i32.rem_u (i32.div_u (local.get $tile) (local.get $tilesW)) (local.get $tilesH)))
+      (local.set $image (i32.div_u (local.get $tile) (i32.mul (local.get $tilesW) (local.get $tilesH))))
+      ;; Where each of the 16 inputs starts: in x, or the row of zeros.
+      ${pairs
+        .map(
+          ([i, j]) => `
+      (local.set $row (i32.sub (i32.add (i32.shl (local.get $ty) (i32.const 1)) (i32.const ${i})) (local.get $top)))
+      (local.set $column (i32.sub (i32.add (i32.shl (local.get $tx) (i32.const 1)) (i32.const ${j})) (local.get $left)))
+      (local.set $inside (i32.and (i32.lt_u (local.get $row) (local.get $height)) (i32.lt_u (local.get $column) (local.get $width))))
+      (local.set $p${i}${j} (select
+        (i32.add (local.get $x) (i32.mul (local.get $pixel) (i32.add (local.get $column)
+          (i32.mul (local.get $width) (i32.add (local.get $row) (i32.mul (local.get $image) (local.get $height)))))))
+        (local.get $zeros) (local.get $inside)))`,
+        )
+        .join('')}
+      (local.set $to (i32.add (local.get $v) (i32.mul (local.get $t) (local.get $pixel))))
+      (local.set $c (i32.const 0))
+      (block $channelsDone (loop $channelNext
+        (br_if $channelsDone (i32.ge_u (local.get $c) (local.get $pixel)))
+        ${transform4x4(
+          (i, j) => `(v128.load (i32.add (local.get $p${i}${j}) (local.get $c)))`,
+          (index) =>
+            `(v128.store (i32.add (i32.add (local.get $to) (local.get $c)) (i32.mul (local.get $plane) (i32.const ${index}))) VALUE)`,
+        ).join('\n        ')}
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (br $channelNext)))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (br $tileNext))))
+
+  (func (export "winogradOutput")
+    (param $m i32) (param $y i32) (param $batch i32) (param $outH i32) (param $outW i32) (param $outC i32)
+    (param $tilesH i32) (param $tilesW i32) (param $tile0 i32) (param $tiles i32)
+    (local $pixel i32) (local $plane i32) (local $t i32) (local $tile i32) (local $ty i32) (local $tx i32)
+    (local $image i32) (local $o i32) (local $from i32) (local $at i32) (local $down i32) (local $right i32)
+    ${[0, 1, 2, 3].map((j) => `(local $s0${j} v128) (local $s1${j} v128)`).join(' ')}
+    (local.set $pixel (i32.shl (local.get $outC) (i32.const 2)))
+    (local.set $plane (i32.mul (local.get $tiles) (local.get $pixel)))
+    (block $tilesDone (loop $tileNext
+      (br_if $tilesDone (i32.ge_u (local.get $t) (local.get $tiles)))
+      (local.set $tile (i32.add (local.get $tile0) (local.get $t)))
+      (local.set $tx (i32.rem_u (local.get $tile) (local.get $tilesW)))
+      (local.set $ty (i32.rem_u (i32.div_u (local.get $tile) (local.get $tilesW)) (local.get $tilesH)))
+      (local.set $image (i32.div_u (local.get $tile) (i32.mul (local.get $tilesW) (local.get $tilesH))))
+      (local.set $at (i32.add (local.get $y) (i32.mul (local.get $pixel) (i32.add (i32.shl (local.get $tx) (i32.const 1))
+        (i32.mul (local.get $outW) (i32.add (i32.shl (local.get $ty) (i32.const 1)) (i32.mul (local.get $image) (local.get $outH))))))))
+      ;; The second output row and column exist unless the output's size is odd and this tile is the last.
+      (local.set $down (i32.lt_u (i32.add (i32.shl (local.get $ty) (i32.const 1)) (i32.const 1)) (local.get $outH)))
+      (local.set $right (i32.lt_u (i32.add (i32.shl (local.get $tx) (i32.const 1)) (i32.const 1)) (local.get $outW)))
+      (local.set $from (i32.add (local.get $m) (i32.mul (local.get $t) (local.get $pixel))))
+      (local.set $o (i32.const 0))
+      (block $channelsDone (loop $channelNext
+        (br_if $channelsDone (i32.ge_u (local.get $o) (local.get $pixel)))
+        ;; A^T m: row 0 = m0 + m1 + m2, row 1 = m1 - m2 - m3 (m_i the i-th row of the 4 x 4 block), per column.
+        ${[0, 1, 2, 3]
+          .map((j) => {
+            const m = (i: number) =>
+              `(v128.load (i32.add (i32.add (local.get $from) (local.get $o)) (i32.mul (local.get $plane) (i32.const ${i * 4 + j}))))`;
+            return `(local.set $s0${j} (f32x4.add (f32x4.add ${m(0)} ${m(1)}) ${m(2)}))
+        (local.set $s1${j} (f32x4.sub (f32x4.sub ${m(1)} ${m(2)}) ${m(3)}))`;
+          })
+          .join('\n        ')}
+        ${[0, 1]
+          .map((i) => {
+            const first = `(f32x4.add (f32x4.add (local.get $s${i}0) (local.get $s${i}1)) (local.get $s${i}2))`;
+            const second = `(f32x4.sub (f32x4.sub (local.get $s${i}1) (local.get $s${i}2)) (local.get $s${i}3))`;
+            const rowAt =
+              i === 0
+                ? `(i32.add (local.get $at) (local.get $o))`
+                : `(i32.add (i32.add (local.get $at) (local.get $o)) (i32.mul (local.get $outW) (local.get $pixel)))`;
+            const stores = `(v128.store ${rowAt} ${first})
+          (if (local.get $right) (then (v128.store (i32.add ${rowAt} (local.get $pixel)) ${second})))`;
+            return i === 0 ? stores : `(if (local.get $down) (then ${stores}))`;
+          })
+          .join('\n        ')}
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br $channelNext)))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (br $tileNext))))
+`;
