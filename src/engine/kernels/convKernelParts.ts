@@ -34,3 +34,30 @@ export function convolutionPadding(
   }
   return null; // explicit per-side padding: rare, left to a slower path
 }
+
+/** The attributes of a convolution or of its gradients that fix its geometry. */
+export interface ConvGeometryAttrs {
+  strides: number | [number, number];
+  pad: unknown;
+  dataFormat?: string;
+  dimRoundingMode?: unknown;
+  dilations?: number | [number, number];
+}
+
+/** tfjs' geometry of an NHWC convolution with 'same', 'valid' or uniform padding; null for anything else. */
+export function conv2dGeometry(
+  inShape: number[],
+  filterShape: number[],
+  attrs: ConvGeometryAttrs,
+): tf.backend_util.Conv2DInfo | null {
+  if (attrs.dataFormat && attrs.dataFormat !== 'NHWC') return null;
+  if (!(attrs.pad === 'same' || attrs.pad === 'valid' || typeof attrs.pad === 'number')) return null;
+  return tf.backend_util.computeConv2DInfo(
+    inShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad as 'same' | 'valid' | number,
+    attrs.dimRoundingMode as 'floor' | undefined,
+  );
+}

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { conv2dGeometry, type ConvGeometryAttrs } from './convKernelParts';
 import { heapSimd, type HeapSimd } from './simd/heapSimd';
 import { overrideOnHeap, type WasmHeapBackend } from './wasmHeap';
 import { winogradConvolution, winogradServes } from './winogradConv';
@@ -25,25 +26,9 @@ const CHANNELS_FROM = 8;
 /** Positions of the weight gradient's chunk (whole images), so that its x and dy stay in the L2 cache. */
 const CHUNK_POSITIONS = 256;
 
-interface ConvAttrs {
-  strides: number | [number, number];
-  pad: unknown;
-  dataFormat?: string;
-  dimRoundingMode?: unknown;
-  dilations?: number | [number, number];
-}
-
-function convInfo(inShape: number[], filterShape: number[], attrs: ConvAttrs): Info | null {
-  if (attrs.dataFormat && attrs.dataFormat !== 'NHWC') return null;
-  if (!(attrs.pad === 'same' || attrs.pad === 'valid' || typeof attrs.pad === 'number')) return null;
-  const info = tf.backend_util.computeConv2DInfo(
-    inShape as [number, number, number, number],
-    filterShape as [number, number, number, number],
-    attrs.strides,
-    attrs.dilations ?? 1,
-    attrs.pad as 'same' | 'valid' | number,
-    attrs.dimRoundingMode as 'floor' | undefined,
-  );
+function convInfo(inShape: number[], filterShape: number[], attrs: ConvGeometryAttrs): Info | null {
+  const info = conv2dGeometry(inShape, filterShape, attrs);
+  if (!info) return null;
   const plain = info.dilationHeight === 1 && info.dilationWidth === 1;
   const wide = info.inChannels >= CHANNELS_FROM && info.outChannels >= CHANNELS_FROM;
   return plain && wide && info.outHeight > 0 && info.outWidth > 0 && info.batchSize > 0 ? info : null;
@@ -123,21 +108,23 @@ export function installImplicitGemmConv(backendName: string): void {
   overrideOnHeap(tf.Conv2D, backendName, (inputs, attrs, backend) => {
     const { x, filter } = inputs as unknown as { x: tf.TensorInfo; filter: tf.TensorInfo };
     const simd = heapSimd();
-    const info = simd && floats(x, filter) ? convInfo(x.shape, filter.shape, attrs as unknown as ConvAttrs) : null;
+    const info =
+      simd && floats(x, filter) ? convInfo(x.shape, filter.shape, attrs as unknown as ConvGeometryAttrs) : null;
     return info ? forward(simd!, backend, x, filter, info) : null;
   });
   overrideOnHeap(tf.Conv2DBackpropFilter, backendName, (inputs, attrs, backend) => {
     const { x, dy } = inputs as unknown as { x: tf.TensorInfo; dy: tf.TensorInfo };
     const { filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
     const simd = heapSimd();
-    const info = simd && floats(x, dy) ? convInfo(x.shape, filterShape, attrs as unknown as ConvAttrs) : null;
+    const info = simd && floats(x, dy) ? convInfo(x.shape, filterShape, attrs as unknown as ConvGeometryAttrs) : null;
     return info ? filterGrad(simd!, backend, x, dy, info) : null;
   });
   overrideOnHeap(tf.Conv2DBackpropInput, backendName, (inputs, attrs, backend) => {
     const { dy, filter } = inputs as unknown as { dy: tf.TensorInfo; filter: tf.TensorInfo };
     const { inputShape } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
     const simd = heapSimd();
-    const info = simd && floats(dy, filter) ? convInfo(inputShape, filter.shape, attrs as unknown as ConvAttrs) : null;
+    const info =
+      simd && floats(dy, filter) ? convInfo(inputShape, filter.shape, attrs as unknown as ConvGeometryAttrs) : null;
     return info ? inputGrad(simd!, backend, dy, filter, info) : null;
   });
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { conv2dGeometry, type ConvGeometryAttrs } from './convKernelParts';
 import { heapSimd, type HeapSimd } from './simd/heapSimd';
 import { overrideOnHeap, type WasmHeapBackend } from './wasmHeap';
 
@@ -17,22 +18,9 @@ import { overrideOnHeap, type WasmHeapBackend } from './wasmHeap';
  */
 type Info = tf.backend_util.Conv2DInfo;
 
-function convInfo(
-  inShape: number[],
-  filterShape: number[],
-  attrs: { strides: number | [number, number]; pad: unknown; dataFormat?: string; dimRoundingMode?: unknown },
-  dilations: number | [number, number] = 1,
-): Info | null {
-  if (attrs.dataFormat && attrs.dataFormat !== 'NHWC') return null;
-  if (!(attrs.pad === 'same' || attrs.pad === 'valid' || typeof attrs.pad === 'number')) return null;
-  const info = tf.backend_util.computeConv2DInfo(
-    inShape as [number, number, number, number],
-    filterShape as [number, number, number, number],
-    attrs.strides,
-    dilations,
-    attrs.pad as 'same' | 'valid' | number,
-    attrs.dimRoundingMode as 'floor' | undefined,
-  );
+function convInfo(inShape: number[], filterShape: number[], attrs: ConvGeometryAttrs): Info | null {
+  const info = conv2dGeometry(inShape, filterShape, attrs);
+  if (!info) return null;
   const plain =
     info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1;
   return plain && info.outChannels === 1 && info.outWidth % 4 === 0 && info.outWidth > 0 ? info : null;
@@ -129,9 +117,8 @@ export function installSingleChannelConv(backendName: string): void {
   const floats = (...infos: tf.TensorInfo[]) => infos.every((t) => t.dtype === 'float32');
   overrideOnHeap(tf.Conv2D, backendName, (inputs, attrs, backend) => {
     const { x, filter } = inputs as unknown as { x: tf.TensorInfo; filter: tf.TensorInfo };
-    const { dilations } = attrs as unknown as tf.Conv2DAttrs;
     const simd = heapSimd();
-    const info = simd && floats(x, filter) ? convInfo(x.shape, filter.shape, attrs as never, dilations) : null;
+    const info = simd && floats(x, filter) ? convInfo(x.shape, filter.shape, attrs as never) : null;
     return info ? forward(simd!, backend, x, filter, info) : null;
   });
   overrideOnHeap(tf.Conv2DBackpropFilter, backendName, (inputs, attrs, backend) => {

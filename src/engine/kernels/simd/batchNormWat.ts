@@ -9,121 +9,97 @@
  *   scaleShiftPair(dy, x, out, params, rows, channels): out[r, c] = dy[r, c] * params[c] +
  *     x[r, c] * params[channels + c] + params[2 * channels + c]
  */
+/** `body` for each block of 4 channels, $c its byte offset in a row of $width bytes. */
+const eachChannel = (label: string, body: string) => `
+      (local.set $c (i32.const 0))
+      (block $${label}Done (loop $${label}Next
+        (br_if $${label}Done (i32.ge_u (local.get $c) (local.get $width)))
+        ${body}
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (br $${label}Next)))`;
+
+/** `body` for each of $rows rows, the pointers `rowPointers` moved on a row ($width bytes) after each. */
+const eachRow = (label: string, rowPointers: string[], body: string) => `
+    (local.set $r (i32.const 0))
+    (block $${label}Done (loop $${label}Next
+      (br_if $${label}Done (i32.ge_u (local.get $r) (local.get $rows)))
+      ${body}
+      ${rowPointers.map((p) => `(local.set ${p} (i32.add (local.get ${p}) (local.get $width)))`).join(' ')}
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $${label}Next)))`;
+
+const at = (pointer: string) => `(i32.add (local.get ${pointer}) (local.get $c))`;
+const load = (pointer: string) => `(v128.load ${at(pointer)})`;
+/** out[c] += value, out at `pointer`. */
+const addTo = (pointer: string, value: string) => `(v128.store ${at(pointer)} (f32x4.add ${load(pointer)} ${value}))`;
+
 export const BATCH_NORM_WAT = `
   (func (export "scaleShift")
     (param $x i32) (param $out i32) (param $params i32) (param $rows i32) (param $channels i32)
-    (local $r i32) (local $c i32) (local $width i32)
+    (local $r i32) (local $c i32) (local $width i32) (local $shift i32)
     (local.set $width (i32.shl (local.get $channels) (i32.const 2)))
-    (block $rowsDone (loop $rowNext
-      (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
-      (local.set $c (i32.const 0))
-      (block $channelsDone (loop $channelNext
-        (br_if $channelsDone (i32.ge_u (local.get $c) (local.get $width)))
-        (v128.store (i32.add (local.get $out) (local.get $c))
-          (f32x4.add
-            (f32x4.mul (v128.load (i32.add (local.get $x) (local.get $c))) (v128.load (i32.add (local.get $params) (local.get $c))))
-            (v128.load (i32.add (i32.add (local.get $params) (local.get $width)) (local.get $c)))))
-        (local.set $c (i32.add (local.get $c) (i32.const 16)))
-        (br $channelNext)))
-      (local.set $x (i32.add (local.get $x) (local.get $width)))
-      (local.set $out (i32.add (local.get $out) (local.get $width)))
-      (local.set $r (i32.add (local.get $r) (i32.const 1)))
-      (br $rowNext))))
+    (local.set $shift (i32.add (local.get $params) (local.get $width)))
+    ${eachRow(
+      'row',
+      ['$x', '$out'],
+      eachChannel(
+        'channel',
+        `(v128.store ${at('$out')} (f32x4.add (f32x4.mul ${load('$x')} ${load('$params')}) ${load('$shift')}))`,
+      ),
+    )})
   (func (export "channelSums")
     (param $x i32) (param $dy i32) (param $mean i32) (param $sums i32) (param $rows i32) (param $channels i32)
-    (local $r i32) (local $c i32) (local $width i32) (local $d v128) (local $at i32)
+    (local $r i32) (local $c i32) (local $width i32) (local $d v128) (local $second i32)
     (local.set $width (i32.shl (local.get $channels) (i32.const 2)))
-    (block $rowsDone (loop $rowNext
-      (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
-      (local.set $c (i32.const 0))
-      (block $channelsDone (loop $channelNext
-        (br_if $channelsDone (i32.ge_u (local.get $c) (local.get $width)))
-        (local.set $d (v128.load (i32.add (local.get $dy) (local.get $c))))
-        (local.set $at (i32.add (local.get $sums) (local.get $c)))
-        (v128.store (local.get $at) (f32x4.add (v128.load (local.get $at)) (local.get $d)))
-        (local.set $at (i32.add (local.get $at) (local.get $width)))
-        (v128.store (local.get $at) (f32x4.add (v128.load (local.get $at))
-          (f32x4.mul (local.get $d)
-            (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $c))) (v128.load (i32.add (local.get $mean) (local.get $c)))))))
-        (local.set $c (i32.add (local.get $c) (i32.const 16)))
-        (br $channelNext)))
-      (local.set $x (i32.add (local.get $x) (local.get $width)))
-      (local.set $dy (i32.add (local.get $dy) (local.get $width)))
-      (local.set $r (i32.add (local.get $r) (i32.const 1)))
-      (br $rowNext))))
+    (local.set $second (i32.add (local.get $sums) (local.get $width)))
+    ${eachRow(
+      'row',
+      ['$x', '$dy'],
+      eachChannel(
+        'channel',
+        `(local.set $d ${load('$dy')})
+        ${addTo('$sums', '(local.get $d)')}
+        ${addTo('$second', `(f32x4.mul (local.get $d) (f32x4.sub ${load('$x')} ${load('$mean')}))`)}`,
+      ),
+    )})
   (func (export "channelMoments")
     (param $x i32) (param $out i32) (param $rows i32) (param $channels i32)
-    (local $r i32) (local $c i32) (local $width i32) (local $row i32) (local $at i32) (local $d v128) (local $n v128)
+    (local $r i32) (local $c i32) (local $width i32) (local $row i32) (local $d v128) (local $n v128)
+    (local $second i32)
     (local.set $width (i32.shl (local.get $channels) (i32.const 2)))
+    (local.set $second (i32.add (local.get $out) (local.get $width)))
     (local.set $n (f32x4.splat (f32.convert_i32_u (local.get $rows))))
     (memory.fill (local.get $out) (i32.const 0) (i32.shl (local.get $width) (i32.const 1)))
     ;; Pass 1: the sums, then the means in place.
     (local.set $row (local.get $x))
-    (block $rowsDone (loop $rowNext
-      (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
-      (local.set $c (i32.const 0))
-      (block $channelsDone (loop $channelNext
-        (br_if $channelsDone (i32.ge_u (local.get $c) (local.get $width)))
-        (local.set $at (i32.add (local.get $out) (local.get $c)))
-        (v128.store (local.get $at) (f32x4.add (v128.load (local.get $at)) (v128.load (i32.add (local.get $row) (local.get $c)))))
-        (local.set $c (i32.add (local.get $c) (i32.const 16)))
-        (br $channelNext)))
-      (local.set $row (i32.add (local.get $row) (local.get $width)))
-      (local.set $r (i32.add (local.get $r) (i32.const 1)))
-      (br $rowNext)))
-    (local.set $c (i32.const 0))
-    (block $meansDone (loop $meanNext
-      (br_if $meansDone (i32.ge_u (local.get $c) (local.get $width)))
-      (local.set $at (i32.add (local.get $out) (local.get $c)))
-      (v128.store (local.get $at) (f32x4.div (v128.load (local.get $at)) (local.get $n)))
-      (local.set $c (i32.add (local.get $c) (i32.const 16)))
-      (br $meanNext)))
-    ;; Pass 2: the squared deviations from the means.
+    ${eachRow('sum', ['$row'], eachChannel('sumChannel', addTo('$out', load('$row'))))}
+    ${eachChannel('mean', `(v128.store ${at('$out')} (f32x4.div ${load('$out')} (local.get $n)))`)}
+    ;; Pass 2: the squared deviations from the means, then the variances in place.
     (local.set $row (local.get $x))
-    (local.set $r (i32.const 0))
-    (block $rowsDone2 (loop $rowNext2
-      (br_if $rowsDone2 (i32.ge_u (local.get $r) (local.get $rows)))
-      (local.set $c (i32.const 0))
-      (block $channelsDone2 (loop $channelNext2
-        (br_if $channelsDone2 (i32.ge_u (local.get $c) (local.get $width)))
-        (local.set $d (f32x4.sub (v128.load (i32.add (local.get $row) (local.get $c)))
-          (v128.load (i32.add (local.get $out) (local.get $c)))))
-        (local.set $at (i32.add (i32.add (local.get $out) (local.get $width)) (local.get $c)))
-        (v128.store (local.get $at) (f32x4.add (v128.load (local.get $at)) (f32x4.mul (local.get $d) (local.get $d))))
-        (local.set $c (i32.add (local.get $c) (i32.const 16)))
-        (br $channelNext2)))
-      (local.set $row (i32.add (local.get $row) (local.get $width)))
-      (local.set $r (i32.add (local.get $r) (i32.const 1)))
-      (br $rowNext2)))
-    (local.set $c (i32.const 0))
-    (block $variancesDone (loop $varianceNext
-      (br_if $variancesDone (i32.ge_u (local.get $c) (local.get $width)))
-      (local.set $at (i32.add (i32.add (local.get $out) (local.get $width)) (local.get $c)))
-      (v128.store (local.get $at) (f32x4.div (v128.load (local.get $at)) (local.get $n)))
-      (local.set $c (i32.add (local.get $c) (i32.const 16)))
-      (br $varianceNext))))
+    ${eachRow(
+      'square',
+      ['$row'],
+      eachChannel(
+        'squareChannel',
+        `(local.set $d (f32x4.sub ${load('$row')} ${load('$out')}))
+        ${addTo('$second', '(f32x4.mul (local.get $d) (local.get $d))')}`,
+      ),
+    )}
+    ${eachChannel('variance', `(v128.store ${at('$second')} (f32x4.div ${load('$second')} (local.get $n)))`)})
   (func (export "scaleShiftPair")
     (param $dy i32) (param $x i32) (param $out i32) (param $params i32) (param $rows i32) (param $channels i32)
-    (local $r i32) (local $c i32) (local $width i32) (local $p i32)
+    (local $r i32) (local $c i32) (local $width i32) (local $slope i32) (local $shift i32)
     (local.set $width (i32.shl (local.get $channels) (i32.const 2)))
-    (block $rowsDone (loop $rowNext
-      (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
-      (local.set $c (i32.const 0))
-      (block $channelsDone (loop $channelNext
-        (br_if $channelsDone (i32.ge_u (local.get $c) (local.get $width)))
-        (local.set $p (i32.add (local.get $params) (local.get $c)))
-        (v128.store (i32.add (local.get $out) (local.get $c))
-          (f32x4.add
-            (f32x4.add
-              (f32x4.mul (v128.load (i32.add (local.get $dy) (local.get $c))) (v128.load (local.get $p)))
-              (f32x4.mul (v128.load (i32.add (local.get $x) (local.get $c)))
-                (v128.load (i32.add (local.get $p) (local.get $width)))))
-            (v128.load (i32.add (local.get $p) (i32.shl (local.get $width) (i32.const 1))))))
-        (local.set $c (i32.add (local.get $c) (i32.const 16)))
-        (br $channelNext)))
-      (local.set $dy (i32.add (local.get $dy) (local.get $width)))
-      (local.set $x (i32.add (local.get $x) (local.get $width)))
-      (local.set $out (i32.add (local.get $out) (local.get $width)))
-      (local.set $r (i32.add (local.get $r) (i32.const 1)))
-      (br $rowNext))))
+    (local.set $slope (i32.add (local.get $params) (local.get $width)))
+    (local.set $shift (i32.add (local.get $slope) (local.get $width)))
+    ${eachRow(
+      'row',
+      ['$dy', '$x', '$out'],
+      eachChannel(
+        'channel',
+        `(v128.store ${at('$out')} (f32x4.add
+          (f32x4.add (f32x4.mul ${load('$dy')} ${load('$params')}) (f32x4.mul ${load('$x')} ${load('$slope')}))
+          ${load('$shift')}))`,
+      ),
+    )})
 `;

@@ -25,7 +25,7 @@ import { BLOCK_SHAPES, blockParts, rowsOf } from './gemmWat';
 
 /** One block of the convolution: 4 positions x `vectors` f32x4 output channels, k over $taps table entries. */
 function tapBlock(name: string, vectors: number): string {
-  const { locals, init, step, stores } = blockParts(vectors);
+  const { locals, init, loop, stores } = blockParts(vectors);
   return `
   (func ${name}
     (param $table i32) (param $taps i32) (param $channels i32) (param $b i32) (param $rowB i32)
@@ -39,12 +39,7 @@ function tapBlock(name: string, vectors: number): string {
         (br_if $tapsDone (i32.eqz (local.get $taps)))
         ${rowsOf.map((r) => `(local.set $a${r} (i32.load offset=${r * 4} (local.get $table)))`).join(' ')}
         (local.set $count (local.get $channels))
-        (block $done (loop $next
-          (br_if $done (i32.eqz (local.get $count)))
-          ${step}
-          (local.set $b (i32.add (local.get $b) (local.get $rowB)))
-          (local.set $count (i32.sub (local.get $count) (i32.const 1)))
-          (br $next)))
+        ${loop}
         (local.set $table (i32.add (local.get $table) (i32.const 16)))
         (local.set $taps (i32.sub (local.get $taps) (i32.const 1)))
         (br $tapNext)))
@@ -56,7 +51,7 @@ function tapBlock(name: string, vectors: number): string {
  * $images x $rows x $columns positions; A steps $kStep a column, $aRow a row, $aImage an image, B likewise.
  */
 function positionBlock(name: string, vectors: number): string {
-  const { locals, init, step, stores } = blockParts(vectors);
+  const { locals, init, loop, stores } = blockParts(vectors);
   return `
   (func ${name}
     (param $a i32) (param $bStart i32) (param $images i32) (param $rows i32) (param $columns i32)
@@ -75,12 +70,7 @@ function positionBlock(name: string, vectors: number): string {
           ${rowsOf.map((r) => `(local.set $a${r} (i32.add (local.get $aLine) (i32.const ${r * 4})))`).join(' ')}
           (local.set $b (local.get $bLine))
           (local.set $count (local.get $columns))
-          (block $done (loop $next
-            (br_if $done (i32.eqz (local.get $count)))
-            ${step}
-            (local.set $b (i32.add (local.get $b) (local.get $rowB)))
-            (local.set $count (i32.sub (local.get $count) (i32.const 1)))
-            (br $next)))
+          ${loop}
           (local.set $aLine (i32.add (local.get $aLine) (local.get $aRow)))
           (local.set $bLine (i32.add (local.get $bLine) (local.get $bRow)))
           (local.set $row (i32.sub (local.get $row) (i32.const 1)))

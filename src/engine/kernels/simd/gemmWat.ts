@@ -23,7 +23,8 @@ export const rowsOf = [0, 1, 2, 3];
 /**
  * The pieces of a block of 4 rows x `vectors` f32x4 columns (or one scalar column where vectors is 0), shared with
  * the convolutions' blocks (convGemmWat.ts): the locals, the accumulators' start (zero where $first, else what C
- * holds), one step of k (A's rows at $a0..$a3, advanced by $kStep; B's row at $b) and the stores to $c0..$c3.
+ * holds), the loop over $count values of k (A's rows at $a0..$a3, advanced by $kStep; B's row at $b, advanced by
+ * $rowB) and the stores to $c0..$c3.
  */
 export function blockParts(vectors: number) {
   const scalar = vectors === 0;
@@ -63,7 +64,13 @@ export function blockParts(vectors: number) {
   const stores = rowsOf
     .flatMap((r) => lanes.map((v) => store(`(local.get $c${r})`, v, `(local.get ${acc(r, v)})`)))
     .join('\n      ');
-  return { locals, init, step, stores };
+  const loop = `(block $done (loop $next
+        (br_if $done (i32.eqz (local.get $count)))
+        ${step}
+        (local.set $b (i32.add (local.get $b) (local.get $rowB)))
+        (local.set $count (i32.sub (local.get $count) (i32.const 1)))
+        (br $next)))`;
+  return { locals, init, loop, stores };
 }
 
 /** The block shapes every product runs: 4 x 8, 4 x 4 and single columns, by the f32x4 vectors they carry. */
@@ -78,17 +85,12 @@ export const BLOCK_SHAPES = [
  * blocks side by side, so that a short k (a product over 32 channels) does not pay a call for every 32 of them.
  */
 function blockFunction(name: string, vectors: number): string {
-  const { locals, init, step, stores } = blockParts(vectors);
+  const { locals, init, loop, stores } = blockParts(vectors);
   const repeated = vectors === 2;
   const width = vectors * 16;
   const kLoop = `
       ${init}
-      (block $done (loop $next
-        (br_if $done (i32.eqz (local.get $count)))
-        ${step}
-        (local.set $b (i32.add (local.get $b) (local.get $rowB)))
-        (local.set $count (i32.sub (local.get $count) (i32.const 1)))
-        (br $next)))
+      ${loop}
       ${stores}`;
   return `
   (func ${name}

@@ -31,6 +31,12 @@ function transform4x4(d: (i: number, j: number) => string, out: (index: number) 
   return lines;
 }
 
+/** Tile tile0 + $t as ($image, $ty, $tx). */
+const TILE_OF_T = `(local.set $tile (i32.add (local.get $tile0) (local.get $t)))
+      (local.set $tx (i32.rem_u (local.get $tile) (local.get $tilesW)))
+      (local.set $ty (i32.rem_u (i32.div_u (local.get $tile) (local.get $tilesW)) (local.get $tilesH)))
+      (local.set $image (i32.div_u (local.get $tile) (i32.mul (local.get $tilesW) (local.get $tilesH))))`;
+
 const pairs = [0, 1, 2, 3].flatMap((i) => [0, 1, 2, 3].map((j) => [i, j] as const));
 
 export const WINOGRAD_WAT = `
@@ -46,10 +52,7 @@ export const WINOGRAD_WAT = `
     (local.set $plane (i32.mul (local.get $tiles) (local.get $pixel)))
     (block $tilesDone (loop $tileNext
       (br_if $tilesDone (i32.ge_u (local.get $t) (local.get $tiles)))
-      (local.set $tile (i32.add (local.get $tile0) (local.get $t)))
-      (local.set $tx (i32.rem_u (local.get $tile) (local.get $tilesW)))
-      (local.set $ty (i32.rem_u (i32.div_u (local.get $tile) (local.get $tilesW)) (local.get $tilesH)))
-      (local.set $image (i32.div_u (local.get $tile) (i32.mul (local.get $tilesW) (local.get $tilesH))))
+      ${TILE_OF_T}
       ;; Where each of the 16 inputs starts: in x, or the row of zeros.
       ${pairs
         .map(
@@ -87,10 +90,7 @@ export const WINOGRAD_WAT = `
     (local.set $plane (i32.mul (local.get $tiles) (local.get $pixel)))
     (block $tilesDone (loop $tileNext
       (br_if $tilesDone (i32.ge_u (local.get $t) (local.get $tiles)))
-      (local.set $tile (i32.add (local.get $tile0) (local.get $t)))
-      (local.set $tx (i32.rem_u (local.get $tile) (local.get $tilesW)))
-      (local.set $ty (i32.rem_u (i32.div_u (local.get $tile) (local.get $tilesW)) (local.get $tilesH)))
-      (local.set $image (i32.div_u (local.get $tile) (i32.mul (local.get $tilesW) (local.get $tilesH))))
+      ${TILE_OF_T}
       (local.set $at (i32.add (local.get $y) (i32.mul (local.get $pixel) (i32.add (i32.shl (local.get $tx) (i32.const 1))
         (i32.mul (local.get $outW) (i32.add (i32.shl (local.get $ty) (i32.const 1)) (i32.mul (local.get $image) (local.get $outH))))))))
       ;; The second output row and column exist unless the output's size is odd and this tile is the last.
