@@ -11,9 +11,10 @@ import { winogradConvolution, winogradServes } from './winogradConv';
  * weight gradient: 8.1, 8.4 and 8.7 ms before (~36 GFLOP/s), 5.9, 5.7 and 6.0 here (~51); the whole step 75 -> 61 ms.
  *
  * A 3 x 3, stride-1 convolution with channels in fours goes by Winograd's F(2 x 2, 3 x 3) instead (winogradConv.ts),
- * forward and for the input gradient. For channels in and out from CHANNELS_FROM, NHWC, no dilation; the input gradient for stride 1 (where it is the
- * convolution of dy with the filter turned 180 degrees and its channel axes swapped, padded by kh - 1 - top...);
- * the weight gradient for input channels a multiple of 4. Everything else keeps the registered kernels.
+ * forward and for the input gradient. For channels in and out from CHANNELS_FROM, NHWC, no dilation; the input
+ * gradient for stride 1 (where it is the convolution of dy with the filter turned 180 degrees and its channel axes
+ * swapped, padded by kh - 1 - top...); the weight gradient for input channels a multiple of 4. Everything else keeps
+ * the registered kernels.
  */
 type Info = tf.backend_util.Conv2DInfo;
 
@@ -44,8 +45,6 @@ function convolve(
   [top, left]: [number, number],
 ): tf.TensorInfo {
   const { filterHeight: kh, filterWidth: kw, inChannels: channels, outChannels } = info;
-  if (info.strideHeight === 1 && info.strideWidth === 1 && winogradServes(filter.shape))
-    return winogradConvolution(simd, backend, x, filter, [info.outHeight, info.outWidth], [top, left]);
   // Scratch: a row of zeros for taps in the padding, then the block's table of 4 addresses a tap.
   const scratch = backend.makeOutput([channels + 4 * kh * kw], 'float32');
   const y = backend.makeOutput([info.batchSize, info.outHeight, info.outWidth, outChannels], 'float32');
@@ -59,14 +58,23 @@ function convolve(
   return y;
 }
 
+/** Winograd's F(2 x 2, 3 x 3) serves a 3 x 3, stride-1 convolution with channels in fours. */
+const byWinograd = (info: Info, filter: tf.TensorInfo) =>
+  info.strideHeight === 1 && info.strideWidth === 1 && winogradServes(filter.shape);
+
 function forward(simd: HeapSimd, backend: WasmHeapBackend, x: tf.TensorInfo, filter: tf.TensorInfo, info: Info) {
-  return convolve(simd, backend, x, filter, info, [info.padInfo.top, info.padInfo.left]);
+  const pads: [number, number] = [info.padInfo.top, info.padInfo.left];
+  return byWinograd(info, filter)
+    ? winogradConvolution(simd, backend, x, filter, [info.outHeight, info.outWidth], pads)
+    : convolve(simd, backend, x, filter, info, pads);
 }
 
 function inputGrad(simd: HeapSimd, backend: WasmHeapBackend, dy: tf.TensorInfo, filter: tf.TensorInfo, info: Info) {
   const { filterHeight: kh, filterWidth: kw, inChannels: channels, outChannels, padInfo } = info;
   const [top, left] = [kh - 1 - padInfo.top, kw - 1 - padInfo.left];
   if (info.strideHeight !== 1 || info.strideWidth !== 1 || top < 0 || left < 0) return null;
+  if (byWinograd(info, filter))
+    return winogradConvolution(simd, backend, dy, filter, [info.inHeight, info.inWidth], [top, left], true);
   // The filter turned 180 degrees with its channel axes swapped: [kh, kw, O, C].
   const turned = backend.makeOutput([kh, kw, outChannels, channels], 'float32');
   const [target, source] = [turned, filter].map((t) => backend.typedArrayFromHeap(t)) as Float32Array[];

@@ -12,38 +12,14 @@ import type { WasmHeapBackend } from './wasmHeap';
  * 16 transformed positions, [tiles, C] x [C, O], in the module's gemm. At 128 bits a lane the 3 x 3 layers of a
  * CNN were at the product's peak already (~50 GFLOP/s, where PyTorch's oneDNN reaches ~140 with AVX-512); this does
  * 2.25 times less of it for two cheap transforms: [32, 16, 16, 32] -> 64 channels 5.9 -> ~4.2 ms, ~70 GFLOP/s as
- * the direct sum counts them. Tiles go in chunks whose transformed inputs and products stay in the L2 cache.
- * Rounding: the transforms add and halve, within a few float32 ulps of the direct sum.
+ * the direct sum counts them. Tiles go in chunks whose transformed inputs and products stay in the L2 cache. The
+ * filter's transform runs in the module too, at every call (in training the filter is new at every step; in
+ * JavaScript it took 0.55 ms for 64 -> 96 channels). Rounding: the transforms add and halve, within a few float32
+ * ulps of the direct sum.
  */
 
 /** Bytes of transformed inputs and products a chunk of tiles holds. */
 const CHUNK_BYTES = 512 * 1024;
-
-/** G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]: the filter transform. */
-const G = [
-  [1, 0, 0],
-  [0.5, 0.5, 0.5],
-  [0.5, -0.5, 0.5],
-  [0, 0, 1],
-];
-
-/** U[xi, c, o] = (G g[., ., c, o] G^T)[xi] for a filter [3, 3, C, O]. */
-function transformFilter(filter: Float32Array, target: Float32Array, channels: number, outChannels: number): void {
-  const pairs = channels * outChannels;
-  const g = new Float64Array(9);
-  const left = new Float64Array(12);
-  for (let at = 0; at < pairs; at++) {
-    for (let k = 0; k < 9; k++) g[k] = filter[k * pairs + at]!;
-    // G g: [4, 3]
-    for (let a = 0; a < 4; a++)
-      for (let j = 0; j < 3; j++) left[a * 3 + j] = G[a]![0]! * g[j]! + G[a]![1]! * g[3 + j]! + G[a]![2]! * g[6 + j]!;
-    // (G g) G^T: [4, 4]
-    for (let a = 0; a < 4; a++)
-      for (let b = 0; b < 4; b++)
-        target[(a * 4 + b) * pairs + at] =
-          left[a * 3]! * G[b]![0]! + left[a * 3 + 1]! * G[b]![1]! + left[a * 3 + 2]! * G[b]![2]!;
-  }
-}
 
 /** Whether Winograd serves this convolution: 3 x 3, channels in and out multiples of 4. */
 export const winogradServes = (filterShape: readonly number[]): boolean =>
@@ -51,7 +27,9 @@ export const winogradServes = (filterShape: readonly number[]): boolean =>
 
 /**
  * y [B, outH, outW, O] = the stride-1 correlation of x [B, H, W, C] with filter [3, 3, C, O], x padded by `top`
- * rows and `left` columns (and zeros wherever a window passes the far edges).
+ * rows and `left` columns (and zeros wherever a window passes the far edges). `turned`: with the filter turned 180
+ * degrees and its channel axes swapped (a convolution's input gradient, filter [3, 3, O, C] as the forward pass
+ * holds it), transformed from where it lies.
  */
 export function winogradConvolution(
   simd: HeapSimd,
@@ -60,19 +38,29 @@ export function winogradConvolution(
   filter: tf.TensorInfo,
   [outHeight, outWidth]: [number, number],
   [top, left]: [number, number],
+  turned = false,
 ): tf.TensorInfo {
   const [batch, height, width, channels] = x.shape as [number, number, number, number];
-  const outChannels = filter.shape[3]!;
+  const [, , filterIn, filterOut] = filter.shape as [number, number, number, number];
+  const outChannels = turned ? filterIn : filterOut;
   const [tilesH, tilesW] = [Math.ceil(outHeight / 2), Math.ceil(outWidth / 2)];
   const tiles = batch * tilesH * tilesW;
   const chunk = Math.max(4, Math.min(tiles, Math.floor(CHUNK_BYTES / (64 * (channels + outChannels)))));
   // Every tensor before any view: an allocation may move the heap.
   const u = backend.makeOutput([16, channels, outChannels], 'float32');
+  const asTurned = turned ? backend.makeOutput([16, filterIn, filterOut], 'float32') : null;
   const scratch = backend.makeOutput([channels + 16 * chunk * (channels + outChannels)], 'float32');
   const y = backend.makeOutput([batch, outHeight, outWidth, outChannels], 'float32');
-  const heap = (info: tf.TensorInfo) => backend.typedArrayFromHeap(info) as Float32Array;
-  transformFilter(heap(filter), heap(u), channels, outChannels);
-  heap(scratch).fill(0, 0, channels);
+  // U = G g G^T for every channel pair; turned, from the last tap backwards, then each of the 16 [C, O] as [O, C].
+  const pairs = filterIn * filterOut;
+  const tapStep = (turned ? -4 : 4) * pairs;
+  const start = simd.address(filter) + (turned ? 8 * 4 * pairs : 0);
+  simd.winogradFilter(start, simd.address(asTurned ?? u), pairs, tapStep);
+  if (asTurned) {
+    simd.swapLastTwo(simd.address(asTurned), simd.address(u), 16, filterIn, filterOut);
+    backend.disposeData(asTurned.dataId);
+  }
+  (backend.typedArrayFromHeap(scratch) as Float32Array).fill(0, 0, channels);
   const [zeros, v] = [simd.address(scratch), simd.address(scratch) + channels * 4];
   const m = v + 16 * chunk * channels * 4;
   for (let tile0 = 0; tile0 < tiles; tile0 += chunk) {

@@ -63,6 +63,7 @@ export interface HeapSimd {
   /** simd/winogradWat.ts. */
   winogradInput(...args: number[]): void;
   winogradOutput(...args: number[]): void;
+  winogradFilter(g: number, u: number, pairs: number, tapStep: number): void;
   /** The byte offset of a tensor's data in the heap. */
   address(info: tf.TensorInfo): number;
 }
@@ -151,6 +152,7 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
       convFilterGemm: exports.convFilterGemm,
       winogradInput: exports.winogradInput,
       winogradOutput: exports.winogradOutput,
+      winogradFilter: exports.winogradFilter,
       address,
     };
   } catch (error) {

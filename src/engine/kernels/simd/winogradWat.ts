@@ -8,6 +8,10 @@
  *     B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1].
  *   winogradOutput(m, y, batch, outH, outW, outC, tilesH, tilesW, tile0, tiles)
  *     y[b, 2 ty + i, 2 tx + j, o] = (A^T m[., t - tile0, o] A)[i, j] where inside y, A^T = [1 1 1 0; 0 1 -1 -1].
+ *   winogradFilter(g, u, pairs, tapStep)
+ *     u[xi, p] = (G g_p G^T)[xi] for p < pairs (a multiple of 4; a filter [3, 3, C, O] has C * O), G =
+ *     [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1], tap k of pair p at g + k * tapStep + 4 p: a negative tapStep from
+ *     the last tap reads the filter turned 180 degrees.
  */
 
 /** The 16 transformed values of a 4 x 4 block d (row-major names), by rows then by columns. */
@@ -36,6 +40,14 @@ const TILE_OF_T = `(local.set $tile (i32.add (local.get $tile0) (local.get $t)))
       (local.set $tx (i32.rem_u (local.get $tile) (local.get $tilesW)))
       (local.set $ty (i32.rem_u (i32.div_u (local.get $tile) (local.get $tilesW)) (local.get $tilesH)))
       (local.set $image (i32.div_u (local.get $tile) (i32.mul (local.get $tilesW) (local.get $tilesH))))`;
+
+/** G v for three values v(0..2): v0, (v0 + v1 + v2) / 2, (v0 - v1 + v2) / 2, v2. */
+const filterRows = (v: (k: number) => string) => [
+  v(0),
+  `(f32x4.mul (local.get $half) (f32x4.add (f32x4.add ${v(0)} ${v(1)}) ${v(2)}))`,
+  `(f32x4.mul (local.get $half) (f32x4.add (f32x4.sub ${v(0)} ${v(1)}) ${v(2)}))`,
+  v(2),
+];
 
 const pairs = [0, 1, 2, 3].flatMap((i) => [0, 1, 2, 3].map((j) => [i, j] as const));
 
@@ -126,4 +138,44 @@ export const WINOGRAD_WAT = `
         (br $channelNext)))
       (local.set $t (i32.add (local.get $t) (i32.const 1)))
       (br $tileNext))))
+
+  (func (export "winogradFilter")
+    (param $g i32) (param $u i32) (param $pairs i32) (param $tapStep i32)
+    (local $p i32) (local $end i32) (local $plane i32) (local $half v128)
+    ${[0, 1, 2].flatMap((i) => [0, 1, 2].map((j) => `(local $g${i}${j} v128)`)).join(' ')}
+    ${[0, 1, 2, 3].flatMap((a) => [0, 1, 2].map((j) => `(local $l${a}${j} v128)`)).join(' ')}
+    (local.set $half (f32x4.splat (f32.const 0.5)))
+    (local.set $plane (i32.shl (local.get $pairs) (i32.const 2)))
+    (local.set $end (local.get $plane))
+    (block $pairsDone (loop $pairNext
+      (br_if $pairsDone (i32.ge_u (local.get $p) (local.get $end)))
+      ${[0, 1, 2]
+        .flatMap((i) =>
+          [0, 1, 2].map(
+            (j) =>
+              `(local.set $g${i}${j} (v128.load (i32.add (i32.add (local.get $g) (local.get $p)) (i32.mul (local.get $tapStep) (i32.const ${i * 3 + j})))))`,
+          ),
+        )
+        .join('\n      ')}
+      ;; G g: the rows of G against each column of g.
+      ${[0, 1, 2]
+        .map((j) =>
+          filterRows((i) => `(local.get $g${i}${j})`)
+            .map((value, a) => `(local.set $l${a}${j} ${value})`)
+            .join(' '),
+        )
+        .join('\n      ')}
+      ;; (G g) G^T: the rows of G against each row of G g.
+      ${[0, 1, 2, 3]
+        .map((a) =>
+          filterRows((j) => `(local.get $l${a}${j})`)
+            .map(
+              (value, b) =>
+                `(v128.store (i32.add (i32.add (local.get $u) (local.get $p)) (i32.mul (local.get $plane) (i32.const ${a * 4 + b}))) ${value})`,
+            )
+            .join('\n      '),
+        )
+        .join('\n      ')}
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br $pairNext))))
 `;
