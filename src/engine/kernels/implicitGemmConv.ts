@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { conv2dGeometry, type ConvGeometryAttrs } from './convKernelParts';
 import { heapSimd, type HeapSimd } from './simd/heapSimd';
 import { overrideOnHeap, type WasmHeapBackend } from './wasmHeap';
-import { winogradConvolution, winogradServes } from './winogradConv';
+import { winogradConvolution, winogradFilterGradient, winogradServes } from './winogradConv';
 
 /**
  * A convolution and both its gradients as products over patches that are never written out (simd/convGemmWat.ts):
@@ -11,7 +11,7 @@ import { winogradConvolution, winogradServes } from './winogradConv';
  * weight gradient: 8.1, 8.4 and 8.7 ms before (~36 GFLOP/s), 5.9, 5.7 and 6.0 here (~51); the whole step 75 -> 61 ms.
  *
  * A 3 x 3, stride-1 convolution with channels in fours goes by Winograd's F(2 x 2, 3 x 3) instead (winogradConv.ts),
- * forward and for the input gradient. For channels in and out from CHANNELS_FROM, NHWC, no dilation; the input
+ * all three ways. For channels in and out from CHANNELS_FROM, NHWC, no dilation; the input
  * gradient for stride 1 (where it is the convolution of dy with the filter turned 180 degrees and its channel axes
  * swapped, padded by kh - 1 - top...); the weight gradient for input channels a multiple of 4. Everything else keeps
  * the registered kernels.
@@ -101,6 +101,8 @@ function inputGrad(simd: HeapSimd, backend: WasmHeapBackend, dy: tf.TensorInfo, 
 function filterGrad(simd: HeapSimd, backend: WasmHeapBackend, x: tf.TensorInfo, dy: tf.TensorInfo, info: Info) {
   const { filterHeight: kh, filterWidth: kw, inChannels: channels, outChannels, padInfo } = info;
   if (channels % 4 !== 0) return null;
+  if (info.strideHeight === 1 && info.strideWidth === 1 && winogradServes([kh, kw, channels, outChannels]))
+    return winogradFilterGradient(simd, backend, x, dy, [padInfo.top, padInfo.left]);
   const dw = backend.makeOutput([kh, kw, channels, outChannels], 'float32');
   const images = Math.max(1, Math.floor(CHUNK_POSITIONS / (info.outHeight * info.outWidth)));
   simd.convFilterGemm(

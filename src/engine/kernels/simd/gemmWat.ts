@@ -1,6 +1,7 @@
 /**
  * A float32 product for the heap SIMD module, C[t] = A[t] B[t] for t < items, any m, k, n:
  *   gemm(a, b, c, items, m, k, n, strideA, strideB, rowStepA, kStepA)
+ * and gemmInto, the same with C[t] += A[t] B[t] (a sum over k taken in several calls).
  * A's element (i, p) lies at a + i * rowStepA + p * kStepA (bytes), so a transposed A ([k, m] in memory, a weight
  * gradient's X^T, a convolution's unfolded patches) is read where it lies, with no transpose written first. B [k, n]
  * and C [m, n] are row-major. Item strides in bytes, 0 where every item shares the operand.
@@ -135,11 +136,9 @@ const rowPointer = (base: string, step: string, r: number) =>
           (i32.mul (local.get ${step}) (select (i32.const ${r}) (i32.sub (local.get $rows) (i32.const 1))
             (i32.lt_u (i32.const ${r}) (local.get $rows))))))`;
 
-export const GEMM_WAT = `
-  ${blockFunction('$gemmBlock8', 2)}
-  ${blockFunction('$gemmBlock4', 1)}
-  ${blockFunction('$gemmBlock1', 0)}
-  (func (export "gemm")
+/** The driver over items, chunks of k, panels and blocks; `into` adds to what C holds instead of writing it. */
+const gemmFunction = (name: string, into: boolean) => `
+  (func (export "${name}")
     (param $a i32) (param $b i32) (param $c i32) (param $items i32) (param $m i32) (param $k i32) (param $n i32)
     (param $strideA i32) (param $strideB i32) (param $rowStepA i32) (param $kStepA i32)
     (local $item i32) (local $kc i32) (local $i i32) (local $j i32) (local $rows i32) (local $count i32)
@@ -153,7 +152,7 @@ export const GEMM_WAT = `
       (local.set $bItem (i32.add (local.get $b) (i32.mul (local.get $item) (local.get $strideB))))
       (local.set $cItem (i32.add (local.get $c) (i32.mul (local.get $item) (i32.mul (local.get $m) (local.get $rowB)))))
       (local.set $kc (i32.const 0))
-      (local.set $first (i32.const 1))
+      (local.set $first (i32.const ${into ? 0 : 1}))
       (loop $chunkNext
         (local.set $count (select (i32.const ${KC}) (i32.sub (local.get $k) (local.get $kc))
           (i32.gt_u (i32.sub (local.get $k) (local.get $kc)) (i32.const ${KC}))))
@@ -192,5 +191,12 @@ export const GEMM_WAT = `
         (local.set $kc (i32.add (local.get $kc) (i32.const ${KC})))
         (br_if $chunkNext (i32.lt_u (local.get $kc) (local.get $k))))
       (local.set $item (i32.add (local.get $item) (i32.const 1)))
-      (br $itemNext))))
+      (br $itemNext))))`;
+
+export const GEMM_WAT = `
+  ${blockFunction('$gemmBlock8', 2)}
+  ${blockFunction('$gemmBlock4', 1)}
+  ${blockFunction('$gemmBlock1', 0)}
+  ${gemmFunction('gemm', false)}
+  ${gemmFunction('gemmInto', true)}
 `;

@@ -35,6 +35,7 @@ export interface HeapSimd {
   swapLastTwo(source: number, target: number, outer: number, m: number, n: number): void;
   copyRows(...args: [number, number, number, number, number, number, number, number, number]): void;
   gemm(...args: [number, number, number, number, number, number, number, number, number, number, number]): void;
+  gemmInto(...args: [number, number, number, number, number, number, number, number, number, number, number]): void;
   maxPoolGrad(...args: number[]): void;
   maxPoolGradTiled(...args: number[]): void;
   planeConv(...args: number[]): void;
@@ -64,6 +65,8 @@ export interface HeapSimd {
   winogradInput(...args: number[]): void;
   winogradOutput(...args: number[]): void;
   winogradFilter(g: number, u: number, pairs: number, tapStep: number): void;
+  winogradGradient(...args: number[]): void;
+  winogradFilterGradient(m: number, dw: number, pairs: number): void;
   /** The byte offset of a tensor's data in the heap. */
   address(info: tf.TensorInfo): number;
 }
@@ -123,6 +126,7 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
       swapLastTwo: exports.swapLastTwo,
       copyRows: exports.copyRows,
       gemm: exports.gemm,
+      gemmInto: exports.gemmInto,
       maxPoolGrad: exports.maxPoolGrad,
       maxPoolGradTiled: exports.maxPoolGradTiled,
       scaleShift: exports.scaleShift,
@@ -153,6 +157,8 @@ export async function loadHeapSimd(backend: tf.KernelBackend): Promise<void> {
       winogradInput: exports.winogradInput,
       winogradOutput: exports.winogradOutput,
       winogradFilter: exports.winogradFilter,
+      winogradGradient: exports.winogradGradient,
+      winogradFilterGradient: exports.winogradFilterGradient,
       address,
     };
   } catch (error) {

@@ -12,6 +12,13 @@
  *     u[xi, p] = (G g_p G^T)[xi] for p < pairs (a multiple of 4; a filter [3, 3, C, O] has C * O), G =
  *     [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1], tap k of pair p at g + k * tapStep + 4 p: a negative tapStep from
  *     the last tap reads the filter turned 180 degrees.
+ *
+ * The weight gradient's two (winogradConv.ts: dW = G^T [ sum over tiles of (B^T d B) . (A dy A^T) ] G):
+ *   winogradGradient(dy, z, zeros, batch, outH, outW, outC, tilesH, tilesW, tile0, tiles)
+ *     z[xi, t - tile0, o] = (A y A^T)[xi] for the 2 x 2 block y of dy tile t covers (zeros past the edges),
+ *     A = [1 0; 1 1; 1 -1; 0 -1].
+ *   winogradFilterGradient(m, dw, pairs)
+ *     dw[i, j, p] = (G^T m[., p] G)[i, j] for the 4 x 4 block m of each channel pair p (pairs a multiple of 4).
  */
 
 /** The 16 transformed values of a 4 x 4 block d (row-major names), by rows then by columns. */
@@ -47,6 +54,21 @@ const filterRows = (v: (k: number) => string) => [
   `(f32x4.mul (local.get $half) (f32x4.add (f32x4.add ${v(0)} ${v(1)}) ${v(2)}))`,
   `(f32x4.mul (local.get $half) (f32x4.add (f32x4.sub ${v(0)} ${v(1)}) ${v(2)}))`,
   v(2),
+];
+
+/** A y for two values y0, y1: y0, y0 + y1, y0 - y1, -y1. */
+const gradientRows = (y0: string, y1: string) => [
+  y0,
+  `(f32x4.add ${y0} ${y1})`,
+  `(f32x4.sub ${y0} ${y1})`,
+  `(f32x4.neg ${y1})`,
+];
+
+/** G^T m for four values m(0..3): m0 + (m1 + m2) / 2, (m1 - m2) / 2, (m1 + m2) / 2 + m3. */
+const gradientFilterRows = (m: (k: number) => string) => [
+  `(f32x4.add ${m(0)} (f32x4.mul (local.get $half) (f32x4.add ${m(1)} ${m(2)})))`,
+  `(f32x4.mul (local.get $half) (f32x4.sub ${m(1)} ${m(2)}))`,
+  `(f32x4.add (f32x4.mul (local.get $half) (f32x4.add ${m(1)} ${m(2)})) ${m(3)})`,
 ];
 
 const pairs = [0, 1, 2, 3].flatMap((i) => [0, 1, 2, 3].map((j) => [i, j] as const));
@@ -172,6 +194,95 @@ export const WINOGRAD_WAT = `
             .map(
               (value, b) =>
                 `(v128.store (i32.add (i32.add (local.get $u) (local.get $p)) (i32.mul (local.get $plane) (i32.const ${a * 4 + b}))) ${value})`,
+            )
+            .join('\n      '),
+        )
+        .join('\n      ')}
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br $pairNext))))
+
+  (func (export "winogradGradient")
+    (param $dy i32) (param $z i32) (param $zeros i32) (param $batch i32) (param $outH i32) (param $outW i32)
+    (param $outC i32) (param $tilesH i32) (param $tilesW i32) (param $tile0 i32) (param $tiles i32)
+    (local $pixel i32) (local $plane i32) (local $t i32) (local $tile i32) (local $ty i32) (local $tx i32)
+    (local $image i32) (local $o i32) (local $row i32) (local $column i32) (local $to i32)
+    ${[0, 1].flatMap((i) => [0, 1].map((j) => `(local $p${i}${j} i32)`)).join(' ')}
+    ${[0, 1, 2, 3].flatMap((a) => [0, 1].map((j) => `(local $t${a}${j} v128)`)).join(' ')}
+    (local.set $pixel (i32.shl (local.get $outC) (i32.const 2)))
+    (local.set $plane (i32.mul (local.get $tiles) (local.get $pixel)))
+    (block $tilesDone (loop $tileNext
+      (br_if $tilesDone (i32.ge_u (local.get $t) (local.get $tiles)))
+      ${TILE_OF_T}
+      ${[0, 1]
+        .flatMap((i) =>
+          [0, 1].map(
+            (j) => `
+      (local.set $row (i32.add (i32.shl (local.get $ty) (i32.const 1)) (i32.const ${i})))
+      (local.set $column (i32.add (i32.shl (local.get $tx) (i32.const 1)) (i32.const ${j})))
+      (local.set $p${i}${j} (select
+        (i32.add (local.get $dy) (i32.mul (local.get $pixel) (i32.add (local.get $column)
+          (i32.mul (local.get $outW) (i32.add (local.get $row) (i32.mul (local.get $image) (local.get $outH)))))))
+        (local.get $zeros)
+        (i32.and (i32.lt_u (local.get $row) (local.get $outH)) (i32.lt_u (local.get $column) (local.get $outW)))))`,
+          ),
+        )
+        .join('')}
+      (local.set $to (i32.add (local.get $z) (i32.mul (local.get $t) (local.get $pixel))))
+      (local.set $o (i32.const 0))
+      (block $channelsDone (loop $channelNext
+        (br_if $channelsDone (i32.ge_u (local.get $o) (local.get $pixel)))
+        ;; A y: per column j of y, the rows y0, y0 + y1, y0 - y1, -y1; then the same along each row.
+        ${[0, 1]
+          .map((j) =>
+            gradientRows(
+              `(v128.load (i32.add (local.get $p0${j}) (local.get $o)))`,
+              `(v128.load (i32.add (local.get $p1${j}) (local.get $o)))`,
+            )
+              .map((value, a) => `(local.set $t${a}${j} ${value})`)
+              .join(' '),
+          )
+          .join('\n        ')}
+        ${[0, 1, 2, 3]
+          .map((a) =>
+            gradientRows(`(local.get $t${a}0)`, `(local.get $t${a}1)`)
+              .map(
+                (value, b) =>
+                  `(v128.store (i32.add (i32.add (local.get $to) (local.get $o)) (i32.mul (local.get $plane) (i32.const ${a * 4 + b}))) ${value})`,
+              )
+              .join('\n        '),
+          )
+          .join('\n        ')}
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br $channelNext)))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (br $tileNext))))
+
+  (func (export "winogradFilterGradient")
+    (param $m i32) (param $dw i32) (param $pairs i32)
+    (local $p i32) (local $end i32) (local $plane i32) (local $half v128)
+    ${[0, 1, 2].flatMap((i) => [0, 1, 2, 3].map((b) => `(local $l${i}${b} v128)`)).join(' ')}
+    (local.set $half (f32x4.splat (f32.const 0.5)))
+    (local.set $plane (i32.shl (local.get $pairs) (i32.const 2)))
+    (local.set $end (local.get $plane))
+    (block $pairsDone (loop $pairNext
+      (br_if $pairsDone (i32.ge_u (local.get $p) (local.get $end)))
+      ;; G^T m: per column b of m, its three rows; then (G^T m) G: the same along each of them.
+      ${[0, 1, 2, 3]
+        .map((b) =>
+          gradientFilterRows(
+            (a) =>
+              `(v128.load (i32.add (i32.add (local.get $m) (local.get $p)) (i32.mul (local.get $plane) (i32.const ${a * 4 + b}))))`,
+          )
+            .map((value, i) => `(local.set $l${i}${b} ${value})`)
+            .join(' '),
+        )
+        .join('\n      ')}
+      ${[0, 1, 2]
+        .map((i) =>
+          gradientFilterRows((b) => `(local.get $l${i}${b})`)
+            .map(
+              (value, j) =>
+                `(v128.store (i32.add (i32.add (local.get $dw) (local.get $p)) (i32.mul (local.get $plane) (i32.const ${i * 3 + j}))) ${value})`,
             )
             .join('\n      '),
         )
