@@ -28,6 +28,39 @@ export const winogradServes = (filterShape: readonly number[]): boolean =>
   filterShape[0] === 3 && filterShape[1] === 3 && filterShape[2]! % 4 === 0 && filterShape[3]! % 4 === 0;
 
 /**
+ * The 2 x 2 tiles of an output [batch, outH, outW] and the scratch a chunk of them needs: a row of zeros (what reads
+ * past the edges get), the transformed inputs [16, chunk, C] at `v`, and a second [16, chunk, O] at `second`.
+ */
+function tiled(
+  simd: HeapSimd,
+  backend: WasmHeapBackend,
+  batch: number,
+  [outHeight, outWidth]: [number, number],
+  channels: number,
+  outChannels: number,
+) {
+  const [tilesH, tilesW] = [Math.ceil(outHeight / 2), Math.ceil(outWidth / 2)];
+  const tiles = batch * tilesH * tilesW;
+  const chunk = Math.max(4, Math.min(tiles, Math.floor(CHUNK_BYTES / (64 * (channels + outChannels)))));
+  const zeroCount = Math.max(channels, outChannels);
+  const scratch = backend.makeOutput([zeroCount + 16 * chunk * (channels + outChannels)], 'float32');
+  (backend.typedArrayFromHeap(scratch) as Float32Array).fill(0, 0, zeroCount);
+  const zeros = simd.address(scratch);
+  const v = zeros + zeroCount * 4;
+  return {
+    tilesH,
+    tilesW,
+    zeros,
+    v,
+    second: v + 16 * chunk * channels * 4,
+    forEachChunk(work: (tile0: number, count: number) => void) {
+      for (let tile0 = 0; tile0 < tiles; tile0 += chunk) work(tile0, Math.min(chunk, tiles - tile0));
+    },
+    dispose: () => backend.disposeData(scratch.dataId),
+  };
+}
+
+/**
  * y [B, outH, outW, O] = the stride-1 correlation of x [B, H, W, C] with filter [3, 3, C, O], x padded by `top`
  * rows and `left` columns (and zeros wherever a window passes the far edges). `turned`: with the filter turned 180
  * degrees and its channel axes swapped (a convolution's input gradient, filter [3, 3, O, C] as the forward pass
@@ -45,14 +78,19 @@ export function winogradConvolution(
   const [batch, height, width, channels] = x.shape as [number, number, number, number];
   const [, , filterIn, filterOut] = filter.shape as [number, number, number, number];
   const outChannels = turned ? filterIn : filterOut;
-  const [tilesH, tilesW] = [Math.ceil(outHeight / 2), Math.ceil(outWidth / 2)];
-  const tiles = batch * tilesH * tilesW;
-  const chunk = Math.max(4, Math.min(tiles, Math.floor(CHUNK_BYTES / (64 * (channels + outChannels)))));
   // Every tensor before any view: an allocation may move the heap.
   const u = backend.makeOutput([16, channels, outChannels], 'float32');
   const asTurned = turned ? backend.makeOutput([16, filterIn, filterOut], 'float32') : null;
-  const scratch = backend.makeOutput([channels + 16 * chunk * (channels + outChannels)], 'float32');
   const y = backend.makeOutput([batch, outHeight, outWidth, outChannels], 'float32');
+  const {
+    tilesH,
+    tilesW,
+    zeros,
+    v,
+    second: m,
+    forEachChunk,
+    dispose,
+  } = tiled(simd, backend, batch, [outHeight, outWidth], channels, outChannels);
   // U = G g G^T for every channel pair; turned, from the last tap backwards, then each of the 16 [C, O] as [O, C].
   const pairs = filterIn * filterOut;
   const tapStep = (turned ? -4 : 4) * pairs;
@@ -62,11 +100,7 @@ export function winogradConvolution(
     simd.swapLastTwo(simd.address(asTurned), simd.address(u), 16, filterIn, filterOut);
     backend.disposeData(asTurned.dataId);
   }
-  (backend.typedArrayFromHeap(scratch) as Float32Array).fill(0, 0, channels);
-  const [zeros, v] = [simd.address(scratch), simd.address(scratch) + channels * 4];
-  const m = v + 16 * chunk * channels * 4;
-  for (let tile0 = 0; tile0 < tiles; tile0 += chunk) {
-    const count = Math.min(chunk, tiles - tile0);
+  forEachChunk((tile0, count) => {
     simd.winogradInput(
       ...[simd.address(x), v, zeros, batch, height, width, channels, tilesH, tilesW, top, left, tile0, count],
     );
@@ -76,9 +110,9 @@ export function winogradConvolution(
       ...[count * channels * 4, channels * outChannels * 4, channels * 4, 4],
     );
     simd.winogradOutput(m, simd.address(y), batch, outHeight, outWidth, outChannels, tilesH, tilesW, tile0, count);
-  }
+  });
+  dispose();
   backend.disposeData(u.dataId);
-  backend.disposeData(scratch.dataId);
   return y;
 }
 
@@ -97,19 +131,19 @@ export function winogradFilterGradient(
 ): tf.TensorInfo {
   const [batch, height, width, channels] = x.shape as [number, number, number, number];
   const [, outHeight, outWidth, outChannels] = dy.shape as [number, number, number, number];
-  const [tilesH, tilesW] = [Math.ceil(outHeight / 2), Math.ceil(outWidth / 2)];
-  const tiles = batch * tilesH * tilesW;
-  const chunk = Math.max(4, Math.min(tiles, Math.floor(CHUNK_BYTES / (64 * (channels + outChannels)))));
   // Every tensor before any view: an allocation may move the heap.
   const m = backend.makeOutput([16, channels, outChannels], 'float32');
-  const zeroCount = Math.max(channels, outChannels);
-  const scratch = backend.makeOutput([zeroCount + 16 * chunk * (channels + outChannels)], 'float32');
   const dw = backend.makeOutput([3, 3, channels, outChannels], 'float32');
-  (backend.typedArrayFromHeap(scratch) as Float32Array).fill(0, 0, zeroCount);
-  const [zeros, v] = [simd.address(scratch), simd.address(scratch) + zeroCount * 4];
-  const z = v + 16 * chunk * channels * 4;
-  for (let tile0 = 0; tile0 < tiles; tile0 += chunk) {
-    const count = Math.min(chunk, tiles - tile0);
+  const {
+    tilesH,
+    tilesW,
+    zeros,
+    v,
+    second: z,
+    forEachChunk,
+    dispose,
+  } = tiled(simd, backend, batch, [outHeight, outWidth], channels, outChannels);
+  forEachChunk((tile0, count) => {
     simd.winogradInput(
       ...[simd.address(x), v, zeros, batch, height, width, channels, tilesH, tilesW, top, left, tile0, count],
     );
@@ -121,9 +155,9 @@ export function winogradFilterGradient(
       ...[v, z, simd.address(m), 16, channels, count, outChannels],
       ...[count * channels * 4, count * outChannels * 4, 4, channels * 4],
     );
-  }
+  });
+  dispose();
   simd.winogradFilterGradient(simd.address(m), simd.address(dw), channels * outChannels);
   backend.disposeData(m.dataId);
-  backend.disposeData(scratch.dataId);
   return dw;
 }
