@@ -71,6 +71,50 @@ const gradientFilterRows = (m: (k: number) => string) => [
   `(f32x4.add (f32x4.mul (local.get $half) (f32x4.add ${m(1)} ${m(2)})) ${m(3)})`,
 ];
 
+/**
+ * A function that maps a square block per channel pair, four pairs at a time, by the same 1-D transform `rows` on its
+ * columns and then on its rows: block element (i, j) of pair p loaded by `load(i, j)` ($p the pair's byte offset),
+ * element k of the result (row-major) stored at `at(k)`; the pairs' planes are $pairs * 4 bytes apart ($plane).
+ */
+function pairTransform(
+  name: string,
+  params: string,
+  size: number,
+  load: (i: number, j: number) => string,
+  rows: (v: (k: number) => string) => string[],
+  at: (index: number) => string,
+): string {
+  const inside = Array.from({ length: size }, (_, k) => k);
+  const outside = Array.from({ length: rows(() => '').length }, (_, k) => k);
+  return `
+  (func (export "${name}") ${params}
+    (local $p i32) (local $plane i32) (local $half v128)
+    ${inside.flatMap((i) => inside.map((j) => `(local $in${i}${j} v128)`)).join(' ')}
+    ${outside.flatMap((a) => inside.map((j) => `(local $l${a}${j} v128)`)).join(' ')}
+    (local.set $half (f32x4.splat (f32.const 0.5)))
+    (local.set $plane (i32.shl (local.get $pairs) (i32.const 2)))
+    (block $pairsDone (loop $pairNext
+      (br_if $pairsDone (i32.ge_u (local.get $p) (local.get $plane)))
+      ${inside.flatMap((i) => inside.map((j) => `(local.set $in${i}${j} ${load(i, j)})`)).join('\n      ')}
+      ;; The transform down each column, then along each row of that.
+      ${inside
+        .map((j) =>
+          rows((i) => `(local.get $in${i}${j})`)
+            .map((value, a) => `(local.set $l${a}${j} ${value})`)
+            .join(' '),
+        )
+        .join('\n      ')}
+      ${outside
+        .flatMap((a) =>
+          rows((j) => `(local.get $l${a}${j})`).map(
+            (value, b) => `(v128.store ${at(a * outside.length + b)} ${value})`,
+          ),
+        )
+        .join('\n      ')}
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br $pairNext))))`;
+}
+
 const pairs = [0, 1, 2, 3].flatMap((i) => [0, 1, 2, 3].map((j) => [i, j] as const));
 
 export const WINOGRAD_WAT = `
@@ -161,45 +205,15 @@ export const WINOGRAD_WAT = `
       (local.set $t (i32.add (local.get $t) (i32.const 1)))
       (br $tileNext))))
 
-  (func (export "winogradFilter")
-    (param $g i32) (param $u i32) (param $pairs i32) (param $tapStep i32)
-    (local $p i32) (local $end i32) (local $plane i32) (local $half v128)
-    ${[0, 1, 2].flatMap((i) => [0, 1, 2].map((j) => `(local $g${i}${j} v128)`)).join(' ')}
-    ${[0, 1, 2, 3].flatMap((a) => [0, 1, 2].map((j) => `(local $l${a}${j} v128)`)).join(' ')}
-    (local.set $half (f32x4.splat (f32.const 0.5)))
-    (local.set $plane (i32.shl (local.get $pairs) (i32.const 2)))
-    (local.set $end (local.get $plane))
-    (block $pairsDone (loop $pairNext
-      (br_if $pairsDone (i32.ge_u (local.get $p) (local.get $end)))
-      ${[0, 1, 2]
-        .flatMap((i) =>
-          [0, 1, 2].map(
-            (j) =>
-              `(local.set $g${i}${j} (v128.load (i32.add (i32.add (local.get $g) (local.get $p)) (i32.mul (local.get $tapStep) (i32.const ${i * 3 + j})))))`,
-          ),
-        )
-        .join('\n      ')}
-      ;; G g: the rows of G against each column of g.
-      ${[0, 1, 2]
-        .map((j) =>
-          filterRows((i) => `(local.get $g${i}${j})`)
-            .map((value, a) => `(local.set $l${a}${j} ${value})`)
-            .join(' '),
-        )
-        .join('\n      ')}
-      ;; (G g) G^T: the rows of G against each row of G g.
-      ${[0, 1, 2, 3]
-        .map((a) =>
-          filterRows((j) => `(local.get $l${a}${j})`)
-            .map(
-              (value, b) =>
-                `(v128.store (i32.add (i32.add (local.get $u) (local.get $p)) (i32.mul (local.get $plane) (i32.const ${a * 4 + b}))) ${value})`,
-            )
-            .join('\n      '),
-        )
-        .join('\n      ')}
-      (local.set $p (i32.add (local.get $p) (i32.const 16)))
-      (br $pairNext))))
+  ${pairTransform(
+    'winogradFilter',
+    '(param $g i32) (param $u i32) (param $pairs i32) (param $tapStep i32)',
+    3,
+    (i, j) =>
+      `(v128.load (i32.add (i32.add (local.get $g) (local.get $p)) (i32.mul (local.get $tapStep) (i32.const ${i * 3 + j}))))`,
+    filterRows,
+    (index) => `(i32.add (i32.add (local.get $u) (local.get $p)) (i32.mul (local.get $plane) (i32.const ${index})))`,
+  )}
 
   (func (export "winogradGradient")
     (param $dy i32) (param $z i32) (param $zeros i32) (param $batch i32) (param $outH i32) (param $outW i32)
@@ -257,36 +271,13 @@ export const WINOGRAD_WAT = `
       (local.set $t (i32.add (local.get $t) (i32.const 1)))
       (br $tileNext))))
 
-  (func (export "winogradFilterGradient")
-    (param $m i32) (param $dw i32) (param $pairs i32)
-    (local $p i32) (local $end i32) (local $plane i32) (local $half v128)
-    ${[0, 1, 2].flatMap((i) => [0, 1, 2, 3].map((b) => `(local $l${i}${b} v128)`)).join(' ')}
-    (local.set $half (f32x4.splat (f32.const 0.5)))
-    (local.set $plane (i32.shl (local.get $pairs) (i32.const 2)))
-    (local.set $end (local.get $plane))
-    (block $pairsDone (loop $pairNext
-      (br_if $pairsDone (i32.ge_u (local.get $p) (local.get $end)))
-      ;; G^T m: per column b of m, its three rows; then (G^T m) G: the same along each of them.
-      ${[0, 1, 2, 3]
-        .map((b) =>
-          gradientFilterRows(
-            (a) =>
-              `(v128.load (i32.add (i32.add (local.get $m) (local.get $p)) (i32.mul (local.get $plane) (i32.const ${a * 4 + b}))))`,
-          )
-            .map((value, i) => `(local.set $l${i}${b} ${value})`)
-            .join(' '),
-        )
-        .join('\n      ')}
-      ${[0, 1, 2]
-        .map((i) =>
-          gradientFilterRows((b) => `(local.get $l${i}${b})`)
-            .map(
-              (value, j) =>
-                `(v128.store (i32.add (i32.add (local.get $dw) (local.get $p)) (i32.mul (local.get $plane) (i32.const ${i * 3 + j}))) ${value})`,
-            )
-            .join('\n      '),
-        )
-        .join('\n      ')}
-      (local.set $p (i32.add (local.get $p) (i32.const 16)))
-      (br $pairNext))))
+  ${pairTransform(
+    'winogradFilterGradient',
+    '(param $m i32) (param $dw i32) (param $pairs i32)',
+    4,
+    (a, b) =>
+      `(v128.load (i32.add (i32.add (local.get $m) (local.get $p)) (i32.mul (local.get $plane) (i32.const ${a * 4 + b}))))`,
+    gradientFilterRows,
+    (index) => `(i32.add (i32.add (local.get $dw) (local.get $p)) (i32.mul (local.get $plane) (i32.const ${index})))`,
+  )}
 `;
