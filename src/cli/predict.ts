@@ -12,6 +12,7 @@ import { RunStore } from '../main/runs/runStore';
 import { MAX_BEAM_WIDTH, type DecodedExample } from '../shared/prediction';
 import { toPlainJson } from '../shared/wireFormat';
 import { formatPrediction } from './formatPrediction';
+import { terminalLines } from '../shared/controlCharacters';
 
 const USAGE = `usage: npm run predict -- --run <run id> --input "text or source sentence" [--beam N] [--json]
        npm run predict -- --run <run id> --image picture.png|.jpg
@@ -65,7 +66,7 @@ async function main(): Promise<number> {
   if (!Number.isInteger(beamWidth) || beamWidth < 1 || beamWidth > MAX_BEAM_WIDTH)
     throw new Error(`--beam ${values.beam}: a whole number from 1 to ${MAX_BEAM_WIDTH}`);
   const dataDir = defaultDataDir();
-  const runs = new RunStore(join(dataDir, 'runs'));
+  const runs = new RunStore(join(dataDir, 'runs'), { holder: 'cli' });
   // Checked before the backend loads: a wrong run id or input is answered at once.
   const record = await runs.record(values.run);
   const example = await exampleFrom(values);
@@ -75,17 +76,18 @@ async function main(): Promise<number> {
   const backend = await selectBackend(values.backend ?? process.env['WORKBENCH_BACKEND']);
   if (!values.json) console.error(`backend: ${describeBackend(backend)}`);
   const datasets = new DatasetLibrary({ cacheDir: join(dataDir, 'cache'), datasetsDir: join(dataDir, 'datasets') });
-  const run = await loadTrainedRun(storedRunPlan(record), runs.root, datasets);
+  const run = await loadTrainedRun(storedRunPlan(record), runs.artifacts, datasets);
   const prediction = await predictExample(run, example, beamWidth);
   run.dispose();
-  print(`${values.json ? toPlainJson(prediction) : formatPrediction(prediction, record.spec.name)}\n`);
+  // Labels and tokens come from datasets: a person's terminal gets their control characters made visible.
+  print(`${values.json ? toPlainJson(prediction) : terminalLines(formatPrediction(prediction, record.spec.name))}\n`);
   return 0;
 }
 
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
+    console.error(terminalLines(error instanceof Error ? error.message : String(error)));
     process.exit(2);
   },
 );

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { describeBackend, selectBackend } from '../engine/backend';
 import { DatasetLibrary } from '../engine/data/library/datasetLibrary';
 import { planRun, type RunPlan } from '../shared/runPlan';
-import { resumePlan } from '../main/runs/resumePlan';
+import { claimResume } from '../main/runs/resumePlan';
 import { importOptionsSchema, IMPORT_FORMATS } from '../shared/datasetImport';
 import { tokenizerSettingsSchema, TOKENIZER_KINDS } from '../shared/tokenizerSettings';
 import { runTraining } from '../engine/train/runTraining';
@@ -21,6 +21,7 @@ import { formatEvent } from './formatEvent';
 import { formatRunList } from './listRuns';
 import { RECIPE_OPTIONS, RECIPE_USAGE, recipeFromFlags } from './recipeFlags';
 import { readUserFile } from '../engine/data/import/userFile';
+import { terminalLines } from '../shared/controlCharacters';
 
 const USAGE = `usage: npm run train -- --preset <id> | --spec <file.json> [--dataset <id or path>] [--format F] [--tokenizer word|char|bpe|wordpiece]
                      [recipe] [--backend name] [--export dir] [--json]
@@ -42,7 +43,9 @@ async function chooseDataset(datasets: DatasetLibrary, given: string, format: st
   if (!options.success) throw new Error(`--format ${format}: choose ${IMPORT_FORMATS.join(', ')}`);
   const summary = await datasets.import(resolve(given), options.data, {}, 'transient');
   console.error(
-    `imported ${summary.examples} examples from ${given} (${summary.importedFrom?.format})${summary.notes?.length ? `: ${summary.notes.join('; ')}` : ''}`,
+    terminalLines(
+      `imported ${summary.examples} examples from ${given} (${summary.importedFrom?.format})${summary.notes?.length ? `: ${summary.notes.join('; ')}` : ''}`,
+    ),
   );
   return summary.id;
 }
@@ -116,9 +119,10 @@ async function main(): Promise<number> {
   });
   const dataDir = defaultDataDir();
   // Runs started here are stored with the app's, so that its Runs view lists them too.
-  const runs = new RunStore(join(dataDir, 'runs'));
+  const runs = new RunStore(join(dataDir, 'runs'), { holder: 'cli' });
   if (values.list) {
-    console.log(formatRunList(await runs.list()));
+    const { runs: listed, damaged } = await runs.scan();
+    console.log(formatRunList(listed, damaged));
     return 0;
   }
   if (values.help || (!values.preset && !values.spec && !values.resume)) {
@@ -127,21 +131,34 @@ async function main(): Promise<number> {
   }
   const datasets = new DatasetLibrary({ cacheDir: join(dataDir, 'cache'), datasetsDir: join(dataDir, 'datasets') });
   // Before the backend loads, so that a wrong name, an invalid graph or a model/dataset mismatch is answered at once.
-  const plan = values.resume
-    ? resumePlan(runs.root, await runs.record(values.resume))
-    : await newPlan(values, datasets);
+  // A resume takes the run's lock here (refused while the app or another command writes it) and holds it until
+  // the run ends.
+  const plan = values.resume ? await claimResume(runs, values.resume) : await newPlan(values, datasets);
+  try {
+    return await train(plan, values, runs, datasets);
+  } finally {
+    await runs.release(plan.runId);
+  }
+}
 
+async function train(
+  plan: RunPlan,
+  values: { backend?: string; json: boolean; export?: string },
+  runs: RunStore,
+  datasets: DatasetLibrary,
+): Promise<number> {
   // tfjs prints advice on stdout; keep stdout for events so that --json output stays one JSON object per line.
-  const print = process.stdout.write.bind(process.stdout);
+  // Text for a person has its control characters made visible: names come from datasets and files.
+  const print = (text: string) => process.stdout.write(values.json ? text : terminalLines(text));
   console.log = (...args: unknown[]) => console.error(...args);
   const backend = await selectBackend(values.backend ?? process.env['WORKBENCH_BACKEND']);
   if (!values.json) print(`backend: ${describeBackend(backend)}\n`);
   let interrupted = false;
   process.once('SIGINT', () => (interrupted = true));
-  if (plan.resume) await runs.update(plan.runId, { status: 'queued' });
-  else await runs.create(queuedRecord(plan, new Date(), 'cli'));
-  const recorder = new RunRecorder(runs);
-  const recorded: Promise<void>[] = [];
+  if (!plan.resume) await runs.create(queuedRecord(plan, new Date(), 'cli'));
+  // A write the disk refuses (full, failing) stops the run like Ctrl-C; it ends failed, saying why.
+  const recorder = new RunRecorder(runs, () => (interrupted = true));
+  const recorded: Promise<TrainEvent>[] = [];
   const progress = values.json ? null : new EpochProgress();
   const emit = (event: TrainEvent) => {
     recorded.push(recorder.record(event));
@@ -154,22 +171,24 @@ async function main(): Promise<number> {
       plan,
       backend,
       datasets,
-      runsDir: runs.root,
+      artifacts: runs.artifacts,
       ...(values.export ? { exportDir: values.export } : {}),
     },
     { emit, stopRequested: () => interrupted },
   );
   progress?.stop();
-  await Promise.all(recorded);
+  const outcome = (await Promise.all(recorded)).filter((event) => event.type === 'finished').pop() ?? finished;
+  // A run stopped by a disk fault ends failed: say so after the worker's own last word.
+  if (outcome !== finished) print(`${values.json ? toPlainJson(outcome) : formatEvent(outcome)}\n`);
   if (values.export && finished.status !== 'failed' && !values.json) print(`model written to ${values.export}\n`);
   if (!values.json) print(`run ${plan.runId} saved in ${join(runs.root, plan.runId)}\n`);
-  return finished.status === 'failed' ? 1 : 0;
+  return outcome.type === 'finished' && outcome.status === 'failed' ? 1 : 0;
 }
 
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
+    console.error(terminalLines(error instanceof Error ? error.message : String(error)));
     process.exit(2);
   },
 );

@@ -17,6 +17,7 @@ export const INVOKE_CHANNELS = [
   'train:pause',
   'train:queue-move',
   'runs:list',
+  'runs:damaged',
   'runs:get',
   'runs:metrics-csv',
   'runs:active',

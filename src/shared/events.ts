@@ -49,6 +49,8 @@ export interface StartedEvent {
   stepsPerEpoch: number;
   /** A resumed run goes on after this epoch and step of its checkpoint; the curves' later points are superseded. */
   resumedFrom?: { epoch: number; globalStep: number };
+  /** Something the user should know about how the run started, e.g. that a damaged checkpoint was passed over. */
+  notice?: string;
 }
 
 /** Training loss, averaged over the steps since the previous progress event. */

@@ -13,9 +13,10 @@ import type { EventChannel, InvokeChannel } from './channels';
 export type { EventChannel, InvokeChannel };
 import { hyperParamsSchema } from './hyperParams';
 import { tokenizerSettingsSchema } from './tokenizerSettings';
-import type { CheckpointInfo, RunRecord } from './runs';
+import type { CheckpointInfo, DamagedRecord, RunRecord } from './runs';
 import type { RunEvaluation } from './evaluation/runEvaluation';
 import { modelSpecSchema } from './spec/modelSpec';
+import { RUN_ID_PATTERN } from './runLayout';
 import type { Preset } from './spec/presets';
 import { predictRequestSchema, type Prediction } from './prediction';
 import type { ComparisonRecord, ComparisonReport } from './comparison';
@@ -26,7 +27,7 @@ import type { ComparisonRecord, ComparisonReport } from './comparison';
  * channel names what it pushes. Both transports (Electron IPC and the browser host's WebSocket) are bound from it.
  */
 
-const runId = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'a run id is letters, digits, _ or -');
+const runId = z.string().regex(RUN_ID_PATTERN, 'a run id is letters, digits, _ or -');
 
 export const trainStartRequestSchema = z
   .object({
@@ -39,10 +40,7 @@ export const trainStartRequestSchema = z
     /** How text is cut into tokens; the dataset's suggestion and the model's vocabulary size fill what is unset. */
     tokenizer: tokenizerSettingsSchema.optional(),
     /** Start from this finished run's weights (fine-tuning): those of the same name and shape are copied. */
-    initFromRun: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,80}$/)
-      .optional(),
+    initFromRun: z.string().regex(RUN_ID_PATTERN).optional(),
   })
   .strict()
   .refine((request) => request.presetId !== undefined || request.spec !== undefined, {
@@ -104,6 +102,8 @@ export const invokeContract = {
   /** Moves a queued run one place earlier (-1) or later (1). */
   'train:queue-move': channel<typeof moveRequest, { moved: boolean }>(moveRequest),
   'runs:list': channel<typeof noRequest, RunRecord[]>(noRequest),
+  /** Records of the run store (runs, comparisons) that could not be read, each with its file and the reason. */
+  'runs:damaged': channel<typeof noRequest, DamagedRecord[]>(noRequest),
   'runs:get': channel<z.ZodObject<{ runId: typeof runId }>, { run: RunRecord; events: TrainEvent[] }>(
     z.object({ runId }).strict(),
   ),

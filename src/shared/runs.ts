@@ -44,3 +44,12 @@ export interface RunRecord {
   /** The best validation figures of any epoch so far, and that epoch. */
   best?: { epoch: number; valLoss: number; valAccuracy: number };
 }
+
+/** A file of the run store (or of a comparison) that could not be read as what it should be, and why. */
+export interface DamagedRecord {
+  /** The run (or comparison) it belongs to, as its folder or file names it. */
+  id: string;
+  /** Its path inside the data folder, e.g. runs/20261204T101500-a1b2c3/run.json. */
+  file: string;
+  reason: string;
+}

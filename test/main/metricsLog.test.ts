@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { frameRecord, parseMetricsLog } from '../../src/main/runs/metricsLog';
-import { METRICS_LOG, RunStore } from '../../src/main/runs/runStore';
+import { RunStore } from '../../src/main/runs/runStore';
+import { RUN_FILES } from '../../src/shared/runLayout';
 import type { TrainEvent } from '../../src/shared/events';
+import { findPreset } from '../../src/shared/spec/presets';
+import { hyperParamsSchema } from '../../src/shared/hyperParams';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -13,7 +16,9 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 const WRITER = `
 import { RunStore } from ${JSON.stringify(join(ROOT, 'src/main/runs/runStore.ts'))};
 const [root, id, from] = process.argv.slice(2);
-const store = new RunStore(root);
+const store = new RunStore(root, { holder: 'cli' });
+// The run's one writer, as a training command is; the lock of a writer killed before is found stale and taken.
+await store.claim(id, 'train');
 for (let step = Number(from); ; step++) {
   // Some records are larger, as an epoch or finished event with a long reason is.
   const padding = step % 7 === 0 ? 'x'.repeat(20_000) : '';
@@ -23,7 +28,7 @@ for (let step = Number(from); ; step++) {
 
 async function runWriterFor(ms: number, root: string, from: number): Promise<void> {
   const logSize = () =>
-    stat(join(root, 'run', METRICS_LOG)).then(
+    stat(join(root, 'run', RUN_FILES.metrics)).then(
       (info) => info.size,
       () => 0,
     );
@@ -73,14 +78,15 @@ describe('the metrics log', () => {
       status: 'running',
       datasetId: 'd',
       presetId: null,
-      spec: { name: 's', task: 'text-classification', inputs: [], nodes: [], outputs: [] } as never,
-      hyperParams: {} as never,
+      spec: findPreset('transformer-text')!.spec,
+      hyperParams: hyperParamsSchema.parse({}),
     });
+    await store.release('run');
     let torn = 0;
     let next = 1;
     for (let round = 0; round < 50; round++) {
       await runWriterFor(Math.floor(Math.random() * 60), root, next);
-      const path = join(root, 'run', METRICS_LOG);
+      const path = join(root, 'run', RUN_FILES.metrics);
       // A kill lands between write calls; a power cut can also tear the record being written. Half the rounds
       // tear the last record at a random byte, as that would.
       const text = await readFile(path, 'utf8');

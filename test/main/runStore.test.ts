@@ -104,6 +104,7 @@ describe('RunStore', () => {
     await appendFile(join(root, 'old', 'metrics.log'), '0badc0de {"type":"progress","runId":"old","ep');
     expect((await store.get('old')).events).toHaveLength(1);
     // The next process to log to the run (a resumed run) cuts the torn record first: nothing complete is lost.
+    await store.release('old');
     await new RunStore(root).append('old', {
       type: 'progress',
       runId: 'old',

@@ -11,6 +11,7 @@ import type { TrainEvent } from '../../src/shared/events';
 import type { RunPlan } from '../../src/shared/runPlan';
 import { hyperParamsSchema } from '../../src/shared/hyperParams';
 import { findPreset } from '../../src/shared/spec/presets';
+import { playedProcess } from '../support/playedProcess';
 
 /** A supervisor that trains nothing: the test plays the worker's events itself. */
 function fakeSupervisor() {
@@ -109,7 +110,9 @@ describe('TrainingService', () => {
   it('records a run as queued until the worker starts it, and marks queued and running runs of a closed app interrupted', async () => {
     const root = await mkdtemp(join(tmpdir(), 'runs-'));
     const fake = fakeSupervisor();
-    const service = new TrainingService(fake.supervisor, new RunStore(root), () => undefined, builtinOnly);
+    // The first app plays a process that then dies: the restarted one finds its locks stale.
+    const store = new RunStore(root, { identity: playedProcess() });
+    const service = new TrainingService(fake.supervisor, store, () => undefined, builtinOnly);
     const hyperParams = hyperParamsSchema.parse({});
     const status = (id: string) => JSON.parse(readFileSync(join(root, id, 'run.json'), 'utf8')).status as string;
     const first = await service.start({ presetId: 'transformer-text', datasetId: 'keyword-topics', hyperParams });
@@ -145,7 +148,9 @@ describe('TrainingService', () => {
       `run ${second.runId} has no checkpoint to resume from`,
     );
     await mkdir(join(root, first.runId, 'checkpoints', 'latest'), { recursive: true });
-    await writeFile(join(root, first.runId, 'checkpoints', 'latest', 'checkpoint.json'), '{}');
+    const index = { format: 1, epoch: 1, globalStep: 1, valLoss: 0.5, weights: [], optimizer: [] };
+    await writeFile(join(root, first.runId, 'checkpoints', 'latest', 'checkpoint.json'), JSON.stringify(index));
+    await writeFile(join(root, first.runId, 'checkpoints', 'latest', 'tensors.bin'), '');
     const resumer = fakeSupervisor();
     const again = new TrainingService(resumer.supervisor, new RunStore(root), () => undefined, builtinOnly);
     await again.resume(first.runId);
@@ -154,8 +159,9 @@ describe('TrainingService', () => {
     ]);
     expect(status(first.runId)).toBe('queued');
     expect((await again.active()).map((run) => run.id)).toEqual([first.runId]);
+    // A second resume while the first holds the run is refused, naming the holder.
     await expect(again.resume(first.runId)).rejects.toThrow(
-      `run ${first.runId} is queued: only a stopped, failed or interrupted run can be resumed`,
+      new RegExp(`^run ${first.runId} is being resumed by the app \\(pid ${process.pid}, since `),
     );
   });
 

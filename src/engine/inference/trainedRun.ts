@@ -1,5 +1,6 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { CHECKPOINT_SLOTS, checkpointsFolder, type CheckpointSlot } from '../../shared/runLayout';
+import { CHECKPOINT_SLOTS, type CheckpointSlot } from '../../shared/runLayout';
+import type { RunArtifacts } from '../train/runArtifacts';
 import type { RunPlan } from '../../shared/runPlan';
 import type { DatasetLibrary } from '../data/library/datasetLibrary';
 import type { PreparedDataset } from '../data/preparedDataset';
@@ -24,19 +25,14 @@ export interface TrainedRun {
  * latest checkpoint (a run still training can be asked after its first epoch). The dataset is prepared with the
  * plan's seed and tokenizer, so rows and vocabulary are those the run was trained and evaluated on.
  */
-export async function loadTrainedRun(plan: RunPlan, runsDir: string, datasets: DatasetLibrary): Promise<TrainedRun> {
-  const folder = checkpointsFolder(runsDir, plan.runId);
-  let found: { slot: CheckpointSlot; checkpoint: NonNullable<Awaited<ReturnType<typeof loadCheckpoint>>> } | null =
-    null;
-  for (const slot of CHECKPOINT_SLOTS) {
-    const checkpoint = await loadCheckpoint(folder, slot);
-    if (checkpoint) {
-      found = { slot, checkpoint };
-      break;
-    }
-  }
-  if (!found) throw new Error(`run ${plan.runId} has no saved weights: it ended before its first epoch did`);
-  const { slot, checkpoint } = found;
+export async function loadTrainedRun(
+  plan: RunPlan,
+  artifacts: RunArtifacts,
+  datasets: DatasetLibrary,
+): Promise<TrainedRun> {
+  const checkpoint = await loadCheckpoint(artifacts, plan.runId, CHECKPOINT_SLOTS);
+  if (!checkpoint) throw new Error(`run ${plan.runId} has no saved weights: it ended before its first epoch did`);
+  const slot = checkpoint.slot;
   try {
     const data = await prepareRunData(plan, datasets);
     const { model, probe, attention } = buildModel(plan.spec, {

@@ -1,5 +1,6 @@
 import type { DecodedExample, Prediction } from '../../shared/prediction';
 import type { RunPlan } from '../../shared/runPlan';
+import type { RunArtifacts } from '../train/runArtifacts';
 import type { DatasetLibrary } from '../data/library/datasetLibrary';
 import { predictExample } from './predictExample';
 import { loadTrainedRun, type TrainedRun } from './trainedRun';
@@ -13,7 +14,7 @@ export class TrainedRunCache {
   private stale = false;
 
   constructor(
-    private readonly runsDir: string,
+    private readonly artifacts: RunArtifacts,
     private readonly datasets: DatasetLibrary,
   ) {}
 
@@ -28,7 +29,7 @@ export class TrainedRunCache {
       this.loaded = null;
     }
     this.stale = false;
-    this.loaded ??= await loadTrainedRun(plan, this.runsDir, this.datasets);
+    this.loaded ??= await loadTrainedRun(plan, this.artifacts, this.datasets);
     return predictExample(this.loaded, example, beamWidth);
   }
 }

@@ -1,13 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { CheckpointSlot } from '../../shared/runLayout';
+import { entryBytes, type CheckpointIndex, type TensorEntry } from '../../shared/storedRecords/checkpointIndex';
+import type { RunArtifacts } from './runArtifacts';
 
 /**
  * A checkpoint: everything a run needs to go on as if it had never stopped: every weight of the model (moving
- * statistics included), the optimizer's state (Adam's moments, its step count), and where the loop was. Written
- * as checkpoint.json (the position and the tensors' names, shapes and byte offsets) beside tensors.bin.
+ * statistics included), the optimizer's state (Adam's moments, its step count), and where the loop was. Packed here
+ * as an index (shared/storedRecords/checkpointIndex.ts: position, tensors' names, shapes and byte offsets) and the
+ * tensors' bytes; where they are kept is the run store's business (RunArtifacts).
  */
 export interface CheckpointPosition {
   /** The last epoch completed: training goes on at the next. */
@@ -17,25 +18,16 @@ export interface CheckpointPosition {
   valLoss: number;
 }
 
-interface TensorEntry {
-  name: string;
-  shape: number[];
-  dtype: 'float32' | 'int32';
-  offset: number;
-}
-
-interface CheckpointFile extends CheckpointPosition {
-  format: 1;
-  weights: TensorEntry[];
-  optimizer: TensorEntry[];
-}
-
 type NamedTensor = { name: string; tensor: tf.Tensor };
 
 export interface LoadedCheckpoint extends CheckpointPosition {
   /** In the model's weight order, each with its layer's name for it (embed/embeddings, encoder1_ffn1/kernel). */
   weights: { name: string; tensor: tf.Tensor }[];
   optimizer: NamedTensor[];
+  /** The slot it was read from. */
+  slot: CheckpointSlot;
+  /** Set when the slot asked for was damaged and another was used. */
+  notice?: string;
 }
 
 async function pack(tensors: { name: string; tensor: tf.Tensor }[], start: number) {
@@ -53,13 +45,13 @@ async function pack(tensors: { name: string; tensor: tf.Tensor }[], start: numbe
 }
 
 /**
- * Writes a checkpoint as `folder/<slot>` (without an optimizer: the weights alone, as the trained model is kept),
- * atomically: into a temporary folder first, then renamed into place (the
- * slot it replaces is moved aside and removed after), so that a crash at any moment leaves a whole checkpoint.
+ * Saves a checkpoint of the model (without an optimizer: the weights alone, as the trained model is kept) into the
+ * run's slot; the run store replaces the slot as a whole, so that a crash at any moment leaves a whole checkpoint.
  */
 export async function saveCheckpoint(
-  folder: string,
-  slot: string,
+  artifacts: RunArtifacts,
+  runId: string,
+  slot: CheckpointSlot,
   model: LayersModel,
   optimizer: tf.Optimizer | null,
   position: CheckpointPosition,
@@ -72,45 +64,37 @@ export async function saveCheckpoint(
   const state = await pack(optimizerWeights, weights.end);
   // getWeights makes a new scalar of the step count each call; the rest are the optimizer's own variables.
   tf.dispose(optimizerWeights.filter((named) => !(named.tensor instanceof tf.Variable)).map((named) => named.tensor));
-  const file: CheckpointFile = { format: 1, ...position, weights: weights.entries, optimizer: state.entries };
-  const temporary = join(folder, `.${slot}-${randomBytes(4).toString('hex')}`);
-  await mkdir(temporary, { recursive: true });
-  await writeFile(join(temporary, 'tensors.bin'), Buffer.concat([...weights.parts, ...state.parts]));
-  await writeFile(join(temporary, 'checkpoint.json'), JSON.stringify(file));
-  const target = join(folder, slot);
-  const aside = join(folder, `.${slot}-old`);
-  await rm(aside, { recursive: true, force: true });
-  await rename(target, aside).catch(() => undefined);
-  await rename(temporary, target);
-  await rm(aside, { recursive: true, force: true });
+  const index: CheckpointIndex = { format: 1, ...position, weights: weights.entries, optimizer: state.entries };
+  await artifacts.saveCheckpoint(runId, slot, index, [...weights.parts, ...state.parts]);
 }
 
-/** Reads `folder/<slot>` (or the copy a crash left aside); null when there is none. */
-export async function loadCheckpoint(folder: string, slot: string): Promise<LoadedCheckpoint | null> {
-  for (const name of [slot, `.${slot}-old`]) {
-    let file: CheckpointFile;
-    let data: Buffer;
-    try {
-      file = JSON.parse(await readFile(join(folder, name, 'checkpoint.json'), 'utf8')) as CheckpointFile;
-      data = await readFile(join(folder, name, 'tensors.bin'));
-    } catch {
-      continue;
-    }
-    const read = (entry: TensorEntry) => {
-      const count = entry.shape.reduce((a, b) => a * b, 1);
-      const bytes = data.buffer.slice(data.byteOffset + entry.offset, data.byteOffset + entry.offset + 4 * count);
-      const values = entry.dtype === 'int32' ? new Int32Array(bytes) : new Float32Array(bytes);
-      return tf.tensor(values, entry.shape, entry.dtype);
-    };
-    return {
-      epoch: file.epoch,
-      globalStep: file.globalStep,
-      valLoss: file.valLoss,
-      weights: file.weights.map((entry) => ({ name: entry.name.replace(/^\d+:/, ''), tensor: read(entry) })),
-      optimizer: file.optimizer.map((entry) => ({ name: entry.name, tensor: read(entry) })),
-    };
-  }
-  return null;
+/**
+ * Reads the run's first whole checkpoint among `slots` as tensors; null when it has none. The run store has
+ * checked every tensor against the file's size, so each view below lies inside the bytes read.
+ */
+export async function loadCheckpoint(
+  artifacts: RunArtifacts,
+  runId: string,
+  slots: readonly CheckpointSlot[],
+): Promise<LoadedCheckpoint | null> {
+  const stored = await artifacts.loadCheckpoint(runId, slots);
+  if (!stored) return null;
+  const { index, tensors } = stored;
+  const read = (entry: TensorEntry) => {
+    const start = tensors.byteOffset + entry.offset;
+    const bytes = tensors.buffer.slice(start, start + entryBytes(entry));
+    const values = entry.dtype === 'int32' ? new Int32Array(bytes) : new Float32Array(bytes);
+    return tf.tensor(values, entry.shape, entry.dtype);
+  };
+  return {
+    slot: stored.slot,
+    epoch: index.epoch,
+    globalStep: index.globalStep,
+    valLoss: index.valLoss,
+    weights: index.weights.map((entry) => ({ name: entry.name.replace(/^\d+:/, ''), tensor: read(entry) })),
+    optimizer: index.optimizer.map((entry) => ({ name: entry.name, tensor: read(entry) })),
+    ...(stored.notice ? { notice: stored.notice } : {}),
+  };
 }
 
 /**

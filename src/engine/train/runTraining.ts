@@ -4,12 +4,10 @@ import type { DatasetLibrary } from '../data/library/datasetLibrary';
 import { exportModel } from '../io/exportModel';
 import { prepareDataset } from '../data/prepareDataset';
 import type { PreparedDataset } from '../data/preparedDataset';
-import { rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { evaluateRun } from './evaluateRun';
 import type { RunPlan } from '../../shared/runPlan';
 import { loadCheckpoint, saveCheckpoint } from './checkpoints';
-import { checkpointsFolder } from '../../shared/runLayout';
+import type { RunArtifacts } from './runArtifacts';
 import { trainModel, type TrainingHooks, type TrainingOptions } from './trainModel';
 
 export interface TrainingJob {
@@ -18,26 +16,24 @@ export interface TrainingJob {
   datasets: DatasetLibrary;
   /** Where to write the trained model (TensorFlow.js layers format, with the vocabulary); none by default. */
   exportDir?: string;
-  /** The run store's folder: checkpoints go to <runsDir>/<run id>/checkpoints. None: no checkpoints. */
-  runsDir?: string;
+  /** The run store's checkpoints and reports (main's RunArtifactFiles). None: no checkpoints. */
+  artifacts?: RunArtifacts;
 }
 
 /** The checkpoints a plan starts from: its own latest (resume) or another run's best (fine-tuning). */
 async function startingPoints(job: TrainingJob) {
-  const { plan, runsDir } = job;
-  if ((plan.resume || plan.initFromRun) && !runsDir) throw new Error('no run store to read checkpoints from');
-  const resumeFrom = plan.resume ? await loadCheckpoint(checkpointsFolder(runsDir!, plan.runId), 'latest') : null;
+  const { plan, artifacts } = job;
+  if ((plan.resume || plan.initFromRun) && !artifacts) throw new Error('no run store to read checkpoints from');
+  // A damaged latest checkpoint falls back to the best one, and the started event says so.
+  const resumeFrom = plan.resume ? await loadCheckpoint(artifacts!, plan.runId, ['latest', 'best']) : null;
   if (plan.resume && !resumeFrom) throw new Error(`run ${plan.runId} has no checkpoint to resume from`);
   const from = plan.initFromRun;
-  const initialWeights = from
-    ? ((await loadCheckpoint(checkpointsFolder(runsDir!, from), 'best')) ??
-      (await loadCheckpoint(checkpointsFolder(runsDir!, from), 'latest')))
-    : null;
+  const initialWeights = from ? await loadCheckpoint(artifacts!, from, ['best', 'latest']) : null;
   if (from && !initialWeights) throw new Error(`run ${from} has no checkpoint to start from`);
   return {
     ...(resumeFrom ? { resumeFrom } : {}),
     ...(initialWeights ? { initialWeights } : {}),
-    ...(runsDir ? { checkpointDir: checkpointsFolder(runsDir, plan.runId) } : {}),
+    ...(artifacts ? { artifacts } : {}),
   };
 }
 
@@ -83,18 +79,12 @@ export async function runTraining(
         ...intervals,
         onTrained: async (model, _probe, position) => {
           // The trained model's weights, for the playground and `npm run predict` (restore-best already applied).
-          if (job.runsDir) {
-            await saveCheckpoint(checkpointsFolder(job.runsDir, plan.runId), 'final', model, null, {
-              ...position,
-              valLoss: Number.NaN,
-            });
+          if (job.artifacts) {
+            await saveCheckpoint(job.artifacts, plan.runId, 'final', model, null, { ...position, valLoss: Number.NaN });
           }
-          // The test report beside the run, for the Runs view's evaluation (written atomically, like run.json).
-          if (job.runsDir && data.counts.test > 0) {
-            const report = await evaluateRun(model, data, plan.hyperParams.batchSize);
-            const path = join(job.runsDir, plan.runId, 'evaluation.json');
-            await writeFile(`${path}.tmp`, JSON.stringify(report));
-            await rename(`${path}.tmp`, path);
+          // The test report beside the run, for the Runs view's evaluation.
+          if (job.artifacts && data.counts.test > 0) {
+            await job.artifacts.writeEvaluation(plan.runId, await evaluateRun(model, data, plan.hyperParams.batchSize));
           }
           if (job.exportDir) await exportModel(model, job.exportDir, { spec: plan.spec, ...data.exportInfo });
         },

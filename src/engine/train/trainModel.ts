@@ -5,7 +5,7 @@ import type { FinishedEvent, TrainEvent } from '../../shared/events';
 import type { HyperParams } from '../../shared/hyperParams';
 import type { ModelSpec } from '../../shared/spec/modelSpec';
 import type { PreparedDataset } from '../data/preparedDataset';
-import { seededRandom, shuffleInPlace } from '../data/split/seededRandom';
+import { epochShuffleSeed, seededRandom, shuffleInPlace } from '../data/split/seededRandom';
 import { buildModel, type AttentionLayerInfo } from '../models/buildModel';
 import { withSeededInitialization } from '../models/seededInitialization';
 import { attentionSnapshots } from './attentionSnapshot';
@@ -24,6 +24,7 @@ import { learningRateSchedule } from './monitors/learningRateSchedule';
 import { createOptimizer, decayedWeights, setLearningRate } from './optimizer';
 import { testMetrics } from './testMetrics';
 import { trainingStep, type StepContext } from './trainingStep';
+import type { RunArtifacts } from './runArtifacts';
 
 export interface TrainingOptions {
   runId: string;
@@ -38,7 +39,7 @@ export interface TrainingOptions {
   /** Least time between two progress events. Defaults to 200 ms. */
   progressIntervalMs?: number;
   /** Where the run's checkpoints go (checkpoint every hyperParams.checkpointEvery epochs); none if unset. */
-  checkpointDir?: string;
+  artifacts?: RunArtifacts;
   /** A checkpoint of this run to go on from: its weights, optimizer state and position. */
   resumeFrom?: LoadedCheckpoint;
   /** Another run's weights to start from (fine-tuning): those with the same name and shape are copied. */
@@ -112,6 +113,7 @@ export async function trainModel(options: TrainingOptions, hooks: TrainingHooks)
     split: { ...data.counts },
     stepsPerEpoch,
     ...(resumed ? { resumedFrom: { epoch: resumed.epoch, globalStep: resumed.globalStep } } : {}),
+    ...(resumed?.notice ? { notice: resumed.notice } : {}),
   });
 
   let finished: FinishedEvent = { type: 'finished', runId, status: 'completed', epochs: resumed?.epoch ?? 0 };
@@ -124,8 +126,8 @@ export async function trainModel(options: TrainingOptions, hooks: TrainingHooks)
       step.learningRate = rate;
       setLearningRate(optimizer, rate);
     }),
-    ...(options.checkpointDir && hyperParams.checkpointEvery > 0
-      ? [checkpointMonitor(options.checkpointDir, hyperParams.checkpointEvery, hyperParams.epochs, optimizer)]
+    ...(options.artifacts && hyperParams.checkpointEvery > 0
+      ? [checkpointMonitor(options.artifacts, runId, hyperParams.checkpointEvery, hyperParams.epochs, optimizer)]
       : []),
     ...(hyperParams.earlyStoppingPatience > 0
       ? [earlyStopping(hyperParams, (reason) => (finished = { ...finished, reason }))]
@@ -145,16 +147,18 @@ export async function trainModel(options: TrainingOptions, hooks: TrainingHooks)
     const { steps, windowMs } = await window.read();
     for (const monitor of monitors) monitor.afterRead?.(state, steps, windowMs);
   };
-  const random = seededRandom(hyperParams.seed + 1);
-  // A resumed run replays the shuffles of the epochs it has done, so that it sees the batches it would have seen.
-  for (let epoch = 1; epoch <= (resumed?.epoch ?? 0); epoch++) shuffleInPlace(trainRows, random);
 
   try {
     if (resumed) await restoreCheckpoint(resumed, model, optimizer);
     for (const monitor of monitors) await monitor.start?.(state);
     training: for (state.epoch = (resumed?.epoch ?? 0) + 1; state.epoch <= hyperParams.epochs; state.epoch++) {
       const epochStart = performance.now();
-      const rows = shuffleInPlace(trainRows, random).slice(0, rowsPerEpoch);
+      // Each epoch's order comes from the seed and the epoch alone, so a resumed run sees the batches it would have
+      // seen, at no cost for the epochs it skips.
+      const rows = shuffleInPlace([...trainRows], seededRandom(epochShuffleSeed(hyperParams.seed, state.epoch))).slice(
+        0,
+        rowsPerEpoch,
+      );
       for (state.step = 1; state.step <= stepsPerEpoch; state.step++) {
         while (hooks.paused?.() && !hooks.stopRequested()) await sleep(100);
         if (hooks.stopRequested()) {

@@ -1,6 +1,7 @@
 import * as echarts from 'echarts';
 import type { ComparisonRecord, ComparisonRow } from '../../shared/comparison';
 import type { EpochEvent, TrainEvent } from '../../shared/events';
+import { documentSafe } from '../../shared/controlCharacters';
 
 export interface ComparedRun {
   row: ComparisonRow;
@@ -41,7 +42,10 @@ function epochChart(runs: ComparedRun[], title: string, value: (e: EpochEvent) =
 }
 
 const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  documentSafe(text).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 const percent = (value: number | null) => (value === null ? '–' : `${(value * 100).toFixed(1)}%`);
 const count = (value: number | null) => (value === null ? '–' : value.toLocaleString('en-US'));
 

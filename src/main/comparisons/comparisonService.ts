@@ -1,4 +1,3 @@
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ComparisonRecord, ComparisonReport } from '../../shared/comparison';
@@ -12,8 +11,15 @@ import type { RunStore } from '../runs/runStore';
 import type { TrainingService } from '../services/trainingService';
 import { comparisonHtml } from './comparisonReport';
 import { comparisonRow } from './comparisonRow';
+import { writeAtomically } from '../runs/atomicWrite';
+import { readRecord, type RecordRead } from '../runs/readRecord';
+import { sizeOf, type RunFileSystem } from '../runs/runFileSystem';
+import { RECORD_LIMITS } from '../../shared/runLayout';
+import type { DamagedRecord } from '../../shared/runs';
+import { COMPARISON_ID_PATTERN, parseComparisonRecord } from '../../shared/storedRecords/comparisonRecord';
 
-const ID = /^cmp-[0-9a-f]{12}$/;
+/** The largest report file reused as it is; a bigger one is written anew. */
+const MAX_REPORT_BYTES = 16 * 1024 * 1024;
 
 /**
  * Attention vs fully connected: one request starts the attention model and its matched-weights fully connected
@@ -23,13 +29,16 @@ const ID = /^cmp-[0-9a-f]{12}$/;
 export class ComparisonService {
   /** Each ended comparison's report, read or written once per process. */
   private readonly writes = new Map<string, Promise<string>>();
+  private readonly files: RunFileSystem;
 
   constructor(
     private readonly root: string,
     private readonly training: TrainingService,
     private readonly runs: RunStore,
     private readonly datasets: DatasetLibrary,
-  ) {}
+  ) {
+    this.files = runs.files;
+  }
 
   async start(request: TrainStartRequest): Promise<ComparisonRecord> {
     if (request.initFromRun) throw new Error('a comparison trains both models from scratch: leave "start from" empty');
@@ -50,22 +59,33 @@ export class ComparisonService {
       baselineRunId: fullyConnected.runId,
       baselineHidden: baseline.hidden,
     };
-    await mkdir(this.root, { recursive: true });
-    await this.writeAtomically(join(this.root, `${record.id}.json`), `${JSON.stringify(record, null, 2)}\n`);
+    await this.files.mkdir(this.root, { recursive: true });
+    await writeAtomically(this.files, join(this.root, `${record.id}.json`), `${JSON.stringify(record, null, 2)}\n`);
     return record;
   }
 
-  /** Every comparison, newest first; an unreadable record is left out. */
+  /** Every comparison, newest first, and every record that could not be read, with the reason. */
+  async scan(): Promise<{ records: ComparisonRecord[]; damaged: DamagedRecord[] }> {
+    const names = await this.files.readdir(this.root).catch(() => [] as string[]);
+    const records: ComparisonRecord[] = [];
+    const damaged: DamagedRecord[] = [];
+    for (const name of names) {
+      const id = name.slice(0, -'.json'.length);
+      if (!name.endsWith('.json') || !COMPARISON_ID_PATTERN.test(id)) continue;
+      const read = await this.read(id);
+      if (read.state === 'ok') records.push(read.value);
+      else if (read.state === 'damaged') damaged.push({ id, file: `comparisons/${name}`, reason: read.reason });
+    }
+    records.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+    return { records, damaged };
+  }
+
   async list(): Promise<ComparisonRecord[]> {
-    const names = await readdir(this.root).catch(() => [] as string[]);
-    const records = await Promise.all(
-      names
-        .filter((name) => name.endsWith('.json') && ID.test(name.slice(0, -5)))
-        .map((name) => this.record(name.slice(0, -5)).catch(() => null)),
-    );
-    return records
-      .filter((record): record is ComparisonRecord => record !== null)
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return (await this.scan()).records;
+  }
+
+  async damaged(): Promise<DamagedRecord[]> {
+    return (await this.scan()).damaged;
   }
 
   /** The report as it stands; once both runs have ended it is also written as comparisons/<id>.html. */
@@ -88,11 +108,14 @@ export class ComparisonService {
     const path = join(this.root, `${record.id}.html`);
     let html = this.writes.get(record.id);
     if (!html) {
-      html = readFile(path, 'utf8').catch(async () => {
+      html = (async () => {
+        // An earlier report is reused as long as it is one the app could have written (capped in size).
+        const size = await sizeOf(this.files, path).catch(() => null);
+        if (size !== null && size <= MAX_REPORT_BYTES) return this.files.readFile(path, 'utf8');
         const text = comparisonHtml(record, compared);
-        await this.writeAtomically(path, text);
+        await writeAtomically(this.files, path, text);
         return text;
-      });
+      })();
       this.writes.set(record.id, html);
       html.catch(() => this.writes.delete(record.id));
     }
@@ -100,25 +123,32 @@ export class ComparisonService {
   }
 
   /** Writes a comparison's report as soon as the second of its runs ends, so it exists without being asked for. */
+  /** Never rejects: it runs unawaited after each event, and nothing a record holds may take the host down. */
   async onEvent(event: TrainEvent): Promise<void> {
     if (event.type !== 'finished') return;
-    for (const record of await this.list()) {
-      if (record.attentionRunId !== event.runId && record.baselineRunId !== event.runId) continue;
-      await this.report(record.id).catch((error: unknown) => {
-        console.error(`[comparisons] could not write the report of ${record.id}:`, error);
-      });
+    try {
+      for (const record of await this.list()) {
+        if (record.attentionRunId !== event.runId && record.baselineRunId !== event.runId) continue;
+        await this.report(record.id).catch((error: unknown) => {
+          console.error(`[comparisons] could not write the report of ${record.id}:`, error);
+        });
+      }
+    } catch (error) {
+      console.error('[comparisons] could not look for the comparisons of a finished run:', error);
     }
   }
 
-  private async record(id: string): Promise<ComparisonRecord> {
-    if (!ID.test(id)) throw new Error(`"${id}" is not a comparison id`);
-    const text = await readFile(join(this.root, `${id}.json`), 'utf8').catch(() => null);
-    if (text === null) throw new Error(`there is no comparison ${id}`);
-    return JSON.parse(text) as ComparisonRecord;
+  private read(id: string): Promise<RecordRead<ComparisonRecord>> {
+    return readRecord(this.files, join(this.root, `${id}.json`), RECORD_LIMITS.comparison, (value) =>
+      parseComparisonRecord(value, id),
+    );
   }
 
-  private async writeAtomically(path: string, text: string): Promise<void> {
-    await writeFile(`${path}.tmp`, text);
-    await rename(`${path}.tmp`, path);
+  private async record(id: string): Promise<ComparisonRecord> {
+    if (!COMPARISON_ID_PATTERN.test(id)) throw new Error(`"${id}" is not a comparison id`);
+    const read = await this.read(id);
+    if (read.state === 'ok') return read.value;
+    if (read.state === 'missing') throw new Error(`there is no comparison ${id}`);
+    throw new Error(`comparisons/${id}.json is damaged (${read.reason})`);
   }
 }

@@ -1,5 +1,6 @@
 import Papa from 'papaparse';
 import type { TrainEvent } from '../../shared/events';
+import { documentSafe } from '../../shared/controlCharacters';
 
 const COLUMNS = [
   'kind',
@@ -58,5 +59,6 @@ export function metricsCsv(events: readonly TrainEvent[]): string {
     }
     return [];
   });
-  return Papa.unparse({ fields: [...COLUMNS], data: rows.map((row) => COLUMNS.map((column) => row[column])) });
+  const csv = Papa.unparse({ fields: [...COLUMNS], data: rows.map((row) => COLUMNS.map((column) => row[column])) });
+  return documentSafe(csv);
 }

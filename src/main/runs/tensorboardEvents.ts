@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
-import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import crc32c from 'crc-32/crc32c.js';
 import protobuf from 'protobufjs';
 import type { TrainEvent } from '../../shared/events';
+import { nodeFileSystem, type RunFileSystem } from './runFileSystem';
 
 /**
  * TensorBoard's event files for a run's scalars, so that `tensorboard --logdir <runs folder>` shows its curves.
@@ -84,17 +84,20 @@ export class TensorboardWriter {
   private file: string | null = null;
   private lastStep = 0;
 
-  constructor(private readonly folder: string) {}
+  constructor(
+    private readonly folder: string,
+    private readonly files: RunFileSystem = nodeFileSystem,
+  ) {}
 
   async write(event: TrainEvent): Promise<void> {
     if (event.type === 'progress') this.lastStep = event.globalStep;
     const scalars = scalarsOf(event, this.lastStep);
     if (!scalars) return;
     if (!this.file) {
-      await mkdir(this.folder, { recursive: true });
+      await this.files.mkdir(this.folder, { recursive: true });
       this.file = join(this.folder, `events.out.tfevents.${Math.floor(Date.now() / 1000)}.${hostname()}`);
-      await appendFile(this.file, eventRecord({ fileVersion: 'brain.Event:2' }));
+      await this.files.appendFile(this.file, eventRecord({ fileVersion: 'brain.Event:2' }));
     }
-    await appendFile(this.file, eventRecord(scalars));
+    await this.files.appendFile(this.file, eventRecord(scalars));
   }
 }

@@ -1,9 +1,7 @@
 import type { InvokeChannel, InvokeResponse, ValidInvokeRequest } from '../../shared/ipc';
 import { PRESETS } from '../../shared/spec/presets';
-import { join } from 'node:path';
 import { metricsCsv } from '../runs/metricsCsv';
 import { predictWithRun } from './predictionService';
-import { attentionEpochs, listCheckpoints, readAttentionSnapshot, readEvaluation } from '../runs/runFiles';
 import type { RunStore } from '../runs/runStore';
 import type { TrainingSupervisor } from '../training/trainingSupervisor';
 import type { DatasetService } from './datasetService';
@@ -61,11 +59,12 @@ export function createInvokeHandlers(deps: ServiceDependencies): InvokeHandlers 
       return deps.runs.record(runId);
     },
     'runs:details': async ({ runId }) => ({
-      checkpoints: await listCheckpoints(deps.runs.root, runId),
-      attentionEpochs: await attentionEpochs(join(deps.runs.root, runId)),
+      checkpoints: await deps.runs.checkpoints(runId),
+      attentionEpochs: await deps.runs.attentionEpochs(runId),
     }),
-    'runs:attention': ({ runId, epoch }) => readAttentionSnapshot(join(deps.runs.root, runId), epoch),
-    'runs:evaluation': ({ runId }) => readEvaluation(join(deps.runs.root, runId)),
+    'runs:attention': ({ runId, epoch }) => deps.runs.attention(runId, epoch),
+    'runs:evaluation': ({ runId }) => deps.runs.evaluation(runId),
+    'runs:damaged': async () => [...(await deps.runs.scan()).damaged, ...(await deps.comparisons.damaged())],
     'runs:predict': (request) => predictWithRun(request, deps.runs, deps.supervisor),
     'runs:delete': async ({ runId }) => {
       if (deps.supervisor.isActive(runId)) throw new Error(`run ${runId} is queued or training: stop it first`);

@@ -4,7 +4,7 @@ import type { TrainStartRequest } from '../../shared/ipc';
 import type { DatasetLibrary } from '../../engine/data/library/datasetLibrary';
 import { planRun } from '../../shared/runPlan';
 import { newRunId, queuedRecord, RunRecorder } from '../runs/recordRunEvent';
-import { latestCheckpointExists, resumePlan } from '../runs/resumePlan';
+import { claimResume, hasCheckpoint } from '../runs/resumePlan';
 import type { RunStore } from '../runs/runStore';
 import type { RunRecord } from '../../shared/runs';
 import { checkTrainingMemory, trainingMemoryLimit } from '../training/memoryGuard';
@@ -20,18 +20,16 @@ export class TrainingService {
     private readonly broadcast: (event: TrainEvent) => void,
     private readonly datasets: DatasetLibrary,
   ) {
-    this.recorder = new RunRecorder(store);
+    this.recorder = new RunRecorder(store, (runId) => supervisor.stop(runId));
     supervisor.onEvent((event) => void this.record(event));
   }
 
-  /** Runs left queued or running by an app that closed are marked failed, so no run looks alive forever. */
-  async recoverInterrupted(): Promise<void> {
-    for (const run of await this.store.list()) {
-      if (run.status === 'running' || run.status === 'paused' || run.status === 'queued') {
-        const when = run.status === 'queued' ? 'before it started' : 'while it trained';
-        await this.store.update(run.id, { status: 'interrupted', reason: `the app closed ${when}` });
-      }
-    }
+  /**
+   * Runs left queued or running by an app or CLI that closed are marked interrupted, so no run looks alive forever;
+   * one that a live CLI holds is training and is left alone.
+   */
+  recoverInterrupted(): Promise<void> {
+    return this.store.recoverInterrupted();
   }
 
   async start(request: TrainStartRequest): Promise<{ runId: string }> {
@@ -40,7 +38,7 @@ export class TrainingService {
     const dataset = await this.datasets.summary(request.datasetId);
     // Resolved here, once: the run's record and the worker get the same plan.
     const plan = planRun(runId, request, dataset);
-    if (plan.initFromRun && !latestCheckpointExists(this.store.root, plan.initFromRun)) {
+    if (plan.initFromRun && !(await hasCheckpoint(this.store, plan.initFromRun, ['best', 'latest']))) {
       throw new Error(`run ${plan.initFromRun} has no checkpoint to start from`);
     }
     const backend = await this.supervisor.whenReady();
@@ -52,9 +50,7 @@ export class TrainingService {
 
   /** Queues a stopped, failed or interrupted run again, to go on from its latest checkpoint. */
   async resume(runId: string): Promise<{ runId: string }> {
-    const run = await this.store.record(runId);
-    const plan = resumePlan(this.store.root, run);
-    await this.store.update(runId, { status: 'queued' });
+    const plan = await claimResume(this.store, runId);
     this.supervisor.start(plan);
     return { runId };
   }
@@ -85,11 +81,6 @@ export class TrainingService {
    * The writes of one run are queued in call order, so events still reach the windows in the order they happened.
    */
   private async record(event: TrainEvent): Promise<void> {
-    try {
-      await this.recorder.record(event);
-    } catch (error) {
-      console.error(`[run store] could not record ${event.type} of run ${event.runId}:`, error);
-    }
-    this.broadcast(event);
+    this.broadcast(await this.recorder.record(event));
   }
 }

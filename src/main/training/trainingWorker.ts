@@ -4,6 +4,8 @@ import { backendComputes } from '../../engine/backendHealth';
 import { DatasetLibrary } from '../../engine/data/library/datasetLibrary';
 import { runTraining } from '../../engine/train/runTraining';
 import { TrainedRunCache } from '../../engine/inference/trainedRunCache';
+import { RunArtifactFiles } from '../runs/runArtifactFiles';
+import { nodeFileSystem } from '../runs/runFileSystem';
 import type { BackendReport } from '../../shared/backends';
 import type { FinishedEvent, TrainEvent } from '../../shared/events';
 import type { RunPlan } from '../../shared/runPlan';
@@ -32,7 +34,9 @@ function postEvent(event: TrainEvent): void {
   post({ type: 'event', event }, transfer);
 }
 
-const trainedRuns = runsDir ? new TrainedRunCache(runsDir, datasets) : null;
+// Checkpoints and reports go through the run store's own module: the layout is spelled in one place.
+const artifacts = runsDir ? new RunArtifactFiles(nodeFileSystem, runsDir) : null;
+const trainedRuns = artifacts ? new TrainedRunCache(artifacts, datasets) : null;
 let predictions = Promise.resolve();
 
 /** Answers one 'predict', after those before it: one trained run is in memory at a time. */
@@ -77,7 +81,7 @@ async function drain(): Promise<void> {
       // The finished event is held back until the backend is checked, so that 'backend-lost' arrives first.
       let finished: FinishedEvent | null = null;
       await runTraining(
-        { plan, backend, datasets, ...(runsDir ? { runsDir } : {}) },
+        { plan, backend, datasets, ...(artifacts ? { artifacts } : {}) },
         {
           emit: (event) => {
             // New weights on disk (a checkpoint after each epoch, the final model at the end).

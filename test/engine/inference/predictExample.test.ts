@@ -14,6 +14,8 @@ import type { RunEvaluation } from '../../../src/shared/evaluation/runEvaluation
 import type { FinishedEvent } from '../../../src/shared/events';
 import { hyperParamsSchema } from '../../../src/shared/hyperParams';
 import { planRun, type RunPlan } from '../../../src/shared/runPlan';
+import { RunArtifactFiles } from '../../../src/main/runs/runArtifactFiles';
+import { nodeFileSystem } from '../../../src/main/runs/runFileSystem';
 
 let backend: BackendReport;
 let runsDir: string;
@@ -37,13 +39,18 @@ async function trainedRun(runId: string, datasetId: string, presetId: string, re
     findDataset(datasetId),
   );
   const finished: FinishedEvent = await runTraining(
-    { plan, backend, datasets: library, runsDir },
+    { plan, backend, datasets: library, artifacts: new RunArtifactFiles(nodeFileSystem, runsDir) },
     { emit: () => undefined, stopRequested: () => false },
     { attentionIntervalMs: 1e9, progressIntervalMs: 1e9 },
   );
   expect(finished.reason ?? '').toBe('');
   const evaluation = JSON.parse(await readFile(join(runsDir, runId, 'evaluation.json'), 'utf8')) as RunEvaluation;
-  return { plan, finished, evaluation, run: await loadTrainedRun(plan, runsDir, library) };
+  return {
+    plan,
+    finished,
+    evaluation,
+    run: await loadTrainedRun(plan, new RunArtifactFiles(nodeFileSystem, runsDir), library),
+  };
 }
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
@@ -165,7 +172,7 @@ describe('asking a trained run about one example', () => {
     expect(prediction.attention.predicted.split(' ')).toHaveLength(prediction.tags.length);
     run.dispose();
     const plan = { ...(run as TrainedRun).plan, runId: 'never-trained' };
-    await expect(loadTrainedRun(plan, runsDir, library)).rejects.toThrow(
+    await expect(loadTrainedRun(plan, new RunArtifactFiles(nodeFileSystem, runsDir), library)).rejects.toThrow(
       'run never-trained has no saved weights: it ended before its first epoch did',
     );
   }, 120_000);

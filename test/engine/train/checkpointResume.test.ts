@@ -10,6 +10,8 @@ import type { BackendReport } from '../../../src/shared/backends';
 import type { EpochEvent, ProgressEvent, TrainEvent } from '../../../src/shared/events';
 import { hyperParamsSchema } from '../../../src/shared/hyperParams';
 import { smallTextTask } from '../../support/smallTextTask';
+import { RunArtifactFiles } from '../../../src/main/runs/runArtifactFiles';
+import { nodeFileSystem } from '../../../src/main/runs/runFileSystem';
 
 let backend: BackendReport;
 const { spec, data } = smallTextTask();
@@ -27,7 +29,7 @@ function options(checkpointDir: string, extra: Partial<TrainingOptions> = {}): T
     data,
     attentionIntervalMs: 1e9,
     progressIntervalMs: 0,
-    checkpointDir,
+    artifacts: new RunArtifactFiles(nodeFileSystem, checkpointDir),
     ...extra,
   };
 }
@@ -41,7 +43,7 @@ describe('checkpoints and resume', () => {
     const whole: TrainEvent[] = [];
     const wholeDir = await mkdtemp(join(tmpdir(), 'whole-'));
     await trainModel(options(wholeDir), { emit: (e) => whole.push(e), stopRequested: () => false });
-    expect((await readdir(wholeDir)).sort()).toEqual(['best', 'latest']);
+    expect((await readdir(join(wholeDir, 'run', 'checkpoints'))).sort()).toEqual(['best', 'latest']);
 
     const stepsPerEpoch = Math.ceil(data.counts.train / 16);
     const dir = await mkdtemp(join(tmpdir(), 'stopped-'));
@@ -53,7 +55,7 @@ describe('checkpoints and resume', () => {
       afterStep: () => steps++,
     });
     expect(stopped.status).toBe('stopped');
-    const checkpoint = await loadCheckpoint(dir, 'latest');
+    const checkpoint = await loadCheckpoint(new RunArtifactFiles(nodeFileSystem, dir), 'run', ['latest']);
     expect(checkpoint).toMatchObject({ epoch: 1, globalStep: stepsPerEpoch });
 
     const before = tf.memory().numTensors;
@@ -88,7 +90,7 @@ describe('checkpoints and resume', () => {
       emit: () => undefined,
       stopRequested: () => false,
     });
-    const checkpoint = (await loadCheckpoint(dir, 'best'))!;
+    const checkpoint = (await loadCheckpoint(new RunArtifactFiles(nodeFileSystem, dir), 'run', ['best']))!;
     const saved = new Map(checkpoint.weights.map((w) => [w.name, w.tensor.dataSync().slice()]));
     // Five classes instead of three: the head differs in shape, everything below it fits.
     const { buildModel } = await import('../../../src/engine/models/buildModel');

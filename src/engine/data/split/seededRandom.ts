@@ -18,3 +18,11 @@ export function shuffleInPlace<T>(items: T[], random: () => number): T[] {
   }
   return items;
 }
+
+/**
+ * The seed of one epoch's shuffle, mixed from the run's seed and the epoch's number (two odd multipliers from
+ * MurmurHash3), so that any epoch's order is computed directly, without replaying the epochs before it.
+ */
+export function epochShuffleSeed(seed: number, epoch: number): number {
+  return (Math.imul(seed + 1, 0x9e3779b1) + Math.imul(epoch, 0x85ebca6b)) >>> 0;
+}

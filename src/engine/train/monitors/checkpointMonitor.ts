@@ -1,15 +1,15 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import { saveCheckpoint } from '../checkpoints';
+import type { RunArtifacts } from '../runArtifacts';
 import type { TrainingMonitor } from './trainingMonitor';
 
 /**
  * Writes the run's checkpoints after an epoch's validation: 'latest' every `every` epochs (and after the last one),
- * 'best' whenever the validation loss is the lowest so far. Each is replaced atomically.
+ * 'best' whenever the validation loss is the lowest so far. Each is replaced atomically by the run store.
  */
 export function checkpointMonitor(
-  folder: string,
+  artifacts: RunArtifacts,
+  runId: string,
   every: number,
   epochs: number,
   optimizer: tf.Optimizer,
@@ -18,16 +18,16 @@ export function checkpointMonitor(
   return {
     // A resumed run keeps the best it had: only a lower validation loss replaces that checkpoint.
     start: async () => {
-      const file = await readFile(join(folder, 'best', 'checkpoint.json'), 'utf8').catch(() => null);
-      if (file) best = (JSON.parse(file) as { valLoss: number }).valLoss;
+      const saved = await artifacts.bestValLoss(runId);
+      best = saved !== null && Number.isFinite(saved) ? saved : Infinity;
     },
     afterEpoch: async (state, { epoch, validation }) => {
       const position = { epoch, globalStep: state.globalStep, valLoss: validation.loss };
       if (epoch % every === 0 || epoch === epochs)
-        await saveCheckpoint(folder, 'latest', state.model, optimizer, position);
+        await saveCheckpoint(artifacts, runId, 'latest', state.model, optimizer, position);
       if (validation.loss < best) {
         best = validation.loss;
-        await saveCheckpoint(folder, 'best', state.model, optimizer, position);
+        await saveCheckpoint(artifacts, runId, 'best', state.model, optimizer, position);
       }
     },
   };

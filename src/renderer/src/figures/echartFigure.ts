@@ -1,6 +1,7 @@
 import { init, use, type ECharts, type EChartsCoreOption } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import type { Figure } from './saveFigure';
+import { documentSafe } from '../../../shared/controlCharacters';
 
 use([SVGRenderer]);
 
@@ -46,7 +47,8 @@ export function echartFigure(name: string, chart: () => ECharts | null): Figure 
         backgroundColor: '#ffffff',
         animation: false,
       });
-      return copy.renderToSVGString();
+      // ECharts escapes markup in labels but keeps control characters, which make an SVG ill-formed XML.
+      return documentSafe(copy.renderToSVGString());
     } finally {
       copy.dispose();
     }

@@ -1,4 +1,5 @@
 import { viridis } from '../charts/viridis';
+import { documentSafe } from '../../../shared/controlCharacters';
 
 /**
  * Figures as standalone SVG documents, built from the data rather than copied off the screen: cells are rectangles
@@ -9,8 +10,9 @@ export const FIGURE_FONT = 'Helvetica, Arial, sans-serif';
 const INK = '#0f172a';
 const MUTED = '#475569';
 
+/** Text for an SVG document: markup escaped, and what XML cannot hold at all (control characters) removed. */
 export function escapeXml(text: string): string {
-  return text.replace(
+  return documentSafe(text).replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
   );

@@ -1,0 +1,30 @@
+import { randomBytes } from 'node:crypto';
+import type { RunFileSystem } from './runFileSystem';
+
+/** A temporary name beside `path` that no other writer (thread or process) can pick. */
+export const temporaryName = (path: string): string => `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+
+/** True for a name temporaryName made: what a sweep may remove once its writer is gone. */
+export const isTemporaryName = (name: string): boolean => /\.\d+-[0-9a-f]{8}\.tmp$/.test(name);
+
+/**
+ * Replaces a file as a whole or not at all: written to a temporary name of its own, flushed to the disk, then
+ * renamed over the old one. A failure at any step (a full disk, an I/O error) removes the temporary and throws; the
+ * old file is untouched. A crash leaves the old file or the new one, never half of either.
+ */
+export async function writeAtomically(files: RunFileSystem, path: string, data: string | Uint8Array): Promise<void> {
+  const temporary = temporaryName(path);
+  try {
+    const handle = await files.open(temporary, 'wx');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await files.rename(temporary, path);
+  } catch (error) {
+    await files.rm(temporary, { force: true }).catch(() => undefined);
+    throw error;
+  }
+}
