@@ -20,8 +20,8 @@ export function terminalSafe(text: string): string {
  * What XML 1.0 cannot hold (C0 controls but tab, line feed and carriage return; U+FFFE, U+FFFF; unpaired
  * surrogates) and C1 controls, which it discourages: removed, for SVG, HTML and CSV exports.
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is this module's purpose
 const DOCUMENT_UNSAFE =
+  // eslint-disable-next-line no-control-regex -- matching control characters is this module's purpose
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 export function documentSafe(text: string): string {
