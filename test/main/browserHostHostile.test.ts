@@ -111,6 +111,65 @@ describe('browser host under hostile requests', () => {
     await floodHost.close();
   }, 10_000);
 
+  it('pauses a client that never reads its answers, then disconnects it; the host does not grow', async () => {
+    // Each answer is 64 kB: 10,000 unread ones would be 640 MB held by the host without back-pressure.
+    const answer = 'x'.repeat(64 * 1024);
+    const verbose: Workbench = {
+      ...workbench,
+      handlers: new Proxy({} as InvokeHandlers, { get: () => async () => answer }),
+    };
+    const dir = await mkdtemp(join(tmpdir(), 'renderer-'));
+    const limits = {
+      pauseAboveBytes: 256 * 1024,
+      resumeBelowBytes: 64 * 1024,
+      disconnectAboveBytes: 2 * 1024 * 1024,
+      maxPausedMs: 1500,
+    };
+    const slowHost = await startBrowserHost(verbose, dir, 0, limits);
+    const memory = () => {
+      const usage = process.memoryUsage();
+      return usage.heapUsed + usage.external;
+    };
+    const before = memory();
+    const socket = await openRawWebSocket(
+      slowHost.port,
+      `/ws?token=${slowHost.token}`,
+      `http://127.0.0.1:${slowHost.port}`,
+    );
+    // Never read: what the host sends piles up in its buffers once the kernel's are full.
+    socket.pause();
+    socket.on('error', () => undefined);
+    const request = (id: number) =>
+      frameBytes({
+        opcode: 1,
+        payload: new TextEncoder().encode(JSON.stringify({ id, channel: 'app:info', request: {} })),
+      });
+    let peak = 0;
+    for (let id = 0; id < 10_000; id++) {
+      socket.write(request(id));
+      if (id % 500 === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        peak = Math.max(peak, memory() - before);
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, limits.maxPausedMs + 1000));
+    peak = Math.max(peak, memory() - before);
+    // Reading now gets what the kernel had buffered, then the end: the host hung up, it did not go on answering.
+    let received = 0;
+    const ended = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.on('data', (chunk: Buffer) => (received += chunk.length));
+    socket.resume();
+    await ended;
+    console.log(
+      `unread client: ${(received / 1e6).toFixed(1)} MB of 655 MB answered before it was disconnected; ` +
+        `the host grew by at most ${(peak / 1e6).toFixed(1)} MB`,
+    );
+    expect(received).toBeLessThan(32e6);
+    expect(peak).toBeLessThan(64e6);
+    await slowHost.close();
+    await answersAValidRequest();
+  }, 30_000);
+
   it('fuzz: random request targets and headers never take the host down', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -10,6 +10,7 @@ import { dispatchInvoke } from '../ipc/dispatchInvoke';
 import { CONTENT_SECURITY_POLICY } from '../contentSecurityPolicy';
 import { contentTypeOf, servedFilePath } from '../servedFile';
 import { parseRequestTarget, type RequestTarget } from './requestTarget';
+import { DEFAULT_BACK_PRESSURE, sendWithBackPressure, type BackPressureLimits } from './sendBackPressure';
 
 const TOKEN_COOKIE = 'workbench_token';
 const MAX_MESSAGE_BYTES = 1 << 20;
@@ -44,7 +45,12 @@ function cookieToken(request: IncomingMessage): string | undefined {
  * Every HTTP request and the WebSocket upgrade need the random token (in the URL, then in a same-site cookie);
  * Host and Origin must name this server, which stops DNS rebinding and other sites' pages.
  */
-export async function startBrowserHost(workbench: Workbench, rendererDir: string, port = 0): Promise<BrowserHost> {
+export async function startBrowserHost(
+  workbench: Workbench,
+  rendererDir: string,
+  port = 0,
+  limits: BackPressureLimits = DEFAULT_BACK_PRESSURE,
+): Promise<BrowserHost> {
   const token = randomBytes(24).toString('base64url');
   const root = resolve(rendererDir);
   let origins: string[] = [];
@@ -111,9 +117,8 @@ export async function startBrowserHost(workbench: Workbench, rendererDir: string
     // ws reports a protocol violation (oversized or unmasked frame, bad UTF-8, reserved opcode or close code) as an
     // 'error' and closes the connection itself; unheard, that error would end the process and every run in it.
     ws.on('error', () => ws.terminate());
-    const send = (message: unknown) => {
-      if (ws.readyState === ws.OPEN) ws.send(encodeWire(message), () => undefined);
-    };
+    const sendText = sendWithBackPressure(ws, limits);
+    const send = (message: unknown) => sendText(encodeWire(message));
     const unsubscribe = workbench.subscribe((channel, payload) => send({ event: channel, payload }));
     ws.on('close', unsubscribe);
     let inFlight = 0;
