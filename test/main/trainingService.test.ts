@@ -6,27 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { DatasetLibrary } from '../../src/engine/data/library/datasetLibrary';
 import { RunStore } from '../../src/main/runs/runStore';
 import { TrainingService } from '../../src/main/services/trainingService';
-import type { TrainingSupervisor } from '../../src/main/training/trainingSupervisor';
-import type { TrainEvent } from '../../src/shared/events';
-import type { RunPlan } from '../../src/shared/runPlan';
 import { hyperParamsSchema } from '../../src/shared/hyperParams';
 import { findPreset } from '../../src/shared/spec/presets';
 import { playedProcess } from '../support/playedProcess';
-
-/** A supervisor that trains nothing: the test plays the worker's events itself. */
-function fakeSupervisor() {
-  let listener: (event: TrainEvent) => void = () => undefined;
-  const started: string[] = [];
-  const plans: RunPlan[] = [];
-  const supervisor = {
-    onEvent: (l: (event: TrainEvent) => void) => ((listener = l), () => undefined),
-    start: (plan: RunPlan) => (started.push(plan.runId), plans.push(plan)),
-    stop: () => true,
-    whenReady: async () => ({ name: 'wasm', skipped: [] }),
-    queued: () => [...started],
-  } as unknown as TrainingSupervisor;
-  return { supervisor, started, plans, emit: (event: TrainEvent) => listener(event) };
-}
+import { fakeSupervisor } from '../support/fakeSupervisor';
 
 // Built-in datasets only: the import folder is empty.
 const builtinOnly = new DatasetLibrary({ cacheDir: tmpdir(), datasetsDir: join(tmpdir(), 'no-imported-datasets') });

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import type { CheckpointSlot } from '../../shared/runLayout';
-import { CHECKPOINT_FILES, RECORD_LIMITS } from '../../shared/runLayout';
+import { CHECKPOINT_FILES, CHECKPOINT_SLOTS, RECORD_LIMITS, type CheckpointSlot } from '../../shared/runLayout';
 import {
   checkpointIndexSchema,
   MAX_CHECKPOINT_BYTES,
@@ -97,14 +96,25 @@ export class CheckpointFiles {
     return null;
   }
 
-  /** Removes what crashed or failed writes left: temporary folders, and `.<slot>-old` beside a whole slot. */
+  /**
+   * Repairs what crashed or failed writes left: temporary folders are removed; a slot lost between steps 3 and 4
+   * is put back from its whole `.<slot>-old`; a `.<slot>-old` beside a whole slot is removed.
+   */
   async sweep(): Promise<void> {
     const names = await this.files.readdir(this.folder).catch(() => [] as string[]);
     for (const name of names) {
-      const old = /^\.(final|best|latest)-old$/.exec(name);
-      const stale =
-        name.endsWith('.tmp') || (old && (await this.inspectFolder(join(this.folder, old[1]!))).state === 'ok');
-      if (stale) await this.files.rm(join(this.folder, name), { recursive: true, force: true });
+      if (name.endsWith('.tmp')) await this.files.rm(join(this.folder, name), { recursive: true, force: true });
+    }
+    for (const slot of CHECKPOINT_SLOTS) {
+      const aside = join(this.folder, `.${slot}-old`);
+      if (!names.includes(`.${slot}-old`)) continue;
+      const target = join(this.folder, slot);
+      if ((await this.inspectFolder(target)).state !== 'ok' && (await this.inspectFolder(aside)).state === 'ok') {
+        await this.files.rm(target, { recursive: true, force: true });
+        await this.files.rename(aside, target);
+      } else {
+        await this.files.rm(aside, { recursive: true, force: true });
+      }
     }
   }
 

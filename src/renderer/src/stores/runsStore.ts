@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { AttentionEvent, TrainEvent } from '../../../shared/events';
 import type { RunEvaluation } from '../../../shared/evaluation/runEvaluation';
-import type { CheckpointInfo, RunRecord } from '../../../shared/runs';
+import type { CheckpointInfo, DamagedRecord, RunRecord } from '../../../shared/runs';
 import { workbench } from '../api/workbench';
 import { headHistory, type HeadHistory } from '../runs/headHistory';
 import { filterRuns, sortRuns, type RunSort } from '../runs/runTable';
@@ -34,6 +34,8 @@ export const useRunsStore = defineStore('runs', () => {
   const opened = shallowRef<OpenedRun | null>(null);
   const compared = shallowRef<{ run: RunRecord; events: TrainEvent[] }[]>([]);
   const error = ref<string | null>(null);
+  /** Records that could not be read, each with its file and the reason. */
+  const damaged = shallowRef<DamagedRecord[]>([]);
 
   const shown = computed(() => sortRuns(filterRuns(runs.value, filter.value, status.value), sort.value));
 
@@ -49,8 +51,13 @@ export const useRunsStore = defineStore('runs', () => {
 
   const refresh = () =>
     act(async () => {
-      const [all, active] = await Promise.all([workbench.invoke('runs:list', {}), workbench.invoke('runs:active', {})]);
+      const [all, active, unreadable] = await Promise.all([
+        workbench.invoke('runs:list', {}),
+        workbench.invoke('runs:active', {}),
+        workbench.invoke('runs:damaged', {}),
+      ]);
       runs.value = all;
+      damaged.value = unreadable;
       queue.value = active.filter((run) => run.status === 'queued').map((run) => run.id);
     });
 
@@ -157,6 +164,7 @@ export const useRunsStore = defineStore('runs', () => {
     opened,
     compared,
     error,
+    damaged,
     shown,
     refresh,
     toggleSelected,
