@@ -114,7 +114,7 @@ describe('the run store under faults', () => {
   it('a full disk while writing a checkpoint fails the write, leaves the old one and no temporary', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'ckpt-'));
     await new CheckpointFiles(nodeFileSystem, folder).write('latest', checkpointOf(1).index, checkpointOf(1).tensors);
-    const full = faultyFileSystem({ failWith: { code: 'ENOSPC', when: (op, path) => op === 'handle.write' } });
+    const full = faultyFileSystem({ failWith: { code: 'ENOSPC', when: (op) => op === 'handle.write' } });
     await expect(
       new CheckpointFiles(full.files, folder).write('latest', checkpointOf(2).index, checkpointOf(2).tensors),
     ).rejects.toThrow(/^ENOSPC: no space left on device, write '.*tensors\.bin'$/);
