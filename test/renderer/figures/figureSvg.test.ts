@@ -165,4 +165,42 @@ describe('figures as SVG', () => {
     expect(root.querySelectorAll('path').length).toBeGreaterThan(3);
     expect(() => echartFigure('none', () => null).svg()).toThrow('the chart is not drawn yet');
   });
+
+  it('keeps an SVG well-formed XML when class names hold control characters (and the text readable)', () => {
+    // XML 1.0's Char production: tab, newline, carriage return, and U+0020 upwards but the surrogates, FFFE, FFFF.
+    const xmlChars = /^[\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]*$/u;
+    const names = ['spam\u0000', 'ham\u001b[31m', 'bell\u0007\u0085', 'lone \ud800 surrogate'];
+    const svg = heatmapSvg({
+      title: 'confusion \u0001matrix',
+      rowLabels: names,
+      columnLabels: names,
+      values: Array.from({ length: 16 }, (_, i) => i),
+      rows: 4,
+      columns: 4,
+      shade: (v) => v / 15,
+      barLabel: (t) => t.toFixed(1),
+    });
+    expect(svg).toMatch(xmlChars);
+    const root = parse(svg);
+    expect(root.querySelector('parsererror')).toBeNull();
+    const texts = [...root.querySelectorAll('text')].map((t) => t.textContent);
+    expect(texts).toEqual(expect.arrayContaining(['spam', 'ham[31m', 'bell', 'lone  surrogate']));
+
+    const element = document.createElement('div');
+    Object.defineProperty(element, 'clientWidth', { value: 480 });
+    Object.defineProperty(element, 'clientHeight', { value: 300 });
+    const shown = init(element, undefined, { renderer: 'svg', width: 480, height: 300 });
+    shown.setOption({
+      animation: false,
+      legend: {},
+      xAxis: { type: 'category', data: names },
+      yAxis: { type: 'value' },
+      series: [{ name: 'class \u0002accuracy', type: 'line', data: [1, 2, 3, 4] }],
+    });
+    const chart = echartFigure('per class', () => shown).svg();
+    shown.dispose();
+    // (happy-dom's XML parser cannot read ECharts' CDATA style block, so the chart is checked by its characters.)
+    expect(chart).toMatch(xmlChars);
+    expect(chart).toContain('class accuracy');
+  });
 });
