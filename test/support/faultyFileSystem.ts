@@ -54,7 +54,8 @@ export function faultyFileSystem(plan: FaultPlan = {}) {
       crashed = true;
       throw new SimulatedCrash(mutations.length);
     }
-    if (plan.failWith?.when(op, path)) throw systemError(plan.failWith.code, op.replace(/^handle\./, '').replace(':w', ''), path);
+    if (plan.failWith?.when(op, path))
+      throw systemError(plan.failWith.code, op.replace(/^handle\./, '').replace(':w', ''), path);
     mutations.push({ op, path });
   };
   const pathOf = (value: unknown) => String(value);

@@ -15,6 +15,10 @@ describe('DamagedRecords', () => {
       'runs/r1/run.json: createdAt: Invalid input: expected string, received undefined',
       'comparisons/cmp-0123456789ab.json: not JSON (Unexpected end)',
     ]);
-    expect(mount(DamagedRecords, { props: { records: [] } }).find('details').exists()).toBe(false);
+    expect(
+      mount(DamagedRecords, { props: { records: [] } })
+        .find('details')
+        .exists(),
+    ).toBe(false);
   });
 });
