@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- these tests look for control characters in what the app writes */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, open, readFile, truncate, writeFile } from 'node:fs/promises';

@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- these tests look for control characters in what the app writes */
 import { describe, expect, it } from 'vitest';
 import { comparisonHtml } from '../../src/main/comparisons/comparisonReport';
 import { metricsCsv } from '../../src/main/runs/metricsCsv';
