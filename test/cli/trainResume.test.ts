@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,4 +73,55 @@ describe('npm run train -- --resume', () => {
       `run ${runId} is completed: only a stopped, failed or interrupted run can be resumed`,
     );
   }, 180_000);
+
+  it('goes on after kill -9 without the app, and refuses a second --resume while the first trains', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'cli-kill-'));
+    const env = { ...process.env, WORKBENCH_DATA_DIR: dataDir };
+    // Killed once epoch 1's checkpoint is whole: the run is left "running", its lock held by a dead process.
+    const runId = await new Promise<string>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/train.ts', ...ARGS, '--json'], {
+        cwd: ROOT,
+        env,
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk;
+        const started = /"type":"started","runId":"([^"]+)"/.exec(output);
+        if (!started || !/"type":"epoch"/.test(output)) return;
+        const index = join(dataDir, 'runs', started[1]!, 'checkpoints', 'latest', 'checkpoint.json');
+        const waitForCheckpoint = setInterval(() => {
+          if (!existsSync(index)) return;
+          clearInterval(waitForCheckpoint);
+          child.kill('SIGKILL');
+        }, 5);
+        child.stdout.removeAllListeners('data');
+        child.on('exit', () => resolve(started[1]!));
+      });
+    });
+    const folder = join(dataDir, 'runs', runId);
+    expect(JSON.parse(await readFile(join(folder, 'run.json'), 'utf8')).status).toBe('running');
+
+    const first = spawn(process.execPath, ['--import', 'tsx', 'src/cli/train.ts', '--resume', runId], {
+      cwd: ROOT,
+      env,
+    });
+    let firstOutput = '';
+    first.stdout.on('data', (chunk: Buffer) => (firstOutput += chunk));
+    const firstDone = new Promise<number | null>((resolve) => first.on('exit', resolve));
+    await expect.poll(() => firstOutput, { timeout: 60_000 }).toMatch(/^training /m);
+    const second = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/train.ts', '--resume', runId], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+    });
+    expect(second.status).toBe(2);
+    expect(second.stderr).toContain(`run ${runId} is being resumed by npm run train (pid ${first.pid}, since `);
+
+    expect(await firstDone).toBe(0);
+    expect(firstOutput).toMatch(/^completed after 3 epoch\(s\)/m);
+    const events = parseMetricsLog(await readFile(join(folder, 'metrics.log'), 'utf8')).records as TrainEvent[];
+    // Epoch 1 before the kill, 2 and 3 after the resume; nothing trained twice.
+    expect(events.filter((e) => e.type === 'epoch').map((e) => (e as { epoch: number }).epoch)).toEqual([1, 2, 3]);
+    expect(existsSync(join(folder, 'writer.lock'))).toBe(false);
+  }, 240_000);
 });
