@@ -9,7 +9,8 @@ export function formatEvent(event: TrainEvent): string | null {
       return (
         `training ${event.modelName} on ${event.datasetId}: ${event.parameterCount.toLocaleString('en')} parameters, ` +
         `${event.split.train}/${event.split.validation}/${event.split.test} train/validation/test examples, ` +
-        `${event.stepsPerEpoch} steps per epoch`
+        `${event.stepsPerEpoch} steps per epoch` +
+        (event.notice ? `\nnote: ${event.notice}` : '')
       );
     case 'epoch':
       return (

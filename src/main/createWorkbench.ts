@@ -64,6 +64,9 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
       sinks.add(sink);
       return () => sinks.delete(sink);
     },
-    close: () => supervisor.close(),
+    close: async () => {
+      await supervisor.close();
+      await training.settle();
+    },
   };
 }

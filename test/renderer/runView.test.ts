@@ -45,6 +45,35 @@ describe('applyTrainEvent', () => {
     });
     expect(view.epochMetrics.map((e) => e.valAccuracy)).toEqual([0.6]);
   });
+
+  it("shows a resumed run's notice (a damaged checkpoint passed over) while it trains, and its end after", () => {
+    const view = emptyRunView('r', 3);
+    const notice = 'the latest checkpoint (/runs/r/checkpoints/latest) is damaged: …; going on from best (epoch 2)';
+    applyTrainEvent(view, {
+      type: 'started',
+      runId: 'r',
+      backend: { name: 'wasm', skipped: [] },
+      datasetId: 'd',
+      presetId: 'p',
+      modelName: 'm',
+      hyperParams: hyperParamsSchema.parse({ epochs: 3 }),
+      parameterCount: 10,
+      classNames: ['a', 'b'],
+      split: { train: 8, validation: 2, test: 0 },
+      stepsPerEpoch: 4,
+      resumedFrom: { epoch: 2, globalStep: 8 },
+      notice,
+    });
+    expect(view.reason).toBe(notice);
+    applyTrainEvent(view, {
+      type: 'finished',
+      runId: 'r',
+      status: 'stopped',
+      reason: 'stopped by the user',
+      epochs: 2,
+    });
+    expect(view.reason).toBe('stopped by the user');
+  });
 });
 
 describe('attention colours', () => {

@@ -11,7 +11,7 @@ import type { RunStore } from '../runs/runStore';
 import type { TrainingService } from '../services/trainingService';
 import { comparisonHtml } from './comparisonReport';
 import { comparisonRow } from './comparisonRow';
-import { writeAtomically } from '../runs/atomicWrite';
+import { writeAtomically } from '../../engine/io/atomicWrite';
 import { readRecord, type RecordRead } from '../runs/readRecord';
 import { sizeOf, type RunFileSystem } from '../runs/runFileSystem';
 import { RECORD_LIMITS } from '../../shared/runLayout';

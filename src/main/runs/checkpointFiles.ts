@@ -7,7 +7,7 @@ import {
   type CheckpointIndex,
 } from '../../shared/storedRecords/checkpointIndex';
 import type { StoredCheckpoint } from '../../engine/train/runArtifacts';
-import { temporaryName } from './atomicWrite';
+import { temporaryName } from '../../engine/io/atomicWrite';
 import { readRecord } from './readRecord';
 import { errorCode, sizeOf, type RunFileSystem } from './runFileSystem';
 

@@ -3,7 +3,7 @@ import type { RunArtifacts, StoredCheckpoint } from '../../engine/train/runArtif
 import type { RunEvaluation } from '../../shared/evaluation/runEvaluation';
 import { isRunId, RUN_FILES, type CheckpointSlot } from '../../shared/runLayout';
 import type { CheckpointIndex } from '../../shared/storedRecords/checkpointIndex';
-import { writeAtomically } from './atomicWrite';
+import { writeAtomically } from '../../engine/io/atomicWrite';
 import { CheckpointFiles } from './checkpointFiles';
 import type { RunFileSystem } from './runFileSystem';
 

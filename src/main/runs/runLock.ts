@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { RECORD_LIMITS } from '../../shared/runLayout';
-import { temporaryName } from './atomicWrite';
+import { temporaryName } from '../../engine/io/atomicWrite';
 import { processAlive, thisHost, thisProcessStart } from './processIdentity';
 import { readRecord } from './readRecord';
 import { errorCode, type RunFileSystem } from './runFileSystem';

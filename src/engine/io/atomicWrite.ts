@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { RunFileSystem } from './runFileSystem';
+import * as fs from 'node:fs/promises';
+
+/** The file functions an atomic write needs: node:fs/promises, or a test's fault-injecting stand-in. */
+export type AtomicWriteFiles = Pick<typeof fs, 'open' | 'rename' | 'rm'>;
 
 /** A temporary name beside `path` that no other writer (thread or process) can pick. */
 export const temporaryName = (path: string): string => `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
@@ -8,11 +11,15 @@ export const temporaryName = (path: string): string => `${path}.${process.pid}-$
 export const isTemporaryName = (name: string): boolean => /\.\d+-[0-9a-f]{8}\.tmp$/.test(name);
 
 /**
- * Replaces a file as a whole or not at all: written to a temporary name of its own, flushed to the disk, then
+ * Replaces a file as a whole or not at all (the one helper every record of the app's data folder is written by): written to a temporary name of its own, flushed to the disk, then
  * renamed over the old one. A failure at any step (a full disk, an I/O error) removes the temporary and throws; the
  * old file is untouched. A crash leaves the old file or the new one, never half of either.
  */
-export async function writeAtomically(files: RunFileSystem, path: string, data: string | Uint8Array): Promise<void> {
+export async function writeAtomically(
+  files: AtomicWriteFiles,
+  path: string,
+  data: string | Uint8Array,
+): Promise<void> {
   const temporary = temporaryName(path);
   try {
     const handle = await files.open(temporary, 'wx');
