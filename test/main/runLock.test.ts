@@ -9,6 +9,7 @@ import { parseMetricsLog } from '../../src/main/runs/metricsLog';
 import { fakeSupervisor } from '../support/fakeSupervisor';
 import { playedProcess } from '../support/playedProcess';
 import { startStoreProcess } from '../support/storeProcess';
+import { runRecord } from '../support/runRecords';
 
 const builtinOnly = new DatasetLibrary({ cacheDir: tmpdir(), datasetsDir: join(tmpdir(), 'no-imported-datasets') });
 const HELD_BY_CLI = (runId: string, pid: number) =>
@@ -48,16 +49,7 @@ describe('one writer per run, across processes', () => {
   it('two resumes of one run at once: one queues it, the other is refused naming the first', async () => {
     const root = await mkdtemp(join(tmpdir(), 'runs-'));
     const crashed = new RunStore(root, { identity: playedProcess(1) });
-    await crashed.create({
-      id: 'r1',
-      createdAt: '2026-01-01T00:00:00Z',
-      updatedAt: '2026-01-01T00:00:00Z',
-      status: 'failed',
-      datasetId: 'keyword-topics',
-      presetId: 'transformer-text',
-      spec: (await import('../../src/shared/spec/presets')).findPreset('transformer-text')!.spec,
-      hyperParams: (await import('../../src/shared/hyperParams')).hyperParamsSchema.parse({}),
-    });
+    await crashed.create(runRecord('r1', { status: 'failed' }));
     await crashed.artifacts.saveCheckpoint(
       'r1',
       'latest',
@@ -87,16 +79,7 @@ describe('one writer per run, across processes', () => {
     for (let round = 0; round < 5; round++) {
       const runId = `r${round}`;
       const dead = new RunStore(root, { identity: playedProcess(round) });
-      await dead.create({
-        id: runId,
-        createdAt: '2026-01-01T00:00:00Z',
-        updatedAt: '2026-01-01T00:00:00Z',
-        status: 'running',
-        datasetId: 'keyword-topics',
-        presetId: 'transformer-text',
-        spec: (await import('../../src/shared/spec/presets')).findPreset('transformer-text')!.spec,
-        hyperParams: (await import('../../src/shared/hyperParams')).hyperParamsSchema.parse({}),
-      });
+      await dead.create(runRecord(runId, { status: 'running' }));
       await dead.artifacts.saveCheckpoint(
         runId,
         'latest',
@@ -107,7 +90,8 @@ describe('one writer per run, across processes', () => {
       const replies = await Promise.all(racers.map((racer) => racer.send({ op: 'resume', runId })));
       const winners = racers.filter((_, i) => replies[i]!.ok);
       expect(winners).toHaveLength(1);
-      for (const reply of replies.filter((r) => !r.ok)) expect(reply).toMatchObject({ ok: false, locked: true });
+      for (const reply of replies.filter((r) => !r.ok))
+        expect(reply, JSON.stringify(reply)).toMatchObject({ ok: false, locked: true });
       const owner = JSON.parse(await readFile(join(root, runId, 'writer.lock'), 'utf8'));
       expect(owner).toMatchObject({ pid: winners[0]!.pid, purpose: 'resume' });
     }

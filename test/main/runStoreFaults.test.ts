@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,9 +8,8 @@ import { RunStore } from '../../src/main/runs/runStore';
 import { nodeFileSystem } from '../../src/main/runs/runFileSystem';
 import { TrainingService } from '../../src/main/services/trainingService';
 import { hyperParamsSchema } from '../../src/shared/hyperParams';
-import type { RunRecord } from '../../src/shared/runs';
+import { runRecord } from '../support/runRecords';
 import type { CheckpointIndex } from '../../src/shared/storedRecords/checkpointIndex';
-import { findPreset } from '../../src/shared/spec/presets';
 import { fakeSupervisor } from '../support/fakeSupervisor';
 import { faultyFileSystem, SimulatedCrash } from '../support/faultyFileSystem';
 import { playedProcess } from '../support/playedProcess';
@@ -40,16 +39,7 @@ function expectWhole(loaded: Awaited<ReturnType<CheckpointFiles['load']>>, epoch
   return index.epoch;
 }
 
-const record = (id: string): RunRecord => ({
-  id,
-  createdAt: '2026-01-01T00:00:00Z',
-  updatedAt: '2026-01-01T00:00:00Z',
-  status: 'running',
-  datasetId: 'keyword-topics',
-  presetId: 'transformer-text',
-  spec: findPreset('transformer-text')!.spec,
-  hyperParams: hyperParamsSchema.parse({}),
-});
+const record = (id: string) => runRecord(id, { status: 'running' });
 
 const builtinOnly = new DatasetLibrary({ cacheDir: tmpdir(), datasetsDir: join(tmpdir(), 'no-imported-datasets') });
 
@@ -79,7 +69,12 @@ describe('the run store under faults', () => {
       const after = new CheckpointFiles(nodeFileSystem, folder);
       const epoch = expectWhole(await after.load(['latest']), step < steps ? [1, 2] : [2]);
       seen.add(epoch);
-      // Its leftovers are swept without touching the whole checkpoint.
+      // Its leftovers are swept without touching the whole checkpoint. They carry the crashed writer's pid, which
+      // here is the test's own (alive, so its temporaries would be left alone): renamed to a dead process's.
+      for (const name of await readdir(folder)) {
+        const dead = name.replace(`.${process.pid}-`, `.${playedProcess().pid}-`);
+        if (dead !== name) await rename(join(folder, name), join(folder, dead));
+      }
       await after.sweep();
       expect((await readdir(folder)).filter((name) => name !== 'latest')).toEqual([]);
       expect(expectWhole(await after.load(['latest']), [epoch])).toBe(epoch);

@@ -10,24 +10,13 @@ import { createWorkbench, type Workbench } from '../../src/main/createWorkbench'
 import { frameRecord } from '../../src/main/runs/metricsLog';
 import { MAX_PROGRESS_POINTS } from '../../src/main/runs/metricsFold';
 import { RunStore } from '../../src/main/runs/runStore';
-import { hyperParamsSchema } from '../../src/shared/hyperParams';
 import type { RunRecord } from '../../src/shared/runs';
-import { findPreset } from '../../src/shared/spec/presets';
+import { runRecord } from '../support/runRecords';
 import type { ProgressEvent } from '../../src/shared/events';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
-const record = (id: string, extra: Partial<RunRecord> = {}): RunRecord => ({
-  id,
-  createdAt: '2026-01-01T00:00:00Z',
-  updatedAt: '2026-01-01T00:00:00Z',
-  status: 'completed',
-  datasetId: 'keyword-topics',
-  presetId: 'transformer-text',
-  spec: findPreset('transformer-text')!.spec,
-  hyperParams: hyperParamsSchema.parse({}),
-  ...extra,
-});
+const record = runRecord;
 
 /** A data folder whose runs/<name>/run.json hold exactly the given texts. */
 async function dataDirWith(runJsons: Record<string, string>): Promise<string> {

@@ -5,8 +5,7 @@
 import { RunStore } from '../../src/main/runs/runStore';
 import { claimResume } from '../../src/main/runs/resumePlan';
 import { RunLockedError } from '../../src/main/runs/runLock';
-import { hyperParamsSchema } from '../../src/shared/hyperParams';
-import { findPreset } from '../../src/shared/spec/presets';
+import { runRecord } from './runRecords';
 
 export type DriverCommand =
   | { op: 'create'; runId: string }
@@ -24,17 +23,7 @@ const store = new RunStore(process.argv[2]!, { holder: 'cli' });
 async function carryOut(command: DriverCommand): Promise<void> {
   switch (command.op) {
     case 'create':
-      return store.create({
-        id: command.runId,
-        createdAt: new Date().toISOString(),
-        updatedAt: new Date().toISOString(),
-        status: 'running',
-        origin: 'cli',
-        datasetId: 'keyword-topics',
-        presetId: 'transformer-text',
-        spec: findPreset('transformer-text')!.spec,
-        hyperParams: hyperParamsSchema.parse({}),
-      });
+      return store.create(runRecord(command.runId, { status: 'running', origin: 'cli' }));
     case 'append':
       // A writer appends only to runs it holds: the training worker runs in the process that took the lock.
       if (!store.holds(command.runId)) throw new Error(`this process does not hold ${command.runId}`);

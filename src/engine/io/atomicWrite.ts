@@ -7,19 +7,18 @@ export type AtomicWriteFiles = Pick<typeof fs, 'open' | 'rename' | 'rm'>;
 /** A temporary name beside `path` that no other writer (thread or process) can pick. */
 export const temporaryName = (path: string): string => `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
 
-/** True for a name temporaryName made: what a sweep may remove once its writer is gone. */
-export const isTemporaryName = (name: string): boolean => /\.\d+-[0-9a-f]{8}\.tmp$/.test(name);
+/** The pid of the process that made a temporary name, or null for a name temporaryName did not make. */
+export function temporaryWriter(name: string): number | null {
+  const match = /\.(\d+)-[0-9a-f]{8}\.tmp$/.exec(name);
+  return match ? Number(match[1]) : null;
+}
 
 /**
  * Replaces a file as a whole or not at all (the one helper every record of the app's data folder is written by): written to a temporary name of its own, flushed to the disk, then
  * renamed over the old one. A failure at any step (a full disk, an I/O error) removes the temporary and throws; the
  * old file is untouched. A crash leaves the old file or the new one, never half of either.
  */
-export async function writeAtomically(
-  files: AtomicWriteFiles,
-  path: string,
-  data: string | Uint8Array,
-): Promise<void> {
+export async function writeAtomically(files: AtomicWriteFiles, path: string, data: string | Uint8Array): Promise<void> {
   const temporary = temporaryName(path);
   try {
     const handle = await files.open(temporary, 'wx');

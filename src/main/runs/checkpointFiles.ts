@@ -8,6 +8,7 @@ import {
 } from '../../shared/storedRecords/checkpointIndex';
 import type { StoredCheckpoint } from '../../engine/train/runArtifacts';
 import { temporaryName } from '../../engine/io/atomicWrite';
+import { isAbandonedTemporary } from './processIdentity';
 import { readRecord } from './readRecord';
 import { errorCode, sizeOf, type RunFileSystem } from './runFileSystem';
 
@@ -97,13 +98,13 @@ export class CheckpointFiles {
   }
 
   /**
-   * Repairs what crashed or failed writes left: temporary folders are removed; a slot lost between steps 3 and 4
+   * Repairs what crashed or failed writes left: temporary folders of writers that died are removed; a slot lost between steps 3 and 4
    * is put back from its whole `.<slot>-old`; a `.<slot>-old` beside a whole slot is removed.
    */
   async sweep(): Promise<void> {
     const names = await this.files.readdir(this.folder).catch(() => [] as string[]);
     for (const name of names) {
-      if (name.endsWith('.tmp')) await this.files.rm(join(this.folder, name), { recursive: true, force: true });
+      if (isAbandonedTemporary(name)) await this.files.rm(join(this.folder, name), { recursive: true, force: true });
     }
     for (const slot of CHECKPOINT_SLOTS) {
       const aside = join(this.folder, `.${slot}-old`);

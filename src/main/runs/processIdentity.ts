@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { temporaryWriter } from '../../engine/io/atomicWrite';
 
 /**
  * When a process started, as the kernel counts it (Linux: /proc/<pid>/stat's 22nd field, clock ticks since boot);
@@ -32,3 +33,12 @@ export function processAlive(pid: number, start: string | null): boolean {
 
 export const thisHost = hostname();
 export const thisProcessStart = processStart(process.pid);
+
+/**
+ * A temporary file or folder left by a writer that died: removable. One of a live process (this one included) is
+ * left alone: it may be that process's lock attempt or write, in flight now.
+ */
+export function isAbandonedTemporary(name: string): boolean {
+  const pid = temporaryWriter(name);
+  return pid !== null && !processAlive(pid, null);
+}

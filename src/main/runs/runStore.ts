@@ -16,7 +16,8 @@ import { parseRunRecord } from '../../shared/storedRecords/runRecord';
 import { trainEventSchema } from '../../shared/storedRecords/trainEvent';
 import { toPlainJson } from '../../shared/wireFormat';
 import { isLive } from '../../shared/events';
-import { isTemporaryName, writeAtomically } from '../../engine/io/atomicWrite';
+import { writeAtomically } from '../../engine/io/atomicWrite';
+import { isAbandonedTemporary } from './processIdentity';
 import { CheckpointFiles } from './checkpointFiles';
 import { MetricsFold } from './metricsFold';
 import { frameRecord, repairMetricsLog, streamMetricsLog } from './metricsLog';
@@ -240,7 +241,7 @@ export class RunStore {
 
   private async removeTemporaries(id: string): Promise<void> {
     for (const name of await this.files.readdir(this.folder(id)).catch(() => [] as string[])) {
-      if (isTemporaryName(name)) await this.files.rm(this.file(id, name), { force: true });
+      if (isAbandonedTemporary(name)) await this.files.rm(this.file(id, name), { force: true });
     }
     await new CheckpointFiles(this.files, this.file(id, RUN_FILES.checkpoints)).sweep();
   }
