@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 
 /** The file functions an atomic write needs: node:fs/promises, or a test's fault-injecting stand-in. */
-export type AtomicWriteFiles = Pick<typeof fs, 'open' | 'rename' | 'rm'>;
+export type AtomicWriteFiles = Pick<typeof fs, 'open' | 'rename' | 'rm' | 'mkdir'>;
 
 /** A temporary name beside `path` that no other writer (thread or process) can pick. */
 export const temporaryName = (path: string): string => `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
@@ -31,6 +31,28 @@ export async function writeAtomically(files: AtomicWriteFiles, path: string, dat
     await files.rename(temporary, path);
   } catch (error) {
     await files.rm(temporary, { force: true }).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Writes a folder whole or not at all: `fill` writes its files into a new folder of a temporary name of its own,
+ * then `place` puts it where it belongs (a rename, unless the caller replaces an existing folder its own way). A
+ * failure at any step removes the temporary folder and throws; a crash leaves it to a sweep (temporaryWriter).
+ */
+export async function writeFolderAtomically(
+  files: AtomicWriteFiles,
+  target: string,
+  fill: (folder: string) => Promise<void>,
+  place: (folder: string) => Promise<void> = (folder) => files.rename(folder, target),
+): Promise<void> {
+  const temporary = temporaryName(target);
+  try {
+    await files.mkdir(temporary, { recursive: true });
+    await fill(temporary);
+    await place(temporary);
+  } catch (error) {
+    await files.rm(temporary, { recursive: true, force: true }).catch(() => undefined);
     throw error;
   }
 }

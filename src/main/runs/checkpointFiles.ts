@@ -7,7 +7,7 @@ import {
   type CheckpointIndex,
 } from '../../shared/storedRecords/checkpointIndex';
 import type { StoredCheckpoint } from '../../engine/train/runArtifacts';
-import { temporaryName } from '../../engine/io/atomicWrite';
+import { writeFolderAtomically } from '../../engine/io/atomicWrite';
 import { isAbandonedTemporary } from './processIdentity';
 import { readRecord } from './readRecord';
 import { errorCode, sizeOf, type RunFileSystem } from './runFileSystem';
@@ -37,23 +37,24 @@ export class CheckpointFiles {
 
   async write(slot: CheckpointSlot, index: CheckpointIndex, tensors: Uint8Array[]): Promise<void> {
     await this.files.mkdir(this.folder, { recursive: true });
-    const temporary = temporaryName(join(this.folder, `.${slot}`));
-    try {
-      await this.files.mkdir(temporary);
-      await this.writeFlushed(join(temporary, CHECKPOINT_FILES.tensors), tensors);
-      await this.writeFlushed(join(temporary, CHECKPOINT_FILES.index), [Buffer.from(JSON.stringify(index))]);
-    } catch (error) {
-      await this.files.rm(temporary, { recursive: true, force: true }).catch(() => undefined);
-      throw error;
-    }
     const target = join(this.folder, slot);
     const aside = join(this.folder, `.${slot}-old`);
-    await this.files.rm(aside, { recursive: true, force: true });
-    await this.files.rename(target, aside).catch((error: unknown) => {
-      if (errorCode(error) !== 'ENOENT') throw error;
-    });
-    await this.files.rename(temporary, target);
-    await this.files.rm(aside, { recursive: true, force: true });
+    await writeFolderAtomically(
+      this.files,
+      target,
+      async (temporary) => {
+        await this.writeFlushed(join(temporary, CHECKPOINT_FILES.tensors), tensors);
+        await this.writeFlushed(join(temporary, CHECKPOINT_FILES.index), [Buffer.from(JSON.stringify(index))]);
+      },
+      async (temporary) => {
+        await this.files.rm(aside, { recursive: true, force: true });
+        await this.files.rename(target, aside).catch((error: unknown) => {
+          if (errorCode(error) !== 'ENOENT') throw error;
+        });
+        await this.files.rename(temporary, target);
+        await this.files.rm(aside, { recursive: true, force: true });
+      },
+    );
   }
 
   /** Reads one slot's index and checks it against its tensors' size; the tensors themselves are not read. */

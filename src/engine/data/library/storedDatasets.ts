@@ -1,7 +1,9 @@
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import * as fs from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DatasetSummary } from '../../../shared/datasets';
 import type { LoadedDataset } from '../datasetTypes';
+import { temporaryWriter, writeFolderAtomically } from '../../io/atomicWrite';
 
 /**
  * Imported datasets kept in the app's data folder, one folder each: summary.json, data.json (texts, tags, image
@@ -25,21 +27,19 @@ function withoutArrays(data: LoadedDataset): unknown {
 }
 
 export async function saveDataset(folder: string, summary: DatasetSummary, data: LoadedDataset): Promise<void> {
-  const target = join(folder, summary.id);
-  const temporary = `${target}.${process.pid}.partial`;
-  await mkdir(temporary, { recursive: true });
-  await writeFile(join(temporary, 'data.json'), JSON.stringify(withoutArrays(data)));
-  if (data.kind === 'image-classification') {
-    await writeFile(join(temporary, 'pixels.bin'), data.pixels);
-    await writeFile(
-      join(temporary, 'labels.bin'),
-      new Uint8Array(data.labels.buffer, data.labels.byteOffset, data.labels.byteLength),
-    );
-    if (data.fileSplit) await writeFile(join(temporary, 'split.bin'), data.fileSplit);
-  }
-  // The summary last: a folder without one is not a dataset.
-  await writeFile(join(temporary, SUMMARY), JSON.stringify(summary));
-  await rename(temporary, target);
+  await writeFolderAtomically(fs, join(folder, summary.id), async (temporary) => {
+    await writeFile(join(temporary, 'data.json'), JSON.stringify(withoutArrays(data)));
+    if (data.kind === 'image-classification') {
+      await writeFile(join(temporary, 'pixels.bin'), data.pixels);
+      await writeFile(
+        join(temporary, 'labels.bin'),
+        new Uint8Array(data.labels.buffer, data.labels.byteOffset, data.labels.byteLength),
+      );
+      if (data.fileSplit) await writeFile(join(temporary, 'split.bin'), data.fileSplit);
+    }
+    // The summary last: a folder without one is not a dataset.
+    await writeFile(join(temporary, SUMMARY), JSON.stringify(summary));
+  });
 }
 
 export async function loadStoredDataset(folder: string, id: string): Promise<LoadedDataset> {
@@ -72,7 +72,8 @@ export async function loadStoredDataset(folder: string, id: string): Promise<Loa
 export async function listStoredDatasets(folder: string): Promise<DatasetSummary[]> {
   const names = await readdir(folder).catch(() => [] as string[]);
   const summaries: DatasetSummary[] = [];
-  for (const name of names.filter((n) => !n.endsWith('.partial')).sort()) {
+  // Folders being written (or left by a crash) are not datasets; .partial is how earlier versions named them.
+  for (const name of names.filter((n) => temporaryWriter(n) === null && !n.endsWith('.partial')).sort()) {
     try {
       summaries.push(JSON.parse(await readFile(join(folder, name, SUMMARY), 'utf8')) as DatasetSummary);
     } catch (error) {
