@@ -106,15 +106,66 @@ describe('the run store under faults', () => {
     }
   });
 
-  it('a full disk while writing a checkpoint fails the write, leaves the old one and no temporary', async () => {
+  it.each([
+    ['ENOSPC', 'no space left on device'],
+    ['EIO', 'i/o error'],
+  ])('%s while writing a checkpoint fails the write, leaves the old one and no temporary', async (code, text) => {
     const folder = await mkdtemp(join(tmpdir(), 'ckpt-'));
     await new CheckpointFiles(nodeFileSystem, folder).write('latest', checkpointOf(1).index, checkpointOf(1).tensors);
-    const full = faultyFileSystem({ failWith: { code: 'ENOSPC', when: (op) => op === 'handle.write' } });
+    const full = faultyFileSystem({ failWith: { code, when: (op) => op === 'handle.write' } });
     await expect(
       new CheckpointFiles(full.files, folder).write('latest', checkpointOf(2).index, checkpointOf(2).tensors),
-    ).rejects.toThrow(/^ENOSPC: no space left on device, write '.*tensors\.bin'$/);
+    ).rejects.toThrow(new RegExp(`^${code}: ${text}, write '.*tensors\\.bin'$`));
     expect(await readdir(folder)).toEqual(['latest']);
     expectWhole(await new CheckpointFiles(nodeFileSystem, folder).load(['latest']), [1]);
+  });
+
+  it('a training run whose checkpoint hits a full disk ends failed with the reason, its last checkpoint whole', async () => {
+    const { smallTextTask } = await import('../support/smallTextTask');
+    const { trainModel } = await import('../../src/engine/train/trainModel');
+    const { selectBackend } = await import('../../src/engine/backend');
+    const { RunArtifactFiles } = await import('../../src/main/runs/runArtifactFiles');
+    const { spec, data } = smallTextTask();
+    const root = await mkdtemp(join(tmpdir(), 'runs-'));
+    // The disk fills during epoch 2's checkpoint.
+    let epochsSaved = 0;
+    const full = faultyFileSystem({
+      failWith: {
+        code: 'ENOSPC',
+        when: (op, path) => op === 'handle.write' && path.endsWith('tensors.bin') && epochsSaved >= 2,
+      },
+    });
+    const artifacts = new RunArtifactFiles(full.files, root);
+    const counting = {
+      ...artifacts,
+      saveCheckpoint: async (...args: Parameters<typeof artifacts.saveCheckpoint>) => {
+        if (args[1] === 'latest') epochsSaved++;
+        return artifacts.saveCheckpoint(...args);
+      },
+      loadCheckpoint: artifacts.loadCheckpoint.bind(artifacts),
+      bestValLoss: artifacts.bestValLoss.bind(artifacts),
+      writeEvaluation: artifacts.writeEvaluation.bind(artifacts),
+    };
+    const finished = await trainModel(
+      {
+        runId: 'r1',
+        datasetId: 'keyword-topics',
+        presetId: 'transformer-text',
+        spec,
+        hyperParams: hyperParamsSchema.parse({ epochs: 3, batchSize: 16, dropout: 0, learningRate: 3e-3 }),
+        backend: await selectBackend(process.env['WORKBENCH_BACKEND']),
+        data,
+        attentionIntervalMs: 1e9,
+        artifacts: counting,
+      },
+      { emit: () => undefined, stopRequested: () => false },
+    );
+    expect(finished).toMatchObject({ status: 'failed', epochs: 2 });
+    expect(finished.reason).toMatch(/^ENOSPC: no space left on device, write '.*tensors\.bin'$/);
+    const checkpoints = join(root, 'r1', 'checkpoints');
+    expect((await readdir(checkpoints)).sort()).toEqual(['best', 'latest']);
+    const latest = await new CheckpointFiles(nodeFileSystem, checkpoints).load(['latest']);
+    expect(latest!.index.epoch).toBe(1);
   });
 
   it('a damaged latest checkpoint falls back to best, naming the file and what is wrong', async () => {
