@@ -2,26 +2,29 @@ import { describe, expect, it } from 'vitest';
 import { applyTrainEvent, emptyRunView } from '../../src/renderer/src/stores/runView';
 import { headWeights, weightShade } from '../../src/renderer/src/charts/drawAttention';
 import { viridis } from '../../src/renderer/src/charts/viridis';
-import type { TrainEvent } from '../../src/shared/events';
+import type { StartedEvent, TrainEvent } from '../../src/shared/events';
 import { hyperParamsSchema } from '../../src/shared/hyperParams';
+
+/** The started event of run 'r' (2 classes, 4 steps per epoch) for a run of `epochs` epochs. */
+const started = (epochs: number): StartedEvent => ({
+  type: 'started',
+  runId: 'r',
+  backend: { name: 'wasm', skipped: [] },
+  datasetId: 'd',
+  presetId: 'p',
+  modelName: 'm',
+  hyperParams: hyperParamsSchema.parse({ epochs }),
+  parameterCount: 10,
+  classNames: ['a', 'b'],
+  split: { train: 8, validation: 2, test: 0 },
+  stepsPerEpoch: 4,
+});
 
 describe('applyTrainEvent', () => {
   it('folds a run from started to finished and ignores other runs', () => {
     const view = emptyRunView('r', 3);
     const events: TrainEvent[] = [
-      {
-        type: 'started',
-        runId: 'r',
-        backend: { name: 'wasm', skipped: [] },
-        datasetId: 'd',
-        presetId: 'p',
-        modelName: 'm',
-        hyperParams: hyperParamsSchema.parse({ epochs: 2 }),
-        parameterCount: 10,
-        classNames: ['a', 'b'],
-        split: { train: 8, validation: 2, test: 0 },
-        stepsPerEpoch: 4,
-      },
+      started(2),
       { type: 'progress', runId: 'r', epoch: 1, step: 1, globalStep: 1, loss: 0.9, samplesPerSecond: 50 },
       { type: 'progress', runId: 'other', epoch: 1, step: 9, globalStep: 9, loss: 9, samplesPerSecond: 1 },
       { type: 'progress', runId: 'r', epoch: 1, step: 2, globalStep: 2, loss: 0.7, samplesPerSecond: 60 },
@@ -49,21 +52,7 @@ describe('applyTrainEvent', () => {
   it("shows a resumed run's notice (a damaged checkpoint passed over) while it trains, and its end after", () => {
     const view = emptyRunView('r', 3);
     const notice = 'the latest checkpoint (/runs/r/checkpoints/latest) is damaged: …; going on from best (epoch 2)';
-    applyTrainEvent(view, {
-      type: 'started',
-      runId: 'r',
-      backend: { name: 'wasm', skipped: [] },
-      datasetId: 'd',
-      presetId: 'p',
-      modelName: 'm',
-      hyperParams: hyperParamsSchema.parse({ epochs: 3 }),
-      parameterCount: 10,
-      classNames: ['a', 'b'],
-      split: { train: 8, validation: 2, test: 0 },
-      stepsPerEpoch: 4,
-      resumedFrom: { epoch: 2, globalStep: 8 },
-      notice,
-    });
+    applyTrainEvent(view, { ...started(3), resumedFrom: { epoch: 2, globalStep: 8 }, notice });
     expect(view.reason).toBe(notice);
     applyTrainEvent(view, {
       type: 'finished',
