@@ -44,7 +44,7 @@ export default tseslint.config(
           patterns: [
             TFJS,
             ELECTRON,
-            ...outside('engine', 'main', 'renderer', 'preload', 'cli'),
+            ...outside('engine', 'main', 'renderer', 'preload', 'cli', 'export'),
             { group: ['node:*'], message: 'src/shared runs in the page too: no Node modules.' },
           ],
         },
@@ -60,7 +60,7 @@ export default tseslint.config(
           patterns: [
             TFJS,
             ELECTRON,
-            ...outside('engine', 'main', 'preload', 'cli'),
+            ...outside('engine', 'main', 'preload', 'cli', 'export'),
             { group: ['node:*'], message: 'the renderer is a sandboxed page: no Node modules.' },
           ],
         },
@@ -75,6 +75,16 @@ export default tseslint.config(
     files: ['src/preload/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [TFJS, ...outside('engine', 'main', 'renderer', 'cli')] }],
+    },
+  },
+  {
+    // The PyTorch export writes text and bytes from a spec and named tensors: no TensorFlow.js, no Electron.
+    files: ['src/export/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [TFJS, ELECTRON, ...outside('main', 'renderer', 'preload', 'cli')] },
+      ],
     },
   },
   {

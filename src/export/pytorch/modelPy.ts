@@ -1,0 +1,144 @@
+import { analyzeSpec } from '../../shared/spec/analyzeSpec';
+import type { ModelSpec } from '../../shared/spec/modelSpec';
+import { PYTHON_OPS } from './pythonOps';
+import { READ_SAFETENSORS } from './readSafetensorsPy';
+
+/** What a spec is exported against: the sizes that come from the dataset and the run. */
+export interface ExportBinding {
+  vocabSizes: Record<string, number>;
+  classes: number;
+  dropout: number;
+}
+
+export interface GeneratedModel {
+  /** model.py's text. */
+  source: string;
+  /** Each workbench weight name (`hidden1/kernel`) and its key in the PyTorch model's state_dict. */
+  weightKeys: Record<string, string>;
+}
+
+const PYTHON_KEYWORDS = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield self torch nn F math'.split(
+    ' ',
+  ),
+);
+
+/** A Python identifier for a node or input id (letters, digits, _ and -), distinct from every other one. */
+function identifiers(ids: string[]): Map<string, string> {
+  const taken = new Set<string>();
+  const names = new Map<string, string>();
+  for (const id of ids) {
+    let name = id.replace(/-/g, '_');
+    if (PYTHON_KEYWORDS.has(name)) name = `${name}_`;
+    while (taken.has(name)) name = `${name}_`;
+    taken.add(name);
+    names.set(id, name);
+  }
+  return names;
+}
+
+const shapeComment = (shape: number[] | undefined) => `# [B${(shape ?? []).map((d) => `, ${d}`).join('')}]`;
+
+/**
+ * model.py for a spec: the module classes its ops need, then one Model whose __init__ builds each node as the
+ * workbench does and whose forward wires them in graph order, a shape comment on every line. Refuses, naming
+ * them, a spec with ops the PyTorch export does not cover yet.
+ */
+export function generateModelPy(spec: ModelSpec, binding: ExportBinding): GeneratedModel {
+  const analysis = analyzeSpec(spec, { vocabSizes: binding.vocabSizes, classes: binding.classes });
+  if (analysis.issues.length) {
+    throw new Error(`the spec is not valid: ${analysis.issues.map((i) => `${i.nodeId}: ${i.message}`).join('; ')}`);
+  }
+  const missing = [...new Set(analysis.order.map((n) => n.op).filter((op) => !(op in PYTHON_OPS)))];
+  if (missing.length) throw new Error(`the PyTorch export does not cover these ops yet: ${missing.join(', ')}`);
+
+  const names = identifiers([...spec.inputs.map((i) => i.id), ...analysis.order.map((n) => n.id)]);
+  const classes = new Map<string, string>();
+  const init: string[] = [];
+  const forward: string[] = [];
+  const weightKeys: Record<string, string> = {};
+  for (const node of analysis.order) {
+    const op = PYTHON_OPS[node.op as keyof typeof PYTHON_OPS]!;
+    const tokenInput = spec.inputs.find((i) => i.id === node.inputs[0]);
+    const args = {
+      params: node.params,
+      inputShapes: node.inputs.map((id) => analysis.nodes[id]!.shape),
+      classes: binding.classes,
+      vocabSize: tokenInput?.kind === 'tokens' ? (binding.vocabSizes[tokenInput.id] ?? tokenInput.vocabSize) : 0,
+      dropout: binding.dropout,
+    };
+    for (const [name, source] of Object.entries(op.classes)) classes.set(name, source);
+    const attribute = names.get(node.id)!;
+    const constructed = op.construct(args);
+    if (constructed) init.push(`        self.${attribute} = ${constructed}`);
+    for (const weight of op.weights) weightKeys[`${node.id}/${weight}`] = `${attribute}.${weight}`;
+    const expression = op.forward({
+      ...args,
+      inputs: node.inputs.map((id) => names.get(id)!),
+      module: `self.${attribute}`,
+    });
+    forward.push(`        ${attribute} = ${expression}  ${shapeComment(analysis.nodes[node.id]?.shape)}`);
+  }
+  const inputs = spec.inputs.map((input) => {
+    const type = input.kind === 'tokens' ? 'token ids, 0 = padding' : 'pixels in [0, 1], channels last';
+    return {
+      name: names.get(input.id)!,
+      doc: `${names.get(input.id)}: ${shapeComment(analysis.nodes[input.id]!.shape).slice(2)} ${type}`,
+    };
+  });
+  const outputs = spec.outputs.map((id) => names.get(id)!);
+  const source = `"""${spec.name.replace(/"""/g, "'''").replace(/\\/g, '/')}: exported from Attention Workbench.
+
+One nn.Module computing what the workbench's model computes, with its weights under the workbench's names
+(weights.safetensors). Each class below is one workbench op; the shapes in the comments leave out the batch.
+"""
+
+import json
+import math
+from typing import Dict, Tuple
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+${[...classes.values()].join('\n\n\n')}
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+${init.length ? init.join('\n') : '        pass'}
+
+    def forward(self, ${inputs.map((i) => `${i.name}: torch.Tensor`).join(', ')}) -> Tuple[torch.Tensor, Dict[str, torch.Tensor]]:
+        """${inputs.map((i) => i.doc).join('; ')}. Returns the logits and the attention maps by layer name."""
+${forward.join('\n')}
+        return ${outputs[0]}, {}
+
+
+# Each workbench weight (node id / weight) and the parameter it is here.
+WORKBENCH_WEIGHTS = ${JSON.stringify(weightKeys, null, 4).replace(/\n}$/, ',\n}')}
+
+
+${READ_SAFETENSORS}
+
+
+def load_workbench_weights(model: Model, path: str) -> None:
+    """Copies every weight of a workbench weights file into the model, checking each name and shape."""
+    tensors = read_safetensors(path)
+    state = model.state_dict()
+    for name, key in WORKBENCH_WEIGHTS.items():
+        if name not in tensors:
+            raise KeyError(f"{path} has no weight {name}")
+        if tuple(tensors[name].shape) != tuple(state[key].shape):
+            raise ValueError(f"{name}: {tuple(tensors[name].shape)} in {path}, {tuple(state[key].shape)} here")
+        state[key] = tensors[name]
+    model.load_state_dict(state)
+
+
+if __name__ == "__main__":
+    model = Model()
+    load_workbench_weights(model, "weights.safetensors")
+    print(f"{sum(p.numel() for p in model.parameters())} parameters loaded from weights.safetensors")
+`;
+  return { source, weightKeys };
+}

@@ -1,0 +1,150 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../src/engine/backend';
+import { seededRandom } from '../../src/engine/data/split/seededRandom';
+import { buildModel } from '../../src/engine/models/buildModel';
+import { withSeededInitialization } from '../../src/engine/models/seededInitialization';
+import { encodeSafetensors, type NamedTensor } from '../../src/export/safetensors';
+import { generateModelPy } from '../../src/export/pytorch/modelPy';
+import { writePytorchExport } from '../../src/export/pytorch/writeExport';
+import type { ModelSpec } from '../../src/shared/spec/modelSpec';
+import { findPreset } from '../../src/shared/spec/presets';
+
+/** Debian's Python with python3-torch (.ci/run installs it); without it these tests skip, saying why. */
+const PYTHON = '/usr/bin/python3';
+const probe = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+const torchMissing =
+  probe.status === 0
+    ? null
+    : `${PYTHON} cannot import torch (${(probe.stderr || String(probe.error)).trim().split('\n').pop()})`;
+if (torchMissing) console.log(`skipping the PyTorch parity tests: ${torchMissing}`);
+
+/** Runs the exported model.py in PyTorch (eval mode) on the inputs and returns its logits, flattened. */
+function forwardInTorch(dir: string, spec: ModelSpec, inputsFile: string): number[] {
+  const script = `
+import json, sys, torch
+sys.path.insert(0, ${JSON.stringify(dir)})
+from model import Model, load_workbench_weights, read_safetensors
+model = Model().eval()
+load_workbench_weights(model, ${JSON.stringify(join(dir, 'weights.safetensors'))})
+inputs = read_safetensors(${JSON.stringify(inputsFile)})
+args = [${spec.inputs.map((i) => (i.kind === 'tokens' ? `inputs[${JSON.stringify(i.id)}].long()` : `inputs[${JSON.stringify(i.id)}]`)).join(', ')}]
+with torch.no_grad():
+    logits, attention = model(*args)
+print(json.dumps(logits.flatten().tolist()))
+`;
+  const run = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  if (run.status !== 0) throw new Error(`PyTorch failed:\n${run.stderr}`);
+  return JSON.parse(run.stdout) as number[];
+}
+
+const random = seededRandom(5);
+
+/** A batch of 4 for each input: token ids with padding at the end, or pixels in [0, 1]. */
+function batchFor(spec: ModelSpec, vocab: number): { tensors: tf.Tensor[]; named: NamedTensor[] } {
+  const tensors: tf.Tensor[] = [];
+  const named: NamedTensor[] = [];
+  for (const input of spec.inputs) {
+    if (input.kind === 'tokens') {
+      const ids = Int32Array.from({ length: 4 * input.maxLength }, (_, i) =>
+        i % input.maxLength < input.maxLength - (i % 7) ? 1 + Math.floor(random() * (vocab - 1)) : 0,
+      );
+      tensors.push(tf.tensor2d(ids, [4, input.maxLength], 'int32'));
+      named.push({ name: input.id, dtype: 'I32', shape: [4, input.maxLength], data: ids });
+    } else {
+      const shape = [4, input.height, input.width, input.channels];
+      const pixels = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random());
+      tensors.push(tf.tensor(pixels, shape));
+      named.push({ name: input.id, dtype: 'F32', shape, data: pixels });
+    }
+  }
+  return { tensors, named };
+}
+
+/** A fully connected graph over every op the export covers: activations, add, concat, a per-token head. */
+const everyCoveredOp: ModelSpec = {
+  name: 'Every covered op',
+  task: 'sequence-labelling',
+  inputs: [{ id: 'tokens', kind: 'tokens', maxLength: 12, vocabSize: 100 }],
+  nodes: [
+    { id: 'embed', op: 'embedding', params: { dim: 16 }, inputs: ['tokens'] },
+    { id: 'gelu-dense', op: 'dense', params: { units: 16, activation: 'gelu' }, inputs: ['embed'] },
+    { id: 'swish', op: 'dense', params: { units: 16, activation: 'swish' }, inputs: ['embed'] },
+    { id: 'sum', op: 'add', params: {}, inputs: ['gelu-dense', 'swish'] },
+    { id: 'tanh', op: 'activation', params: { fn: 'tanh' }, inputs: ['sum'] },
+    { id: 'sigmoid', op: 'dense', params: { units: 8, activation: 'sigmoid' }, inputs: ['embed'] },
+    { id: 'both', op: 'concat', params: {}, inputs: ['tanh', 'sigmoid'] },
+    { id: 'class', op: 'dense', params: { units: 8, activation: 'linear' }, inputs: ['both'] },
+    { id: 'drop', op: 'dropout', params: { rate: 0.3 }, inputs: ['class'] },
+    { id: 'tags', op: 'tokenClassifier', params: {}, inputs: ['drop'] },
+  ],
+  outputs: ['tags'],
+};
+
+let backendName = '';
+beforeAll(async () => {
+  backendName = (await selectBackend(process.env['WORKBENCH_BACKEND'])).name;
+});
+
+describe('the PyTorch export', () => {
+  it.each([
+    ['mlp-image', findPreset('mlp-image')!.spec],
+    ['mlp-text', findPreset('mlp-text')!.spec],
+    ['every covered op', everyCoveredOp],
+  ])(
+    '%s: the exported module with the exported weights gives the workbench’s outputs within 1e-4',
+    async (_name, spec) => {
+      if (torchMissing) return;
+      const vocab = 300;
+      const binding = {
+        vocabSizes: Object.fromEntries(spec.inputs.map((i) => [i.id, vocab])),
+        classes: 5,
+        dropout: 0.1,
+      };
+      const { model } = withSeededInitialization(7, () => buildModel(spec, binding));
+      const { tensors, named } = batchFor(spec, vocab);
+      const expected = tf.tidy(() => model.predict(tensors.length === 1 ? tensors[0]! : tensors) as tf.Tensor);
+      const want = [...(await expected.data())];
+      const weights: NamedTensor[] = model.weights.map((w) => ({
+        name: w.originalName,
+        dtype: 'F32',
+        shape: w.shape as number[],
+        data: w.read().dataSync() as Float32Array,
+      }));
+      const dir = await mkdtemp(join(tmpdir(), 'pytorch-export-'));
+      expect(await writePytorchExport(dir, { spec, binding, weights, source: 'initial weights' })).toEqual([
+        'model.py',
+        'weights.safetensors',
+        'README.md',
+      ]);
+      const inputsFile = join(dir, 'inputs.safetensors');
+      await writeFile(inputsFile, encodeSafetensors(named));
+      const got = forwardInTorch(dir, spec, inputsFile);
+      expect(got).toHaveLength(want.length);
+      const worst = Math.max(...got.map((value, i) => Math.abs(value - want[i]!) / Math.max(1, Math.abs(want[i]!))));
+      console.log(
+        `${spec.name} on ${backendName}: ${want.length} logits, largest relative difference ${worst.toExponential(2)}`,
+      );
+      expect(worst).toBeLessThanOrEqual(1e-4);
+      // Outputs that differ must fail: the comparison is not vacuous.
+      expect(Math.max(...want) - Math.min(...want)).toBeGreaterThan(1e-3);
+      const source = await readFile(join(dir, 'model.py'), 'utf8');
+      expect(source).toMatch(/^ {8}\w+ = .+ {2}# \[B(, \d+)*\]$/m);
+      tf.dispose([expected, ...tensors]);
+      model.dispose();
+    },
+    60_000,
+  );
+
+  it('refuses a spec with ops it does not cover yet, naming them', () => {
+    expect(() =>
+      generateModelPy(findPreset('conv-attention-image')!.spec, { vocabSizes: {}, classes: 10, dropout: 0.1 }),
+    ).toThrow(
+      'the PyTorch export does not cover these ops yet: conv2d, batchNorm, cbam, maxPool2d, globalAveragePool2d',
+    );
+  });
+});
