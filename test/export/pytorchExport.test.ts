@@ -23,8 +23,12 @@ const torchMissing =
     : `${PYTHON} cannot import torch (${(probe.stderr || String(probe.error)).trim().split('\n').pop()})`;
 if (torchMissing) console.log(`skipping the PyTorch parity tests: ${torchMissing}`);
 
-/** Runs the exported model.py in PyTorch (eval mode) on the inputs and returns its logits, flattened. */
-function forwardInTorch(dir: string, spec: ModelSpec, inputsFile: string): number[] {
+/** Runs the exported model.py in PyTorch (eval mode) on the inputs: its logits and attention maps, flattened. */
+function forwardInTorch(
+  dir: string,
+  spec: ModelSpec,
+  inputsFile: string,
+): { logits: number[]; maps: Record<string, number[]> } {
   const script = `
 import json, sys, torch
 sys.path.insert(0, ${JSON.stringify(dir)})
@@ -35,11 +39,16 @@ inputs = read_safetensors(${JSON.stringify(inputsFile)})
 args = [${spec.inputs.map((i) => (i.kind === 'tokens' ? `inputs[${JSON.stringify(i.id)}].long()` : `inputs[${JSON.stringify(i.id)}]`)).join(', ')}]
 with torch.no_grad():
     logits, attention = model(*args)
-print(json.dumps(logits.flatten().tolist()))
+print(json.dumps({"logits": logits.flatten().tolist(), "maps": {k: v.flatten().tolist() for k, v in attention.items()}}))
 `;
-  const run = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
-  if (run.status !== 0) throw new Error(`PyTorch failed:\n${run.stderr}`);
-  return JSON.parse(run.stdout) as number[];
+  const run = spawnSync(PYTHON, ['-c', script], {
+    encoding: 'utf8',
+    env: { ...process.env, OMP_NUM_THREADS: '1' },
+    // Attention maps as JSON run to megabytes.
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (run.status !== 0) throw new Error(`PyTorch failed: ${run.error ?? ''}\n${run.stderr}`);
+  return JSON.parse(run.stdout) as { logits: number[]; maps: Record<string, number[]> };
 }
 
 const random = seededRandom(5);
@@ -50,9 +59,11 @@ function batchFor(spec: ModelSpec, vocab: number): { tensors: tf.Tensor[]; named
   const named: NamedTensor[] = [];
   for (const input of spec.inputs) {
     if (input.kind === 'tokens') {
-      const ids = Int32Array.from({ length: 4 * input.maxLength }, (_, i) =>
-        i % input.maxLength < input.maxLength - (i % 7) ? 1 + Math.floor(random() * (vocab - 1)) : 0,
-      );
+      // Row r holds T - 3r real tokens (at least 2), then padding: every mask is exercised.
+      const ids = Int32Array.from({ length: 4 * input.maxLength }, (_, i) => {
+        const [row, t] = [Math.floor(i / input.maxLength), i % input.maxLength];
+        return t < Math.max(2, input.maxLength - 3 * row) ? 1 + Math.floor(random() * (vocab - 1)) : 0;
+      });
       tensors.push(tf.tensor2d(ids, [4, input.maxLength], 'int32'));
       named.push({ name: input.id, dtype: 'I32', shape: [4, input.maxLength], data: ids });
     } else {
@@ -65,7 +76,7 @@ function batchFor(spec: ModelSpec, vocab: number): { tensors: tf.Tensor[]; named
   return { tensors, named };
 }
 
-/** A fully connected graph over every op the export covers: activations, add, concat, a per-token head. */
+/** A fully connected graph over every fully connected op: activations, add, concat, dropout, a per-token head. */
 const everyCoveredOp: ModelSpec = {
   name: 'Every covered op',
   task: 'sequence-labelling',
@@ -90,13 +101,47 @@ beforeAll(async () => {
   backendName = (await selectBackend(process.env['WORKBENCH_BACKEND'])).name;
 });
 
+/** The largest difference between two lists of numbers, relative to each expected value's size (at least 1). */
+const largestDifference = (got: number[], want: number[]) =>
+  Math.max(0, ...got.map((value, i) => Math.abs(value - want[i]!) / Math.max(1, Math.abs(want[i]!))));
+
+/** Multi-head attention as nodes of their own (self, causal, cross), a layer norm and sinusoidal positions. */
+const attentionNodes: ModelSpec = {
+  name: 'Attention nodes',
+  task: 'seq2seq',
+  inputs: [
+    { id: 'source', kind: 'tokens', maxLength: 10, vocabSize: 100 },
+    { id: 'target', kind: 'tokens', maxLength: 7, vocabSize: 100 },
+  ],
+  nodes: [
+    { id: 'sourceEmbed', op: 'embedding', params: { dim: 16 }, inputs: ['source'] },
+    { id: 'sourcePosition', op: 'positionalEncoding', params: { kind: 'sinusoidal' }, inputs: ['sourceEmbed'] },
+    { id: 'self', op: 'multiHeadAttention', params: { heads: 2 }, inputs: ['sourcePosition'] },
+    { id: 'targetEmbed', op: 'embedding', params: { dim: 16 }, inputs: ['target'] },
+    {
+      id: 'causal',
+      op: 'multiHeadAttention',
+      params: { heads: 4, causal: true },
+      inputs: ['targetEmbed', 'targetEmbed'],
+    },
+    { id: 'cross', op: 'multiHeadAttention', params: { heads: 2 }, inputs: ['causal', 'self'] },
+    { id: 'norm', op: 'layerNorm', params: { epsilon: 1e-3 }, inputs: ['cross'] },
+    { id: 'next', op: 'tokenClassifier', params: {}, inputs: ['norm'] },
+  ],
+  outputs: ['next'],
+};
+
 describe('the PyTorch export', () => {
   it.each([
     ['mlp-image', findPreset('mlp-image')!.spec],
     ['mlp-text', findPreset('mlp-text')!.spec],
-    ['every covered op', everyCoveredOp],
+    ['transformer-text', findPreset('transformer-text')!.spec],
+    ['transformer-tagger', findPreset('transformer-tagger')!.spec],
+    ['transformer-seq2seq', findPreset('transformer-seq2seq')!.spec],
+    ['every fully connected op', everyCoveredOp],
+    ['attention nodes', attentionNodes],
   ])(
-    '%s: the exported module with the exported weights gives the workbench’s outputs within 1e-4',
+    '%s: the exported module with the exported weights gives the workbench’s outputs and attention maps within 1e-4',
     async (_name, spec) => {
       if (torchMissing) return;
       const vocab = 300;
@@ -105,10 +150,12 @@ describe('the PyTorch export', () => {
         classes: 5,
         dropout: 0.1,
       };
-      const { model } = withSeededInitialization(7, () => buildModel(spec, binding));
+      const { model, probe, attention } = withSeededInitialization(7, () => buildModel(spec, binding));
       const { tensors, named } = batchFor(spec, vocab);
-      const expected = tf.tidy(() => model.predict(tensors.length === 1 ? tensors[0]! : tensors) as tf.Tensor);
-      const want = [...(await expected.data())];
+      const outputs = tf.tidy(() => probe.predict(tensors.length === 1 ? tensors[0]! : tensors)) as
+        tf.Tensor | tf.Tensor[];
+      const [logits, ...maps] = Array.isArray(outputs) ? outputs : [outputs];
+      const want = [...(await logits!.data())];
       const weights: NamedTensor[] = model.weights.map((w) => ({
         name: w.originalName,
         dtype: 'F32',
@@ -124,17 +171,26 @@ describe('the PyTorch export', () => {
       const inputsFile = join(dir, 'inputs.safetensors');
       await writeFile(inputsFile, encodeSafetensors(named));
       const got = forwardInTorch(dir, spec, inputsFile);
-      expect(got).toHaveLength(want.length);
-      const worst = Math.max(...got.map((value, i) => Math.abs(value - want[i]!) / Math.max(1, Math.abs(want[i]!))));
+      expect(got.logits).toHaveLength(want.length);
+      const differences = [largestDifference(got.logits, want)];
+      // Every attention map the workbench shows, under the same layer name.
+      expect(Object.keys(got.maps).sort()).toEqual(attention.map((a) => a.layer).sort());
+      for (const [i, info] of attention.entries()) {
+        const map = [...(await maps[i]!.data())];
+        expect(got.maps[info.layer], info.layer).toHaveLength(map.length);
+        differences.push(largestDifference(got.maps[info.layer]!, map));
+      }
+      const worst = Math.max(...differences);
       console.log(
-        `${spec.name} on ${backendName}: ${want.length} logits, largest relative difference ${worst.toExponential(2)}`,
+        `${spec.name} on ${backendName}: ${want.length} logits and ${attention.length} attention maps, ` +
+          `largest relative difference ${worst.toExponential(2)}`,
       );
       expect(worst).toBeLessThanOrEqual(1e-4);
       // Outputs that differ must fail: the comparison is not vacuous.
       expect(Math.max(...want) - Math.min(...want)).toBeGreaterThan(1e-3);
       const source = await readFile(join(dir, 'model.py'), 'utf8');
       expect(source).toMatch(/^ {8}\w+ = .+ {2}# \[B(, \d+)*\]$/m);
-      tf.dispose([expected, ...tensors]);
+      tf.dispose([...(Array.isArray(outputs) ? outputs : [outputs]), ...tensors]);
       model.dispose();
     },
     60_000,

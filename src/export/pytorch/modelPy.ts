@@ -1,6 +1,7 @@
 import { analyzeSpec } from '../../shared/spec/analyzeSpec';
 import type { ModelSpec } from '../../shared/spec/modelSpec';
-import { PYTHON_OPS } from './pythonOps';
+import { opParamSchemas, type OpName } from '../../shared/spec/ops';
+import { PYTHON_OPS } from './ops';
 import { READ_SAFETENSORS } from './readSafetensorsPy';
 
 /** What a spec is exported against: the sizes that come from the dataset and the run. */
@@ -57,11 +58,24 @@ export function generateModelPy(spec: ModelSpec, binding: ExportBinding): Genera
   const init: string[] = [];
   const forward: string[] = [];
   const weightKeys: Record<string, string> = {};
+  // Each value's padding mask (1 real, 0 padding) while it keeps its token input's positions; "None" after.
+  const masks = new Map<string, string>();
+  const maskLines: string[] = [];
+  for (const input of spec.inputs) {
+    if (input.kind !== 'tokens') continue;
+    const mask = `${names.get(input.id)}_mask`;
+    masks.set(input.id, mask);
+    maskLines.push(
+      `        ${mask} = (${names.get(input.id)} != 0).float()  # [B, ${input.maxLength}], 1 real, 0 padding`,
+    );
+  }
   for (const node of analysis.order) {
-    const op = PYTHON_OPS[node.op as keyof typeof PYTHON_OPS]!;
+    const op = PYTHON_OPS[node.op as OpName]!;
+    const params = opParamSchemas[node.op as OpName].parse(node.params ?? {}) as Record<string, unknown>;
     const tokenInput = spec.inputs.find((i) => i.id === node.inputs[0]);
     const args = {
-      params: node.params,
+      params,
+      nodeId: node.id,
       inputShapes: node.inputs.map((id) => analysis.nodes[id]!.shape),
       classes: binding.classes,
       vocabSize: tokenInput?.kind === 'tokens' ? (binding.vocabSizes[tokenInput.id] ?? tokenInput.vocabSize) : 0,
@@ -71,13 +85,21 @@ export function generateModelPy(spec: ModelSpec, binding: ExportBinding): Genera
     const attribute = names.get(node.id)!;
     const constructed = op.construct(args);
     if (constructed) init.push(`        self.${attribute} = ${constructed}`);
-    for (const weight of op.weights) weightKeys[`${node.id}/${weight}`] = `${attribute}.${weight}`;
+    for (const [workbench, key] of op.weights(node.id, attribute, params)) weightKeys[workbench] = key;
     const expression = op.forward({
       ...args,
       inputs: node.inputs.map((id) => names.get(id)!),
+      masks: node.inputs.map((id) => masks.get(id) ?? 'None'),
       module: `self.${attribute}`,
     });
-    forward.push(`        ${attribute} = ${expression}  ${shapeComment(analysis.nodes[node.id]?.shape)}`);
+    const comment = shapeComment(analysis.nodes[node.id]?.shape);
+    if (op.attention) {
+      forward.push(`        ${attribute}, maps = ${expression}  ${comment}`, '        attention.update(maps)');
+    } else {
+      forward.push(`        ${attribute} = ${expression}  ${comment}`);
+    }
+    const mask = node.inputs[0] === undefined ? undefined : masks.get(node.inputs[0]);
+    if (mask && op.keepsPositions(params)) masks.set(node.id, mask);
   }
   const inputs = spec.inputs.map((input) => {
     const type = input.kind === 'tokens' ? 'token ids, 0 = padding' : 'pixels in [0, 1], channels last';
@@ -95,7 +117,7 @@ One nn.Module computing what the workbench's model computes, with its weights un
 
 import json
 import math
-from typing import Dict, Tuple
+from typing import Dict, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -111,8 +133,8 @@ ${init.length ? init.join('\n') : '        pass'}
 
     def forward(self, ${inputs.map((i) => `${i.name}: torch.Tensor`).join(', ')}) -> Tuple[torch.Tensor, Dict[str, torch.Tensor]]:
         """${inputs.map((i) => i.doc).join('; ')}. Returns the logits and the attention maps by layer name."""
-${forward.join('\n')}
-        return ${outputs[0]}, {}
+${[...maskLines, '        attention: Dict[str, torch.Tensor] = {}', ...forward].join('\n')}
+        return ${outputs[0]}, attention
 
 
 # Each workbench weight (node id / weight) and the parameter it is here.
