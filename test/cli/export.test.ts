@@ -50,7 +50,7 @@ describe('npm run export -- --format pytorch', () => {
     );
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain(
-      'the PyTorch export does not cover these ops yet: conv1d, bidirectional, attentionPooling',
+      'the PyTorch export does not cover these ops yet: bidirectional, attentionPooling',
     );
     const wrongFormat = cli('export', ['--format', 'onnx', '--run', runId, '--out', out], dataDir);
     expect(wrongFormat.stderr).toContain('--format onnx: the one format is pytorch');
