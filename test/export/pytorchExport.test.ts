@@ -9,7 +9,6 @@ import { seededRandom } from '../../src/engine/data/split/seededRandom';
 import { buildModel } from '../../src/engine/models/buildModel';
 import { withSeededInitialization } from '../../src/engine/models/seededInitialization';
 import { encodeSafetensors, type NamedTensor } from '../../src/export/safetensors';
-import { generateModelPy } from '../../src/export/pytorch/modelPy';
 import { writePytorchExport } from '../../src/export/pytorch/writeExport';
 import type { ModelSpec } from '../../src/shared/spec/modelSpec';
 import { findPreset } from '../../src/shared/spec/presets';
@@ -162,6 +161,40 @@ const imageOps: ModelSpec = {
   outputs: ['head'],
 };
 
+/** LSTM and GRU, one direction and both (summed), hard-sigmoid gates, additive attention across and within. */
+const recurrentOps: ModelSpec = {
+  name: 'Recurrent ops',
+  task: 'seq2seq',
+  inputs: [
+    { id: 'source', kind: 'tokens', maxLength: 9, vocabSize: 100 },
+    { id: 'target', kind: 'tokens', maxLength: 6, vocabSize: 100 },
+  ],
+  nodes: [
+    { id: 'sourceEmbed', op: 'embedding', params: { dim: 8 }, inputs: ['source'] },
+    { id: 'lstm', op: 'lstm', params: { units: 8, gateActivation: 'hardSigmoid' }, inputs: ['sourceEmbed'] },
+    { id: 'both', op: 'bidirectional', params: { cell: 'gru', units: 8, merge: 'sum' }, inputs: ['lstm'] },
+    { id: 'targetEmbed', op: 'embedding', params: { dim: 8 }, inputs: ['target'] },
+    { id: 'gru', op: 'gru', params: { units: 8 }, inputs: ['targetEmbed'] },
+    { id: 'across', op: 'additiveAttention', params: { units: 6 }, inputs: ['gru', 'both'] },
+    { id: 'within', op: 'additiveAttention', params: { units: 5 }, inputs: ['across', 'across'] },
+    { id: 'next', op: 'tokenClassifier', params: {}, inputs: ['within'] },
+  ],
+  outputs: ['next'],
+};
+
+/** A bidirectional LSTM's last states as the summary of a text. */
+const lastStates: ModelSpec = {
+  name: 'Last states',
+  task: 'text-classification',
+  inputs: [{ id: 'tokens', kind: 'tokens', maxLength: 11, vocabSize: 100 }],
+  nodes: [
+    { id: 'embed', op: 'embedding', params: { dim: 8 }, inputs: ['tokens'] },
+    { id: 'lstm', op: 'bidirectional', params: { units: 6, returnSequences: false }, inputs: ['embed'] },
+    { id: 'head', op: 'classifier', params: {}, inputs: ['lstm'] },
+  ],
+  outputs: ['head'],
+};
+
 /**
  * Gives every weight random values (moving variances positive): freshly built, biases are zero and moving
  * statistics 0 and 1, which would leave their use in model.py untested.
@@ -188,6 +221,9 @@ describe('the PyTorch export', () => {
     ['attention nodes', attentionNodes],
     ['conv-attention-image', findPreset('conv-attention-image')!.spec],
     ['image ops', imageOps],
+    ['cnn-lstm-text', findPreset('cnn-lstm-text')!.spec],
+    ['recurrent ops', recurrentOps],
+    ['last states', lastStates],
   ])(
     '%s: the exported module with the exported weights gives the workbench’s outputs and attention maps within 1e-4',
     async (_name, spec) => {
@@ -244,10 +280,4 @@ describe('the PyTorch export', () => {
     },
     60_000,
   );
-
-  it('refuses a spec with ops it does not cover yet, naming them', () => {
-    expect(() =>
-      generateModelPy(findPreset('cnn-lstm-text')!.spec, { vocabSizes: { tokens: 100 }, classes: 2, dropout: 0.1 }),
-    ).toThrow('the PyTorch export does not cover these ops yet: bidirectional, attentionPooling');
-  });
 });

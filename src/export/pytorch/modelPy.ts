@@ -19,41 +19,39 @@ export interface GeneratedModel {
 }
 
 const PYTHON_KEYWORDS = new Set(
-  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield self torch nn F math'.split(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield self torch nn F math json attention maps'.split(
     ' ',
   ),
 );
 
-/** A Python identifier for a node or input id (letters, digits, _ and -), distinct from every other one. */
-function identifiers(ids: string[]): Map<string, string> {
+/** Python identifiers, each distinct from the others, the keywords and forward's own variables. */
+function identifierMaker() {
   const taken = new Set<string>();
-  const names = new Map<string, string>();
-  for (const id of ids) {
-    let name = id.replace(/-/g, '_');
+  return (wanted: string): string => {
+    let name = wanted.replace(/-/g, '_');
     if (PYTHON_KEYWORDS.has(name)) name = `${name}_`;
     while (taken.has(name)) name = `${name}_`;
     taken.add(name);
-    names.set(id, name);
-  }
-  return names;
+    return name;
+  };
 }
 
 const shapeComment = (shape: number[] | undefined) => `# [B${(shape ?? []).map((d) => `, ${d}`).join('')}]`;
 
 /**
  * model.py for a spec: the module classes its ops need, then one Model whose __init__ builds each node as the
- * workbench does and whose forward wires them in graph order, a shape comment on every line. Refuses, naming
- * them, a spec with ops the PyTorch export does not cover yet.
+ * workbench does and whose forward wires them in graph order, a shape comment on every line.
  */
 export function generateModelPy(spec: ModelSpec, binding: ExportBinding): GeneratedModel {
   const analysis = analyzeSpec(spec, { vocabSizes: binding.vocabSizes, classes: binding.classes });
   if (analysis.issues.length) {
     throw new Error(`the spec is not valid: ${analysis.issues.map((i) => `${i.nodeId}: ${i.message}`).join('; ')}`);
   }
-  const missing = [...new Set(analysis.order.map((n) => n.op).filter((op) => !(op in PYTHON_OPS)))];
-  if (missing.length) throw new Error(`the PyTorch export does not cover these ops yet: ${missing.join(', ')}`);
 
-  const names = identifiers([...spec.inputs.map((i) => i.id), ...analysis.order.map((n) => n.id)]);
+  const identifier = identifierMaker();
+  const names = new Map(
+    [...spec.inputs.map((i) => i.id), ...analysis.order.map((n) => n.id)].map((id) => [id, identifier(id)]),
+  );
   const classes = new Map<string, string>();
   const init: string[] = [];
   const forward: string[] = [];
@@ -63,14 +61,14 @@ export function generateModelPy(spec: ModelSpec, binding: ExportBinding): Genera
   const maskLines: string[] = [];
   for (const input of spec.inputs) {
     if (input.kind !== 'tokens') continue;
-    const mask = `${names.get(input.id)}_mask`;
+    const mask = identifier(`${names.get(input.id)}_mask`);
     masks.set(input.id, mask);
     maskLines.push(
       `        ${mask} = (${names.get(input.id)} != 0).float()  # [B, ${input.maxLength}], 1 real, 0 padding`,
     );
   }
   for (const node of analysis.order) {
-    const op = PYTHON_OPS[node.op as OpName]!;
+    const op = PYTHON_OPS[node.op as OpName];
     const params = opParamSchemas[node.op as OpName].parse(node.params ?? {}) as Record<string, unknown>;
     const tokenInput = spec.inputs.find((i) => i.id === node.inputs[0]);
     const args = {
@@ -117,7 +115,7 @@ One nn.Module computing what the workbench's model computes, with its weights un
 
 import json
 import math
-from typing import Dict, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import torch
 import torch.nn.functional as F

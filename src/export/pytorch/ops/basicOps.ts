@@ -51,7 +51,7 @@ const inline = (forward: PythonOp['forward'], keepsPositions: () => boolean): Py
 });
 
 /** Dense layers, the heads, and the ops without weights. */
-export const BASIC_OPS: Partial<Record<OpName, PythonOp>> = {
+export const BASIC_OPS = {
   dense: dense(
     (params) => Number(params['units']),
     (params) => String(params['activation'] ?? 'relu'),
@@ -84,4 +84,4 @@ export const BASIC_OPS: Partial<Record<OpName, PythonOp>> = {
   flatten: inline(({ inputs }) => `torch.flatten(${inputs[0]}, 1)`, never),
   add: inline(({ inputs }) => inputs.join(' + '), always),
   concat: inline(({ inputs }) => `torch.cat([${inputs.join(', ')}], dim=-1)`, always),
-};
+} satisfies Partial<Record<OpName, PythonOp>>;

@@ -188,7 +188,7 @@ const pooling = (kind: 'max' | 'avg'): PythonOp => ({
 });
 
 /** Convolutions, batch norm, pooling and the image attention gates (SE, spatial, CBAM). */
-export const IMAGE_OPS: Partial<Record<OpName, PythonOp>> = {
+export const IMAGE_OPS = {
   conv2d: {
     classes: { activate: ACTIVATE, same_padding: SAME_PADDING, Conv2d: CONV_2D },
     construct: ({ inputShapes, params }) =>
@@ -271,4 +271,4 @@ export const IMAGE_OPS: Partial<Record<OpName, PythonOp>> = {
     ),
     keepsPositions: never,
   },
-};
+} satisfies Partial<Record<OpName, PythonOp>>;

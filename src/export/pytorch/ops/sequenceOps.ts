@@ -58,7 +58,7 @@ const MASKED_MEAN = `def masked_mean(x: torch.Tensor, mask: Optional[torch.Tenso
     return (x * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1)`;
 
 /** Token embeddings, positions, normalisation and pooling over a sequence. */
-export const SEQUENCE_OPS: Partial<Record<OpName, PythonOp>> = {
+export const SEQUENCE_OPS = {
   embedding: {
     classes: { Embedding: EMBEDDING },
     construct: (args) => `Embedding(${args.vocabSize}, ${Number(args.params['dim'])})`,
@@ -90,4 +90,4 @@ export const SEQUENCE_OPS: Partial<Record<OpName, PythonOp>> = {
     weights: () => [],
     keepsPositions: never,
   },
-};
+} satisfies Partial<Record<OpName, PythonOp>>;

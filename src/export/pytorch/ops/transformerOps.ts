@@ -144,7 +144,7 @@ const FEED_FORWARD = {
 };
 
 /** Multi-head attention on its own, and the Transformer's encoder and decoder blocks. */
-export const TRANSFORMER_OPS: Partial<Record<OpName, PythonOp>> = {
+export const TRANSFORMER_OPS = {
   multiHeadAttention: {
     classes: { MultiHeadAttention: MULTI_HEAD_ATTENTION, NamedAttention: NAMED_ATTENTION },
     construct: ({ nodeId, inputShapes, params, dropout }) =>
@@ -182,4 +182,4 @@ export const TRANSFORMER_OPS: Partial<Record<OpName, PythonOp>> = {
     }),
     keepsPositions: always,
   },
-};
+} satisfies Partial<Record<OpName, PythonOp>>;
