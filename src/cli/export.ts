@@ -8,6 +8,9 @@ import { loadTrainedRun } from '../engine/inference/trainedRun';
 import { buildModel } from '../engine/models/buildModel';
 import { withSeededInitialization } from '../engine/models/seededInitialization';
 import { prepareRunData } from '../engine/train/runTraining';
+import { encodedSplits } from '../engine/io/encodedSplits';
+import type { PreparedDataset } from '../engine/data/preparedDataset';
+import type { RunPlan } from '../shared/runPlan';
 import { writePytorchExport } from '../export/pytorch/writeExport';
 import type { NamedTensor } from '../export/safetensors';
 import { defaultDataDir } from '../main/defaultDataDir';
@@ -23,8 +26,19 @@ import { findPreset, PRESETS } from '../shared/spec/presets';
 const USAGE = `usage: npm run export -- --format pytorch --run <run id> --out <dir>
        npm run export -- --format pytorch (--preset <id> | --spec <file.json>) [--dataset <id>] --out <dir>
 A run exports its trained weights (final, else best, else latest); a preset or spec its initial weights, sized to
-the dataset's vocabulary and classes. The folder holds model.py, weights.safetensors and README.md.
+the dataset's vocabulary and classes. The folder holds model.py, weights.safetensors, train.py with the recipe
+and the encoded split (data/), and a README with the commands.
 presets: ${PRESETS.map((p) => p.id).join(', ')}`;
+
+/** What train.py needs of a run: its recipe and its split, encoded as the model reads it. */
+const trainingOf = (plan: RunPlan, data: PreparedDataset) => ({
+  recipe: plan.hyperParams,
+  datasetId: plan.datasetId,
+  splits: encodedSplits(data, plan.spec),
+  classNames: data.classNames,
+  vocabularies: data.exportInfo.vocabularies,
+  ...(data.exportInfo.tokenizer ? { tokenizer: data.exportInfo.tokenizer } : {}),
+});
 
 /** The model's weights under the workbench's names, as float32 arrays. */
 const namedWeights = (model: LayersModel): NamedTensor[] =>
@@ -88,6 +102,7 @@ async function main(): Promise<number> {
       },
       weights: namedWeights(run.model),
       source: `run ${record.id}, its ${run.weights.slot} weights after epoch ${run.weights.epoch}`,
+      training: trainingOf(run.plan, run.data),
     };
     run.dispose();
   } else {
@@ -114,6 +129,7 @@ async function main(): Promise<number> {
       binding,
       weights: namedWeights(model),
       source: `initial weights (seed ${plan.hyperParams.seed}), not trained`,
+      training: trainingOf(plan, data),
     };
     model.dispose();
   }

@@ -1,24 +1,50 @@
 import type { ModelSpec } from '../../shared/spec/modelSpec';
 
-/** The exported folder's README: what each file is and how to use it. */
-export function exportReadme(spec: ModelSpec, source: string): string {
+/** The exported folder's README: what each file is and the commands that use it. */
+export function exportReadme(spec: ModelSpec, source: string, withTraining: boolean): string {
+  const example = spec.inputs
+    .map((i) =>
+      i.kind === 'tokens'
+        ? `torch.zeros(1, ${i.maxLength}, dtype=torch.long)`
+        : `torch.zeros(1, ${i.height}, ${i.width}, ${i.channels})`,
+    )
+    .join(', ');
+  const training = withTraining
+    ? `- \`train.py\`: the run's recipe (\`recipe.json\`: optimizer, learning-rate schedule and warm-up, weight decay,
+  clipping, label smoothing, epochs, global batch size, seed, checkpoint interval) on its split.
+- \`data/\`: the run's train, validation and test splits as the model reads them (\`*.safetensors\`: token ids,
+  image bytes, targets), with \`dataset.json\`, \`classes.json\`, \`vocab.json\` and \`tokenizer.json\`: no tokenizer
+  is needed to train.
+
+\`\`\`sh
+python train.py                                   # one process; CUDA when present
+torchrun --nproc_per_node=2 train.py              # DistributedDataParallel (gloo on CPU, nccl on CUDA)
+torchrun --nnodes=2 --nproc_per_node=8 --rdzv_endpoint=HOST:29500 train.py     # the same on a cluster
+python train.py --epochs 0                        # only evaluate the weights on the test split
+python train.py --resume                          # go on from run/checkpoints/latest.pt
+\`\`\`
+
+Rank 0 writes \`run/\` in the workbench's layout (run.json, metrics.log, checkpoints, weights.safetensors) and
+prints one JSON event per line, as \`npm run train -- --json\` does.
+`
+    : '';
   return `# ${spec.name}, exported from Attention Workbench
 
 - \`model.py\`: the model as one PyTorch \`nn.Module\` (\`Model\`), one class per workbench op, a shape comment on each
-  line of \`forward\`. Its inputs are the workbench's: token ids (0 is padding) as int64, images as float pixels in
-  [0, 1], channels last.
+  line of \`forward\`, which returns the logits and every attention map by layer name. Its inputs are the
+  workbench's: token ids (0 is padding) as int64, images as float pixels in [0, 1], channels last.
 - \`weights.safetensors\`: its weights (${source}) under the workbench's names; \`load_workbench_weights\` in model.py
   reads them with the \`safetensors\` package if installed, and with a reader of its own otherwise.
-
+${training}
 \`\`\`python
 import torch
 from model import Model, load_workbench_weights
 
 model = Model().eval()
 load_workbench_weights(model, "weights.safetensors")
-logits, attention = model(${spec.inputs.map((i) => (i.kind === 'tokens' ? `torch.zeros(1, ${i.maxLength}, dtype=torch.long)` : `torch.zeros(1, ${i.height}, ${i.width}, ${i.channels})`)).join(', ')})
+logits, attention = model(${example})
 \`\`\`
 
-\`python model.py\` loads the weights and prints how many there are. Tested with PyTorch 1.13 (Debian's python3-torch).
+Tested with PyTorch 1.13 (Debian's python3-torch) on CPU; it has not run on a GPU yet.
 `;
 }

@@ -1,0 +1,146 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseMetricsLog } from '../../src/main/runs/metricsLog';
+
+/**
+ * train.py, the exported folder's trainer, run by Debian's PyTorch (.ci/run installs python3-torch): it evaluates
+ * what the workbench trained as the workbench measured it, trains on one process and under torchrun with two, and
+ * resumes without repeating an epoch. Without PyTorch these tests skip, saying why.
+ */
+const PYTHON = '/usr/bin/python3';
+const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+const torchMissing = probe.status === 0 ? null : `${PYTHON} cannot import torch`;
+if (torchMissing) console.log(`skipping the train.py tests: ${torchMissing}`);
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const cli = (script: string, args: string[], dataDir: string) => {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', `src/cli/${script}.ts`, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, WORKBENCH_DATA_DIR: dataDir },
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+  if (run.status !== 0) throw new Error(`npm run ${script} failed:\n${run.stderr}`);
+  return run.stdout;
+};
+
+interface Finished {
+  type: 'finished';
+  epochs: number;
+  test: { loss: number; accuracy: number };
+}
+
+/** Runs train.py (or torchrun with `processes`) in an export folder; returns its JSON events. */
+function trainPy(folder: string, args: string[], processes = 1): Record<string, unknown>[] {
+  // Debian's torch 1.13 on Python 3.11 cannot parse torchrun's default --redirects/--tee ("0"): 1 works alike here.
+  const command =
+    processes === 1
+      ? [PYTHON, join(folder, 'train.py'), ...args]
+      : [
+          PYTHON,
+          '-m',
+          'torch.distributed.run',
+          `--nproc_per_node=${processes}`,
+          '--redirects',
+          '1',
+          '--tee',
+          '1',
+          '--log_dir',
+          join(folder, 'torchrun-logs'),
+          join(folder, 'train.py'),
+          ...args,
+        ];
+  const run = spawnSync(command[0]!, command.slice(1), {
+    cwd: folder,
+    encoding: 'utf8',
+    env: { ...process.env, OMP_NUM_THREADS: '1' },
+    timeout: 300_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (run.status !== 0) throw new Error(`train.py failed (${run.status ?? run.error}):\n${run.stderr}\n${run.stdout}`);
+  return run.stdout
+    .split('\n')
+    .map((line) => line.replace(/^\[default\d+\]:/, ''))
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+const finished = (events: Record<string, unknown>[]) =>
+  events.find((e) => e['type'] === 'finished') as unknown as Finished;
+
+describe('train.py', () => {
+  it('evaluates a workbench run on its test split as the workbench measured it, to 0.2 points', async () => {
+    if (torchMissing) return;
+    const dataDir = await mkdtemp(join(tmpdir(), 'train-py-'));
+    const trained = cli(
+      'train',
+      ['--preset', 'transformer-text', '--dataset', 'keyword-topics', '--epochs', '2', '--json'],
+      dataDir,
+    );
+    const workbench = trained
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { type: string; runId: string; test?: { accuracy: number } })
+      .find((event) => event.type === 'finished')!;
+    const folder = join(dataDir, 'exported');
+    cli('export', ['--format', 'pytorch', '--run', workbench.runId, '--out', folder], dataDir);
+    const python = finished(trainPy(folder, ['--epochs', '0', '--out', join(folder, 'evaluated')]));
+    console.log(`test accuracy: workbench ${workbench.test!.accuracy}, PyTorch ${python.test.accuracy}`);
+    expect(Math.abs(python.test.accuracy - workbench.test!.accuracy)).toBeLessThanOrEqual(0.002);
+    expect(python.epochs).toBe(0);
+  }, 300_000);
+
+  it.each([
+    ['transformer-text', 'keyword-topics'],
+    ['conv-attention-image', 'object-in-clutter'],
+  ])(
+    '%s: one epoch under torchrun with two processes lowers the test loss, and writes the run',
+    async (preset, dataset) => {
+      if (torchMissing) return;
+      const dataDir = await mkdtemp(join(tmpdir(), 'torchrun-'));
+      const folder = join(dataDir, 'exported');
+      cli('export', ['--format', 'pytorch', '--preset', preset, '--dataset', dataset, '--out', folder], dataDir);
+      const before = finished(trainPy(folder, ['--epochs', '0', '--out', join(folder, 'untrained')]));
+      const events = trainPy(folder, ['--epochs', '1', '--out', join(folder, 'run')], 2);
+      const after = finished(events);
+      console.log(
+        `${preset} under torchrun x2: test loss ${before.test.loss.toFixed(3)} -> ${after.test.loss.toFixed(3)}`,
+      );
+      expect(after.test.loss).toBeLessThan(before.test.loss);
+      expect(events[0]).toMatchObject({
+        type: 'started',
+        processes: 2,
+        backend: expect.stringMatching(/torchrun 2×cpu$/),
+      });
+      const record = JSON.parse(await readFile(join(folder, 'run', 'run.json'), 'utf8'));
+      expect(record).toMatchObject({ status: 'completed', test: after.test });
+      const logged = parseMetricsLog(await readFile(join(folder, 'run', 'metrics.log'), 'utf8'));
+      expect(logged.skipped).toBe(0);
+      expect(logged.records.map((r) => (r as { type: string }).type)).toContain('epoch');
+    },
+    300_000,
+  );
+
+  it('resumes from its checkpoint without repeating an epoch', async () => {
+    if (torchMissing) return;
+    const dataDir = await mkdtemp(join(tmpdir(), 'train-py-resume-'));
+    const folder = join(dataDir, 'exported');
+    cli(
+      'export',
+      ['--format', 'pytorch', '--preset', 'mlp-text', '--dataset', 'keyword-topics', '--out', folder],
+      dataDir,
+    );
+    const out = join(folder, 'run');
+    trainPy(folder, ['--epochs', '2', '--out', out]);
+    const resumed = trainPy(folder, ['--epochs', '3', '--out', out, '--resume']);
+    expect(resumed[0]).toMatchObject({ type: 'started', resumedFrom: { epoch: 2 } });
+    const log = parseMetricsLog(await readFile(join(out, 'metrics.log'), 'utf8')).records as {
+      type: string;
+      epoch?: number;
+    }[];
+    expect(log.filter((r) => r.type === 'epoch').map((r) => r.epoch)).toEqual([1, 2, 3]);
+  }, 300_000);
+});
