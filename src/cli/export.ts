@@ -34,6 +34,8 @@ presets: ${PRESETS.map((p) => p.id).join(', ')}`;
 const trainingOf = (plan: RunPlan, data: PreparedDataset) => ({
   recipe: plan.hyperParams,
   datasetId: plan.datasetId,
+  presetId: plan.presetId,
+  ...(plan.tokenizer ? { tokenizerSettings: plan.tokenizer } : {}),
   splits: encodedSplits(data, plan.spec),
   classNames: data.classNames,
   vocabularies: data.exportInfo.vocabularies,

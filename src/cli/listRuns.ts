@@ -1,4 +1,4 @@
-import type { DamagedRecord, RunRecord } from '../shared/runs';
+import { trainedByOf, type DamagedRecord, type RunRecord } from '../shared/runs';
 import { terminalSafe } from '../shared/controlCharacters';
 
 const percent = (value: number | undefined) => (value === undefined ? '' : `${(value * 100).toFixed(1)}%`);
@@ -21,7 +21,7 @@ export function formatRunList(runs: readonly RunRecord[], damaged: readonly Dama
       run.status,
       run.datasetId,
       run.name ?? run.spec.name,
-      run.backend?.name ?? '',
+      trainedByOf(run),
       percent(run.best?.valAccuracy),
       percent(run.test?.accuracy),
       duration(run),

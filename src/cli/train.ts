@@ -17,6 +17,7 @@ import { toPlainJson } from '../shared/wireFormat';
 import { RunRecorder, newRunId, queuedRecord } from '../main/runs/recordRunEvent';
 import { RunStore } from '../main/runs/runStore';
 import { EpochProgress } from './epochProgress';
+import { importTrainedRun } from './importTrainedRun';
 import { formatEvent } from './formatEvent';
 import { formatRunList } from './listRuns';
 import { RECIPE_OPTIONS, RECIPE_USAGE, recipeFromFlags } from './recipeFlags';
@@ -27,6 +28,7 @@ const USAGE = `usage: npm run train -- --preset <id> | --spec <file.json> [--dat
                      [recipe] [--backend name] [--export dir] [--json]
        npm run train -- --resume <run id>     (a stopped, failed or interrupted run, from its latest checkpoint)
        npm run train -- --list
+       npm run train -- --import-run <dir>    (a PyTorch export folder whose train.py has run: its run/ comes back)
 --from-run <run id> starts from that run's weights (fine-tuning on this run's dataset)
 recipe: ${RECIPE_USAGE}
 --spec trains an architecture saved by the editor; --dataset then defaults to the first dataset of its task
@@ -114,6 +116,7 @@ async function main(): Promise<number> {
       list: { type: 'boolean', default: false },
       resume: { type: 'string' },
       'from-run': { type: 'string' },
+      'import-run': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -125,6 +128,7 @@ async function main(): Promise<number> {
     console.log(formatRunList(listed, damaged));
     return 0;
   }
+  if (values['import-run']) return importTrainedRun(runs, values['import-run'], dataDir, values.backend);
   if (values.help || (!values.preset && !values.spec && !values.resume)) {
     console.log(USAGE);
     return values.help ? 0 : 2;

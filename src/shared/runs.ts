@@ -29,8 +29,10 @@ export interface RunRecord {
   backend?: BackendReport;
   parameterCount?: number;
   test?: { loss: number; accuracy: number; exactMatch?: number };
-  /** Where the run was started: the app's Train button or `npm run train`. Defaults to 'app'. */
-  origin?: 'app' | 'cli';
+  /** Where the run was started: the app's Train button, `npm run train`, or elsewhere and imported. Defaults to 'app'. */
+  origin?: 'app' | 'cli' | 'import';
+  /** What trained an imported run, e.g. "pytorch 2.3 · torchrun 2×cuda" (its `backend` is then unset). */
+  trainedBy?: string;
   /** When the worker started training it, and when it ended. */
   startedAt?: string;
   finishedAt?: string;
@@ -53,3 +55,6 @@ export interface DamagedRecord {
   file: string;
   reason: string;
 }
+
+/** What trained a run, as the Runs view shows it: the backend, or the engine an imported run was trained with. */
+export const trainedByOf = (run: RunRecord): string => run.trainedBy ?? run.backend?.name ?? '';

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseMetricsLog } from '../../src/main/runs/metricsLog';
+import { RunStore } from '../../src/main/runs/runStore';
 
 /**
  * train.py, the exported folder's trainer, run by Debian's PyTorch (.ci/run installs python3-torch): it evaluates
@@ -120,6 +121,20 @@ describe('train.py', () => {
       const logged = parseMetricsLog(await readFile(join(folder, 'run', 'metrics.log'), 'utf8'));
       expect(logged.skipped).toBe(0);
       expect(logged.records.map((r) => (r as { type: string }).type)).toContain('epoch');
+
+      // Back in the workbench: listed like a local run, its test report computed by the workbench from its weights.
+      const imported = cli('train', ['--import-run', folder], dataDir);
+      const runId = /^imported run (\S+) \(pytorch .* · torchrun 2×cpu, test accuracy [\d.]+%\)/m.exec(imported)![1]!;
+      const store = new RunStore(join(dataDir, 'runs'));
+      expect(await store.record(runId)).toMatchObject({ origin: 'import', status: 'completed', test: after.test });
+      const evaluation = (await store.evaluation(runId))!;
+      console.log(
+        `${preset} imported: test accuracy ${after.test.accuracy} in PyTorch, ${evaluation.accuracy} in the workbench`,
+      );
+      expect(Math.abs(evaluation.accuracy - after.test.accuracy)).toBeLessThanOrEqual(0.002);
+      expect(await store.attentionEpochs(runId)).toEqual([1]);
+      const stored = await store.get(runId);
+      expect(stored.events.filter((e) => e.type === 'epoch')).toHaveLength(1);
     },
     300_000,
   );

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { HyperParams } from '../../shared/hyperParams';
+import type { ExportManifest } from '../../shared/storedRecords/exportManifest';
+import type { TokenizerSettings } from '../../shared/tokenizerSettings';
 import type { ModelSpec } from '../../shared/spec/modelSpec';
 import { encodeSafetensors, type NamedTensor } from '../safetensors';
 
@@ -7,6 +9,9 @@ import { encodeSafetensors, type NamedTensor } from '../safetensors';
 export interface TrainingData {
   recipe: HyperParams;
   datasetId: string;
+  presetId: string | null;
+  /** The tokenizer settings the run was planned with, so that an imported run cuts text as it did. */
+  tokenizerSettings?: TokenizerSettings;
   /** Each split's inputs (by spec input id) and targets, as the model reads them. */
   splits: Record<'train' | 'validation' | 'test', NamedTensor[]>;
   classNames: string[];
@@ -20,7 +25,20 @@ export interface TrainingData {
 const TRAIN_PY = readFileSync(new URL('./python/train.py', import.meta.url), 'utf8');
 
 /** The files train.py reads and the script itself, by path inside the export folder. */
-export function trainingFiles(spec: ModelSpec, data: TrainingData): Record<string, string | Uint8Array> {
+export function trainingFiles(
+  spec: ModelSpec,
+  data: TrainingData,
+  weights: readonly NamedTensor[],
+): Record<string, string | Uint8Array> {
+  const manifest: ExportManifest = {
+    format: 1,
+    spec,
+    datasetId: data.datasetId,
+    presetId: data.presetId,
+    ...(data.tokenizerSettings ? { tokenizer: data.tokenizerSettings } : {}),
+    hyperParams: data.recipe,
+    weights: weights.map((w) => ({ name: w.name, shape: w.shape })),
+  };
   const dataset = {
     datasetId: data.datasetId,
     modelName: spec.name,
@@ -30,6 +48,7 @@ export function trainingFiles(spec: ModelSpec, data: TrainingData): Record<strin
   };
   return {
     'train.py': TRAIN_PY,
+    'workbench.json': `${JSON.stringify(manifest, null, 2)}\n`,
     'recipe.json': `${JSON.stringify(data.recipe, null, 2)}\n`,
     'data/dataset.json': `${JSON.stringify(dataset, null, 2)}\n`,
     'data/classes.json': `${JSON.stringify(data.classNames)}\n`,

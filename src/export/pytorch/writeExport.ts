@@ -34,7 +34,7 @@ export async function writePytorchExport(outDir: string, exported: PytorchExport
     'model.py': source,
     'weights.safetensors': encodeSafetensors(exported.weights, { format: 'pt', source: exported.source }),
     'README.md': exportReadme(exported.spec, exported.source, exported.training !== undefined),
-    ...(exported.training ? trainingFiles(exported.spec, exported.training) : {}),
+    ...(exported.training ? trainingFiles(exported.spec, exported.training, exported.weights) : {}),
   };
   for (const [name, content] of Object.entries(files)) await writeFile(join(outDir, name), content);
   return Object.keys(files);

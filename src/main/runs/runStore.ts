@@ -168,14 +168,23 @@ export class RunStore {
         const attention = this.latestAttention.get(id);
         if (attention && (event.type === 'epoch' || event.type === 'finished')) {
           this.latestAttention.delete(id);
-          await this.files.mkdir(this.file(id, RUN_FILES.attention), { recursive: true });
-          await writeAtomically(
-            this.files,
-            join(this.file(id, RUN_FILES.attention), attentionFileName(attention.epoch)),
-            toPlainJson(attention),
-          );
+          await this.writeAttentionFile(id, attention);
         }
       }),
+    );
+  }
+
+  /** Keeps an attention snapshot as the run's for its epoch (a run imported from elsewhere gets one this way). */
+  writeAttention(id: string, attention: AttentionEvent): Promise<void> {
+    return this.enqueue(id, () => this.underLock(id, 'edit', () => this.writeAttentionFile(id, attention)));
+  }
+
+  private async writeAttentionFile(id: string, attention: AttentionEvent): Promise<void> {
+    await this.files.mkdir(this.file(id, RUN_FILES.attention), { recursive: true });
+    await writeAtomically(
+      this.files,
+      join(this.file(id, RUN_FILES.attention), attentionFileName(attention.epoch)),
+      toPlainJson({ ...attention, runId: id }),
     );
   }
 

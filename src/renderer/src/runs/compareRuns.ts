@@ -1,5 +1,5 @@
 import type { TrainEvent } from '../../../shared/events';
-import type { RunRecord } from '../../../shared/runs';
+import { trainedByOf, type RunRecord } from '../../../shared/runs';
 
 export type CompareMetric = 'loss' | 'valLoss' | 'valAccuracy';
 export type CompareAxis = 'step' | 'epoch';
@@ -69,7 +69,7 @@ export function compareTable(runs: readonly RunRecord[]): DiffRow[] {
     { label: 'dataset', values: runs.map((r) => r.datasetId) },
     { label: 'architecture', values: runs.map((r) => r.spec.name) },
     { label: 'parameters', values: runs.map((r) => format(r.parameterCount)) },
-    { label: 'backend', values: runs.map((r) => r.backend?.name ?? '–') },
+    { label: 'backend', values: runs.map((r) => trainedByOf(r) || '–') },
   ];
   const keys = [...new Set(runs.flatMap((r) => Object.keys(r.hyperParams)))].sort();
   for (const key of keys)

@@ -1,4 +1,4 @@
-import type { RunRecord } from '../../../shared/runs';
+import { trainedByOf, type RunRecord } from '../../../shared/runs';
 
 export type RunSort = 'started' | 'best' | 'test' | 'duration' | 'name';
 
@@ -16,7 +16,7 @@ export function filterRuns(runs: readonly RunRecord[], text: string, status: str
   return runs.filter((run) => {
     if (status && run.status !== status) return false;
     if (!needle) return true;
-    const haystack = [run.id, runName(run), run.datasetId, run.spec.name, run.backend?.name ?? '', ...(run.tags ?? [])];
+    const haystack = [run.id, runName(run), run.datasetId, run.spec.name, trainedByOf(run), ...(run.tags ?? [])];
     return haystack.some((field) => field.toLowerCase().includes(needle));
   });
 }
