@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { HyperParams } from '../../shared/hyperParams';
 import type { ExportManifest } from '../../shared/storedRecords/exportManifest';
 import type { TokenizerSettings } from '../../shared/tokenizerSettings';
@@ -21,14 +23,23 @@ export interface TrainingData {
   tokenizer?: unknown;
 }
 
-/** train.py itself: one script for python, torchrun and a cluster, the same for every model. */
-const TRAIN_PY = readFileSync(new URL('./python/train.py', import.meta.url), 'utf8');
+/**
+ * train.py itself: one script for python, torchrun and a cluster, the same for every model. It ships as a resource
+ * of the app (resources/pytorch/), read from where the caller finds it: the repository, or the packaged app.
+ */
+export function readTrainPy(resourcesDir: string): string {
+  return readFileSync(join(resourcesDir, 'pytorch', 'train.py'), 'utf8');
+}
+
+/** The repository's resources folder, for the CLI and the tests (the packaged app passes its own). */
+export const REPOSITORY_RESOURCES = fileURLToPath(new URL('../../../resources', import.meta.url));
 
 /** The files train.py reads and the script itself, by path inside the export folder. */
 export function trainingFiles(
   spec: ModelSpec,
   data: TrainingData,
   weights: readonly NamedTensor[],
+  trainPy: string,
 ): Record<string, string | Uint8Array> {
   const manifest: ExportManifest = {
     format: 1,
@@ -47,7 +58,7 @@ export function trainingFiles(
     classNames: data.classNames,
   };
   return {
-    'train.py': TRAIN_PY,
+    'train.py': trainPy,
     'workbench.json': `${JSON.stringify(manifest, null, 2)}\n`,
     'recipe.json': `${JSON.stringify(data.recipe, null, 2)}\n`,
     'data/dataset.json': `${JSON.stringify(dataset, null, 2)}\n`,

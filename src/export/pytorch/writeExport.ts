@@ -4,7 +4,7 @@ import type { ModelSpec } from '../../shared/spec/modelSpec';
 import { encodeSafetensors, type NamedTensor } from '../safetensors';
 import { generateModelPy, type ExportBinding } from './modelPy';
 import { exportReadme } from './exportReadme';
-import { trainingFiles, type TrainingData } from './trainingFiles';
+import { readTrainPy, REPOSITORY_RESOURCES, trainingFiles, type TrainingData } from './trainingFiles';
 
 export interface PytorchExport {
   spec: ModelSpec;
@@ -22,7 +22,11 @@ export interface PytorchExport {
  * data, train.py with its recipe and encoded split. Refuses a model
  * whose weights and model.py's parameters do not pair up one to one, naming the first that does not.
  */
-export async function writePytorchExport(outDir: string, exported: PytorchExport): Promise<string[]> {
+export async function writePytorchExport(
+  outDir: string,
+  exported: PytorchExport,
+  resourcesDir = REPOSITORY_RESOURCES,
+): Promise<string[]> {
   const { source, weightKeys } = generateModelPy(exported.spec, exported.binding);
   const names = new Set(exported.weights.map((w) => w.name));
   const unmatched = exported.weights.find((w) => !(w.name in weightKeys));
@@ -34,7 +38,9 @@ export async function writePytorchExport(outDir: string, exported: PytorchExport
     'model.py': source,
     'weights.safetensors': encodeSafetensors(exported.weights, { format: 'pt', source: exported.source }),
     'README.md': exportReadme(exported.spec, exported.source, exported.training !== undefined),
-    ...(exported.training ? trainingFiles(exported.spec, exported.training, exported.weights) : {}),
+    ...(exported.training
+      ? trainingFiles(exported.spec, exported.training, exported.weights, readTrainPy(resourcesDir))
+      : {}),
   };
   for (const [name, content] of Object.entries(files)) await writeFile(join(outDir, name), content);
   return Object.keys(files);
