@@ -6,12 +6,14 @@ import { sideBySide } from './sideBySide';
 import { kernelProfile } from './kernelProfile';
 import { PRESETS } from '../src/shared/spec/presets';
 import { trainingThroughput } from './trainingThroughput';
+import { pytorchExport } from './pytorchExport';
 
-// npm run bench [-- backend] [-- side-by-side | profile [preset ids]]: prints figures; asserts nothing (speed is
-// measured here, never in unit tests). side-by-side: only the presets against PyTorch, all of them or those named;
-// profile: where their training step spends its time, kernel by kernel.
+// npm run bench [-- backend] [-- side-by-side | profile [preset ids] | pytorch]: prints figures; asserts nothing
+// (speed is measured here, never in unit tests). side-by-side: only the presets against PyTorch, all of them or those
+// named; profile: where their training step spends its time, kernel by kernel; pytorch: an epoch in the app against
+// its PyTorch export on one process and under torchrun x2.
 const words = process.argv.slice(2);
-const MODES = ['side-by-side', 'profile'];
+const MODES = ['side-by-side', 'profile', 'pytorch'];
 const sideBySideOnly = words.includes('side-by-side');
 const presetIds = words.filter((word) => PRESETS.some((p) => p.id === word));
 const backend =
@@ -28,6 +30,8 @@ console.warn = (
 )(console.warn);
 if (words.includes('profile')) {
   await kernelProfile(backend, presetIds.length > 0 ? PRESETS.filter((p) => presetIds.includes(p.id)) : PRESETS);
+} else if (words.includes('pytorch')) {
+  pytorchExport();
 } else if (sideBySideOnly) {
   await sideBySide(backend, presetIds);
 } else {
@@ -37,6 +41,7 @@ if (words.includes('profile')) {
   await trainLoopThroughput(backend);
   await presetThroughput(backend);
   await sideBySide(backend);
+  pytorchExport();
   // The cpu backend is 10-30x slower than wasm: only the one Transformer figure, for comparison.
   if (!backend) await trainingThroughput('cpu');
 }
