@@ -1,9 +1,7 @@
 import { join, resolve } from 'node:path';
 import { describeBackend, selectBackend } from '../engine/backend';
 import { DatasetLibrary } from '../engine/data/library/datasetLibrary';
-import { loadTrainedRun } from '../engine/inference/trainedRun';
-import { attentionSnapshots } from '../engine/train/attentionSnapshot';
-import { evaluateRun } from '../engine/train/evaluateRun';
+import { importedRunReport } from '../engine/inference/importedRunReport';
 import { importRun } from '../main/runs/importRun';
 import { storedRunPlan } from '../main/runs/resumePlan';
 import type { RunStore } from '../main/runs/runStore';
@@ -25,24 +23,8 @@ export async function importTrainedRun(
   const backend = await selectBackend(backendName ?? process.env['WORKBENCH_BACKEND']);
   console.error(`backend: ${describeBackend(backend)}`);
   const datasets = new DatasetLibrary({ cacheDir: join(dataDir, 'cache'), datasetsDir: join(dataDir, 'datasets') });
-  const run = await loadTrainedRun(storedRunPlan(record), runs.artifacts, datasets);
-  try {
-    if (run.data.counts.test > 0) {
-      await runs.artifacts.writeEvaluation(
-        record.id,
-        await evaluateRun(run.model, run.data, record.hyperParams.batchSize),
-      );
-    }
-    const snapshots = attentionSnapshots(record.id, record.spec, run.data, run.probe, run.attention, run.model);
-    try {
-      const snapshot = await snapshots.read(run.weights.epoch, run.weights.globalStep, true);
-      if (snapshot) await runs.writeAttention(record.id, snapshot);
-    } finally {
-      snapshots.dispose();
-    }
-  } finally {
-    run.dispose();
-  }
+  const snapshot = await importedRunReport(storedRunPlan(record), runs.artifacts, datasets);
+  if (snapshot) await runs.writeAttention(record.id, snapshot);
   const accuracy = record.test ? `, test accuracy ${(record.test.accuracy * 100).toFixed(1)}%` : '';
   process.stdout.write(
     terminalLines(`imported run ${record.id} (${record.trainedBy}${accuracy}) into ${join(runs.root, record.id)}\n`),

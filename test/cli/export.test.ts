@@ -31,7 +31,9 @@ describe('npm run export -- --format pytorch', () => {
     const exported = cli('export', ['--format', 'pytorch', '--run', runId, '--out', out], dataDir);
     expect(exported.status, exported.stderr).toBe(0);
     expect(exported.stdout).toBe(
-      `model.py, weights.safetensors, README.md written to ${out} (run ${runId}, its final weights after epoch 1)\n`,
+      'model.py, weights.safetensors, README.md, train.py, workbench.json, recipe.json, data/dataset.json, ' +
+        'data/classes.json, data/vocab.json, data/tokenizer.json, data/train.safetensors, ' +
+        `data/validation.safetensors, data/test.safetensors written to ${out} (run ${runId}, its final weights after epoch 1)\n`,
     );
     const { tensors, metadata } = decodeSafetensors(await readFile(join(out, 'weights.safetensors')));
     expect(metadata.source).toBe(`run ${runId}, its final weights after epoch 1`);
