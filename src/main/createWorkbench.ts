@@ -7,6 +7,7 @@ import { DatasetService } from './services/datasetService';
 import { createInvokeHandlers, type InvokeHandlers } from './services/invokeHandlers';
 import { TrainingService } from './services/trainingService';
 import { ComparisonService } from './comparisons/comparisonService';
+import { PytorchService } from './services/pytorchService';
 import { TrainingSupervisor, type WorkerLauncher } from './training/trainingSupervisor';
 
 export type EventSink = <E extends EventChannel>(channel: E, payload: EventPayloads[E]) => void;
@@ -27,6 +28,8 @@ export interface WorkbenchOptions {
   backend?: string;
   /** The desktop app's native file/folder dialog. */
   pickPath?: (kind: 'file' | 'folder') => Promise<string | null>;
+  /** The app's resources folder (train.py for the PyTorch export); the repository's when unset. */
+  resourcesDir?: string;
 }
 
 /** The services behind both transports, wired once: run store, training supervisor and worker, handlers. */
@@ -40,6 +43,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     ...folders,
     runsDir: join(options.dataDir, 'runs'),
     ...(options.backend ? { backend: options.backend } : {}),
+    ...(options.resourcesDir ? { resourcesDir: options.resourcesDir } : {}),
   });
   let comparisons: ComparisonService | null = null;
   const training = new TrainingService(
@@ -57,7 +61,8 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
   });
   await training.recoverInterrupted();
   supervisor.warmUp();
-  const handlers = createInvokeHandlers({ ...options, supervisor, training, runs, datasets, comparisons });
+  const pytorch = new PytorchService(options.dataDir, runs, supervisor, library);
+  const handlers = createInvokeHandlers({ ...options, supervisor, training, runs, datasets, comparisons, pytorch });
   return {
     handlers,
     subscribe(sink) {

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow } from 'electron';
 import { setupApplicationMenu } from './applicationMenu';
 import { APP_VERSION } from './appVersion';
@@ -19,6 +20,8 @@ app.whenReady().then(async () => {
     transport: 'electron',
     launchWorker: workerLauncher(new URL('./trainingWorker.js', import.meta.url)),
     ...(process.env['WORKBENCH_BACKEND'] ? { backend: process.env['WORKBENCH_BACKEND'] } : {}),
+    // resources/ sits beside out/ in the source tree and in the packaged app.
+    resourcesDir: fileURLToPath(new URL('../../resources', import.meta.url)),
     pickPath: pickDatasetPath,
   });
   setupAppProtocol(RENDERER_DIR);

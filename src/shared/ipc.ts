@@ -60,6 +60,14 @@ export interface AppInfo {
 }
 
 const noRequest = z.object({}).strict();
+const importRunRequest = z.object({ path: z.string().min(1).max(4096) }).strict();
+
+/** What an export wrote, and where. */
+export interface PytorchExport {
+  path: string;
+  files: string[];
+  source: string;
+}
 const comparisonRequest = z
   .object({ comparisonId: z.string().regex(/^cmp-[0-9a-f]{12}$/, 'a comparison id is cmp- and 12 hex digits') })
   .strict();
@@ -104,6 +112,12 @@ export const invokeContract = {
   'runs:list': channel<typeof noRequest, RunRecord[]>(noRequest),
   /** Records of the run store (runs, comparisons) that could not be read, each with its file and the reason. */
   'runs:damaged': channel<typeof noRequest, DamagedRecord[]>(noRequest),
+  /** The run as a PyTorch folder (model.py, weights, train.py, its split) under the data folder's exports/. */
+  'runs:export-pytorch': channel<z.ZodObject<{ runId: typeof runId }>, PytorchExport>(z.object({ runId }).strict()),
+  /** A drawn architecture as a PyTorch folder, with its initial weights, bound to the request's dataset. */
+  'architecture:export-pytorch': channel<typeof trainStartRequestSchema, PytorchExport>(trainStartRequestSchema),
+  /** A run trained by an exported train.py, back into the store: the export folder's path. */
+  'runs:import': channel<typeof importRunRequest, RunRecord>(importRunRequest),
   'runs:get': channel<z.ZodObject<{ runId: typeof runId }>, { run: RunRecord; events: TrainEvent[] }>(
     z.object({ runId }).strict(),
   ),

@@ -1,5 +1,5 @@
 import type { BackendReport } from './backends';
-import type { TrainEvent } from './events';
+import type { AttentionEvent, TrainEvent } from './events';
 import type { DecodedExample, Prediction } from './prediction';
 import type { RunPlan } from './runPlan';
 
@@ -16,7 +16,20 @@ export type SupervisorMessage =
   | { type: 'pause'; runId: string }
   | { type: 'resume'; runId: string }
   /** Ask the plan's trained run about one example (between training steps, if a run is training). */
-  | { type: 'predict'; requestId: number; plan: RunPlan; example: DecodedExample; beamWidth: number };
+  | { type: 'predict'; requestId: number; plan: RunPlan; example: DecodedExample; beamWidth: number }
+  /** Work on a stored run that needs TensorFlow.js, answered like a prediction (between training steps). */
+  | { type: 'task'; requestId: number; task: WorkerTask };
+
+/**
+ * export: write the plan's model as a PyTorch folder (its trained weights, or its seeded initial ones);
+ * import-report: compute an imported run's test report (written beside it) and attention snapshot (returned).
+ */
+export type WorkerTask =
+  | { kind: 'export'; plan: RunPlan; weights: 'trained' | 'initial'; outDir: string }
+  | { kind: 'import-report'; plan: RunPlan };
+
+export type WorkerTaskResult =
+  { kind: 'export'; files: string[]; source: string } | { kind: 'import-report'; attention: AttentionEvent | null };
 
 export type WorkerMessage =
   | { type: 'ready'; backend: BackendReport }
@@ -30,7 +43,9 @@ export type WorkerMessage =
   | { type: 'backend-lost'; runId: string; message: string }
   /** The answer to a 'predict', or why there is none. */
   | { type: 'prediction'; requestId: number; prediction: Prediction }
-  | { type: 'prediction-failed'; requestId: number; message: string };
+  | { type: 'prediction-failed'; requestId: number; message: string }
+  | { type: 'task-done'; requestId: number; result: WorkerTaskResult }
+  | { type: 'task-failed'; requestId: number; message: string };
 
 export interface TrainingWorkerData {
   /** Where datasets that are slow to prepare keep a ready-to-load copy. */
@@ -41,4 +56,6 @@ export interface TrainingWorkerData {
   runsDir?: string;
   /** Forces one backend (tests, benchmarks, or a user who wants the same numbers everywhere). */
   backend?: string;
+  /** The app's resources folder (train.py for the PyTorch export); the repository's when unset. */
+  resourcesDir?: string;
 }

@@ -22,6 +22,8 @@ async function main(): Promise<void> {
     transport: 'browser-host',
     launchWorker: workerLauncher(new URL('./trainingWorker.js', import.meta.url)),
     ...(process.env['WORKBENCH_BACKEND'] ? { backend: process.env['WORKBENCH_BACKEND'] } : {}),
+    // resources/ sits beside out/ in the source tree and in the packaged app.
+    resourcesDir: fileURLToPath(new URL('../../resources', import.meta.url)),
   });
   const host = await startBrowserHost(workbench, join(here, '../renderer'), port);
   console.log(`Attention Workbench is serving at ${host.url}`);

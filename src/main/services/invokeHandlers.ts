@@ -7,6 +7,7 @@ import type { TrainingSupervisor } from '../training/trainingSupervisor';
 import type { DatasetService } from './datasetService';
 import type { TrainingService } from './trainingService';
 import type { ComparisonService } from '../comparisons/comparisonService';
+import type { PytorchService } from './pytorchService';
 
 /** One handler per invoke channel; each receives a request already validated against the channel's schema. */
 export type InvokeHandlers = {
@@ -22,6 +23,7 @@ export interface ServiceDependencies {
   runs: RunStore;
   datasets: DatasetService;
   comparisons: ComparisonService;
+  pytorch: PytorchService;
   /** The desktop app's native file/folder dialog; absent in the browser host. */
   pickPath?: (kind: 'file' | 'folder') => Promise<string | null>;
 }
@@ -64,6 +66,9 @@ export function createInvokeHandlers(deps: ServiceDependencies): InvokeHandlers 
     }),
     'runs:attention': ({ runId, epoch }) => deps.runs.attention(runId, epoch),
     'runs:evaluation': ({ runId }) => deps.runs.evaluation(runId),
+    'runs:export-pytorch': ({ runId }) => deps.pytorch.exportRun(runId),
+    'architecture:export-pytorch': (request) => deps.pytorch.exportArchitecture(request),
+    'runs:import': ({ path }) => deps.pytorch.importRun(path),
     'runs:damaged': async () => [...(await deps.runs.scan()).damaged, ...(await deps.comparisons.damaged())],
     'runs:predict': (request) => predictWithRun(request, deps.runs, deps.supervisor),
     'runs:delete': async ({ runId }) => {

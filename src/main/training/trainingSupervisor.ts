@@ -3,16 +3,23 @@ import type { BackendReport } from '../../shared/backends';
 import type { FinishedEvent, TrainEvent } from '../../shared/events';
 import type { DecodedExample, Prediction } from '../../shared/prediction';
 import type { RunPlan } from '../../shared/runPlan';
-import type { SupervisorMessage, TrainingWorkerData, WorkerMessage } from '../../shared/workerProtocol';
+import type {
+  SupervisorMessage,
+  TrainingWorkerData,
+  WorkerMessage,
+  WorkerTask,
+  WorkerTaskResult,
+} from '../../shared/workerProtocol';
 
 export type WorkerLauncher = (data: TrainingWorkerData) => Worker;
 
 /** Questions to trained runs waiting for the worker at once; more are refused rather than queued without bound. */
 export const MAX_PENDING_PREDICTIONS = 8;
 
-interface PendingPrediction {
+/** A question or task the worker has not answered yet. */
+interface PendingRequest {
   worker: Worker;
-  resolve: (prediction: Prediction) => void;
+  resolve: (answer: never) => void;
   reject: (error: Error) => void;
 }
 
@@ -32,7 +39,7 @@ export class TrainingSupervisor {
   private workerData: TrainingWorkerData;
   private closing = false;
   private readonly readyWaiters: ((backend: BackendReport | null) => void)[] = [];
-  private readonly predictions = new Map<number, PendingPrediction>();
+  private readonly predictions = new Map<number, PendingRequest>();
   private nextRequestId = 1;
   backend: BackendReport | null = null;
   /** Why the worker last had to be restarted, for the status bar; null while nothing went wrong. */
@@ -105,6 +112,15 @@ export class TrainingSupervisor {
    * training; if the worker dies or is replaced first, the question fails with the reason.
    */
   predict(plan: RunPlan, example: DecodedExample, beamWidth: number): Promise<Prediction> {
+    return this.request<Prediction>((requestId) => ({ type: 'predict', requestId, plan, example, beamWidth }));
+  }
+
+  /** Has the worker export a stored run or report on an imported one (see WorkerTask), as it answers questions. */
+  runTask(task: WorkerTask): Promise<WorkerTaskResult> {
+    return this.request<WorkerTaskResult>((requestId) => ({ type: 'task', requestId, task }));
+  }
+
+  private request<T>(message: (requestId: number) => SupervisorMessage): Promise<T> {
     if (this.predictions.size >= MAX_PENDING_PREDICTIONS) {
       return Promise.reject(
         new Error(
@@ -114,9 +130,9 @@ export class TrainingSupervisor {
     }
     const worker = this.ensureWorker();
     const requestId = this.nextRequestId++;
-    return new Promise<Prediction>((resolve, reject) => {
-      this.predictions.set(requestId, { worker, resolve, reject });
-      worker.postMessage({ type: 'predict', requestId, plan, example, beamWidth } satisfies SupervisorMessage);
+    return new Promise<T>((resolve, reject) => {
+      this.predictions.set(requestId, { worker, resolve: resolve as (answer: never) => void, reject });
+      worker.postMessage(message(requestId));
     });
   }
 
@@ -176,10 +192,16 @@ export class TrainingSupervisor {
       void worker.terminate();
     } else if (message.type === 'backend-lost') {
       this.replaceAfterRun = message.message;
-    } else if (message.type === 'prediction' || message.type === 'prediction-failed') {
+    } else if (
+      message.type === 'prediction' ||
+      message.type === 'prediction-failed' ||
+      message.type === 'task-done' ||
+      message.type === 'task-failed'
+    ) {
       const pending = this.predictions.get(message.requestId);
       this.predictions.delete(message.requestId);
-      if (message.type === 'prediction') pending?.resolve(message.prediction);
+      if (message.type === 'prediction') pending?.resolve(message.prediction as never);
+      else if (message.type === 'task-done') pending?.resolve(message.result as never);
       else pending?.reject(new Error(message.message));
     } else {
       let event = message.event;

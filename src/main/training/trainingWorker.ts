@@ -7,9 +7,16 @@ import { TrainedRunCache } from '../../engine/inference/trainedRunCache';
 import { RunArtifactFiles } from '../runs/runArtifactFiles';
 import { nodeFileSystem } from '../runs/runFileSystem';
 import type { BackendReport } from '../../shared/backends';
-import type { FinishedEvent, TrainEvent } from '../../shared/events';
+import type { AttentionEvent, FinishedEvent, TrainEvent } from '../../shared/events';
 import type { RunPlan } from '../../shared/runPlan';
-import type { SupervisorMessage, TrainingWorkerData, WorkerMessage } from '../../shared/workerProtocol';
+import type {
+  SupervisorMessage,
+  TrainingWorkerData,
+  WorkerMessage,
+  WorkerTaskResult,
+} from '../../shared/workerProtocol';
+import { exportToPytorch } from '../../engine/io/pytorchExportJob';
+import { importedRunReport } from '../../engine/inference/importedRunReport';
 
 /**
  * The one long-lived thread that owns TensorFlow.js: it loads the backend once (the native addon is only reliable in
@@ -17,21 +24,19 @@ import type { SupervisorMessage, TrainingWorkerData, WorkerMessage } from '../..
  */
 
 const port = parentPort!;
-const { cacheDir, datasetsDir, runsDir, backend: forcedBackend } = workerData as TrainingWorkerData;
+const { cacheDir, datasetsDir, runsDir, backend: forcedBackend, resourcesDir } = workerData as TrainingWorkerData;
 // Loaded datasets stay in memory between runs: a user trains many models on one dataset.
 const datasets = new DatasetLibrary({ cacheDir, datasetsDir });
 const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
+/** An attention snapshot's buffers, moved rather than copied: the worker has no further use for them. */
+const attentionBuffers = (attention: AttentionEvent): ArrayBuffer[] => [
+  ...attention.layers.map((l) => l.weights.buffer as ArrayBuffer),
+  ...(attention.image ? [attention.image.pixels.buffer as ArrayBuffer] : []),
+];
+
 function postEvent(event: TrainEvent): void {
-  // Attention weights are moved, not copied: the worker has no further use for them.
-  const transfer =
-    event.type === 'attention'
-      ? [
-          ...event.layers.map((l) => l.weights.buffer as ArrayBuffer),
-          ...(event.image ? [event.image.pixels.buffer as ArrayBuffer] : []),
-        ]
-      : [];
-  post({ type: 'event', event }, transfer);
+  post({ type: 'event', event }, event.type === 'attention' ? attentionBuffers(event) : []);
 }
 
 // Checkpoints and reports go through the run store's own module: the layout is spelled in one place.
@@ -47,14 +52,38 @@ function predict(message: Extract<SupervisorMessage, { type: 'predict' }>): void
       if (!trainedRuns) throw new Error('this worker has no run store to load trained runs from');
       await ready;
       const prediction = await trainedRuns.predict(plan, example, beamWidth);
-      const { attention } = prediction;
-      const transfer = [
-        ...attention.layers.map((l) => l.weights.buffer as ArrayBuffer),
-        ...(attention.image ? [attention.image.pixels.buffer as ArrayBuffer] : []),
-      ];
-      post({ type: 'prediction', requestId, prediction }, transfer);
+      post({ type: 'prediction', requestId, prediction }, attentionBuffers(prediction.attention));
     } catch (error) {
       post({ type: 'prediction-failed', requestId, message: error instanceof Error ? error.message : String(error) });
+    }
+  });
+}
+
+/** Runs one task on a stored run, after the questions and tasks before it (they share the worker's memory). */
+function runTask(message: Extract<SupervisorMessage, { type: 'task' }>): void {
+  const { requestId, task } = message;
+  predictions = predictions.then(async () => {
+    try {
+      if (!artifacts) throw new Error('this worker has no run store');
+      await ready;
+      const result: WorkerTaskResult =
+        task.kind === 'export'
+          ? {
+              kind: 'export',
+              ...(await exportToPytorch({
+                plan: task.plan,
+                weights: task.weights,
+                artifacts,
+                datasets,
+                outDir: task.outDir,
+                ...(resourcesDir ? { resourcesDir } : {}),
+              })),
+            }
+          : { kind: 'import-report', attention: await importedRunReport(task.plan, artifacts, datasets) };
+      const transfer = result.kind === 'import-report' && result.attention ? attentionBuffers(result.attention) : [];
+      post({ type: 'task-done', requestId, result }, transfer);
+    } catch (error) {
+      post({ type: 'task-failed', requestId, message: error instanceof Error ? error.message : String(error) });
     }
   });
 }
@@ -109,6 +138,7 @@ async function drain(): Promise<void> {
 
 port.on('message', (message: SupervisorMessage) => {
   if (message.type === 'predict') return predict(message);
+  if (message.type === 'task') return runTask(message);
   if (message.type === 'start') queue.push(message.plan);
   else if (message.type === 'stop') stopRequests.add(message.runId);
   else if (message.type === 'pause') pausedRuns.add(message.runId);

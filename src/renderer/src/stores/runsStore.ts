@@ -4,6 +4,7 @@ import type { AttentionEvent, TrainEvent } from '../../../shared/events';
 import type { RunEvaluation } from '../../../shared/evaluation/runEvaluation';
 import type { CheckpointInfo, DamagedRecord, RunRecord } from '../../../shared/runs';
 import { workbench } from '../api/workbench';
+import type { PytorchExport } from '../../../shared/ipc';
 import { headHistory, type HeadHistory } from '../runs/headHistory';
 import { filterRuns, sortRuns, type RunSort } from '../runs/runTable';
 
@@ -119,6 +120,25 @@ export const useRunsStore = defineStore('runs', () => {
     });
   }
 
+  /** Where the last PyTorch export went, to show it; null before any. */
+  const exported = shallowRef<PytorchExport | null>(null);
+
+  async function exportPytorch(runId: string): Promise<void> {
+    exported.value = null;
+    await act(async () => {
+      exported.value = await workbench.invoke('runs:export-pytorch', { runId });
+    });
+  }
+
+  /** A run trained by an exported train.py, back in the list: opened, so that its curves and report show. */
+  async function importRun(path: string): Promise<void> {
+    await act(async () => {
+      const record = await workbench.invoke('runs:import', { path });
+      await refresh();
+      await open(record.id);
+    });
+  }
+
   async function remove(runId: string): Promise<void> {
     await act(async () => {
       await workbench.invoke('runs:delete', { runId });
@@ -176,5 +196,8 @@ export const useRunsStore = defineStore('runs', () => {
     resume,
     stop,
     downloadCsv,
+    exported,
+    exportPytorch,
+    importRun,
   };
 });

@@ -1,0 +1,69 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeSafetensors } from '../../src/export/safetensors';
+import { createWorkbench } from '../../src/main/createWorkbench';
+import { hyperParamsSchema } from '../../src/shared/hyperParams';
+import { launchSourceWorker } from '../support/sourceWorker';
+
+const PYTHON = '/usr/bin/python3';
+const torchMissing = spawnSync(PYTHON, ['-c', 'import torch']).status === 0 ? null : `${PYTHON} cannot import torch`;
+if (torchMissing) console.log(`skipping the app's PyTorch export and import test: ${torchMissing}`);
+
+describe("the app's Export to PyTorch and Import run", () => {
+  it('exports an architecture through the worker, trains it with train.py, and imports the run back', async () => {
+    if (torchMissing) return;
+    const dataDir = await mkdtemp(join(tmpdir(), 'app-pytorch-'));
+    const workbench = await createWorkbench({
+      dataDir,
+      version: 'test',
+      transport: 'browser-host',
+      launchWorker: launchSourceWorker,
+      backend: 'wasm',
+    });
+    try {
+      const request = {
+        presetId: 'mlp-text',
+        datasetId: 'keyword-topics',
+        hyperParams: hyperParamsSchema.parse({ epochs: 1 }),
+      };
+      const exported = await workbench.handlers['architecture:export-pytorch'](request);
+      expect(exported.path.startsWith(join(dataDir, 'exports', 'Fully-connected-text-baseline-'))).toBe(true);
+      expect(exported.files).toContain('train.py');
+      expect(exported.source).toBe('initial weights (seed 42), not trained');
+
+      const trained = spawnSync(PYTHON, ['train.py'], {
+        cwd: exported.path,
+        encoding: 'utf8',
+        env: { ...process.env, OMP_NUM_THREADS: '1' },
+      });
+      expect(trained.status, trained.stderr).toBe(0);
+
+      const record = await workbench.handlers['runs:import']({ path: exported.path });
+      expect(record).toMatchObject({ origin: 'import', status: 'completed', datasetId: 'keyword-topics' });
+      expect(record.trainedBy).toMatch(/^pytorch 1\.13.* · 1×cpu$/);
+      const evaluation = (await workbench.handlers['runs:evaluation']({ runId: record.id }))!;
+      expect(Math.abs(evaluation.accuracy - record.test!.accuracy)).toBeLessThanOrEqual(0.002);
+      expect((await workbench.handlers['runs:details']({ runId: record.id })).checkpoints).toEqual([
+        expect.objectContaining({ slot: 'final', epoch: 1 }),
+      ]);
+
+      // The imported run exports again with the weights PyTorch trained.
+      const again = await workbench.handlers['runs:export-pytorch']({ runId: record.id });
+      expect(again.source).toBe(`run ${record.id}, its final weights after epoch 1`);
+      const python = decodeSafetensors(await readFile(join(exported.path, 'run', 'weights.safetensors')));
+      const workbenchCopy = decodeSafetensors(await readFile(join(again.path, 'weights.safetensors')));
+      const byName = new Map(python.tensors.map((t) => [t.name, [...t.data]]));
+      for (const tensor of workbenchCopy.tensors)
+        expect([...tensor.data], tensor.name).toEqual(byName.get(tensor.name));
+
+      await expect(workbench.handlers['runs:import']({ path: join(dataDir, 'nowhere') })).rejects.toThrow(
+        /workbench\.json: missing$/,
+      );
+    } finally {
+      await workbench.close();
+    }
+  }, 180_000);
+});
