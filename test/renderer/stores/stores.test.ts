@@ -39,10 +39,14 @@ const answers: Record<string, unknown> = {
     notice: null,
   },
 };
+/** What the stores asked main, in order. */
+const requests: { channel: string; request: unknown }[] = [];
 beforeAll(() => {
   const bridge: WorkbenchBridge = {
-    invoke: async (channel): Promise<InvokeResult<unknown>> =>
-      channel in answers ? { ok: true, value: answers[channel] } : { ok: false, error: `no ${channel} here` },
+    invoke: async (channel, request): Promise<InvokeResult<unknown>> => {
+      requests.push({ channel, request });
+      return channel in answers ? { ok: true, value: answers[channel] } : { ok: false, error: `no ${channel} here` };
+    },
     on: () => () => undefined,
   };
   (globalThis as unknown as { window: object }).window = { workbench: bridge };
@@ -188,5 +192,22 @@ describe('the run view of a resumed run', () => {
     });
     expect(view.stepLoss.map(([step]) => step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(view.epochMetrics).toHaveLength(1);
+  });
+
+  it('export the architecture as drawn to PyTorch, bound to the chosen dataset, and show where it went', async () => {
+    await useAppStore().init();
+    answers['architecture:export-pytorch'] = {
+      path: '/data/exports/x-pytorch',
+      files: ['model.py'],
+      source: 'initial weights',
+    };
+    const result = await useTrainingStore().exportPytorch();
+    expect(result?.path).toBe('/data/exports/x-pytorch');
+    const sent = requests.filter((r) => r.channel === 'architecture:export-pytorch').at(-1)!.request as {
+      datasetId: string;
+      spec: { name: string };
+    };
+    expect(sent.datasetId).toBe(useDatasetsStore().datasetId);
+    expect(sent.spec.name).toBe(useArchitectureStore().spec.name);
   });
 });

@@ -4,7 +4,7 @@ import { isLive, type TrainEvent } from '../../../shared/events';
 import { hyperParamsSchema } from '../../../shared/hyperParams';
 import { describeIssue } from '../../../shared/spec/analyzeSpec';
 import type { TokenizerKind, TokenizerSettings } from '../../../shared/tokenizerSettings';
-import type { InvokeRequest } from '../../../shared/ipc';
+import type { InvokeRequest, PytorchExport } from '../../../shared/ipc';
 import { workbench } from '../api/workbench';
 import { useAppStore } from './appStore';
 import { useArchitectureStore } from './architectureStore';
@@ -85,6 +85,13 @@ export const useTrainingStore = defineStore('training', () => {
     };
   }
 
+  /** The architecture as drawn, with its initial weights, as a PyTorch folder bound to the chosen dataset. */
+  async function exportPytorch(): Promise<PytorchExport | null> {
+    const request = trainRequest();
+    if (!request) return null;
+    return workbench.invoke('architecture:export-pytorch', request);
+  }
+
   /** Sends the request and watches the run it starts (its events may have come before the answer). */
   async function launch(send: () => Promise<string>): Promise<void> {
     try {
@@ -148,6 +155,7 @@ export const useTrainingStore = defineStore('training', () => {
   }
 
   return {
+    exportPytorch,
     hyperParams,
     tokenizer,
     tokenizerSettings,
