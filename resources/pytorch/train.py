@@ -15,6 +15,8 @@ import json
 import math
 import os
 import random
+import socket
+import struct
 import sys
 import time
 import zlib
@@ -158,6 +160,78 @@ def workbench_weights(model: Model) -> Dict[str, torch.Tensor]:
     return {name: state[key] for name, key in WORKBENCH_WEIGHTS.items()}
 
 
+def _crc32c_table() -> List[int]:
+    table = []
+    for byte in range(256):
+        crc = byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0x82F63B78 if crc & 1 else crc >> 1
+        table.append(crc)
+    return table
+
+
+CRC32C_TABLE = _crc32c_table()
+
+
+def masked_crc32c(data: bytes) -> int:
+    """TFRecord's checksum: CRC-32C, rotated right by 15 bits plus a constant."""
+    crc = 0xFFFFFFFF
+    for byte in data:
+        crc = CRC32C_TABLE[(crc ^ byte) & 0xFF] ^ (crc >> 8)
+    crc ^= 0xFFFFFFFF
+    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
+
+
+def varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        low, value = value & 0x7F, value >> 7
+        out.append(low | 0x80 if value else low)
+        if not value:
+            return bytes(out)
+
+
+def length_delimited(number: int, data: bytes) -> bytes:
+    return varint(number << 3 | 2) + varint(len(data)) + data
+
+
+class TensorboardWriter:
+    """TensorBoard's event file (a TFRecord of Event protocol buffers, scalars only), written without TensorBoard
+    installed, with the workbench's tags: `tensorboard --logdir run` shows the curves."""
+
+    def __init__(self, folder: str):
+        os.makedirs(folder, exist_ok=True)
+        self.path = os.path.join(folder, f"events.out.tfevents.{int(time.time())}.{socket.gethostname()}")
+        self.write(0, {}, "brain.Event:2")
+
+    def write(self, step: int, scalars: Dict[str, float], file_version: str = "") -> None:
+        event = b"\x09" + struct.pack("<d", time.time())  # wall_time (1)
+        event += varint(2 << 3) + varint(step) if step else b""  # step (2)
+        event += length_delimited(3, file_version.encode()) if file_version else b""
+        values = b"".join(
+            length_delimited(1, length_delimited(1, tag.encode()) + b"\x15" + struct.pack("<f", value))
+            for tag, value in scalars.items()
+        )
+        event += length_delimited(5, values) if values else b""  # summary (5): value (1): tag (1), simple_value (2)
+        header = len(event).to_bytes(8, "little")
+        with open(self.path, "ab") as file:
+            file.write(header + masked_crc32c(header).to_bytes(4, "little") + event + masked_crc32c(event).to_bytes(4, "little"))
+
+
+def scalars_of(event: dict) -> Dict[str, float]:
+    """The scalars of an event, under the workbench's TensorBoard tags."""
+    if event["type"] == "progress":
+        return {"train/loss": event["loss"], "train/samples_per_second": event["samplesPerSecond"]}
+    if event["type"] == "epoch":
+        return {
+            "epoch/loss": event["loss"], "epoch/accuracy": event["accuracy"],
+            "validation/loss": event["valLoss"], "validation/accuracy": event["valAccuracy"],
+        }
+    if event["type"] == "finished" and "test" in event:
+        return {"test/loss": event["test"]["loss"], "test/accuracy": event["test"]["accuracy"]}
+    return {}
+
+
 class Run:
     """What rank 0 writes: the run in the workbench's layout, and its events on stdout."""
 
@@ -165,8 +239,10 @@ class Run:
         self.out, self.primary = out, not dist.is_initialized() or dist.get_rank() == 0
         self.run_id = os.path.basename(os.path.abspath(out))
         self.backend = f"pytorch {torch.__version__} · {'torchrun ' if dist.is_initialized() else ''}{world}×{device.type}"
+        self.last_step = 0
         if self.primary:
             os.makedirs(os.path.join(out, "checkpoints"), exist_ok=True)
+            self.tensorboard = TensorboardWriter(os.path.join(out, "tensorboard"))
 
     def emit(self, event: dict) -> None:
         if not self.primary:
@@ -175,6 +251,10 @@ class Run:
         print(json.dumps(event), flush=True)
         with open(os.path.join(self.out, "metrics.log"), "a", encoding="utf-8") as log:
             log.write(frame(event))
+        self.last_step = event.get("globalStep", self.last_step)
+        scalars = scalars_of(event)
+        if scalars:
+            self.tensorboard.write(self.last_step, scalars)
 
     def record(self, **fields) -> None:
         if not self.primary:
@@ -188,6 +268,27 @@ class Run:
         with open(path + ".tmp", "w", encoding="utf-8") as file:
             json.dump(record, file)
         os.replace(path + ".tmp", path)
+
+
+class Logits(torch.nn.Module):
+    """The model with its logits as its one output: what an ONNX runtime serves."""
+
+    def __init__(self, model: Model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, *inputs: torch.Tensor) -> torch.Tensor:
+        return self.model(*inputs)[0]
+
+
+def export_onnx(model: Model, example: List[torch.Tensor], out: str) -> None:
+    """model.onnx beside the weights, its batch axis left free."""
+    model.eval()
+    names = [i["id"] for i in DATASET["inputs"]]
+    torch.onnx.export(
+        Logits(model), tuple(example), os.path.join(out, "model.onnx"), input_names=names, output_names=["logits"],
+        dynamic_axes={**{name: {0: "batch"} for name in names}, "logits": {0: "batch"}}, opset_version=14,
+    )
 
 
 def main() -> int:
@@ -240,6 +341,11 @@ def main() -> int:
     shrink = decayed(model)
     decay = 0.01 if RECIPE["optimizer"] == "adamw" and RECIPE["weightDecay"] == 0 else RECIPE["weightDecay"]
     best = math.inf
+    # Early stopping as the workbench's: by validation loss or accuracy, better only by more than the minimum delta;
+    # with restore-best, the best epoch's weights are put back before the test split is measured.
+    patience, by_accuracy = RECIPE["earlyStoppingPatience"], RECIPE["earlyStoppingMetric"] == "val-accuracy"
+    watched = {"value": -math.inf if by_accuracy else math.inf, "epoch": 0, "state": None}
+    reason, epochs_done = None, start_epoch
     for epoch in range(start_epoch + 1, args.epochs + 1):
         if sampler is not None:
             sampler.set_epoch(epoch)
@@ -289,18 +395,30 @@ def main() -> int:
             state = {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch, "globalStep": global_step}
             torch.save(state, latest + ".tmp")
             os.replace(latest + ".tmp", latest)
+        epochs_done = epoch
         if figures["loss"] < best:
             best = figures["loss"]
             run.record(best={"epoch": epoch, "valLoss": figures["loss"], "valAccuracy": figures["accuracy"]})
+        if patience > 0:
+            value, delta = figures["accuracy" if by_accuracy else "loss"], RECIPE["earlyStoppingMinDelta"]
+            if value > watched["value"] + delta if by_accuracy else value < watched["value"] - delta:
+                keep = {k: v.detach().clone() for k, v in model.state_dict().items()} if RECIPE["restoreBest"] else None
+                watched = {"value": value, "epoch": epoch, "state": keep}
+            elif epoch - watched["epoch"] >= patience:
+                name = "validation accuracy" if by_accuracy else "validation loss"
+                reason = f"early stopping: no better {name} since epoch {watched['epoch']}"
+                break
+    if watched["state"] is not None:
+        model.load_state_dict(watched["state"])
     figures = evaluate(trained, evaluation(test), device)
     if run.primary:
         write_safetensors(os.path.join(args.out, "weights.safetensors"), workbench_weights(model))
         if args.onnx:
-            model.eval()
-            example = next(iter(evaluation(test)))[:-1]
-            torch.onnx.export(model, tuple(x[:1].to(device) for x in example), os.path.join(args.out, "model.onnx"))
+            export_onnx(model, [x[:1].to(device) for x in next(iter(evaluation(test)))[:-1]], args.out)
     run.record(status="completed", finishedAt=datetime.now(timezone.utc).isoformat(), test=figures)
-    run.emit({"type": "finished", "status": "completed", "epochs": args.epochs, "test": figures})
+    run.emit(
+        {"type": "finished", "status": "completed", "epochs": epochs_done, "test": figures, **({"reason": reason} if reason else {})}
+    )
     if distributed:
         dist.destroy_process_group()
     return 0

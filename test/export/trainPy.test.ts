@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseMetricsLog } from '../../src/main/runs/metricsLog';
 import { RunStore } from '../../src/main/runs/runStore';
+import { readEventFile } from '../support/tensorboardReader';
 
 /**
  * train.py, the exported folder's trainer, run by Debian's PyTorch (.ci/run installs python3-torch): it evaluates
@@ -122,6 +123,16 @@ describe('train.py', () => {
       expect(logged.skipped).toBe(0);
       expect(logged.records.map((r) => (r as { type: string }).type)).toContain('epoch');
 
+      // TensorBoard's files, read by the same independent reader as the workbench's own.
+      const board = join(folder, 'run', 'tensorboard');
+      const [eventFile] = await readdir(board);
+      const scalars = readEventFile(await readFile(join(board, eventFile!)));
+      expect(scalars[0]!.fileVersion).toBe('brain.Event:2');
+      const epochScalars = scalars.find((e) => 'validation/loss' in e.scalars)!.scalars;
+      const epochEvent = events.find((e) => e['type'] === 'epoch') as { valLoss: number };
+      expect(epochScalars['validation/loss']).toBeCloseTo(epochEvent.valLoss, 5);
+      expect(scalars.at(-1)!.scalars['test/accuracy']).toBeCloseTo(after.test.accuracy, 5);
+
       // Back in the workbench: listed like a local run, its test report computed by the workbench from its weights.
       const imported = cli('train', ['--import-run', folder], dataDir);
       const runId = /^imported run (\S+) \(pytorch .* · torchrun 2×cpu, test accuracy [\d.]+%\)/m.exec(imported)![1]!;
@@ -139,7 +150,7 @@ describe('train.py', () => {
     300_000,
   );
 
-  it('resumes from its checkpoint without repeating an epoch', async () => {
+  it('resumes from its checkpoint without repeating an epoch, and writes model.onnx', async () => {
     if (torchMissing) return;
     const dataDir = await mkdtemp(join(tmpdir(), 'train-py-resume-'));
     const folder = join(dataDir, 'exported');
@@ -150,12 +161,17 @@ describe('train.py', () => {
     );
     const out = join(folder, 'run');
     trainPy(folder, ['--epochs', '2', '--out', out]);
-    const resumed = trainPy(folder, ['--epochs', '3', '--out', out, '--resume']);
+    const resumed = trainPy(folder, ['--epochs', '3', '--out', out, '--resume', '--onnx']);
     expect(resumed[0]).toMatchObject({ type: 'started', resumedFrom: { epoch: 2 } });
     const log = parseMetricsLog(await readFile(join(out, 'metrics.log'), 'utf8')).records as {
       type: string;
       epoch?: number;
     }[];
     expect(log.filter((r) => r.type === 'epoch').map((r) => r.epoch)).toEqual([1, 2, 3]);
+    // --onnx: an ONNX model (a protocol buffer opening with its IR version, field 1) beside the weights.
+    const onnx = await readFile(join(out, 'model.onnx'));
+    expect(onnx.length).toBeGreaterThan(100_000);
+    expect(onnx[0]).toBe(0x08);
+    expect(onnx.includes(Buffer.from('logits'))).toBe(true);
   }, 300_000);
 });

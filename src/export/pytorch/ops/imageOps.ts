@@ -106,13 +106,19 @@ const POOL_2D = `def pool_2d(x: torch.Tensor, kind: str, size: int, stride: int,
         y = F.avg_pool2d(x, size, stride)
     return y.permute(0, 2, 3, 1)  # [B, H', W', C]`;
 
+const TIED_MAX = `def tied_max(x: torch.Tensor, dim, keepdim: bool = False) -> torch.Tensor:
+    """The maximum over dim, its gradient reaching every element equal to it in full, as in the workbench (and
+    TensorFlow); torch.amax would split it between ties, which ReLU's zeros make common."""
+    tied = (x == x.amax(dim=dim, keepdim=True)).to(x.dtype)
+    return x.amax(dim=dim, keepdim=keepdim).detach() + ((x - x.detach()) * tied).sum(dim=dim, keepdim=keepdim)`;
+
 const CHANNEL_MLP = `def channel_mlp(z: torch.Tensor, w1: torch.Tensor, b1: torch.Tensor, w2: torch.Tensor, b2: torch.Tensor) -> torch.Tensor:
     """The bottleneck C -> C/r -> C of squeeze-and-excitation and CBAM: W2 relu(W1 z + b1) + b2."""
     return F.relu(z @ w1 + b1) @ w2 + b2`;
 
 const SPATIAL_MAP = `def spatial_map(x: torch.Tensor, kernel: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
     """CBAM's spatial map (Woo et al. 2018, 3.2): sigmoid(conv_kxk([mean_c x; max_c x]) + b); [B, H, W, C] -> [B, H, W, 1]."""
-    pooled = torch.cat([x.mean(dim=3, keepdim=True), x.amax(dim=3, keepdim=True)], dim=3)  # [B, H, W, 2]
+    pooled = torch.cat([x.mean(dim=3, keepdim=True), tied_max(x, 3, keepdim=True)], dim=3)  # [B, H, W, 2]
     y = F.conv2d(pad_same_2d(pooled.permute(0, 3, 1, 2), kernel.shape[0], 1), kernel.permute(3, 2, 0, 1))
     return torch.sigmoid(y.permute(0, 2, 3, 1) + bias)`;
 
@@ -162,7 +168,7 @@ const CBAM = `class Cbam(nn.Module):
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, Dict[str, torch.Tensor]]:  # [B, H, W, C]
         weights = (self.channel_hidden_kernel, self.channel_hidden_bias, self.channel_output_kernel, self.channel_output_bias)
-        scores = channel_mlp(x.mean(dim=(1, 2)), *weights) + channel_mlp(x.amax(dim=(1, 2)), *weights)  # [B, C]
+        scores = channel_mlp(x.mean(dim=(1, 2)), *weights) + channel_mlp(tied_max(x, (1, 2)), *weights)  # [B, C]
         channel = torch.sigmoid(scores)[:, None, None, :]  # [B, 1, 1, C]
         refined = x * channel
         spatial = spatial_map(refined, self.spatial_kernel, self.spatial_bias)  # [B, H, W, 1]
@@ -232,9 +238,9 @@ export const IMAGE_OPS = {
     keepsPositions: never,
   },
   globalMaxPool2d: {
-    classes: {},
+    classes: { tied_max: TIED_MAX },
     construct: () => null,
-    forward: ({ inputs }) => `${inputs[0]}.amax(dim=(1, 2))`,
+    forward: ({ inputs }) => `tied_max(${inputs[0]}, (1, 2))`,
     weights: () => [],
     keepsPositions: never,
   },
@@ -248,7 +254,12 @@ export const IMAGE_OPS = {
     keepsPositions: never,
   },
   spatialAttention: {
-    classes: { same_padding: SAME_PADDING, spatial_map: SPATIAL_MAP, SpatialAttention: SPATIAL_ATTENTION },
+    classes: {
+      same_padding: SAME_PADDING,
+      tied_max: TIED_MAX,
+      spatial_map: SPATIAL_MAP,
+      SpatialAttention: SPATIAL_ATTENTION,
+    },
     construct: ({ nodeId, params }) => `SpatialAttention(${JSON.stringify(nodeId)}, ${Number(params['kernelSize'])})`,
     forward: ({ inputs, module }) => `${module}(${inputs[0]})`,
     attention: true,
@@ -256,7 +267,13 @@ export const IMAGE_OPS = {
     keepsPositions: never,
   },
   cbam: {
-    classes: { same_padding: SAME_PADDING, channel_mlp: CHANNEL_MLP, spatial_map: SPATIAL_MAP, Cbam: CBAM },
+    classes: {
+      same_padding: SAME_PADDING,
+      tied_max: TIED_MAX,
+      channel_mlp: CHANNEL_MLP,
+      spatial_map: SPATIAL_MAP,
+      Cbam: CBAM,
+    },
     construct: ({ nodeId, inputShapes, params }) =>
       `Cbam(${JSON.stringify(nodeId)}, ${last(inputShapes[0])}, ${units(inputShapes, params)}, ${Number(params['kernelSize'])})`,
     forward: ({ inputs, module }) => `${module}(${inputs[0]})`,
