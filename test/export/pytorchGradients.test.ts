@@ -66,8 +66,9 @@ describe('the PyTorch export, training', () => {
   it.each([
     ...PRESETS.map((preset): [string, ModelSpec] => [preset.id, findPreset(preset.id)!.spec]),
     ['attention nodes', attentionNodes],
-    // Not yet 'image ops': its depthwise convolution's bias gradient differs by 2.6% of the step (on cpu and wasm
-    // alike), where its forward pass matches to 6e-8; conv-attention-image's gradients match to 5e-6.
+    // Not 'image ops': its average pooling with 'same' padding takes TensorFlow.js' gradient, which divides by the
+    // whole window at the borders where the forward pass divides by the pixels it counted (PyTorch differentiates
+    // the forward pass as it is). Bisected: that op alone moves the step by 14%; each of the others matches to 1e-7.
     ['recurrent ops', recurrentOps],
     ['last states', lastStates],
   ])(
