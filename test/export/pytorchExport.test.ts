@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,44 +12,28 @@ import type { ModelSpec } from '../../src/shared/spec/modelSpec';
 import {
   attentionNodes,
   batchFor,
+  inTorch,
   everyCoveredOp,
   imageOps,
   largestDifference,
   lastStates,
-  PYTHON,
   randomizeWeights,
   recurrentOps,
   torchMissing,
 } from '../support/pytorchParity';
 import { findPreset } from '../../src/shared/spec/presets';
 
-/** Runs the exported model.py in PyTorch (eval mode) on the inputs: its logits and attention maps, flattened. */
-function forwardInTorch(
-  dir: string,
-  spec: ModelSpec,
-  inputsFile: string,
-): { logits: number[]; maps: Record<string, number[]> } {
-  const script = `
-import json, sys, torch
-sys.path.insert(0, ${JSON.stringify(dir)})
-from model import Model, load_workbench_weights, read_safetensors
-model = Model().eval()
-load_workbench_weights(model, ${JSON.stringify(join(dir, 'weights.safetensors'))})
-inputs = read_safetensors(${JSON.stringify(inputsFile)})
-args = [${spec.inputs.map((i) => (i.kind === 'tokens' ? `inputs[${JSON.stringify(i.id)}].long()` : `inputs[${JSON.stringify(i.id)}]`)).join(', ')}]
+/** The exported model.py in PyTorch (eval mode) on the batch: its logits and attention maps, flattened. */
+const forwardInTorch = (dir: string, spec: ModelSpec, batchFile: string) =>
+  inTorch<{ logits: number[]; maps: Record<string, number[]> }>(
+    dir,
+    spec,
+    batchFile,
+    `model.eval()
 with torch.no_grad():
     logits, attention = model(*args)
-print(json.dumps({"logits": logits.flatten().tolist(), "maps": {k: v.flatten().tolist() for k, v in attention.items()}}))
-`;
-  const run = spawnSync(PYTHON, ['-c', script], {
-    encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: '1' },
-    // Attention maps as JSON run to megabytes.
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  if (run.status !== 0) throw new Error(`PyTorch failed: ${run.error ?? ''}\n${run.stderr}`);
-  return JSON.parse(run.stdout) as { logits: number[]; maps: Record<string, number[]> };
-}
+print(json.dumps({"logits": logits.flatten().tolist(), "maps": {k: v.flatten().tolist() for k, v in attention.items()}}))`,
+  );
 
 let backendName = '';
 beforeAll(async () => {

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,8 +15,8 @@ import { findPreset, PRESETS } from '../../src/shared/spec/presets';
 import {
   attentionNodes,
   batchFor,
+  inTorch,
   lastStates,
-  PYTHON,
   randomizeWeights,
   recurrentOps,
   torchMissing,
@@ -26,36 +25,19 @@ import {
 const random = seededRandom(11);
 
 /** The loss's gradient of every trainable weight in PyTorch (training mode), by the workbench's weight names. */
-function gradientsInTorch(
-  dir: string,
-  spec: ModelSpec,
-  batchFile: string,
-  sequence: boolean,
-): Record<string, number[]> {
-  const script = `
-import json, sys, torch
-import torch.nn.functional as F
-sys.path.insert(0, ${JSON.stringify(dir)})
-from model import Model, WORKBENCH_WEIGHTS, load_workbench_weights, read_safetensors
-model = Model().train()
-load_workbench_weights(model, ${JSON.stringify(join(dir, 'weights.safetensors'))})
-batch = read_safetensors(${JSON.stringify(batchFile)})
-args = [${spec.inputs.map((i) => (i.kind === 'tokens' ? `batch[${JSON.stringify(i.id)}].long()` : `batch[${JSON.stringify(i.id)}]`)).join(', ')}]
+const gradientsInTorch = (dir: string, spec: ModelSpec, batchFile: string, sequence: boolean) =>
+  inTorch<Record<string, number[]>>(
+    dir,
+    spec,
+    batchFile,
+    `model.train()
 logits, _ = model(*args)
 targets = batch["targets"].long()
 loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=${sequence ? 0 : -100})
 loss.backward()
 parameters = dict(model.named_parameters())
-print(json.dumps({name: parameters[key].grad.flatten().tolist() for name, key in WORKBENCH_WEIGHTS.items() if key in parameters}))
-`;
-  const run = spawnSync(PYTHON, ['-c', script], {
-    encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: '1' },
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  if (run.status !== 0) throw new Error(`PyTorch failed: ${run.error ?? ''}\n${run.stderr}`);
-  return JSON.parse(run.stdout) as Record<string, number[]>;
-}
+print(json.dumps({name: parameters[key].grad.flatten().tolist() for name, key in WORKBENCH_WEIGHTS.items() if key in parameters}))`,
+  );
 
 let backendName = '';
 beforeAll(async () => {

@@ -171,3 +171,32 @@ export function randomizeWeights(model: {
     replacement.dispose();
   }
 }
+
+/**
+ * Runs `body` in PyTorch after loading the exported model of `dir` with its weights and the batch file as `batch`,
+ * `args` being the model's inputs in spec order; returns what the body prints, parsed as JSON.
+ */
+export function inTorch<T>(dir: string, spec: ModelSpec, batchFile: string, body: string): T {
+  const args = spec.inputs
+    .map((i) => (i.kind === 'tokens' ? `batch[${JSON.stringify(i.id)}].long()` : `batch[${JSON.stringify(i.id)}]`))
+    .join(', ');
+  const script = `
+import json, sys, torch
+import torch.nn.functional as F
+sys.path.insert(0, ${JSON.stringify(dir)})
+from model import Model, WORKBENCH_WEIGHTS, load_workbench_weights, read_safetensors
+model = Model()
+load_workbench_weights(model, ${JSON.stringify(`${dir}/weights.safetensors`)})
+batch = read_safetensors(${JSON.stringify(batchFile)})
+args = [${args}]
+${body}
+`;
+  const run = spawnSync(PYTHON, ['-c', script], {
+    encoding: 'utf8',
+    env: { ...process.env, OMP_NUM_THREADS: '1' },
+    // Attention maps and gradients as JSON run to megabytes.
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (run.status !== 0) throw new Error(`PyTorch failed: ${run.error ?? ''}\n${run.stderr}`);
+  return JSON.parse(run.stdout) as T;
+}
