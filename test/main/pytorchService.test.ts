@@ -46,6 +46,31 @@ describe("the app's Export to PyTorch and Import run", () => {
       expect(record.trainedBy).toMatch(/^pytorch 1\.13.* · 1×cpu$/);
       const evaluation = (await workbench.handlers['runs:evaluation']({ runId: record.id }))!;
       expect(Math.abs(evaluation.accuracy - record.test!.accuracy)).toBeLessThanOrEqual(0.002);
+      // The same predictions, example by example: the test rows PyTorch gets wrong, with what it predicts, are the
+      // mistakes the workbench lists from the imported weights (all of them: fewer than its 200).
+      const predicted = spawnSync(
+        PYTHON,
+        [
+          '-c',
+          `import json, sys, torch
+sys.path.insert(0, ".")
+from model import Model, load_workbench_weights, read_safetensors
+model = Model().eval()
+load_workbench_weights(model, "run/weights.safetensors")
+test = read_safetensors("data/test.safetensors")
+with torch.no_grad():
+    logits, _ = model(test["tokens"].long())
+guess, truth = logits.argmax(-1).tolist(), test["targets"].tolist()
+print(json.dumps([[row, g, t] for row, (g, t) in enumerate(zip(guess, truth)) if g != t]))`,
+        ],
+        { cwd: exported.path, encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } },
+      );
+      expect(predicted.status, predicted.stderr).toBe(0);
+      const wrongInTorch = JSON.parse(predicted.stdout) as number[][];
+      expect(wrongInTorch.length).toBeGreaterThan(0);
+      expect(wrongInTorch.length).toBeLessThan(200);
+      expect(evaluation.mistakes.map((m) => [m.row, m.predictedClass, m.trueClass])).toEqual(wrongInTorch);
+
       expect((await workbench.handlers['runs:details']({ runId: record.id })).checkpoints).toEqual([
         expect.objectContaining({ slot: 'final', epoch: 1 }),
       ]);

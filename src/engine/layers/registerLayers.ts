@@ -11,6 +11,7 @@ import './maskedAveragePooling1d';
 import './multiHeadAttention';
 import './paddingMask';
 import './positionalEncoding';
+import './sameAveragePooling2d';
 import './spatialAttention';
 import './squeezeExcitation';
 
@@ -24,6 +25,7 @@ export const WORKBENCH_LAYERS = [
   'MultiHeadAttention',
   'PaddingMask',
   'PositionalEncoding',
+  'SameAveragePooling2D',
   'SpatialAttention',
   'SqueezeExcitation',
 ] as const;

@@ -9,6 +9,7 @@ import { FusedRecurrent } from '../layers/fusedRecurrent';
 import { LayerNormalization } from '../layers/layerNormalization';
 import { MaskedAveragePooling1D } from '../layers/maskedAveragePooling1d';
 import { PositionalEncoding } from '../layers/positionalEncoding';
+import { SameAveragePooling2D } from '../layers/sameAveragePooling2d';
 import { SpatialAttention } from '../layers/spatialAttention';
 import { SqueezeExcitation } from '../layers/squeezeExcitation';
 import { apply, applyMany, samePositions, single, type OpBuilder, type OpContext, type OpResult } from './opContext';
@@ -169,15 +170,22 @@ const builders: { [O in OpName]: OpBuilder<O> } = {
         single(context),
       ),
     ),
+  // 'same' padding through the workbench's own layer: tfjs' gradient of it is wrong at the borders.
   avgPool2d: (params, context) =>
     withoutPositions(
       apply(
-        layers.averagePooling2d({
-          name: context.nodeId,
-          poolSize: params.poolSize,
-          strides: params.strides ?? params.poolSize,
-          padding: params.padding,
-        }),
+        params.padding === 'same'
+          ? new SameAveragePooling2D({
+              name: context.nodeId,
+              poolSize: params.poolSize,
+              strides: params.strides ?? params.poolSize,
+            })
+          : layers.averagePooling2d({
+              name: context.nodeId,
+              poolSize: params.poolSize,
+              strides: params.strides ?? params.poolSize,
+              padding: params.padding,
+            }),
         single(context),
       ),
     ),
