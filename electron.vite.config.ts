@@ -29,5 +29,11 @@ export default defineConfig({
     root: 'src/renderer',
     build: { rolldownOptions: { input: { index: resolve('src/renderer/index.html') } } },
     plugins: [vue()],
+    // vue-i18n's bundler build reads these: the Composition API only, no devtools hooks in the shipped app.
+    define: {
+      __VUE_I18N_FULL_INSTALL__: true,
+      __VUE_I18N_LEGACY_API__: false,
+      __INTLIFY_PROD_DEVTOOLS__: false,
+    },
   },
 });

@@ -1,4 +1,7 @@
 // @vitest-environment happy-dom
+import { readFileSync } from 'node:fs';
+import { paperColours } from '../../../src/renderer/src/figures/paper';
+import { themeColours } from '../../../src/renderer/src/theme/themeTokens';
 import { init, use } from 'echarts/core';
 import { LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent } from 'echarts/components';
@@ -111,8 +114,9 @@ describe('figures as SVG', () => {
         { label: 'politics', value: 0.25 },
       ]),
     );
-    const bars = [...root.querySelectorAll('rect[fill="rgb(2,132,199)"]')].map((r) => Number(r.getAttribute('width')));
-    const tracks = [...root.querySelectorAll('rect[fill="#e2e8f0"]')].map((r) => Number(r.getAttribute('width')));
+    const { bar, track } = paperColours();
+    const bars = [...root.querySelectorAll(`rect[fill="${bar}"]`)].map((r) => Number(r.getAttribute('width')));
+    const tracks = [...root.querySelectorAll(`rect[fill="${track}"]`)].map((r) => Number(r.getAttribute('width')));
     expect(bars).toEqual([0.75 * tracks[0]!, 0.25 * tracks[1]!]);
     expect([...root.querySelectorAll('text')].map((t) => t.textContent)).toEqual(
       expect.arrayContaining(['sport', 'politics', '75.0%', '25.0%']),
@@ -135,13 +139,19 @@ describe('figures as SVG', () => {
     expect([...root.querySelectorAll('text')].map((t) => t.textContent)).toEqual(['encoder1', 'x', 'y', 'x', 'y']);
   });
 
-  it("redraws a chart as vector SVG on white, the dark theme's text colours turned to ink", () => {
+  it("redraws a chart as vector SVG on paper, the dark theme's colours turned to the light theme's", () => {
+    const style = document.createElement('style');
+    style.textContent = readFileSync('src/renderer/src/theme/theme.css', 'utf8');
+    document.head.append(style);
+    const [dark, light] = [themeColours('dark'), themeColours('light')];
+    expect(dark.text).not.toBe(light.text);
     const shown = init(null, 'dark', { renderer: 'svg', ssr: true, width: 480, height: 300 });
     shown.setOption({
       animation: false,
-      legend: { textStyle: { color: '#cbd5e1' } },
+      color: dark.series,
+      legend: { textStyle: { color: dark.text } },
       xAxis: { type: 'value' },
-      yAxis: { type: 'value', splitLine: { lineStyle: { color: '#334155' } } },
+      yAxis: { type: 'value', splitLine: { lineStyle: { color: dark.grid } } },
       series: [
         {
           name: 'train loss',
@@ -156,13 +166,16 @@ describe('figures as SVG', () => {
     });
     const svg = echartFigure('loss', () => shown).svg();
     shown.dispose();
+    style.remove();
     const root = parse(svg);
     expect(root.getAttribute('width')).toBe('480');
-    expect(svg).toContain('#ffffff');
-    expect(svg).not.toMatch(/#cbd5e1|#334155/i);
-    expect(svg).toMatch(/#0f172a/i);
-    expect([...root.querySelectorAll('text')].map((t) => t.textContent)).toContain('train loss');
-    expect(root.querySelectorAll('path').length).toBeGreaterThan(3);
+    expect(root.querySelector('rect')!.getAttribute('fill')).toBe(light.surface);
+    const legend = [...root.querySelectorAll('text')].find((t) => t.textContent === 'train loss')!;
+    expect(legend.getAttribute('fill')).toBe(light.text);
+    const strokes = [...root.querySelectorAll('path')].map((p) => p.getAttribute('stroke'));
+    expect(strokes).toContain(light.grid);
+    expect(strokes).toContain(light.series[0]);
+    expect(strokes).not.toContain(dark.series[0]);
     expect(() => echartFigure('none', () => null).svg()).toThrow('the chart is not drawn yet');
   });
 

@@ -1,3 +1,4 @@
+import { paperColours } from './paper';
 import type { AttentionLayerSnapshot } from '../../../shared/events';
 import { headWeights, weightShade } from '../charts/drawAttention';
 import { escapeXml, heatmapSvg, svgDocument } from './figureSvg';
@@ -34,9 +35,9 @@ export function linesFigureSvg(
 ): string {
   const { left, right, row } = geometry;
   const token = (x: number, y: number, text: string, anchor: 'end' | 'start') =>
-    `<text x="${x}" y="${y + 20}" font-size="12" text-anchor="${anchor}" dominant-baseline="middle" fill="#0f172a">${escapeXml(text.slice(0, 18))}</text>`;
+    `<text x="${x}" y="${y + 20}" font-size="12" text-anchor="${anchor}" dominant-baseline="middle" fill="${paperColours().ink}">${escapeXml(text.slice(0, 18))}</text>`;
   const body = [
-    `<text x="16" y="16" font-size="13" font-weight="bold" fill="#0f172a">${escapeXml(layer.layer)}</text>`,
+    `<text x="16" y="16" font-size="13" font-weight="bold" fill="${paperColours().ink}">${escapeXml(layer.layer)}</text>`,
     ...lines.map(
       (line) =>
         `<line x1="${left + 6}" y1="${line.y1 + 20}" x2="${right - 6}" y2="${line.y2 + 20}" stroke="${line.colour}" stroke-opacity="${line.opacity.toFixed(3)}" stroke-width="2"/>`,

@@ -1,23 +1,33 @@
 import { init, use, type ECharts, type EChartsCoreOption } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import type { Figure } from './saveFigure';
+import { paperColours } from './paper';
+import { activeTheme } from '../theme/appearance';
+import { themeColours, type ThemeColours } from '../theme/themeTokens';
 import { documentSafe } from '../../../shared/controlCharacters';
 
 use([SVGRenderer]);
 
-/** The app's dark-theme colours and what a figure on white paper uses instead. */
-const ON_PAPER: Record<string, string> = {
-  '#cbd5e1': '#0f172a',
-  '#94a3b8': '#334155',
-  '#334155': '#e2e8f0',
-  '#1e293b': '#e2e8f0',
-};
+/**
+ * Each colour of the shown theme and the light theme's colour for the same token: a chart drawn in the dark theme
+ * goes on paper in the light one, series and grid alike.
+ */
+function paperTranslation(): Map<string, string> {
+  const [shown, light] = [themeColours(activeTheme.value), themeColours('light')];
+  const pairs = new Map<string, string>();
+  for (const key of Object.keys(shown) as (keyof ThemeColours)[]) {
+    const [from, to] = [shown[key], light[key]];
+    if (Array.isArray(from) && Array.isArray(to)) from.forEach((colour, i) => colour && pairs.set(colour, to[i]!));
+    else if (typeof from === 'string' && from && typeof to === 'string') pairs.set(from.toLowerCase(), to);
+  }
+  return pairs;
+}
 
-function onPaper(value: unknown): unknown {
-  if (typeof value === 'string') return ON_PAPER[value.toLowerCase()] ?? value;
-  if (Array.isArray(value)) return value.map(onPaper);
+function onPaper(value: unknown, pairs: Map<string, string>): unknown {
+  if (typeof value === 'string') return pairs.get(value.toLowerCase()) ?? value;
+  if (Array.isArray(value)) return value.map((inner) => onPaper(inner, pairs));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, onPaper(inner)]));
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, onPaper(inner, pairs)]));
   }
   return value;
 }
@@ -43,8 +53,8 @@ export function echartFigure(name: string, chart: () => ECharts | null): Figure 
         Array.isArray(value) ? value.length > 0 : typeof value !== 'object',
       );
       copy.setOption({
-        ...(onPaper(Object.fromEntries(used)) as EChartsCoreOption),
-        backgroundColor: '#ffffff',
+        ...(onPaper(Object.fromEntries(used), paperTranslation()) as EChartsCoreOption),
+        backgroundColor: paperColours().page,
         animation: false,
       });
       // ECharts escapes markup in labels but keeps control characters, which make an SVG ill-formed XML.

@@ -1,5 +1,6 @@
 import { viridis } from '../charts/viridis';
 import { documentSafe } from '../../../shared/controlCharacters';
+import { paperColours } from './paper';
 
 /**
  * Figures as standalone SVG documents, built from the data rather than copied off the screen: cells are rectangles
@@ -7,8 +8,6 @@ import { documentSafe } from '../../../shared/controlCharacters';
  */
 
 export const FIGURE_FONT = 'Helvetica, Arial, sans-serif';
-const INK = '#0f172a';
-const MUTED = '#475569';
 
 /** Text for an SVG document: markup escaped, and what XML cannot hold at all (control characters) removed. */
 export function escapeXml(text: string): string {
@@ -26,7 +25,7 @@ export function svgDocument(width: number, height: number, title: string, body: 
   const [w, h] = [Math.ceil(width), Math.ceil(height)];
   return `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="${FIGURE_FONT}">
 <title>${escapeXml(title)}</title>
-<rect width="${w}" height="${h}" fill="#ffffff"/>
+<rect width="${w}" height="${h}" fill="${paperColours().page}"/>
 ${body}
 </svg>
 `;
@@ -40,7 +39,7 @@ export function colourBarSvg(x: number, y: number, width: number, label: (t: num
   const ticks = [0, 0.25, 0.5, 0.75, 1]
     .map(
       (t) =>
-        `<text x="${round(x + t * width)}" y="${y + 24}" font-size="10" text-anchor="middle" fill="${MUTED}">${escapeXml(label(t))}</text>`,
+        `<text x="${round(x + t * width)}" y="${y + 24}" font-size="10" text-anchor="middle" fill="${paperColours().muted}">${escapeXml(label(t))}</text>`,
     )
     .join('');
   return `<defs><linearGradient id="colour-bar">${stops}</linearGradient></defs>
@@ -77,7 +76,7 @@ export function heatmapSvg(figure: HeatmapFigure): string {
   const top = 30 + labelWidth(figure.columnLabels) + (figure.columnAxis ? 16 : 0);
   const font = Math.min(11, Math.max(7, cell * 0.8));
   const parts: string[] = [
-    `<text x="${left}" y="18" font-size="13" font-weight="bold" fill="${INK}">${escapeXml(figure.title)}</text>`,
+    `<text x="${left}" y="18" font-size="13" font-weight="bold" fill="${paperColours().ink}">${escapeXml(figure.title)}</text>`,
   ];
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < columns; c++) {
@@ -92,31 +91,31 @@ export function heatmapSvg(figure: HeatmapFigure): string {
       const text = figure.cellText?.(i);
       if (text) {
         parts.push(
-          `<text x="${left + (c + 0.5) * cell}" y="${top + (r + 0.5) * cell}" font-size="${font}" text-anchor="middle" dominant-baseline="central" fill="${position > 0.6 ? INK : '#ffffff'}">${escapeXml(text)}</text>`,
+          `<text x="${left + (c + 0.5) * cell}" y="${top + (r + 0.5) * cell}" font-size="${font}" text-anchor="middle" dominant-baseline="central" fill="${position > 0.6 ? paperColours().ink : paperColours().onDark}">${escapeXml(text)}</text>`,
         );
       }
     }
   }
   figure.rowLabels.slice(0, rows).forEach((label, r) => {
     parts.push(
-      `<text x="${left - 4}" y="${round(top + (r + 0.5) * cell)}" font-size="${font}" text-anchor="end" dominant-baseline="central" fill="${INK}">${escapeXml(label.slice(0, 18))}</text>`,
+      `<text x="${left - 4}" y="${round(top + (r + 0.5) * cell)}" font-size="${font}" text-anchor="end" dominant-baseline="central" fill="${paperColours().ink}">${escapeXml(label.slice(0, 18))}</text>`,
     );
   });
   figure.columnLabels.slice(0, columns).forEach((label, c) => {
     const x = round(left + (c + 0.5) * cell);
     parts.push(
-      `<text transform="translate(${x} ${top - 4}) rotate(-90)" font-size="${font}" dominant-baseline="central" fill="${INK}">${escapeXml(label.slice(0, 18))}</text>`,
+      `<text transform="translate(${x} ${top - 4}) rotate(-90)" font-size="${font}" dominant-baseline="central" fill="${paperColours().ink}">${escapeXml(label.slice(0, 18))}</text>`,
     );
   });
   if (figure.rowAxis) {
     const y = round(top + (rows * cell) / 2);
     parts.push(
-      `<text transform="translate(12 ${y}) rotate(-90)" font-size="11" text-anchor="middle" fill="${MUTED}">${escapeXml(figure.rowAxis)}</text>`,
+      `<text transform="translate(12 ${y}) rotate(-90)" font-size="11" text-anchor="middle" fill="${paperColours().muted}">${escapeXml(figure.rowAxis)}</text>`,
     );
   }
   if (figure.columnAxis) {
     parts.push(
-      `<text x="${round(left + (columns * cell) / 2)}" y="40" font-size="11" text-anchor="middle" fill="${MUTED}">${escapeXml(figure.columnAxis)}</text>`,
+      `<text x="${round(left + (columns * cell) / 2)}" y="40" font-size="11" text-anchor="middle" fill="${paperColours().muted}">${escapeXml(figure.columnAxis)}</text>`,
     );
   }
   const bottom = top + rows * cell + 16;
@@ -133,7 +132,9 @@ export function heatmapSvg(figure: HeatmapFigure): string {
 /** Tokens in a row (wrapping), each on a background as strong as its weight relative to the largest. */
 export function tokenStripSvg(title: string, tokens: string[], weights: ArrayLike<number>): string {
   const largest = Math.max(1e-9, ...Array.from(weights));
-  const parts = [`<text x="16" y="20" font-size="13" font-weight="bold" fill="${INK}">${escapeXml(title)}</text>`];
+  const parts = [
+    `<text x="16" y="20" font-size="13" font-weight="bold" fill="${paperColours().ink}">${escapeXml(title)}</text>`,
+  ];
   const [width, lineHeight] = [760, 26];
   let [x, y] = [16, 36];
   tokens.forEach((token, i) => {
@@ -141,8 +142,8 @@ export function tokenStripSvg(title: string, tokens: string[], weights: ArrayLik
     if (x + w > width - 16) [x, y] = [16, y + lineHeight];
     const strength = weights[i]! / largest;
     parts.push(
-      `<rect x="${round(x)}" y="${y}" width="${round(w)}" height="20" rx="3" fill="rgb(2,132,199)" fill-opacity="${strength.toFixed(3)}"/>`,
-      `<text x="${round(x + w / 2)}" y="${y + 14}" font-size="12" text-anchor="middle" fill="${strength > 0.6 ? '#ffffff' : INK}">${escapeXml(token.slice(0, 24))}<title>${escapeXml(`${token}: ${(weights[i]! * 100).toFixed(1)}%`)}</title></text>`,
+      `<rect x="${round(x)}" y="${y}" width="${round(w)}" height="20" rx="3" fill="${paperColours().bar}" fill-opacity="${strength.toFixed(3)}"/>`,
+      `<text x="${round(x + w / 2)}" y="${y + 14}" font-size="12" text-anchor="middle" fill="${strength > 0.6 ? paperColours().onDark : paperColours().ink}">${escapeXml(token.slice(0, 24))}<title>${escapeXml(`${token}: ${(weights[i]! * 100).toFixed(1)}%`)}</title></text>`,
     );
     x += w + 4;
   });
@@ -165,7 +166,7 @@ export function imageOverlaySvg(figure: ImageOverlayFigure): string {
   const side = 320;
   const [x, y] = [16, 32];
   const parts = [
-    `<text x="${x}" y="20" font-size="13" font-weight="bold" fill="${INK}">${escapeXml(figure.title)}</text>`,
+    `<text x="${x}" y="20" font-size="13" font-weight="bold" fill="${paperColours().ink}">${escapeXml(figure.title)}</text>`,
     `<image x="${x}" y="${y}" width="${side}" height="${side}" preserveAspectRatio="none" style="image-rendering:pixelated" href="${figure.imageHref}" xlink:href="${figure.imageHref}"/>`,
   ];
   const gate = figure.gate;
@@ -189,14 +190,16 @@ export function imageOverlaySvg(figure: ImageOverlayFigure): string {
 /** Horizontal bars of values in 0..1 (class probabilities), each labelled with its name and its percentage. */
 export function probabilityBarsSvg(title: string, bars: { label: string; value: number }[]): string {
   const [left, width, row] = [16 + 7 * Math.min(24, Math.max(4, ...bars.map((b) => b.label.length))), 320, 22];
-  const parts = [`<text x="16" y="20" font-size="13" font-weight="bold" fill="${INK}">${escapeXml(title)}</text>`];
+  const parts = [
+    `<text x="16" y="20" font-size="13" font-weight="bold" fill="${paperColours().ink}">${escapeXml(title)}</text>`,
+  ];
   bars.forEach((bar, i) => {
     const y = 32 + i * row;
     parts.push(
-      `<text x="${left - 6}" y="${y + 8}" font-size="12" text-anchor="end" dominant-baseline="central" fill="${INK}">${escapeXml(bar.label.slice(0, 24))}</text>`,
-      `<rect x="${left}" y="${y}" width="${width}" height="16" fill="#e2e8f0"/>`,
-      `<rect x="${left}" y="${y}" width="${round(Math.min(1, Math.max(0, bar.value)) * width)}" height="16" fill="rgb(2,132,199)"/>`,
-      `<text x="${left + width + 6}" y="${y + 8}" font-size="12" dominant-baseline="central" fill="${MUTED}">${(bar.value * 100).toFixed(1)}%</text>`,
+      `<text x="${left - 6}" y="${y + 8}" font-size="12" text-anchor="end" dominant-baseline="central" fill="${paperColours().ink}">${escapeXml(bar.label.slice(0, 24))}</text>`,
+      `<rect x="${left}" y="${y}" width="${width}" height="16" fill="${paperColours().track}"/>`,
+      `<rect x="${left}" y="${y}" width="${round(Math.min(1, Math.max(0, bar.value)) * width)}" height="16" fill="${paperColours().bar}"/>`,
+      `<text x="${left + width + 6}" y="${y + 8}" font-size="12" dominant-baseline="central" fill="${paperColours().muted}">${(bar.value * 100).toFixed(1)}%</text>`,
     );
   });
   return svgDocument(left + width + 64, 40 + bars.length * row, title, parts.join('\n'));

@@ -1,5 +1,6 @@
 import { toPng, toSvg } from 'html-to-image';
 import type { ModelSpec } from '../../../shared/spec/modelSpec';
+import { themeColours } from '../theme/themeTokens';
 
 /** "Transformer encoder classifier" -> "transformer-encoder-classifier". */
 export function fileStem(name: string): string {
@@ -65,7 +66,7 @@ function inlineSvgPaint(root: HTMLElement): () => void {
 
 /** The canvas as drawn, as PNG (2x pixels) or SVG, offered as a download. */
 export async function exportCanvasImage(canvas: HTMLElement, format: 'png' | 'svg', name: string): Promise<string> {
-  const options = { backgroundColor: '#0b1222', filter: partOfPicture, skipFonts: true };
+  const options = { backgroundColor: themeColours().background, filter: partOfPicture, skipFonts: true };
   const restore = inlineSvgPaint(canvas);
   let dataUrl: string;
   try {
