@@ -1,10 +1,15 @@
 import { z } from 'zod';
 
+/** The choices of the recipe's enumerated fields, listed for the forms that offer them. */
+export const OPTIMIZERS = ['adam', 'adamw', 'sgd', 'rmsprop'] as const;
+export const SCHEDULES = ['constant', 'step', 'cosine', 'inverse-sqrt'] as const;
+export const EARLY_STOPPING_METRICS = ['val-loss', 'val-accuracy'] as const;
+
 /** The training recipe a user sets before pressing Train; every field has the default the app starts with. */
 export const hyperParamsSchema = z
   .object({
     /** Adam; AdamW (Adam with decoupled weight decay, 0.01 unless set); SGD with momentum; RMSprop. */
-    optimizer: z.enum(['adam', 'adamw', 'sgd', 'rmsprop']).default('adam'),
+    optimizer: z.enum(OPTIMIZERS).default('adam'),
     /** The peak learning rate: what the schedule starts from (after its warm-up) and scales. */
     learningRate: z.number().positive().max(10).default(1e-3),
     /** SGD's and RMSprop's momentum; 0 is plain SGD. */
@@ -16,7 +21,7 @@ export const hyperParamsSchema = z
      * (down to 0 at the last step); inverse-sqrt (Vaswani et al. 2017: up for warmupSteps, then as 1/sqrt(step)).
      * Every schedule but inverse-sqrt starts with a linear warm-up of warmupSteps when set.
      */
-    schedule: z.enum(['constant', 'step', 'cosine', 'inverse-sqrt']).default('constant'),
+    schedule: z.enum(SCHEDULES).default('constant'),
     warmupSteps: z.number().int().min(0).max(1_000_000).default(0),
     stepEpochs: z.number().int().min(1).max(10_000).default(10),
     stepGamma: z.number().positive().max(1).default(0.1),
@@ -36,7 +41,7 @@ export const hyperParamsSchema = z
     /** Epochs without a better validation figure before training stops; 0 turns early stopping off. */
     earlyStoppingPatience: z.number().int().min(0).max(1000).default(0),
     /** What early stopping watches: the validation loss (lower is better) or accuracy (higher is better). */
-    earlyStoppingMetric: z.enum(['val-loss', 'val-accuracy']).default('val-loss'),
+    earlyStoppingMetric: z.enum(EARLY_STOPPING_METRICS).default('val-loss'),
     /** How much better an epoch must be to count as better. */
     earlyStoppingMinDelta: z.number().min(0).max(1e3).default(0),
     /** With early stopping: put back the weights of the best epoch when the run ends. */

@@ -461,9 +461,12 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     await expect
       .poll(() => page.locator('[data-testid=checkpoint-list] [data-slot=latest]').count(), { timeout: 10_000 })
       .toBe(1);
-    // Its heads over training: entropy per head of both layers, one series each.
-    expect(await page.getByTestId('head-stats').getAttribute('data-series')).toBe('8');
+    expect(await page.getByTestId('run-detail-title').textContent()).toMatch(/^Run: /);
+    // Its heads over training (the Attention section): entropy per head of both layers, one series each.
+    await page.getByTestId('run-section-attention').click();
+    await expect.poll(() => page.getByTestId('head-stats').getAttribute('data-series'), { timeout: 10_000 }).toBe('8');
     // Its test report: a 3 x 3 confusion matrix over the test split; a cell lists its examples.
+    await page.getByTestId('run-section-evaluation').click();
     const cells = page.getByTestId('confusion-cell');
     await expect.poll(() => cells.count(), { timeout: 10_000 }).toBe(9);
     const counts = await cells.evaluateAll((all) => all.map((cell) => Number(cell.getAttribute('data-count'))));
@@ -547,6 +550,7 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     // The misclassified browser: a mistake of the test report, asked again, with its attention.
     await page.getByTestId('tab-runs').click();
     await page.getByTestId('run-row').first().getByTestId('run-open').click();
+    await page.getByTestId('run-section-evaluation').click();
     // The confusion matrix as a figure: 3x3 counts that add up to the test split, shaded on white.
     const confusionFigure = page.getByTestId('eval-view').getByTestId('figure-export');
     const confusionSvg = String(await exportFigure(page, confusionFigure, 'svg'));

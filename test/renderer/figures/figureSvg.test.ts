@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+/// <reference types="node" />
 import { readFileSync } from 'node:fs';
 import { paperColours } from '../../../src/renderer/src/figures/paper';
 import { themeColours } from '../../../src/renderer/src/theme/themeTokens';

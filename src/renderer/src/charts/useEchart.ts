@@ -3,6 +3,7 @@ import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { onBeforeUnmount, onMounted, shallowRef, watch, type Ref } from 'vue';
+import { i18n } from '../i18n';
 import { activeTheme } from '../theme/appearance';
 import { useThemeColours } from '../theme/useThemeColours';
 
@@ -10,8 +11,8 @@ use([LineChart, BarChart, GridComponent, LegendComponent, MarkLineComponent, Too
 
 /**
  * An ECharts instance bound to an element for the component's lifetime: created on mount, resized (throttled to one
- * frame) when the element changes size, created again in the new theme when the theme switches (components redraw
- * when `chart` changes), disposed on unmount.
+ * frame) when the element changes size, created again when the theme or the language switches (components redraw
+ * when `chart` changes, in the new colours and words), disposed on unmount.
  */
 export function useEchart(element: Ref<HTMLElement | null>) {
   const chart = shallowRef<ECharts | null>(null);
@@ -32,7 +33,7 @@ export function useEchart(element: Ref<HTMLElement | null>) {
     });
     observer.observe(element.value);
   });
-  watch(activeTheme, create);
+  watch([activeTheme, () => i18n.global.locale.value], create);
   onBeforeUnmount(() => {
     observer?.disconnect();
     cancelAnimationFrame(frame);

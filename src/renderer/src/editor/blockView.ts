@@ -11,6 +11,8 @@ export type InputPorts = { kind: 'none' } | { kind: 'slots'; names: string[] } |
 export interface BlockView {
   id: string;
   label: string;
+  /** What the block is, for its name in the shown language: the input's kind (image, tokens) or the op's name. */
+  kind: string;
   op: OpName | 'input';
   inferred: NodeShape | null;
   problems: string[];
@@ -42,6 +44,7 @@ export function blockViews(
   const views: BlockView[] = draft.inputs.map((input) => ({
     id: input.id,
     label: INPUT_CATALOG[input.kind].label,
+    kind: input.kind,
     op: 'input',
     inferred: validation.analysis.nodes[input.id] ?? null,
     problems: describe(input.id),
@@ -65,6 +68,7 @@ export function blockViews(
     views.push({
       id: node.id,
       label: known ? OP_CATALOG[node.op as OpName].label : node.op,
+      kind: node.op,
       op: known ? (node.op as OpName) : 'input',
       inferred,
       problems: describe(node.id),

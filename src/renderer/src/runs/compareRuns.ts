@@ -53,17 +53,22 @@ export interface DiffRow {
   differs: boolean;
 }
 
-const format = (value: unknown): string =>
-  value === undefined || value === null
-    ? '–'
-    : typeof value === 'number'
-      ? String(Number(value.toPrecision(6)))
-      : Array.isArray(value)
-        ? value.join(', ') || '–'
-        : String(value);
+/** Six significant digits, grouped: 79,555 and 0.001. The view passes its language's grouping. */
+const groupedNumber = (value: number) => value.toLocaleString('en', { maximumSignificantDigits: 6 });
 
-/** The runs side by side: what they trained on, every hyper-parameter, and what they reached. */
-export function compareTable(runs: readonly RunRecord[]): DiffRow[] {
+/**
+ * The runs side by side: what they trained on, every hyper-parameter, and what they reached. A row's label is the
+ * field's name (a hyper-parameter's, or dataset, architecture, …): the view translates it.
+ */
+export function compareTable(runs: readonly RunRecord[], formatNumber = groupedNumber): DiffRow[] {
+  const format = (value: unknown): string =>
+    value === undefined || value === null
+      ? '–'
+      : typeof value === 'number'
+        ? formatNumber(Number(value.toPrecision(6)))
+        : Array.isArray(value)
+          ? value.join(', ') || '–'
+          : String(value);
   const percent = (value: number | undefined) => (value === undefined ? '–' : `${(value * 100).toFixed(1)}%`);
   const rows: { label: string; values: string[] }[] = [
     { label: 'dataset', values: runs.map((r) => r.datasetId) },
@@ -75,9 +80,9 @@ export function compareTable(runs: readonly RunRecord[]): DiffRow[] {
   for (const key of keys)
     rows.push({ label: key, values: runs.map((r) => format((r.hyperParams as Record<string, unknown>)[key])) });
   rows.push(
-    { label: 'best val accuracy', values: runs.map((r) => percent(r.best?.valAccuracy)) },
-    { label: 'best val loss', values: runs.map((r) => format(r.best?.valLoss)) },
-    { label: 'test accuracy', values: runs.map((r) => percent(r.test?.accuracy)) },
+    { label: 'bestValAccuracy', values: runs.map((r) => percent(r.best?.valAccuracy)) },
+    { label: 'bestValLoss', values: runs.map((r) => format(r.best?.valLoss)) },
+    { label: 'testAccuracy', values: runs.map((r) => percent(r.test?.accuracy)) },
     { label: 'status', values: runs.map((r) => r.status) },
   );
   return rows.map((row) => ({ ...row, differs: new Set(row.values).size > 1 }));

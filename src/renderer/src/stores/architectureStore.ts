@@ -4,6 +4,7 @@ import type { DatasetSummary } from '../../../shared/datasets';
 import { parseSpecText } from '../../../shared/spec/parseSpecText';
 import type { Preset } from '../../../shared/spec/presets';
 import { workbench } from '../api/workbench';
+import { t } from '../i18n';
 import { saveSpecFile } from '../interaction/documentFiles';
 import type { SpecIssue } from '../../../shared/spec/graphOrder';
 import type { ModelSpec, Task } from '../../../shared/spec/modelSpec';
@@ -228,14 +229,14 @@ export const useArchitectureStore = defineStore('architecture', () => {
   function openSpecText(text: string, fileName: string): void {
     try {
       open(parseSpecText(text, fileName), null);
-      fileMessage.value = `opened ${fileName}`;
+      fileMessage.value = t('editor.opened', { file: fileName });
     } catch (error) {
       fileMessage.value = error instanceof Error ? error.message : String(error);
     }
   }
 
   function saveSpec(): void {
-    fileMessage.value = `saved as ${saveSpecFile(spec.value)}`;
+    fileMessage.value = t('editor.saved', { file: saveSpecFile(spec.value) });
   }
 
   function setExporter(next: typeof exporter): void {
@@ -247,9 +248,9 @@ export const useArchitectureStore = defineStore('architecture', () => {
     if (!exporter) await nextTick();
     try {
       if (!exporter) throw new Error('the editor is not shown');
-      fileMessage.value = `exported ${await exporter(format)}`;
+      fileMessage.value = t('editor.exported', { file: await exporter(format) });
     } catch (error) {
-      fileMessage.value = `could not export: ${error instanceof Error ? error.message : String(error)}`;
+      fileMessage.value = t('editor.exportFailed', { reason: error instanceof Error ? error.message : String(error) });
     }
   }
 
