@@ -1,5 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import type { TrainEvent } from '../shared/events';
+import type { Translate } from '../shared/i18n/translator';
+import { cliText } from './cliLanguage';
 
 /**
  * The terminal's view of an epoch: a bar of its steps with the samples per second and the time left, redrawn in
@@ -10,7 +12,10 @@ export class EpochProgress {
   private epochs = 0;
   private stepsPerEpoch = 0;
 
-  constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {}
+  constructor(
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly t: Translate = cliText,
+  ) {}
 
   /** Follows the run's events: a bar per epoch, from its first progress report to its end. */
   follow(event: TrainEvent): void {
@@ -32,7 +37,17 @@ export class EpochProgress {
 
   private start(epoch: number): void {
     this.bar = new SingleBar({
-      format: `epoch ${epoch}/${this.epochs} [{bar}] {percentage}% | step {value}/{total} | {speed} samples/s | ETA {eta_formatted}`,
+      // cli-progress fills its own {tokens}: the message places them, the bar library replaces them.
+      format: this.t('cli.progress', {
+        epoch,
+        epochs: this.epochs,
+        bar: '{bar}',
+        percentage: '{percentage}',
+        value: '{value}',
+        total: '{total}',
+        speed: '{speed}',
+        eta: '{eta_formatted}',
+      }),
       stream: this.stream,
       barsize: 30,
       hideCursor: true,

@@ -14,13 +14,9 @@ import { hyperParamsSchema } from '../shared/hyperParams';
 import { planRun } from '../shared/runPlan';
 import { parseSpecText } from '../shared/spec/parseSpecText';
 import { findPreset, PRESETS } from '../shared/spec/presets';
+import { cliText } from './cliLanguage';
 
-const USAGE = `usage: npm run export -- --format pytorch --run <run id> --out <dir>
-       npm run export -- --format pytorch (--preset <id> | --spec <file.json>) [--dataset <id>] --out <dir>
-A run exports its trained weights (final, else best, else latest); a preset or spec its initial weights, sized to
-the dataset's vocabulary and classes. The folder holds model.py, weights.safetensors, train.py with the recipe
-and the encoded split (data/), and a README with the commands.
-presets: ${PRESETS.map((p) => p.id).join(', ')}`;
+const USAGE = cliText('cli.usage.export', { or: '|', presets: PRESETS.map((p) => p.id).join(', ') });
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -61,7 +57,7 @@ async function main(): Promise<number> {
     : undefined;
   console.log = (...args: unknown[]) => console.error(...args);
   const backend = await selectBackend(values.backend ?? process.env['WORKBENCH_BACKEND']);
-  console.error(`backend: ${describeBackend(backend)}`);
+  console.error(cliText('cli.backend', { name: describeBackend(backend) }));
 
   let plan: RunPlan;
   if (record) {
@@ -78,7 +74,7 @@ async function main(): Promise<number> {
   const out = resolve(values.out);
   const weights = record ? 'trained' : 'initial';
   const { files, source } = await exportToPytorch({ plan, weights, artifacts: runs.artifacts, datasets, outDir: out });
-  process.stdout.write(terminalLines(`${files.join(', ')} written to ${out} (${source})\n`));
+  process.stdout.write(terminalLines(`${cliText('cli.written', { files: files.join(', '), folder: out, source })}\n`));
   return 0;
 }
 

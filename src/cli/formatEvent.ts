@@ -1,28 +1,39 @@
 import type { TrainEvent } from '../shared/events';
+import type { Translate } from '../shared/i18n/translator';
+import { cliText } from './cliLanguage';
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 
 /** One human line per event worth a line (progress and attention are left to --json and the app). */
-export function formatEvent(event: TrainEvent): string | null {
+export function formatEvent(event: TrainEvent, t: Translate = cliText): string | null {
   switch (event.type) {
     case 'started':
       return (
-        `training ${event.modelName} on ${event.datasetId}: ${event.parameterCount.toLocaleString('en')} parameters, ` +
-        `${event.split.train}/${event.split.validation}/${event.split.test} train/validation/test examples, ` +
-        `${event.stepsPerEpoch} steps per epoch` +
-        (event.notice ? `\nnote: ${event.notice}` : '')
+        t('cli.started', {
+          model: event.modelName,
+          dataset: event.datasetId,
+          parameters: event.parameterCount.toLocaleString('en'),
+          train: event.split.train,
+          validation: event.split.validation,
+          test: event.split.test,
+          steps: event.stepsPerEpoch,
+        }) + (event.notice ? `\n${t('cli.note', { notice: event.notice })}` : '')
       );
     case 'epoch':
-      return (
-        `epoch ${event.epoch}: loss ${event.loss.toFixed(4)} accuracy ${percent(event.accuracy)} | ` +
-        `val loss ${event.valLoss.toFixed(4)} val accuracy ${percent(event.valAccuracy)} | ${event.seconds.toFixed(1)} s`
-      );
+      return t('cli.epoch', {
+        epoch: event.epoch,
+        loss: event.loss.toFixed(4),
+        accuracy: percent(event.accuracy),
+        valLoss: event.valLoss.toFixed(4),
+        valAccuracy: percent(event.valAccuracy),
+        seconds: event.seconds.toFixed(1),
+      });
     case 'finished':
       return [
-        `${event.status} after ${event.epochs} epoch(s)`,
+        t('cli.finished', { status: t(`runStates.${event.status}`), epochs: event.epochs }),
         event.reason ? `: ${event.reason}` : '',
-        event.test ? ` | test loss ${event.test.loss.toFixed(4)} test accuracy ${percent(event.test.accuracy)}` : '',
-        event.test?.exactMatch !== undefined ? ` exact match ${percent(event.test.exactMatch)}` : '',
+        event.test ? t('cli.test', { loss: event.test.loss.toFixed(4), accuracy: percent(event.test.accuracy) }) : '',
+        event.test?.exactMatch !== undefined ? t('cli.exactMatch', { value: percent(event.test.exactMatch) }) : '',
       ].join('');
     default:
       return null;

@@ -6,6 +6,7 @@ import { importRun } from '../main/runs/importRun';
 import { storedRunPlan } from '../main/runs/resumePlan';
 import type { RunStore } from '../main/runs/runStore';
 import { terminalLines } from '../shared/controlCharacters';
+import { cliText } from './cliLanguage';
 
 /**
  * `npm run train -- --import-run <dir>`: a run trained by the exported train.py comes back into the run store, and
@@ -21,13 +22,19 @@ export async function importTrainedRun(
   const { record } = await importRun(runs, resolve(folder));
   console.log = (...args: unknown[]) => console.error(...args);
   const backend = await selectBackend(backendName ?? process.env['WORKBENCH_BACKEND']);
-  console.error(`backend: ${describeBackend(backend)}`);
+  console.error(cliText('cli.backend', { name: describeBackend(backend) }));
   const datasets = new DatasetLibrary({ cacheDir: join(dataDir, 'cache'), datasetsDir: join(dataDir, 'datasets') });
   const snapshot = await importedRunReport(storedRunPlan(record), runs.artifacts, datasets);
   if (snapshot) await runs.writeAttention(record.id, snapshot);
-  const accuracy = record.test ? `, test accuracy ${(record.test.accuracy * 100).toFixed(1)}%` : '';
-  process.stdout.write(
-    terminalLines(`imported run ${record.id} (${record.trainedBy}${accuracy}) into ${join(runs.root, record.id)}\n`),
-  );
+  const accuracy = record.test
+    ? cliText('cli.testAccuracy', { value: `${(record.test.accuracy * 100).toFixed(1)}%` })
+    : '';
+  const line = cliText('cli.importedRun', {
+    id: record.id,
+    trainedBy: record.trainedBy ?? '',
+    accuracy,
+    folder: join(runs.root, record.id),
+  });
+  process.stdout.write(terminalLines(`${line}\n`));
   return 0;
 }

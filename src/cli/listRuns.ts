@@ -1,30 +1,39 @@
 import { trainedByOf, type DamagedRecord, type RunRecord } from '../shared/runs';
 import { terminalSafe } from '../shared/controlCharacters';
+import type { Translate } from '../shared/i18n/translator';
+import { cliText } from './cliLanguage';
 
 const percent = (value: number | undefined) => (value === undefined ? '' : `${(value * 100).toFixed(1)}%`);
 
-function duration(run: RunRecord): string {
+function duration(run: RunRecord, t: Translate): string {
   if (!run.startedAt) return '';
   const seconds = ((run.finishedAt ? Date.parse(run.finishedAt) : Date.now()) - Date.parse(run.startedAt)) / 1000;
-  return seconds < 90 ? `${seconds.toFixed(0)} s` : `${(seconds / 60).toFixed(1)} min`;
+  return seconds < 90
+    ? t('cli.seconds', { value: seconds.toFixed(0) })
+    : t('cli.minutes', { value: (seconds / 60).toFixed(1) });
 }
 
 /**
  * `npm run train -- --list`: every stored run, newest first, one aligned row each, then each record that could not
  * be read with its file and the reason. Names come from files: their control characters are shown, not obeyed.
  */
-export function formatRunList(runs: readonly RunRecord[], damaged: readonly DamagedRecord[] = []): string {
+export function formatRunList(
+  runs: readonly RunRecord[],
+  damaged: readonly DamagedRecord[] = [],
+  t: Translate = cliText,
+): string {
+  const COLUMNS = ['run', 'status', 'dataset', 'architecture', 'backend', 'bestVal', 'test', 'duration', 'from'];
   const rows = [
-    ['run', 'status', 'dataset', 'architecture', 'backend', 'best val acc', 'test acc', 'duration', 'from'],
+    COLUMNS.map((column) => t(`cli.listColumns.${column}`)),
     ...runs.map((run) => [
       run.id,
-      run.status,
+      t(`runStates.${run.status}`),
       run.datasetId,
       run.name ?? run.spec.name,
       trainedByOf(run),
       percent(run.best?.valAccuracy),
       percent(run.test?.accuracy),
-      duration(run),
+      duration(run, t),
       run.origin ?? 'app',
     ]),
   ];
@@ -37,6 +46,6 @@ export function formatRunList(runs: readonly RunRecord[], damaged: readonly Dama
       .join('  ')
       .trimEnd(),
   );
-  const notes = damaged.map((record) => terminalSafe(`damaged: ${record.file}: ${record.reason}`));
+  const notes = damaged.map((record) => terminalSafe(t('cli.damaged', { file: record.file, reason: record.reason })));
   return [...table, ...notes].join('\n');
 }

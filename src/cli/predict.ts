@@ -13,11 +13,9 @@ import { MAX_BEAM_WIDTH, type DecodedExample } from '../shared/prediction';
 import { toPlainJson } from '../shared/wireFormat';
 import { formatPrediction } from './formatPrediction';
 import { terminalLines } from '../shared/controlCharacters';
+import { cliText } from './cliLanguage';
 
-const USAGE = `usage: npm run predict -- --run <run id> --input "text or source sentence" [--beam N] [--json]
-       npm run predict -- --run <run id> --image picture.png|.jpg
-       npm run predict -- --run <run id> --sample validation:3     (a row of the run's own train/validation/test split)
-Runs are listed by npm run train -- --list. The run's final weights are used, else its best or latest checkpoint.`;
+const USAGE = cliText('cli.usage.predict', { image: 'picture.png|.jpg' });
 
 const SPLITS = ['train', 'validation', 'test'] as const;
 
@@ -74,7 +72,7 @@ async function main(): Promise<number> {
   const print = process.stdout.write.bind(process.stdout);
   console.log = (...args: unknown[]) => console.error(...args);
   const backend = await selectBackend(values.backend ?? process.env['WORKBENCH_BACKEND']);
-  if (!values.json) console.error(`backend: ${describeBackend(backend)}`);
+  if (!values.json) console.error(cliText('cli.backend', { name: describeBackend(backend) }));
   const datasets = new DatasetLibrary({ cacheDir: join(dataDir, 'cache'), datasetsDir: join(dataDir, 'datasets') });
   const run = await loadTrainedRun(storedRunPlan(record), runs.artifacts, datasets);
   const prediction = await predictExample(run, example, beamWidth);

@@ -23,17 +23,16 @@ import { formatRunList } from './listRuns';
 import { RECIPE_OPTIONS, RECIPE_USAGE, recipeFromFlags } from './recipeFlags';
 import { readUserFile } from '../engine/data/import/userFile';
 import { terminalLines } from '../shared/controlCharacters';
+import { cliText } from './cliLanguage';
 
-const USAGE = `usage: npm run train -- --preset <id> | --spec <file.json> [--dataset <id or path>] [--format F] [--tokenizer word|char|bpe|wordpiece]
-                     [recipe] [--backend name] [--export dir] [--json]
-       npm run train -- --resume <run id>     (a stopped, failed or interrupted run, from its latest checkpoint)
-       npm run train -- --list
-       npm run train -- --import-run <dir>    (a PyTorch export folder whose train.py has run: its run/ comes back)
---from-run <run id> starts from that run's weights (fine-tuning on this run's dataset)
-recipe: ${RECIPE_USAGE}
---spec trains an architecture saved by the editor; --dataset then defaults to the first dataset of its task
---dataset takes a built-in or imported dataset id, or a file or folder to import (formats: ${IMPORT_FORMATS.join(', ')})
-presets: ${PRESETS.map((p) => p.id).join(', ')}`;
+// Usage is human output too: its words come from the message files, its flags and lists from the code.
+const USAGE = cliText('cli.usage.train', {
+  or: '|',
+  tokenizers: TOKENIZER_KINDS.join('|'),
+  recipe: RECIPE_USAGE,
+  formats: IMPORT_FORMATS.join(', '),
+  presets: PRESETS.map((p) => p.id).join(', '),
+});
 
 /** A dataset id as given, or a file or folder imported for this run only (the app's dataset folder is untouched). */
 async function chooseDataset(datasets: DatasetLibrary, given: string, format: string | undefined): Promise<string> {
@@ -46,7 +45,8 @@ async function chooseDataset(datasets: DatasetLibrary, given: string, format: st
   const summary = await datasets.import(resolve(given), options.data, {}, 'transient');
   console.error(
     terminalLines(
-      `imported ${summary.examples} examples from ${given} (${summary.importedFrom?.format})${summary.notes?.length ? `: ${summary.notes.join('; ')}` : ''}`,
+      cliText('cli.imported', { count: summary.examples, path: given, format: summary.importedFrom?.format ?? '' }) +
+        (summary.notes?.length ? `: ${summary.notes.join('; ')}` : ''),
     ),
   );
   return summary.id;
@@ -156,7 +156,7 @@ async function train(
   const print = (text: string) => process.stdout.write(values.json ? text : terminalLines(text));
   console.log = (...args: unknown[]) => console.error(...args);
   const backend = await selectBackend(values.backend ?? process.env['WORKBENCH_BACKEND']);
-  if (!values.json) print(`backend: ${describeBackend(backend)}\n`);
+  if (!values.json) print(`${cliText('cli.backend', { name: describeBackend(backend) })}\n`);
   let interrupted = false;
   process.once('SIGINT', () => (interrupted = true));
   if (!plan.resume) await runs.create(queuedRecord(plan, new Date(), 'cli'));

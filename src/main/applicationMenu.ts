@@ -1,8 +1,11 @@
-import { BrowserWindow, dialog, Menu, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, Menu } from 'electron';
 import { readUserFile } from '../engine/data/import/userFile';
 import { basename } from 'node:path';
 import { ELECTRON_EVENT_CHANNEL } from '../shared/channels';
+import { pickLanguage, type Language } from '../shared/i18n/languages';
+import { createTranslator, type Translate } from '../shared/i18n/translator';
 import type { MenuCommand } from '../shared/ipc';
+import { menuTemplate } from './menuTemplate';
 
 /** A spec file larger than this is not an architecture anyone drew. */
 const MAX_SPEC_BYTES = 8 * 1024 * 1024;
@@ -12,81 +15,36 @@ function send(command: MenuCommand): void {
 }
 
 /** File > Open architecture: main reads the file (the sandboxed window cannot), the window checks and opens it. */
-async function openSpecFile(): Promise<void> {
+async function openSpecFile(t: Translate): Promise<void> {
   const window = BrowserWindow.getFocusedWindow();
   const options: Electron.OpenDialogOptions = {
-    title: 'Open an architecture',
+    title: t('menu.openTitle'),
     properties: ['openFile'],
-    filters: [{ name: 'ModelSpec JSON', extensions: ['json'] }],
+    filters: [{ name: t('menu.specFiles'), extensions: ['json'] }],
   };
   const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
   const path = result.canceled ? undefined : result.filePaths[0];
   if (!path) return;
   let bytes: Uint8Array;
   try {
-    bytes = await readUserFile(path, { maxBytes: MAX_SPEC_BYTES, limitName: 'the most an architecture file may hold' });
+    bytes = await readUserFile(path, { maxBytes: MAX_SPEC_BYTES, limitName: t('menu.specLimit') });
   } catch (error) {
-    dialog.showErrorBox('Not opened', error instanceof Error ? error.message : String(error));
+    dialog.showErrorBox(t('menu.notOpened'), error instanceof Error ? error.message : String(error));
     return;
   }
   send({ command: 'open-spec', fileName: basename(path), text: new TextDecoder().decode(bytes) });
 }
 
 /**
- * The File and Edit menus. Undo and redo show their keys without taking them (registerAccelerator: false): the
- * window's own key handler gives Ctrl+Z to a text field being typed in, and to the graph otherwise. Copy and paste
- * keep their roles, whose copy and paste events the editor also listens to.
+ * The application menu in a language: the system's at start, the one chosen in Settings once the window says
+ * (the app:language channel builds it again).
  */
-export function setupApplicationMenu(): void {
-  const template: MenuItemConstructorOptions[] = [
-    {
-      label: 'File',
-      submenu: [
-        {
-          label: 'Open architecture…',
-          accelerator: 'CmdOrCtrl+O',
-          click: () => void openSpecFile().catch((error: unknown) => dialog.showErrorBox('Not opened', String(error))),
-        },
-        { label: 'Save architecture…', accelerator: 'CmdOrCtrl+S', click: () => send({ command: 'save-spec' }) },
-        { type: 'separator' },
-        { label: 'Export graph as PNG…', click: () => send({ command: 'export-png' }) },
-        { label: 'Export graph as SVG…', click: () => send({ command: 'export-svg' }) },
-        { type: 'separator' },
-        { role: 'quit' },
-      ],
-    },
-    {
-      label: 'Edit',
-      submenu: [
-        {
-          label: 'Undo',
-          accelerator: 'CmdOrCtrl+Z',
-          registerAccelerator: false,
-          click: () => send({ command: 'undo' }),
-        },
-        {
-          label: 'Redo',
-          accelerator: 'CmdOrCtrl+Shift+Z',
-          registerAccelerator: false,
-          click: () => send({ command: 'redo' }),
-        },
-        { type: 'separator' },
-        { role: 'cut' },
-        { role: 'copy' },
-        { role: 'paste' },
-        { role: 'selectAll' },
-      ],
-    },
-    {
-      label: 'View',
-      submenu: [
-        { role: 'resetZoom' },
-        { role: 'zoomIn' },
-        { role: 'zoomOut' },
-        { type: 'separator' },
-        { role: 'togglefullscreen' },
-      ],
-    },
-  ];
+export function setupApplicationMenu(language: Language = pickLanguage(app.getPreferredSystemLanguages())): void {
+  const t = createTranslator(language);
+  const template = menuTemplate(t, {
+    send,
+    openSpec: () =>
+      void openSpecFile(t).catch((error: unknown) => dialog.showErrorBox(t('menu.notOpened'), String(error))),
+  });
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }

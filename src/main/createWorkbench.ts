@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Language } from '../shared/i18n/languages';
 import type { EventChannel, EventPayloads } from '../shared/ipc';
 import { DatasetLibrary } from '../engine/data/library/datasetLibrary';
 import { RunStore } from './runs/runStore';
@@ -28,6 +29,8 @@ export interface WorkbenchOptions {
   backend?: string;
   /** The desktop app's native file/folder dialog. */
   pickPath?: (kind: 'file' | 'folder') => Promise<string | null>;
+  /** The desktop app's menus in the window's language. */
+  setLanguage?: (language: Language) => void;
   /** The app's resources folder (train.py for the PyTorch export); the repository's when unset. */
   resourcesDir?: string;
 }

@@ -23,6 +23,7 @@ app.whenReady().then(async () => {
     // resources/ sits beside out/ in the source tree and in the packaged app.
     resourcesDir: fileURLToPath(new URL('../../resources', import.meta.url)),
     pickPath: pickDatasetPath,
+    setLanguage: (language) => setupApplicationMenu(language),
   });
   setupAppProtocol(RENDERER_DIR);
   setupElectronIpc(workbench, rendererUrl());

@@ -4,6 +4,7 @@
  */
 export const INVOKE_CHANNELS = [
   'app:info',
+  'app:language',
   'datasets:list',
   'datasets:import',
   'datasets:cancel-import',

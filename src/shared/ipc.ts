@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BackendReport } from './backends';
+import { LANGUAGES, type Language } from './i18n/languages';
 import type { DatasetSummary } from './datasets';
 import { datasetImportRequestSchema, importId, type ImportProgressEvent } from './datasetImport';
 import {
@@ -60,6 +61,8 @@ export interface AppInfo {
 }
 
 const noRequest = z.object({}).strict();
+/** The language the window shows, so that the native menus speak it too. */
+const languageRequest = z.object({ language: z.enum(LANGUAGES) }).strict();
 const importRunRequest = z.object({ path: z.string().min(1).max(4096) }).strict();
 
 /** What an export wrote, and where. */
@@ -94,6 +97,7 @@ type ChannelShape = { request: z.ZodType; response: unknown };
 
 export const invokeContract = {
   'app:info': channel<typeof noRequest, AppInfo>(noRequest),
+  'app:language': channel<typeof languageRequest, { language: Language }>(languageRequest),
   'datasets:list': channel<typeof noRequest, DatasetSummary[]>(noRequest),
   'datasets:import': channel<typeof datasetImportRequestSchema, DatasetSummary>(datasetImportRequestSchema),
   'datasets:cancel-import': channel<typeof cancelImportRequest, { cancelled: boolean }>(cancelImportRequest),

@@ -1,3 +1,4 @@
+import type { Language } from '../../shared/i18n/languages';
 import type { InvokeChannel, InvokeResponse, ValidInvokeRequest } from '../../shared/ipc';
 import { PRESETS } from '../../shared/spec/presets';
 import { metricsCsv } from '../runs/metricsCsv';
@@ -26,6 +27,8 @@ export interface ServiceDependencies {
   pytorch: PytorchService;
   /** The desktop app's native file/folder dialog; absent in the browser host. */
   pickPath?: (kind: 'file' | 'folder') => Promise<string | null>;
+  /** The desktop app's native menus, built again in the window's language; absent in the browser host. */
+  setLanguage?: (language: Language) => void;
 }
 
 export function createInvokeHandlers(deps: ServiceDependencies): InvokeHandlers {
@@ -37,6 +40,10 @@ export function createInvokeHandlers(deps: ServiceDependencies): InvokeHandlers 
       backend: deps.supervisor.backend,
       notice: deps.supervisor.notice,
     }),
+    'app:language': async ({ language }) => {
+      deps.setLanguage?.(language);
+      return { language };
+    },
     'datasets:list': () => deps.datasets.list(),
     'datasets:import': (request) => deps.datasets.import(request),
     'datasets:cancel-import': async ({ importId }) => deps.datasets.cancelImport(importId),

@@ -10,6 +10,8 @@ export const i18n = createI18n<[Messages], Language, false>({
   legacy: false,
   locale: 'en',
   fallbackLocale: 'en',
+  // Messages show <unk> and <tab> as text; nothing renders them as HTML (no v-html), so no XSS risk.
+  warnHtmlMessage: false,
   messages: MESSAGES,
 });
 

@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 import { z } from 'zod';
 import { LANGUAGES } from '../../../shared/i18n/languages';
+import { workbench } from '../api/workbench';
 import { applyLanguage, systemLanguage } from '../i18n';
 import { applyTheme } from '../theme/appearance';
 
@@ -31,8 +32,11 @@ export const useSettingsStore = defineStore('settings', () => {
   const theme = ref(remembered.theme);
 
   const apply = () => {
-    applyLanguage(language.value === 'system' ? systemLanguage() : language.value);
+    const shown = language.value === 'system' ? systemLanguage() : language.value;
+    applyLanguage(shown);
     applyTheme(theme.value);
+    // The desktop app's native menus follow the window's language; the browser host has none and says so quietly.
+    void workbench.invoke('app:language', { language: shown }).catch(() => undefined);
   };
   apply();
   watch([language, theme], () => {
