@@ -1,0 +1,158 @@
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserHostMissing, ROOT, startBrowserHost, type BrowserHost } from '../support/browserHost';
+import { trainShortRun } from '../support/trainedRun';
+
+/** The page's getComputedStyle, typed here because this file is type-checked without the DOM library. */
+interface StyleReader {
+  getComputedStyle(element: unknown): Record<string, string>;
+}
+const computedStyle = (element: unknown, name: string) =>
+  (globalThis as unknown as StyleReader).getComputedStyle(element)[name] ?? '';
+
+const TABS = ['datasets', 'architecture', 'train', 'runs', 'playground'] as const;
+type Tab = (typeof TABS)[number];
+
+const missing = browserHostMissing();
+if (missing.length > 0) {
+  if (process.env['CI']) throw new Error(`the first-hour test cannot run: ${missing.join('; ')}`);
+  console.log(`skipping the first-hour test: ${missing.join('; ')}`);
+}
+
+/** The view a tab shows is ready: its main landmark is drawn and the app has stopped loading. */
+async function showTab(page: Page, tab: Tab): Promise<void> {
+  await page.getByTestId(`tab-${tab}`).click();
+  await expect.poll(() => page.getByTestId(`tab-${tab}`).getAttribute('aria-current')).toBe('page');
+  await page.waitForTimeout(400);
+}
+
+/** The colour of the page's background in a screenshot: its bottom-right pixel, under no view's content. */
+function backgroundOf(png: Buffer): [number, number, number] {
+  const image = PNG.sync.read(png);
+  const i = (image.width * (image.height - 40) + image.width - 4) * 4;
+  return [image.data[i]!, image.data[i + 1]!, image.data[i + 2]!];
+}
+
+const luminance = ([r, g, b]: number[]) => 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+
+describe.skipIf(missing.length > 0)(
+  "a new user's first hour in Chromium: languages, themes, and what it tripped on",
+  () => {
+    let host: BrowserHost;
+
+    beforeAll(async () => {
+      const dataDir = await mkdtemp(join(tmpdir(), 'workbench-first-hour-'));
+      trainShortRun(dataDir);
+      host = await startBrowserHost(dataDir);
+    });
+
+    afterAll(async () => {
+      await host?.close();
+    });
+
+    it('speaks 中文 to a Chinese system in every view, switches to English in Settings and remembers it', async () => {
+      const context = await host.browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(host.url);
+      await expect.poll(() => page.locator('html').getAttribute('lang'), { timeout: 20_000 }).toBe('zh-CN');
+      expect(await page.getByRole('navigation').first().innerText()).toMatch(
+        /数据集\s+网络结构\s+训练\s+训练记录\s+试验场/,
+      );
+
+      // One thing each view says, as a Chinese course would say it.
+      const says: Record<Tab, RegExp> = {
+        datasets: /导入数据集/,
+        architecture: /自动布局/,
+        train: /损失与准确率/,
+        runs: /最佳验证准确率/,
+        playground: /预测|训练记录/,
+      };
+      for (const tab of TABS) {
+        await showTab(page, tab);
+        await expect.poll(() => page.locator('main').innerText(), { timeout: 10_000 }).toMatch(says[tab]);
+      }
+      expect(await page.getByTestId('train-start').innerText()).toBe('训练');
+      expect(await page.getByTestId('epochs-input').locator('xpath=..').innerText()).toContain('训练轮数');
+      expect(await page.getByTestId('backend-status').innerText()).toMatch(/^后端：/);
+
+      await page.getByTestId('settings-toggle').click();
+      await page.getByTestId('settings-language').selectOption('en');
+      await expect.poll(() => page.getByTestId('tab-runs').innerText()).toBe('Runs');
+      expect(await page.locator('html').getAttribute('lang')).toBe('en');
+      await page.reload();
+      await expect.poll(() => page.getByTestId('tab-datasets').innerText(), { timeout: 20_000 }).toBe('Datasets');
+      await context.close();
+    });
+
+    for (const theme of ['light', 'dark'] as const) {
+      it(`shows every tab in the ${theme} theme with every text at 4.5:1 or more (axe-core)`, async () => {
+        // The system asks for the other theme: the setting must win over it.
+        const system = theme === 'light' ? 'dark' : 'light';
+        const context = await host.browser.newContext({ colorScheme: system, viewport: { width: 1440, height: 900 } });
+        const page = await context.newPage();
+        await page.goto(host.url);
+        await expect.poll(() => page.locator('html').getAttribute('data-theme'), { timeout: 20_000 }).toBe(system);
+        await page.getByTestId('settings-toggle').click();
+        await page.getByTestId('settings-theme').selectOption(theme);
+        await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe(theme);
+        await page.getByTestId('settings-toggle').click();
+
+        const folder = join(ROOT, 'test-results/themes');
+        await mkdir(folder, { recursive: true });
+        const problems: string[] = [];
+        for (const tab of TABS) {
+          await showTab(page, tab);
+          const shot = await page.screenshot({ path: join(folder, `${tab}-${theme}.png`) });
+          const background = luminance(backgroundOf(shot));
+          expect(theme === 'light' ? background > 200 : background < 60, `${tab}: background ${background}`).toBe(true);
+          const { violations } = await new AxeBuilder({ page: page as never })
+            .withTags(['wcag2a', 'wcag2aa'])
+            .analyze();
+          for (const violation of violations) {
+            if (violation.impact !== 'serious' && violation.impact !== 'critical') continue;
+            const where = violation.nodes
+              .slice(0, 3)
+              .map((node) => `${node.target.join(' ')}: ${node.failureSummary?.split('\n').slice(1).join(' ')}`);
+            problems.push(`${theme} ${tab}: ${violation.id} (${violation.nodes.length}) ${where.join(' | ')}`);
+          }
+        }
+        expect(problems).toEqual([]);
+        await context.close();
+      });
+    }
+
+    it('opens a 15-block preset at a readable zoom, its inputs in view, with a minimap that folds away', async () => {
+      const page = await host.browser.newPage({ viewport: { width: 1280, height: 720 } });
+      await page.goto(host.url);
+      await expect.poll(() => page.getByTestId('train-start').isEnabled(), { timeout: 20_000 }).toBe(true);
+      await page.getByTestId('preset-select').selectOption('conv-attention-image');
+      await showTab(page, 'architecture');
+      await expect.poll(() => page.getByTestId('arch-node').count()).toBe(15);
+      const zoom = async () => {
+        const transform = await page.locator('.vue-flow__transformationpane').evaluate(computedStyle, 'transform');
+        return Number(/matrix\(([\d.]+)/.exec(transform)?.[1] ?? 0);
+      };
+      await expect.poll(zoom, { timeout: 5_000 }).toBeGreaterThanOrEqual(0.75);
+      // The first block (the image input) is inside the canvas, not scrolled past.
+      const canvas = (await page.getByTestId('arch-canvas').boundingBox())!;
+      const input = (await page.locator('[data-testid=arch-node][data-node-id=image]').boundingBox())!;
+      expect(input.y).toBeGreaterThanOrEqual(canvas.y);
+      expect(input.y + input.height).toBeLessThanOrEqual(canvas.y + canvas.height);
+      // A block's name is drawn at 9 px or more.
+      const name = page.locator('[data-testid=arch-node] strong').first();
+      const fontSize = Number((await name.evaluate(computedStyle, 'fontSize')).replace('px', ''));
+      expect(fontSize * (await zoom())).toBeGreaterThanOrEqual(9);
+
+      expect(await page.getByTestId('arch-minimap').count()).toBe(1);
+      await page.getByTestId('arch-minimap-toggle').click();
+      expect(await page.getByTestId('arch-minimap').count()).toBe(0);
+      expect(await page.getByTestId('arch-minimap-toggle').getAttribute('aria-pressed')).toBe('false');
+      await page.close();
+    });
+  },
+);
