@@ -76,7 +76,8 @@ describe.skipIf(missing.length > 0)(
         await showTab(page, tab);
         await expect.poll(() => page.locator('main').innerText(), { timeout: 10_000 }).toMatch(says[tab]);
       }
-      expect(await page.getByTestId('train-start').innerText()).toBe('训练');
+      await showTab(page, 'train');
+    expect(await page.getByTestId('train-start').innerText()).toBe('训练');
       expect(await page.getByTestId('epochs-input').locator('xpath=..').innerText()).toContain('训练轮数');
       expect(await page.getByTestId('backend-status').innerText()).toMatch(/^后端：/);
 
@@ -152,6 +153,50 @@ describe.skipIf(missing.length > 0)(
       await page.getByTestId('arch-minimap-toggle').click();
       expect(await page.getByTestId('arch-minimap').count()).toBe(0);
       expect(await page.getByTestId('arch-minimap-toggle').getAttribute('aria-pressed')).toBe('false');
+      await page.close();
+    });
+
+    it('keeps the training toolbar in the Train view, where Train buttons elsewhere lead, with the heads above the fold', async () => {
+      const page = await host.browser.newPage({ viewport: { width: 1280, height: 720 } });
+      await page.goto(host.url);
+      await expect.poll(() => page.getByTestId('train-start').isEnabled(), { timeout: 20_000 }).toBe(true);
+      // The attention panel starts inside the first screen, under the header and beside the curves.
+      const attention = (await page.getByTestId('attention-panel').boundingBox())!;
+      expect(attention.y).toBeLessThan(720 - 100);
+      for (const tab of ['datasets', 'architecture', 'runs', 'playground'] as const) {
+        await showTab(page, tab);
+        expect(await page.getByTestId('train-start').count(), tab).toBe(0);
+      }
+      // The editor's Train… and the dataset's Train on this dataset… open the Train view, nothing starts out of sight.
+      await showTab(page, 'architecture');
+      await page.getByTestId('arch-train').click();
+      expect(await page.getByTestId('tab-train').getAttribute('aria-current')).toBe('page');
+      expect(await page.getByTestId('run-status').count()).toBe(0);
+      await showTab(page, 'datasets');
+      await page.locator('[data-testid=dataset-item][data-dataset-id=keyword-topics]').click();
+      await page.getByTestId('dataset-train').click();
+      expect(await page.getByTestId('tab-train').getAttribute('aria-current')).toBe('page');
+      expect(await page.getByTestId('dataset-select').inputValue()).toBe('keyword-topics');
+      await page.close();
+    });
+
+    it('says so when a dataset of another task replaces the architecture, and undoes it', async () => {
+      const page = await host.browser.newPage({ viewport: { width: 1440, height: 900 } });
+      await page.goto(host.url);
+      await expect.poll(() => page.getByTestId('train-start').isEnabled(), { timeout: 20_000 }).toBe(true);
+      await page.getByTestId('preset-select').selectOption('conv-attention-image');
+      expect(await page.getByTestId('switch-notice').count()).toBe(0);
+      await showTab(page, 'datasets');
+      await page.locator('[data-testid=dataset-item][data-dataset-id=keyword-topics]').click();
+      const notice = page.getByTestId('switch-notice');
+      await expect.poll(() => notice.count()).toBe(1);
+      expect(await notice.innerText()).toMatch(/another task/);
+      await showTab(page, 'train');
+      expect(await page.getByTestId('preset-select').inputValue()).not.toBe('conv-attention-image');
+      await notice.getByTestId('switch-undo').click();
+      expect(await page.getByTestId('preset-select').inputValue()).toBe('conv-attention-image');
+      expect(await page.getByTestId('dataset-select').inputValue()).toBe('object-in-clutter');
+      expect(await notice.count()).toBe(0);
       await page.close();
     });
   },

@@ -270,6 +270,7 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     expect(await page.getByTestId('dataset-item').count()).toBe(9);
 
     // The imported reviews train with the preset the dataset brought (a text classifier), with character tokens.
+    await page.getByTestId('dataset-train').click();
     await page.getByTestId('epochs-input').fill('1');
     await page.getByTestId('train-start').click();
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 120_000 }).toBe('completed');
@@ -290,7 +291,7 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     const nodes = page.getByTestId('arch-node');
     expect(await nodes.count()).toBe(0);
     await expect.poll(() => page.getByTestId('arch-errors').textContent()).toMatch(/no input yet/);
-    expect(await page.getByTestId('train-start').isDisabled()).toBe(true);
+    expect(await page.getByTestId('arch-train').isDisabled()).toBe(true);
 
     // The first block is dragged from the palette onto the canvas; the rest come from the palette's keyboard path:
     // each new block reads the selected one and becomes the selection.
@@ -318,8 +319,8 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     await search.press('Enter');
     await page.getByTestId('palette-classifier').click();
     await expect.poll(() => nodes.count()).toBe(6);
-    expect(await page.getByTestId('train-start').isDisabled()).toBe(true);
-    expect(await page.getByTestId('train-blocked').textContent()).toMatch(/1 problem in the architecture/);
+    expect(await page.getByTestId('arch-train').isDisabled()).toBe(true);
+    expect(await page.getByTestId('arch-status').textContent()).toMatch(/1 problem/);
 
     // Undo and redo from the keyboard, on the canvas.
     await page.getByTestId('arch-canvas').click({ position: { x: 30, y: 400 } });
@@ -394,9 +395,9 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     for (const box of labelBoxes) expect(box).not.toMatch(/fill="rgb\(0, 0, 0\)"/);
 
     // Train what was drawn: run.json holds the drawn spec, and the live view shows the drawn block's 4 heads.
+    await page.getByTestId('arch-train').click();
     await page.getByTestId('epochs-input').fill('1');
     await page.getByTestId('train-start').click();
-    await page.getByTestId('tab-train').click();
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 120_000 }).toBe('completed');
     const heads = page.locator('[data-testid=attention-head][data-layer="0"]');
     await expect.poll(() => heads.count(), { timeout: 30_000 }).toBe(4);
@@ -711,16 +712,16 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     await expect.poll(() => page.getByTestId('train-start').isEnabled(), { timeout: 20_000 }).toBe(true);
     await page.getByTestId('tab-architecture').click();
     for (const preset of PRESETS) {
-      await page.getByTestId('preset-select').selectOption(preset.id);
+      await page.getByTestId('arch-preset').selectOption(preset.id);
       const blocks = preset.spec.inputs.length + preset.spec.nodes.length;
       await expect.poll(() => page.getByTestId('arch-node').count()).toBe(blocks);
       await expect.poll(() => page.getByTestId('arch-status').textContent()).toBe('valid');
-      expect(await page.getByTestId('train-start').isEnabled()).toBe(true);
+      expect(await page.getByTestId('arch-train').isEnabled()).toBe(true);
       await page.waitForTimeout(400); // the fit-to-view transition
       await page.screenshot({ path: join(ROOT, `docs/architecture-${preset.id}.png`) });
     }
     // A composite block opened to show its inside, over its neighbours.
-    await page.getByTestId('preset-select').selectOption('transformer-text');
+    await page.getByTestId('arch-preset').selectOption('transformer-text');
     await page.locator('[data-testid=arch-node][data-node-id=encoder1]').getByTestId('arch-expand').click();
     await page.waitForTimeout(400);
     await page.screenshot({ path: join(ROOT, 'docs/architecture-inside.png') });

@@ -77,6 +77,14 @@ describe('the stores', () => {
     expect(architecture.draft.task).toBe('seq2seq');
     expect(architecture.presetId).toBe(PRESETS.find((p) => p.task === 'seq2seq')!.id);
     expect(datasets.datasetId).toBe(seq2seq.id);
+    // Said, with Undo: back to the first preset and its dataset.
+    expect(datasets.switched).toMatchObject({ presetName: PRESETS.find((p) => p.task === 'seq2seq')!.name });
+    datasets.undoSwitch();
+    await nextTick();
+    expect(architecture.presetId).toBe(PRESETS[0]!.id);
+    expect(datasets.datasetId).toBe(PRESETS[0]!.defaultDatasetId);
+    expect(datasets.switched).toBe(null);
+    datasets.select(seq2seq.id);
 
     // A graph of another task moves the dataset to one it can train on.
     architecture.choosePreset(PRESETS.find((p) => p.task === 'sequence-labelling')!.id);

@@ -46,6 +46,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
 
   /** Chooses the dataset to train on; a dataset of another task opens a preset of it (taskDatasetRule). */
   function select(id: string): void {
+    const before = { presetId: architecture.presetId, datasetId: datasetId.value };
     datasetId.value = id;
     const dataset = selectedDataset.value;
     architecture.setDatasetContext(dataset);
@@ -56,7 +57,32 @@ export const useDatasetsStore = defineStore('datasets', () => {
       architecture.presetId !== null,
       architecture.presets,
     );
-    if (preset) architecture.open(preset.spec, preset.id);
+    if (!preset) return;
+    switched.value = {
+      presetName: preset.name,
+      datasetName: dataset.name,
+      undo: { presetId: before.presetId, datasetId: before.datasetId },
+    };
+    architecture.open(preset.spec, preset.id);
+  }
+
+  /**
+   * The last time choosing a dataset replaced the architecture (an unedited preset of another task): said, never
+   * silent, and undone by one click, back to the preset and the dataset before.
+   */
+  const switched = ref<{
+    presetName: string;
+    datasetName: string;
+    undo: { presetId: string | null; datasetId: string };
+  } | null>(null);
+
+  function undoSwitch(): void {
+    const undo = switched.value?.undo;
+    switched.value = null;
+    if (!undo) return;
+    if (undo.presetId) architecture.choosePreset(undo.presetId);
+    datasetId.value = undo.datasetId;
+    architecture.setDatasetContext(selectedDataset.value);
   }
 
   // The other way round: a graph of another task (a preset opened, a new graph) moves to a dataset it can train on.
@@ -205,6 +231,8 @@ export const useDatasetsStore = defineStore('datasets', () => {
     selectedDataset,
     compatibleDatasets,
     select,
+    switched,
+    undoSwitch,
     refreshList,
     inspection,
     samples,
