@@ -38,6 +38,15 @@ function backgroundOf(png: Buffer): [number, number, number] {
   return [image.data[i]!, image.data[i + 1]!, image.data[i + 2]!];
 }
 
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+const overlap = (a: Box, b: Box) =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
 const luminance = ([r, g, b]: number[]) => 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
 
 describe.skipIf(missing.length > 0)(
@@ -77,7 +86,7 @@ describe.skipIf(missing.length > 0)(
         await expect.poll(() => page.locator('main').innerText(), { timeout: 10_000 }).toMatch(says[tab]);
       }
       await showTab(page, 'train');
-    expect(await page.getByTestId('train-start').innerText()).toBe('训练');
+      expect(await page.getByTestId('train-start').innerText()).toBe('训练');
       expect(await page.getByTestId('epochs-input').locator('xpath=..').innerText()).toContain('训练轮数');
       expect(await page.getByTestId('backend-status').innerText()).toMatch(/^后端：/);
 
@@ -106,11 +115,7 @@ describe.skipIf(missing.length > 0)(
         const folder = join(ROOT, 'test-results/themes');
         await mkdir(folder, { recursive: true });
         const problems: string[] = [];
-        for (const tab of TABS) {
-          await showTab(page, tab);
-          const shot = await page.screenshot({ path: join(folder, `${tab}-${theme}.png`) });
-          const background = luminance(backgroundOf(shot));
-          expect(theme === 'light' ? background > 200 : background < 60, `${tab}: background ${background}`).toBe(true);
+        const check = async (shown: string) => {
           const { violations } = await new AxeBuilder({ page: page as never })
             .withTags(['wcag2a', 'wcag2aa'])
             .analyze();
@@ -119,9 +124,30 @@ describe.skipIf(missing.length > 0)(
             const where = violation.nodes
               .slice(0, 3)
               .map((node) => `${node.target.join(' ')}: ${node.failureSummary?.split('\n').slice(1).join(' ')}`);
-            problems.push(`${theme} ${tab}: ${violation.id} (${violation.nodes.length}) ${where.join(' | ')}`);
+            problems.push(`${theme} ${shown}: ${violation.id} (${violation.nodes.length}) ${where.join(' | ')}`);
           }
+        };
+        for (const tab of TABS) {
+          await showTab(page, tab);
+          const shot = await page.screenshot({ path: join(folder, `${tab}-${theme}.png`) });
+          const background = luminance(backgroundOf(shot));
+          expect(theme === 'light' ? background > 200 : background < 60, `${tab}: background ${background}`).toBe(true);
+          await check(tab);
         }
+        // The run's own pages too: its curves, its test report with the shaded confusion matrix, its heads.
+        await showTab(page, 'runs');
+        await page.getByTestId('run-row').first().getByTestId('run-open').click();
+        for (const section of ['overview', 'evaluation', 'attention', 'setup']) {
+          await page.getByTestId(`run-section-${section}`).click();
+          await page.waitForTimeout(300);
+          await check(`run ${section}`);
+        }
+        await page.screenshot({ path: join(folder, `run-${theme}.png`), fullPage: true });
+        // A prediction in the playground, with its probabilities and its attention.
+        await showTab(page, 'playground');
+        await page.getByTestId('sample-show').click();
+        await expect.poll(() => page.getByTestId('attention-head').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+        await check('playground prediction');
         expect(problems).toEqual([]);
         await context.close();
       });
@@ -167,6 +193,11 @@ describe.skipIf(missing.length > 0)(
         await showTab(page, tab);
         expect(await page.getByTestId('train-start').count(), tab).toBe(0);
       }
+      // At 1440 px the toolbar is one row: its first control and its last share a line.
+      await page.setViewportSize({ width: 1440, height: 900 });
+      const first = (await page.getByTestId('preset-select').boundingBox())!;
+      const last = (await page.getByTestId('recipe-toggle').boundingBox())!;
+      expect(Math.abs(first.y + first.height - (last.y + last.height))).toBeLessThan(12);
       // The editor's Train… and the dataset's Train on this dataset… open the Train view, nothing starts out of sight.
       await showTab(page, 'architecture');
       await page.getByTestId('arch-train').click();
@@ -197,6 +228,28 @@ describe.skipIf(missing.length > 0)(
       expect(await page.getByTestId('preset-select').inputValue()).toBe('conv-attention-image');
       expect(await page.getByTestId('dataset-select').inputValue()).toBe('object-in-clutter');
       expect(await notice.count()).toBe(0);
+      await page.close();
+    });
+    it('keeps figure buttons off the charts they export: no axis title, legend or subtitle under them', async () => {
+      const page = await host.browser.newPage({ viewport: { width: 1280, height: 720 } });
+      await page.goto(host.url);
+      await showTab(page, 'runs');
+      await page.getByTestId('run-row').first().getByTestId('run-open').click();
+      const chart = page.getByTestId('run-detail').getByTestId('loss-chart');
+      await expect.poll(() => chart.getByTestId('figure-export').count(), { timeout: 10_000 }).toBe(1);
+      const buttons = (await chart.getByTestId('figure-export').boundingBox())!;
+      const plot = (await chart.locator('canvas').first().boundingBox())!;
+      expect(overlap(buttons, plot)).toBe(false);
+
+      await page.getByTestId('run-section-attention').click();
+      const rollout = page.getByTestId('attention-rollout');
+      await expect.poll(() => rollout.count(), { timeout: 10_000 }).toBe(1);
+      const rolloutButtons = (await rollout.getByTestId('figure-export').boundingBox())!;
+      const subtitle = (await rollout.locator('h3 small').boundingBox())!;
+      expect(overlap(rolloutButtons, subtitle)).toBe(false);
+      const history = page.getByTestId('head-stats');
+      const historyButtons = (await page.locator('.head-history').getByTestId('figure-export').boundingBox())!;
+      expect(overlap(historyButtons, (await history.locator('canvas').first().boundingBox())!)).toBe(false);
       await page.close();
     });
   },
