@@ -189,15 +189,16 @@ describe.skipIf(missing.length > 0)(
       // The attention panel starts inside the first screen, under the header and beside the curves.
       const attention = (await page.getByTestId('attention-panel').boundingBox())!;
       expect(attention.y).toBeLessThan(720 - 100);
-      for (const tab of ['datasets', 'architecture', 'runs', 'playground'] as const) {
-        await showTab(page, tab);
-        expect(await page.getByTestId('train-start').count(), tab).toBe(0);
-      }
       // At 1440 px the toolbar is one row: its first control and its last share a line.
       await page.setViewportSize({ width: 1440, height: 900 });
       const first = (await page.getByTestId('preset-select').boundingBox())!;
       const last = (await page.getByTestId('recipe-toggle').boundingBox())!;
       expect(Math.abs(first.y + first.height - (last.y + last.height))).toBeLessThan(12);
+      await page.setViewportSize({ width: 1280, height: 720 });
+      for (const tab of ['datasets', 'architecture', 'runs', 'playground'] as const) {
+        await showTab(page, tab);
+        expect(await page.getByTestId('train-start').count(), tab).toBe(0);
+      }
       // The editor's Train… and the dataset's Train on this dataset… open the Train view, nothing starts out of sight.
       await showTab(page, 'architecture');
       await page.getByTestId('arch-train').click();
