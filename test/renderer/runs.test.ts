@@ -60,12 +60,30 @@ describe('comparing runs', () => {
   ];
   it('draws a curve by step or by epoch, without the points a resume superseded', () => {
     expect(runCurve(events, 'loss', 'step')).toEqual([
+      [0, 1],
       [1, 1],
       [2, 0.5],
       [3, 0.25],
     ]);
     expect(runCurve(events, 'valAccuracy', 'epoch')).toEqual([[1, 0.6]]);
     expect(runCurve(events, 'valLoss', 'step')).toEqual([[2, 0.7]]);
+  });
+  it("draws a one-window run (a fast baseline's single epoch) as a line from step 0", () => {
+    const progress = (globalStep: number, loss: number): TrainEvent => ({
+      type: 'progress',
+      runId: 'fc',
+      epoch: 1,
+      step: globalStep,
+      globalStep,
+      loss,
+      learningRate: 0.001,
+      samplesPerSecond: 1000,
+    });
+    expect(runCurve([progress(37, 0.9)], 'loss', 'step')).toEqual([
+      [0, 0.9],
+      [37, 0.9],
+    ]);
+    expect(runCurve([], 'loss', 'step')).toEqual([]);
   });
   it('smooths as TensorBoard does: a debiased exponential moving average', () => {
     expect(

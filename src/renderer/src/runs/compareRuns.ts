@@ -31,7 +31,11 @@ export function runCurve(events: readonly TrainEvent[], metric: CompareMetric, a
       });
     }
   }
-  if (metric === 'loss' && axis === 'step') return steps;
+  // A progress point is the mean loss of its read window, placed at the window's last step. The first window's mean
+  // also stands for the steps before it, from 0: a fast model (the fully connected baseline) reads many steps per
+  // window, and its curve would otherwise start late, or be one point that draws no line at all.
+  if (metric === 'loss' && axis === 'step')
+    return steps.length > 0 && steps[0]![0] > 0 ? [[0, steps[0]![1]], ...steps] : steps;
   return epochs.map((e) => [axis === 'step' ? e.step : e.epoch, e[metric]]);
 }
 

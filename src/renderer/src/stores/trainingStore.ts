@@ -10,6 +10,13 @@ import { useAppStore } from './appStore';
 import { useArchitectureStore } from './architectureStore';
 import { useDatasetsStore } from './datasetsStore';
 import { applyTrainEvent, emptyRunView, type RunView } from './runView';
+import type { ComparisonRecord } from '../../../shared/comparison';
+import {
+  applyComparisonEvent,
+  comparisonEnded,
+  comparisonProgress,
+  type ComparedRunProgress,
+} from '../runs/comparisonProgress';
 
 const message = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause));
 
@@ -30,6 +37,12 @@ export const useTrainingStore = defineStore('training', () => {
   // Events can overtake the answer to train:start; those of a run not yet known wait here to be replayed.
   const unclaimed: TrainEvent[] = [];
   let listening = false;
+  /** The attention-vs-fully-connected comparison started here: both runs' progress, then where its report is. */
+  const comparison = shallowRef<{
+    record: ComparisonRecord;
+    rows: ComparedRunProgress[];
+    reportPath: string | null;
+  } | null>(null);
 
   /** What train:start and the inspection send: nothing when every setting is the default. */
   const tokenizerSettings = computed((): TokenizerSettings | undefined => {
@@ -55,7 +68,10 @@ export const useTrainingStore = defineStore('training', () => {
         run.value = emptyRunView(event.runId, event.hyperParams.epochs);
       }
       if (run.value && applyTrainEvent(run.value, event)) triggerRef(run);
-      else if (unclaimed.push(event) > 100) unclaimed.shift();
+      if (comparison.value && applyComparisonEvent(comparison.value.rows, event)) {
+        triggerRef(comparison);
+        if (event.type === 'finished' && comparisonEnded(comparison.value.rows)) void findReport();
+      } else if (unclaimed.push(event) > 100) unclaimed.shift();
       // A failed run may have cost the worker its backend: the status bar then says what main did about it.
       if (event.type === 'finished' && event.status === 'failed')
         void useAppStore()
@@ -120,7 +136,20 @@ export const useTrainingStore = defineStore('training', () => {
     error.value = null;
     const request = trainRequest();
     if (!request) return;
-    await launch(async () => (await workbench.invoke('comparisons:start', request)).attentionRunId);
+    await launch(async () => {
+      const record = await workbench.invoke('comparisons:start', request);
+      comparison.value = { record, rows: comparisonProgress(record, hyperParams.epochs), reportPath: null };
+      return record.attentionRunId;
+    });
+  }
+
+  /** Main writes the report once both runs have ended; ask until it has (the last event can overtake the file). */
+  async function findReport(attempt = 0): Promise<void> {
+    const shown = comparison.value;
+    if (!shown) return;
+    const report = await workbench.invoke('comparisons:report', { comparisonId: shown.record.id }).catch(() => null);
+    if (report?.path) comparison.value = { ...shown, reportPath: report.path };
+    else if (attempt < 20) setTimeout(() => void findReport(attempt + 1), 500);
   }
 
   async function stop(): Promise<void> {
@@ -166,6 +195,7 @@ export const useTrainingStore = defineStore('training', () => {
     listen,
     start,
     compareWithBaseline,
+    comparison,
     stop,
     setPaused,
     show,
