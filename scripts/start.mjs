@@ -2,7 +2,9 @@
 // there is no display), say so in one line and serve the same UI through the browser host instead.
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { buildApp } from './build.mjs';
+import { explainMissingElectron, explainNoDisplay } from './electronHelp.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -28,8 +30,11 @@ if (electron.path && !headless) {
   const child = spawn(electron.path, [root, ...process.argv.slice(2)], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
-  const why = electron.path ? 'there is no display' : `Electron is not available (${electron.reason})`;
-  console.log(`${why}: serving the same UI in your browser instead.`);
+  const version = JSON.parse(
+    readFileSync(new URL('../node_modules/electron/package.json', import.meta.url), 'utf8'),
+  ).version;
+  const lines = electron.path ? explainNoDisplay() : explainMissingElectron({ reason: electron.reason, version });
+  console.log(lines.join('\n'));
   const child = spawn(process.execPath, [fileURLToPath(new URL('../out/main/serve.js', import.meta.url))], {
     stdio: 'inherit',
   });
