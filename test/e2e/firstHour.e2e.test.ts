@@ -12,6 +12,10 @@ import { trainShortRun } from '../support/trainedRun';
 interface StyleReader {
   getComputedStyle(element: unknown): Record<string, string>;
 }
+/** The page's document, typed here for the same reason. */
+interface FocusReader {
+  document: { activeElement: { getAttribute(name: string): string | null } | null };
+}
 const computedStyle = (element: unknown, name: string) =>
   (globalThis as unknown as StyleReader).getComputedStyle(element)[name] ?? '';
 
@@ -251,6 +255,45 @@ describe.skipIf(missing.length > 0)(
       const history = page.getByTestId('head-stats');
       const historyButtons = (await page.locator('.head-history').getByTestId('figure-export').boundingBox())!;
       expect(overlap(historyButtons, (await history.locator('canvas').first().boundingBox())!)).toBe(false);
+      await page.close();
+    });
+    it('reaches every action from the keyboard, with a visible focus, and reads charts and heatmaps to screen readers', async () => {
+      const page = await host.browser.newPage({ viewport: { width: 1440, height: 900 } });
+      await page.goto(host.url);
+      await expect.poll(() => page.getByTestId('train-start').isEnabled(), { timeout: 20_000 }).toBe(true);
+      // Tab from the top of the page reaches the views' tabs; the focused one is ringed; Enter opens it.
+      const focused = () =>
+        page.evaluate(
+          () => (globalThis as unknown as FocusReader).document.activeElement?.getAttribute('data-testid') ?? null,
+        );
+      for (let presses = 0; presses < 10 && (await focused()) !== 'tab-datasets'; presses++)
+        await page.keyboard.press('Tab');
+      expect(await focused()).toBe('tab-datasets');
+      expect(await page.getByTestId('tab-datasets').evaluate(computedStyle, 'outlineStyle')).not.toBe('none');
+      await page.keyboard.press('Enter');
+      expect(await page.getByTestId('tab-datasets').getAttribute('aria-current')).toBe('page');
+
+      // A run opened and its heads chosen with Enter and Space.
+      await showTab(page, 'runs');
+      await page.getByTestId('run-row').first().getByTestId('run-open').focus();
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.getByTestId('run-detail').count()).toBe(1);
+      // The curves as a table for screen readers: one row per epoch.
+      const curves = page.getByRole('table', { name: /training curves/ });
+      await expect.poll(() => curves.locator('tbody tr').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+      await page.getByTestId('run-section-attention').focus();
+      await page.keyboard.press('Space');
+      const second = page.getByRole('button', { name: /Layer 1, head 2: attention weights/ });
+      await expect.poll(() => second.count(), { timeout: 10_000 }).toBe(1);
+      expect(await second.getAttribute('aria-pressed')).toBe('false');
+      await second.focus();
+      await page.keyboard.press('Enter');
+      expect(await second.getAttribute('aria-pressed')).toBe('true');
+      // The focused head's weights as a table, and its colour scale named.
+      expect(
+        await page.getByTestId('attention-focus').getByTestId('chart-table').locator('tbody tr').count(),
+      ).toBeGreaterThan(2);
+      expect(await page.getByTestId('weight-scale').first().getAttribute('aria-label')).toMatch(/Colour scale/);
       await page.close();
     });
   },
