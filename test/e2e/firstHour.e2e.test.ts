@@ -7,6 +7,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserHostMissing, ROOT, startBrowserHost, type BrowserHost } from '../support/browserHost';
 import { trainShortRun } from '../support/trainedRun';
+import { screenshotPath } from '../support/screenshotPath';
 
 /** The page's getComputedStyle, typed here because this file is type-checked without the DOM library. */
 interface StyleReader {
@@ -89,6 +90,8 @@ describe.skipIf(missing.length > 0)(
         await showTab(page, tab);
         await expect.poll(() => page.locator('main').innerText(), { timeout: 10_000 }).toMatch(says[tab]);
       }
+      await showTab(page, 'architecture');
+      await page.screenshot({ path: screenshotPath('chinese.png') });
       await showTab(page, 'train');
       expect(await page.getByTestId('train-start').innerText()).toBe('训练');
       expect(await page.getByTestId('epochs-input').locator('xpath=..').innerText()).toContain('训练轮数');
@@ -152,6 +155,7 @@ describe.skipIf(missing.length > 0)(
         await page.getByTestId('sample-show').click();
         await expect.poll(() => page.getByTestId('attention-head').count(), { timeout: 30_000 }).toBeGreaterThan(0);
         await check('playground prediction');
+        await page.screenshot({ path: screenshotPath(`theme-${theme}.png`) });
         expect(problems).toEqual([]);
         await context.close();
       });

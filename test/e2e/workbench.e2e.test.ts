@@ -10,6 +10,7 @@ import { analyzeSpec } from '../../src/shared/spec/analyzeSpec';
 import { parseSpecText } from '../../src/shared/spec/parseSpecText';
 import { PRESETS } from '../../src/shared/spec/presets';
 import { writeCifarFolder } from '../support/datasetFixtures';
+import { screenshotPath } from '../support/screenshotPath';
 import { parseMetricsLog } from '../../src/main/runs/metricsLog';
 import { PNG } from 'pngjs';
 
@@ -148,8 +149,7 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
 
     // A little more training, so that the screenshot in the README shows a curve.
     await expect.poll(lossPoints, { timeout: 60_000 }).toBeGreaterThanOrEqual(25);
-    await mkdir(join(ROOT, 'docs'), { recursive: true });
-    await page.screenshot({ path: join(ROOT, 'docs/screenshot.png') });
+    await page.screenshot({ path: screenshotPath('screenshot.png') });
     // The loss chart as a figure: vector lines and text on white, and the same picture at 3x as PNG.
     const lossFigure = page.getByTestId('loss-chart').getByTestId('figure-export');
     const lossSvg = String(await exportFigure(page, lossFigure, 'svg'));
@@ -208,7 +208,7 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     ];
     expect(train + validation + test).toBe(10_000);
     expect(Math.abs(validation - 1500)).toBeLessThanOrEqual(10); // 15%, rounded per class (stratified)
-    await page.screenshot({ path: join(ROOT, 'docs/datasets.png') });
+    await page.screenshot({ path: screenshotPath('datasets.png') });
     const firstLabels = await grid.getByTestId('sample-label').allTextContents();
     await page.getByTestId('sample-next').click();
     await expect.poll(() => page.getByTestId('sample-range').textContent()).toMatch(/^\s*25–48 of/);
@@ -491,7 +491,7 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     await expect
       .poll(() => distinctColours(page.getByTestId('compare-chart')), { timeout: 10_000 })
       .toBeGreaterThan(10);
-    await page.screenshot({ path: join(ROOT, 'docs/runs.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('runs.png'), fullPage: true });
 
     // Resumed from its checkpoint in the Runs view, then stopped again.
     const statusAfterRefresh = async () => {
@@ -531,7 +531,7 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
         const canvas = element as unknown as CanvasLike;
         return Array.from(canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data).join(',');
       });
-    await page.getByTestId('image-attention').screenshot({ path: join(ROOT, 'docs/image-attention.png') });
+    await page.getByTestId('image-attention').screenshot({ path: screenshotPath('image-attention.png') });
     const withOverlay = await pixels();
     await page.getByTestId('attention-opacity').fill('0');
     await expect.poll(pixels, { timeout: 5_000 }).not.toBe(withOverlay);
@@ -590,7 +590,7 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
     expect(await output.getByTestId('attention-head').count()).toBe(8);
     expect(await output.getByTestId('rollout-token').count()).toBe(10);
-    await output.screenshot({ path: join(ROOT, 'docs/playground.png') });
+    await output.screenshot({ path: screenshotPath('playground.png') });
     await output.getByTestId('mode-lines').click();
     expect(Number(await output.getByTestId('attention-lines').getAttribute('data-lines'))).toBeGreaterThan(10);
     const allLines = Number(await output.getByTestId('attention-lines').getAttribute('data-lines'));
@@ -700,7 +700,7 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     const path = await report.getByTestId('compare-report-path').textContent();
     expect(path).toMatch(/comparisons\/cmp-[0-9a-f]{12}\.html$/);
     await expect.poll(() => report.getByTestId('compare-chart').getAttribute('data-series')).toBe('2');
-    await report.screenshot({ path: join(ROOT, 'docs/attention-vs-fully-connected.png') });
+    await report.screenshot({ path: screenshotPath('attention-vs-fully-connected.png') });
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       report.getByTestId('compare-report-save').click(),
@@ -721,12 +721,12 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
       await expect.poll(() => page.getByTestId('arch-status').textContent()).toBe('valid');
       expect(await page.getByTestId('arch-train').isEnabled()).toBe(true);
       await page.waitForTimeout(400); // the fit-to-view transition
-      await page.screenshot({ path: join(ROOT, `docs/architecture-${preset.id}.png`) });
+      await page.screenshot({ path: screenshotPath(`architecture-${preset.id}.png`) });
     }
     // A composite block opened to show its inside, over its neighbours.
     await page.getByTestId('arch-preset').selectOption('transformer-text');
     await page.locator('[data-testid=arch-node][data-node-id=encoder1]').getByTestId('arch-expand').click();
     await page.waitForTimeout(400);
-    await page.screenshot({ path: join(ROOT, 'docs/architecture-inside.png') });
+    await page.screenshot({ path: screenshotPath('architecture-inside.png') });
   });
 });
