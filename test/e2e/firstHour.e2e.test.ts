@@ -300,5 +300,34 @@ describe.skipIf(missing.length > 0)(
       expect(await page.getByTestId('weight-scale').first().getAttribute('aria-label')).toMatch(/Colour scale/);
       await page.close();
     });
+    it("opens a run under its marked row, titled, in sections no page of which is taller than 3,000 px, in people's words", async () => {
+      const page = await host.browser.newPage({ viewport: { width: 1440, height: 900 } });
+      await page.goto(host.url);
+      await showTab(page, 'runs');
+      const row = page.getByTestId('run-row').first();
+      await row.getByTestId('run-open').click();
+      await expect.poll(() => page.getByTestId('run-detail').count()).toBe(1);
+      expect(await row.getAttribute('class')).toContain('opened');
+      expect(await page.getByTestId('run-detail-title').textContent()).toBe('Run: Transformer encoder classifier');
+      const height = () =>
+        page.evaluate(
+          () =>
+            (globalThis as unknown as { document: { documentElement: { scrollHeight: number } } }).document
+              .documentElement.scrollHeight,
+        );
+      for (const section of ['overview', 'evaluation', 'attention', 'setup']) {
+        await page.getByTestId(`run-section-${section}`).click();
+        await page.waitForTimeout(300);
+        expect(await height(), section).toBeLessThan(3000);
+      }
+      // The set-up by its names and units, values as a person writes them.
+      const setup = await page.getByTestId('run-hyper-params').innerText();
+      expect(setup).toMatch(/Learning rate\s+0\.001/);
+      expect(setup).toMatch(/Batch size\s+32/);
+      expect(setup).toMatch(/Examples per epoch \(0 = all\)\s+300/);
+      expect(setup).toMatch(/Optimizer\s+Adam/);
+      expect(setup).not.toMatch(/stepEpochs|useFileSplit|maxTrainExamples|\btrue\b/);
+      await page.close();
+    });
   },
 );

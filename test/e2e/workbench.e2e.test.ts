@@ -230,6 +230,10 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     await expect.poll(() => splitCount('split-test'), { timeout: 10_000 }).toBe(20);
     await expect.poll(() => grid.getByTestId('sample-item').count()).toBe(24);
     expect(await page.getByTestId('image-summary').textContent()).toMatch(/32×32 pixels, RGB/);
+    // The pixel mean says what its numbers are.
+    expect(await page.getByTestId('image-summary').textContent()).toMatch(
+      /mean pixel value [\d. /]+ \(0–255 per channel\)/,
+    );
 
     // A CSV with quoted commas and newlines: a token preview with unknown words marked, and a length histogram.
     const rows = Array.from(
@@ -547,6 +551,20 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     await page.getByTestId('epochs-input').fill('2');
     await page.getByTestId('train-start').click();
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 120_000 }).toBe('completed');
+    // The finished run's slider lists its last epoch without a reload, its places labelled with their epochs.
+    await expect
+      .poll(() => page.getByTestId('epoch-ticks').locator('span').allTextContents(), { timeout: 10_000 })
+      .toEqual(expect.arrayContaining(['1', '2', 'live']));
+    // Each head's caption keeps its distance, in tokens, on a line of its own that is not cut.
+    const distance = page.getByTestId('head-distance').first();
+    expect(await distance.textContent()).toMatch(/^distance \d+\.\d tokens$/);
+    expect(
+      await distance.evaluate(
+        (e) =>
+          (e as unknown as { scrollWidth: number; clientWidth: number }).scrollWidth <=
+          (e as unknown as { clientWidth: number }).clientWidth,
+      ),
+    ).toBe(true);
 
     // The misclassified browser: a mistake of the test report, asked again, with its attention.
     await page.getByTestId('tab-runs').click();
@@ -580,10 +598,29 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     await expect
       .poll(() => page.getByTestId('playground-run').locator('option').count(), { timeout: 10_000 })
       .toBeGreaterThan(0);
+    // Runs are picked by name, dataset, accuracy and date, not by id.
+    expect(await page.getByTestId('playground-run').locator('option').first().textContent()).toMatch(
+      /^\s*Transformer encoder classifier · keyword-topics · \d+\.\d% val accuracy · \w{3} \d+, \d{4}/,
+    );
+    // The text box is drawn as the other fields are.
+    const fieldBackground = (testid: string) =>
+      page
+        .getByTestId(testid)
+        .evaluate(
+          (e) =>
+            (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(e)
+              .backgroundColor,
+        );
+    expect(await fieldBackground('playground-text')).toBe(await fieldBackground('sample-row'));
     await page.getByTestId('playground-text').fill('the team scored a late goal in the final match');
     await page.getByTestId('playground-predict').click();
     const output = page.getByTestId('playground-output');
     await expect.poll(() => output.getByTestId('class-probability').count(), { timeout: 30_000 }).toBe(3);
+    // The answer in plain words: the top class and its probability.
+    const top = await output.getByTestId('class-probability').first().locator('th').textContent();
+    expect(await output.getByTestId('prediction-verdict').textContent()).toMatch(
+      new RegExp(`^\\s*Predicted: ${top} \\(\\d+\\.\\d%\\)\\s*$`),
+    );
     const probabilities = await output
       .locator('[data-probability]')
       .evaluateAll((cells) => cells.map((cell) => Number(cell.getAttribute('data-probability'))));
