@@ -44,6 +44,16 @@ export const useDatasetsStore = defineStore('datasets', () => {
     notes: [] as string[],
   });
 
+  /**
+   * The last time choosing a dataset replaced the architecture (an unedited preset of another task): said, never
+   * silent, and undone by one click, back to the preset and the dataset before.
+   */
+  const switched = shallowRef<{
+    preset: { id: string; name: string };
+    dataset: { id: string; name: string };
+    undo: { presetId: string | null; datasetId: string };
+  } | null>(null);
+
   /** Chooses the dataset to train on; a dataset of another task opens a preset of it (taskDatasetRule). */
   function select(id: string): void {
     const before = { presetId: architecture.presetId, datasetId: datasetId.value };
@@ -58,23 +68,9 @@ export const useDatasetsStore = defineStore('datasets', () => {
       architecture.presets,
     );
     if (!preset) return;
-    switched.value = {
-      presetName: preset.name,
-      datasetName: dataset.name,
-      undo: { presetId: before.presetId, datasetId: before.datasetId },
-    };
+    switched.value = { preset, dataset, undo: { presetId: before.presetId, datasetId: before.datasetId } };
     architecture.open(preset.spec, preset.id);
   }
-
-  /**
-   * The last time choosing a dataset replaced the architecture (an unedited preset of another task): said, never
-   * silent, and undone by one click, back to the preset and the dataset before.
-   */
-  const switched = ref<{
-    presetName: string;
-    datasetName: string;
-    undo: { presetId: string | null; datasetId: string };
-  } | null>(null);
 
   function undoSwitch(): void {
     const undo = switched.value?.undo;
