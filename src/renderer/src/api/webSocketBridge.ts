@@ -1,5 +1,6 @@
 import type { EventChannel, InvokeChannel, InvokeResult, WorkbenchBridge } from '../../../shared/channels';
 import { decodeWire, encodeWire } from '../../../shared/wireFormat';
+import { t } from '../i18n';
 
 type Pending = (result: InvokeResult<unknown>) => void;
 
@@ -19,12 +20,12 @@ export function createWebSocketBridge(location: Location): WorkbenchBridge {
     socket ??= new Promise((resolve, reject) => {
       const ws = new WebSocket(url);
       ws.onopen = () => resolve(ws);
-      ws.onerror = () => reject(new Error('cannot reach the workbench host: is `npm run serve` still running?'));
+      ws.onerror = () => reject(new Error(t('errors.hostUnreachable')));
       ws.onclose = () => {
         socket = null;
         for (const [id, settle] of pending) {
           pending.delete(id);
-          settle({ ok: false, error: 'the connection to the workbench host closed' });
+          settle({ ok: false, error: t('errors.hostClosed') });
         }
         setTimeout(() => void open().catch(() => undefined), 1000);
       };

@@ -36,7 +36,7 @@ export interface DatasetContext {
 const HISTORY_LIMIT = 200;
 
 function emptyDraft(task: Task): ArchitectureDraft {
-  return { name: 'Untitled architecture', task, inputs: [], nodes: [], layout: {} };
+  return { name: t('errors.untitled'), task, inputs: [], nodes: [], layout: {} };
 }
 
 /**
@@ -247,7 +247,7 @@ export const useArchitectureStore = defineStore('architecture', () => {
     // A menu command may have just shown the editor: its canvas registers itself once mounted.
     if (!exporter) await nextTick();
     try {
-      if (!exporter) throw new Error('the editor is not shown');
+      if (!exporter) throw new Error(t('errors.editorHidden'));
       fileMessage.value = t('editor.exported', { file: await exporter(format) });
     } catch (error) {
       fileMessage.value = t('editor.exportFailed', { reason: error instanceof Error ? error.message : String(error) });

@@ -4,6 +4,7 @@ import type { Example, Prediction } from '../../../shared/prediction';
 import type { RunRecord } from '../../../shared/runs';
 import { workbench } from '../api/workbench';
 import { imageExample } from '../playground/imageExample';
+import { t } from '../i18n';
 
 const message = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause));
 type Split = 'train' | 'validation' | 'test';
@@ -90,7 +91,7 @@ export const usePlaygroundStore = defineStore('playground', () => {
     try {
       image.value = await imageExample(file);
     } catch (cause) {
-      error.value = `that file could not be read as an image: ${message(cause)}`;
+      error.value = t('errors.notAnImage', { reason: message(cause) });
       return;
     }
     await ask(image.value.example);

@@ -11,6 +11,7 @@ import { useArchitectureStore } from './architectureStore';
 import { useDatasetsStore } from './datasetsStore';
 import { applyTrainEvent, emptyRunView, type RunView } from './runView';
 import type { ComparisonRecord } from '../../../shared/comparison';
+import { t } from '../i18n';
 import {
   applyComparisonEvent,
   comparisonEnded,
@@ -84,7 +85,7 @@ export const useTrainingStore = defineStore('training', () => {
   function trainRequest(): InvokeRequest<'train:start'> | null {
     const architecture = useArchitectureStore();
     if (!architecture.valid) {
-      error.value = `the architecture cannot be trained yet: ${architecture.issues.map(describeIssue).join('; ')}`;
+      error.value = t('errors.cannotTrain', { problems: architecture.issues.map(describeIssue).join('; ') });
       return null;
     }
     return {
