@@ -69,11 +69,15 @@ describe.skipIf(missing.length > 0)(
       await host?.close();
     });
 
-    it('speaks 中文 to a Chinese system in every view, switches to English in Settings and remembers it', async () => {
-      const context = await host.browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
+    it('switches an English window to 中文 in Settings, every view, remembered; a Chinese system gets it at once', async () => {
+      const context = await host.browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
       const page = await context.newPage();
       await page.goto(host.url);
-      await expect.poll(() => page.locator('html').getAttribute('lang'), { timeout: 20_000 }).toBe('zh-CN');
+      await expect.poll(() => page.getByTestId('tab-datasets').innerText(), { timeout: 20_000 }).toBe('Datasets');
+      await page.getByTestId('settings-toggle').click();
+      await page.getByTestId('settings-language').selectOption('zh-CN');
+      await page.getByTestId('settings-toggle').click();
+      await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('zh-CN');
       expect(await page.getByRole('navigation').first().innerText()).toMatch(
         /数据集\s+网络结构\s+训练\s+训练记录\s+试验场/,
       );
@@ -91,19 +95,23 @@ describe.skipIf(missing.length > 0)(
         await expect.poll(() => page.locator('main').innerText(), { timeout: 10_000 }).toMatch(says[tab]);
       }
       await showTab(page, 'architecture');
+      await page.getByTestId('arch-node').first().click();
       await page.screenshot({ path: screenshotPath('chinese.png') });
       await showTab(page, 'train');
       expect(await page.getByTestId('train-start').innerText()).toBe('训练');
       expect(await page.getByTestId('epochs-input').locator('xpath=..').innerText()).toContain('训练轮数');
       expect(await page.getByTestId('backend-status').innerText()).toMatch(/^后端：/);
-
-      await page.getByTestId('settings-toggle').click();
-      await page.getByTestId('settings-language').selectOption('en');
-      await expect.poll(() => page.getByTestId('tab-runs').innerText()).toBe('Runs');
-      expect(await page.locator('html').getAttribute('lang')).toBe('en');
+      // Remembered: a reload comes back in 中文 although the system is English.
       await page.reload();
-      await expect.poll(() => page.getByTestId('tab-datasets').innerText(), { timeout: 20_000 }).toBe('Datasets');
+      await expect.poll(() => page.getByTestId('tab-datasets').innerText(), { timeout: 20_000 }).toBe('数据集');
       await context.close();
+
+      // A Chinese system is spoken to in 中文 from the first screen, with nothing chosen.
+      const chinese = await host.browser.newContext({ locale: 'zh-CN' });
+      const first = await chinese.newPage();
+      await first.goto(host.url);
+      await expect.poll(() => first.getByTestId('tab-runs').innerText(), { timeout: 20_000 }).toBe('训练记录');
+      await chinese.close();
     });
 
     for (const theme of ['light', 'dark'] as const) {
