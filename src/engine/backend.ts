@@ -65,7 +65,7 @@ async function activate(name: BackendName, byName: boolean): Promise<void> {
   // The cpu backend is always registered: cpuFallbackKernels imports it (wasm falls back on its kernels).
   if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
   if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend failed to initialise`);
-  // Kernels that wasm lacks for training, and that are pathologically slow on cpu (shared/BACKENDS.md).
+  // Kernels that wasm lacks for training, and that are pathologically slow on cpu (each installer says why).
   installSegmentSumByScatter(name);
   if (name === 'wasm') {
     // Before the matmul: it transposes operands through whatever Transpose kernel is registered when installed.

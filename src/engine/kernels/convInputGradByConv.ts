@@ -3,7 +3,7 @@ import { convolutionPadding, requireKernel, type KernelFunc } from './convKernel
 
 /**
  * wasm's Conv2DBackpropInput (the input gradient of every convolution but the first) is a scalar loop
- * (shared/BACKENDS.md: a CNN step 407 -> 252 ms without it). For stride 1 it is the "full" convolution of dy with the
+ * (a CNN step took 407 ms with it and 252 ms without it when measured; `npm run bench -- profile` shows it). For stride 1 it is the "full" convolution of dy with the
  * filter turned 180 degrees and its channel axes swapped:
  *
  *   dx = conv2d(pad(dy, kh-1-top, kh-1-bottom, kw-1-left, kw-1-right), reverse_{h,w}(W) as [kh, kw, O, C], 'valid')

@@ -6,7 +6,7 @@ import { copyRange, isWasmHeapBackend, viewAs, type WasmHeapBackend } from './wa
 /**
  * wasm's BatchMatMul reaches XNNPACK's fast product (16-31 GFLOP/s) only for a plain [1, M, K] x [1, K, N]: with
  * transposeA/transposeB, or with a batch dimension on either side, it runs a scalar loop at about 1-3 GFLOP/s
- * (shared/BACKENDS.md). Every backward pass asks for transposed products and every attention layer for batched ones
+ * (`npm run bench -- profile` times each product). Every backward pass asks for transposed products and every attention layer for batched ones
  * (scores and values, [B*H, T, T]), so this wraps the kernel:
  * - where the heap SIMD module loaded, most float32 products run there, all batch items in one call (productInSimd);
  * otherwise it calls XNNPACK's fast case:

@@ -1,5 +1,5 @@
 /**
- * The gradient of a softmax over the rows of y [rows, length] float32, four lanes at a time (softmaxOnHeap.ts has
+ * The gradient of a softmax over the rows of y [rows, length] float32, four lanes at a time (softmaxGradOnHeap.ts has
  * the reasons); length a multiple of 4.
  *   softmaxGrad(y, dy, dx, rows, length): dx = y * (dy - sum(dy * y)), per row
  */
