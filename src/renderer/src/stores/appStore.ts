@@ -25,6 +25,10 @@ export const useAppStore = defineStore('app', () => {
     const datasets = useDatasetsStore();
     const architecture = useArchitectureStore();
     useTrainingStore().listen();
+    // A failed run may have cost the worker its backend: the status bar then says what main did about it.
+    workbench.on('train:event', (event) => {
+      if (event.type === 'finished' && event.status === 'failed') void refreshAppInfo().catch(() => undefined);
+    });
     try {
       await Promise.all([datasets.refreshList(), architecture.loadPresets()]);
       const preset = architecture.presets[0];

@@ -3,20 +3,23 @@ import { computed, reactive, ref, shallowRef, watch } from 'vue';
 import type { DatasetInspection, DatasetSamples, InspectRequest, SplitName } from '../../../shared/datasetInspection';
 import type { ImportFormat, ImportProgressEvent } from '../../../shared/datasetImport';
 import type { DatasetSummary } from '../../../shared/datasets';
+import type { TokenizerSettings } from '../../../shared/tokenizerSettings';
 import { workbench } from '../api/workbench';
 import { useArchitectureStore } from './architectureStore';
 import { datasetForTask, presetForDataset } from './taskDatasetRule';
-import { useTrainingStore } from './trainingStore';
+import { useRecipeStore } from './recipeStore';
 
 const PAGE_SIZE = 24;
 const message = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause));
+/** The tokenizer field of a request: absent when every setting is the default. */
+const tokenizerOf = (settings: TokenizerSettings | undefined) => (settings ? { tokenizer: settings } : {});
 
 /**
  * The datasets and the one chosen for training; for the Datasets view, that dataset inspected with the training
  * settings, paged samples, and imports.
  */
 export const useDatasetsStore = defineStore('datasets', () => {
-  const training = useTrainingStore();
+  const recipe = useRecipeStore();
   const architecture = useArchitectureStore();
   const datasets = ref<DatasetSummary[]>([]);
   const datasetId = ref('');
@@ -106,11 +109,11 @@ export const useDatasetsStore = defineStore('datasets', () => {
     ...(architecture.draft.task === selectedDataset.value?.task && architecture.draft.inputs.length > 0
       ? { modelInputs: architecture.draft.inputs }
       : {}),
-    ...(training.tokenizerSettings ? { tokenizer: training.tokenizerSettings } : {}),
-    validationFraction: training.hyperParams.validationFraction,
-    testFraction: training.hyperParams.testFraction,
-    seed: training.hyperParams.seed,
-    useFileSplit: training.hyperParams.useFileSplit,
+    ...tokenizerOf(recipe.tokenizerSettingsFor(selectedDataset.value?.defaultTokenizer ?? 'word')),
+    validationFraction: recipe.hyperParams.validationFraction,
+    testFraction: recipe.hyperParams.testFraction,
+    seed: recipe.hyperParams.seed,
+    useFileSplit: recipe.hyperParams.useFileSplit,
   }));
 
   // Each answer is kept only if no newer request was made meanwhile, so a slow inspection never overwrites a newer one.

@@ -1,13 +1,11 @@
 import { defineStore } from 'pinia';
-import { computed, reactive, ref, shallowRef, triggerRef } from 'vue';
+import { computed, ref, shallowRef, toRef, triggerRef } from 'vue';
 import { isLive, type TrainEvent } from '../../../shared/events';
-import { hyperParamsSchema } from '../../../shared/hyperParams';
 import { describeIssue } from '../../../shared/spec/analyzeSpec';
-import type { TokenizerKind, TokenizerSettings } from '../../../shared/tokenizerSettings';
 import type { InvokeRequest, PytorchExport } from '../../../shared/ipc';
 import { workbench } from '../api/workbench';
-import { useAppStore } from './appStore';
 import { useArchitectureStore } from './architectureStore';
+import { useRecipeStore } from './recipeStore';
 import { useDatasetsStore } from './datasetsStore';
 import { applyTrainEvent, emptyRunView, type RunView } from './runView';
 import type { ComparisonRecord } from '../../../shared/comparison';
@@ -21,19 +19,12 @@ import {
 
 const message = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause));
 
-/** The training recipe (its defaults are the schema's) and the run being watched. */
+/** The run being watched, and what starts one: the recipe (recipeStore) sent with the graph and the dataset. */
 export const useTrainingStore = defineStore('training', () => {
-  const hyperParams = reactive(hyperParamsSchema.parse({}));
-  /** The tokenizer the Datasets view previews and training uses; 'auto' takes the dataset's suggestion. */
-  const tokenizer = reactive({
-    kind: 'auto' as TokenizerKind | 'auto',
-    vocabSize: null as number | null,
-    minFrequency: 1,
-  });
+  const recipe = useRecipeStore();
+  const { hyperParams, tokenizer } = recipe;
   // Events fold into the run in place; shallowRef keeps its long arrays out of deep reactivity.
   const run = shallowRef<RunView | null>(null);
-  /** A finished run whose weights the next run starts from (fine-tuning); empty for a fresh start. */
-  const initFromRun = ref('');
   const error = ref<string | null>(null);
   // Events can overtake the answer to train:start; those of a run not yet known wait here to be replayed.
   const unclaimed: TrainEvent[] = [];
@@ -45,16 +36,10 @@ export const useTrainingStore = defineStore('training', () => {
     reportPath: string | null;
   } | null>(null);
 
-  /** What train:start and the inspection send: nothing when every setting is the default. */
-  const tokenizerSettings = computed((): TokenizerSettings | undefined => {
-    if (tokenizer.kind === 'auto' && tokenizer.vocabSize === null && tokenizer.minFrequency === 1) return undefined;
-    const suggested = useDatasetsStore().selectedDataset?.defaultTokenizer ?? 'word';
-    return {
-      kind: tokenizer.kind === 'auto' ? suggested : tokenizer.kind,
-      minFrequency: tokenizer.minFrequency,
-      ...(tokenizer.vocabSize ? { vocabSize: tokenizer.vocabSize } : {}),
-    };
-  });
+  /** What train:start sends of the tokenizer: the recipe's, for the chosen dataset's suggestion. */
+  const tokenizerSettings = computed(() =>
+    recipe.tokenizerSettingsFor(useDatasetsStore().selectedDataset?.defaultTokenizer ?? 'word'),
+  );
   const training = computed(() => run.value?.status === 'starting' || isLive(run.value?.status ?? ''));
 
   const ended = (view: RunView | null) => !view || (view.status !== 'starting' && !isLive(view.status));
@@ -73,11 +58,6 @@ export const useTrainingStore = defineStore('training', () => {
         triggerRef(comparison);
         if (event.type === 'finished' && comparisonEnded(comparison.value.rows)) void findReport();
       } else if (unclaimed.push(event) > 100) unclaimed.shift();
-      // A failed run may have cost the worker its backend: the status bar then says what main did about it.
-      if (event.type === 'finished' && event.status === 'failed')
-        void useAppStore()
-          .refreshAppInfo()
-          .catch(() => undefined);
     });
   }
 
@@ -125,7 +105,7 @@ export const useTrainingStore = defineStore('training', () => {
     error.value = null;
     const request = trainRequest();
     if (!request) return;
-    const from = initFromRun.value ? { initFromRun: initFromRun.value } : {};
+    const from = recipe.initFromRun ? { initFromRun: recipe.initFromRun } : {};
     await launch(async () => (await workbench.invoke('train:start', { ...request, ...from })).runId);
   }
 
@@ -190,7 +170,7 @@ export const useTrainingStore = defineStore('training', () => {
     tokenizer,
     tokenizerSettings,
     run,
-    initFromRun,
+    initFromRun: toRef(recipe, 'initFromRun'),
     error,
     training,
     listen,
