@@ -58,7 +58,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     },
     library,
   );
-  comparisons = new ComparisonService(join(options.dataDir, 'comparisons'), training, runs, library);
+  comparisons = new ComparisonService(join(options.dataDir, 'comparisons'), training, runs);
   const datasets = new DatasetService(library, (event) => {
     for (const sink of sinks) sink('datasets:progress', event);
   });

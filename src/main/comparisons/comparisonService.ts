@@ -3,10 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { ComparisonRecord, ComparisonReport } from '../../shared/comparison';
 import { isLive, type TrainEvent } from '../../shared/events';
 import type { TrainStartRequest } from '../../shared/ipc';
-import { resolveTrainingTarget } from '../../shared/runPlan';
 import { fullyConnectedBaseline } from '../../shared/spec/fullyConnectedBaseline';
-import { withImageShape } from '../../shared/spec/withImageShape';
-import type { DatasetLibrary } from '../../engine/data/library/datasetLibrary';
 import type { RunStore } from '../runs/runStore';
 import type { TrainingService } from '../services/trainingService';
 import { comparisonHtml } from './comparisonReport';
@@ -35,22 +32,23 @@ export class ComparisonService {
     private readonly root: string,
     private readonly training: TrainingService,
     private readonly runs: RunStore,
-    private readonly datasets: DatasetLibrary,
   ) {
     this.files = runs.files;
   }
 
   async start(request: TrainStartRequest): Promise<ComparisonRecord> {
     if (request.initFromRun) throw new Error('a comparison trains both models from scratch: leave "start from" empty');
-    const dataset = await this.datasets.summary(request.datasetId);
-    const target = resolveTrainingTarget(request, dataset);
-    // Matched at the size the models train at: a flattened image's weights grow with its pixels.
-    const sized = dataset?.imageShape ? withImageShape(target.spec, dataset.imageShape) : target.spec;
-    const baseline = fullyConnectedBaseline(sized, { classes: Math.max(2, target.dataset.classNames.length) });
-    const shared = { datasetId: request.datasetId, hyperParams: { ...request.hyperParams, freeze: [] } };
+    // The attention model's request is resolved once: its plan's spec, already sized to the dataset's images (a
+    // flattened image's weights grow with its pixels), is what the baseline's width is matched on.
+    const planned = await this.training.plan(request);
+    const baseline = fullyConnectedBaseline(planned.plan.spec, {
+      classes: Math.max(2, planned.dataset.classNames.length),
+    });
     const tokenizer = request.tokenizer ? { tokenizer: request.tokenizer } : {};
-    const attention = await this.training.start({ ...request, ...tokenizer });
-    const fullyConnected = await this.training.start({ ...shared, ...tokenizer, spec: baseline.spec });
+    const shared = { datasetId: request.datasetId, hyperParams: { ...request.hyperParams, freeze: [] } };
+    const baselinePlanned = await this.training.plan({ ...shared, ...tokenizer, spec: baseline.spec });
+    const attention = await this.training.queue(planned);
+    const fullyConnected = await this.training.queue(baselinePlanned);
     const record: ComparisonRecord = {
       id: `cmp-${randomBytes(6).toString('hex')}`,
       createdAt: new Date().toISOString(),

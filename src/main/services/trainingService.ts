@@ -2,13 +2,21 @@ import { freemem } from 'node:os';
 import { isLive, type TrainEvent } from '../../shared/events';
 import type { TrainStartRequest } from '../../shared/ipc';
 import type { DatasetLibrary } from '../../engine/data/library/datasetLibrary';
-import { planRun } from '../../shared/runPlan';
+import { planRun, type RunPlan } from '../../shared/runPlan';
+import type { DatasetSummary } from '../../shared/datasets';
 import { newRunId, queuedRecord, RunRecorder } from '../runs/recordRunEvent';
 import { claimResume, hasCheckpoint } from '../runs/resumePlan';
 import type { RunStore } from '../runs/runStore';
 import type { RunRecord } from '../../shared/runs';
 import { checkTrainingMemory, trainingMemoryLimit } from '../training/memoryGuard';
 import type { TrainingSupervisor } from '../training/trainingSupervisor';
+
+/** A request resolved into its plan, with the dataset it was resolved against, not yet queued. */
+export interface PlannedRun {
+  plan: RunPlan;
+  dataset: DatasetSummary;
+  createdAt: Date;
+}
 
 /** Starts and stops runs, records everything they report, and passes each event on to the windows. */
 export class TrainingService {
@@ -41,19 +49,30 @@ export class TrainingService {
   }
 
   async start(request: TrainStartRequest): Promise<{ runId: string }> {
-    const now = new Date();
-    const runId = newRunId(now);
+    return this.queue(await this.plan(request));
+  }
+
+  /**
+   * Resolves a request into its run plan, once: the run's record and the worker get the same plan, and a caller
+   * that needs the resolved spec (a comparison sizes its baseline on it) reads it here instead of resolving again.
+   */
+  async plan(request: TrainStartRequest): Promise<PlannedRun> {
+    const createdAt = new Date();
     const dataset = await this.datasets.summary(request.datasetId);
-    // Resolved here, once: the run's record and the worker get the same plan.
-    const plan = planRun(runId, request, dataset);
+    const plan = planRun(newRunId(createdAt), request, dataset);
     if (plan.initFromRun && !(await hasCheckpoint(this.store, plan.initFromRun, ['best', 'latest']))) {
       throw new Error(`run ${plan.initFromRun} has no checkpoint to start from`);
     }
+    return { plan, dataset: dataset!, createdAt };
+  }
+
+  /** Records a planned run as queued and hands it to the supervisor, once the memory it needs is there. */
+  async queue({ plan, dataset, createdAt }: PlannedRun): Promise<{ runId: string }> {
     const backend = await this.supervisor.whenReady();
-    checkTrainingMemory(plan.spec, dataset!, plan.hyperParams, trainingMemoryLimit(backend?.name ?? null, freemem()));
-    await this.store.create(queuedRecord(plan, now, 'app'));
+    checkTrainingMemory(plan.spec, dataset, plan.hyperParams, trainingMemoryLimit(backend?.name ?? null, freemem()));
+    await this.store.create(queuedRecord(plan, createdAt, 'app'));
     this.supervisor.start(plan);
-    return { runId };
+    return { runId: plan.runId };
   }
 
   /** Queues a stopped, failed or interrupted run again, to go on from its latest checkpoint. */
