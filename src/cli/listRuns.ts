@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import { trainedByOf, type DamagedRecord, type RunRecord } from '../shared/runs';
 import { terminalSafe } from '../shared/controlCharacters';
 import type { Translate } from '../shared/i18n/translator';
@@ -38,11 +39,14 @@ export function formatRunList(
     ]),
   ];
   for (const row of rows) row.forEach((cell, column) => (row[column] = terminalSafe(cell)));
-  // A loop, not Math.max(...): a long history must not overflow the stack.
-  const widths = rows[0]!.map((_, column) => rows.reduce((widest, row) => Math.max(widest, row[column]!.length), 0));
+  // Columns by the terminal's cells, not characters: a Chinese character takes two. A loop, not Math.max(...): a
+  // long history must not overflow the stack.
+  const widths = rows[0]!.map((_, column) =>
+    rows.reduce((widest, row) => Math.max(widest, stringWidth(row[column]!)), 0),
+  );
   const table = rows.map((row) =>
     row
-      .map((cell, column) => cell.padEnd(widths[column]!))
+      .map((cell, column) => cell + ' '.repeat(widths[column]! - stringWidth(cell)))
       .join('  ')
       .trimEnd(),
   );

@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { terminalLanguage } from '../../src/cli/cliLanguage';
 import { formatEvent } from '../../src/cli/formatEvent';
@@ -57,5 +58,18 @@ describe("the CLI's language", () => {
       '来源',
     ]);
     expect(row).toContain('已完成');
+    // Aligned as a terminal draws them, a Chinese character two cells wide: each column starts where its header does.
+    const starts = (line: string) => {
+      const cells: number[] = [];
+      let column = 0;
+      let previousSpace = true;
+      for (const character of line) {
+        if (character !== ' ' && previousSpace) cells.push(column);
+        previousSpace = character === ' ';
+        column += stringWidth(character);
+      }
+      return cells;
+    };
+    expect(starts(row!).slice(0, 4)).toEqual(starts(header!).slice(0, 4));
   });
 });
