@@ -2,8 +2,8 @@ import { draftToSpec, validateDraft, type ArchitectureDraft } from '../src/rende
 import { autoLayout } from '../src/renderer/src/editor/autoLayout';
 import { blockViews } from '../src/renderer/src/editor/blockView';
 import { setParam } from '../src/renderer/src/editor/draftEdits';
-import type { NodeSpec } from '../src/shared/spec/modelSpec';
-import { estimateTrainingMemory } from '../src/shared/spec/trainingMemory';
+import type { NodeSpec } from '../src/shared/architecture/modelSpec';
+import { estimateTrainingMemory } from '../src/shared/architecture/trainingMemory';
 
 /** A deep residual Transformer of `blocks` x (encoder, dense, dropout, residual add) plus stem and head: 4 x blocks + 5 nodes. */
 function deepGraph(blocks: number): ArchitectureDraft {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeBackend, selectBackend } from '../src/engine/backend';
-import type { Preset } from '../src/shared/spec/presets';
+import type { Preset } from '../src/shared/architecture/presets';
 import { timePresetStep } from './presetStep';
 
 const STEPS = 5;

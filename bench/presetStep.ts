@@ -3,7 +3,7 @@ import { buildModel } from '../src/engine/models/buildModel';
 import { taskLoss } from '../src/engine/train/losses';
 import { createOptimizer } from '../src/engine/train/optimizer';
 import { hyperParamsSchema } from '../src/shared/hyperParams';
-import type { Preset } from '../src/shared/spec/presets';
+import type { Preset } from '../src/shared/architecture/presets';
 
 export const BENCH_BATCH = 32;
 export const BENCH_CLASSES = 10;

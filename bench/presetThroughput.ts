@@ -1,5 +1,5 @@
 import { describeBackend, selectBackend } from '../src/engine/backend';
-import { PRESETS } from '../src/shared/spec/presets';
+import { PRESETS } from '../src/shared/architecture/presets';
 import { BENCH_BATCH, timePresetStep } from './presetStep';
 
 /** Training samples per second of one Adam step, batch 32, for every preset, on random inputs of its shapes. */

@@ -4,7 +4,7 @@ import { presetThroughput } from './presetThroughput';
 import { trainLoopThroughput } from './trainLoopThroughput';
 import { sideBySide } from './sideBySide';
 import { kernelProfile } from './kernelProfile';
-import { PRESETS } from '../src/shared/spec/presets';
+import { PRESETS } from '../src/shared/architecture/presets';
 import { trainingThroughput } from './trainingThroughput';
 import { pytorchExport } from './pytorchExport';
 

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describeBackend, selectBackend } from '../src/engine/backend';
-import { analyzeSpec } from '../src/shared/spec/analyzeSpec';
-import { PRESETS, type Preset } from '../src/shared/spec/presets';
+import { analyzeSpec } from '../src/shared/architecture/analyzeSpec';
+import { PRESETS, type Preset } from '../src/shared/architecture/presets';
 import { BENCH_BATCH, BENCH_CLASSES, timePresetStep } from './presetStep';
 
 const TORCH_SCRIPT = fileURLToPath(new URL('./torchPresets.py', import.meta.url));

@@ -4,7 +4,7 @@ import { generateKeywordTopics } from '../src/engine/data/builtin/keywordTopics'
 import { prepareDataset } from '../src/engine/data/prepareDataset';
 import { trainModel } from '../src/engine/train/trainModel';
 import { hyperParamsSchema } from '../src/shared/hyperParams';
-import { findPreset } from '../src/shared/spec/presets';
+import { findPreset } from '../src/shared/architecture/presets';
 
 const ROUNDS = 5;
 

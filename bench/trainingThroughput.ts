@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describeBackend, selectBackend } from '../src/engine/backend';
 import { buildModel } from '../src/engine/models/buildModel';
 import { readAttention } from '../src/engine/train/attentionSnapshot';
-import { findPreset } from '../src/shared/spec/presets';
+import { findPreset } from '../src/shared/architecture/presets';
 
 /**
  * Training steps per second of the transformer-text preset (vocabulary 8000, T 64, d 64, 4 heads, 2 blocks,

@@ -12,8 +12,8 @@ import { RunStore } from '../main/runs/runStore';
 import { terminalLines } from '../shared/controlCharacters';
 import { hyperParamsSchema } from '../shared/hyperParams';
 import { planRun } from '../shared/runPlan';
-import { parseSpecText } from '../shared/spec/parseSpecText';
-import { findPreset, PRESETS } from '../shared/spec/presets';
+import { parseSpecText } from '../shared/architecture/parseSpecText';
+import { findPreset, PRESETS } from '../shared/architecture/presets';
 import { cliText } from './cliLanguage';
 
 const USAGE = cliText('cli.usage.export', { or: '|', presets: PRESETS.map((p) => p.id).join(', ') });

@@ -10,8 +10,8 @@ import { tokenizerSettingsSchema, TOKENIZER_KINDS } from '../shared/tokenizerSet
 import { runTraining } from '../engine/train/runTraining';
 import type { TrainEvent } from '../shared/events';
 import { hyperParamsSchema } from '../shared/hyperParams';
-import { parseSpecText } from '../shared/spec/parseSpecText';
-import { findPreset, PRESETS } from '../shared/spec/presets';
+import { parseSpecText } from '../shared/architecture/parseSpecText';
+import { findPreset, PRESETS } from '../shared/architecture/presets';
 import { defaultDataDir } from '../main/defaultDataDir';
 import { toPlainJson } from '../shared/wireFormat';
 import { RunRecorder, newRunId, queuedRecord } from '../main/runs/recordRunEvent';

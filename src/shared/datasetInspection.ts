@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { tokenizerSettingsSchema, type TokenizerKind } from './tokenizerSettings';
-import { inputSpecSchema, type Task } from './spec/modelSpec';
+import { inputSpecSchema, type Task } from './architecture/modelSpec';
 
 export const SPLIT_NAMES = ['train', 'validation', 'test'] as const;
 export type SplitName = (typeof SPLIT_NAMES)[number];

@@ -1,5 +1,5 @@
 import type { ImportFormat } from './datasetImport';
-import type { Task } from './spec/modelSpec';
+import type { Task } from './architecture/modelSpec';
 import type { TokenizerKind } from './tokenizerSettings';
 
 /** What the app shows about a dataset before loading it. */

@@ -16,9 +16,9 @@ import { hyperParamsSchema } from './hyperParams';
 import { tokenizerSettingsSchema } from './tokenizerSettings';
 import type { CheckpointInfo, DamagedRecord, RunRecord } from './runs';
 import type { RunEvaluation } from './evaluation/runEvaluation';
-import { modelSpecSchema } from './spec/modelSpec';
+import { modelSpecSchema } from './architecture/modelSpec';
 import { RUN_ID_PATTERN } from './runLayout';
-import type { Preset } from './spec/presets';
+import type { Preset } from './architecture/presets';
 import { predictRequestSchema, type Prediction } from './prediction';
 import type { ComparisonRecord, ComparisonReport } from './comparison';
 

@@ -1,10 +1,10 @@
 import type { DatasetSummary } from './datasets';
 import type { HyperParams } from './hyperParams';
 import type { TokenizerSettings } from './tokenizerSettings';
-import { withImageShape } from './spec/withImageShape';
-import { analyzeSpec, describeIssue } from './spec/analyzeSpec';
-import type { ModelSpec } from './spec/modelSpec';
-import { findPreset } from './spec/presets';
+import { withImageShape } from './architecture/withImageShape';
+import { analyzeSpec, describeIssue } from './architecture/analyzeSpec';
+import type { ModelSpec } from './architecture/modelSpec';
+import { findPreset } from './architecture/presets';
 
 /** What a training request trains: a drawn spec, or a preset's. */
 export interface TrainingTargetRequest {

@@ -2,7 +2,7 @@ import type { CheckpointSlot } from './runLayout';
 import type { BackendReport } from './backends';
 import type { RunStatus } from './events';
 import type { HyperParams } from './hyperParams';
-import type { ModelSpec } from './spec/modelSpec';
+import type { ModelSpec } from './architecture/modelSpec';
 import type { TokenizerSettings } from './tokenizerSettings';
 
 /** A checkpoint a run can go on from (latest) or be used from (best). */

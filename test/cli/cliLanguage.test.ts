@@ -5,7 +5,7 @@ import { formatEvent } from '../../src/cli/formatEvent';
 import { formatRunList } from '../../src/cli/listRuns';
 import { createTranslator } from '../../src/shared/i18n/translator';
 import { hyperParamsSchema } from '../../src/shared/hyperParams';
-import { findPreset } from '../../src/shared/spec/presets';
+import { findPreset } from '../../src/shared/architecture/presets';
 import type { RunRecord } from '../../src/shared/runs';
 
 describe("the CLI's language", () => {

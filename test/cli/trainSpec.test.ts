@@ -3,8 +3,8 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ModelSpec } from '../../src/shared/spec/modelSpec';
-import { findPreset } from '../../src/shared/spec/presets';
+import type { ModelSpec } from '../../src/shared/architecture/modelSpec';
+import { findPreset } from '../../src/shared/architecture/presets';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 

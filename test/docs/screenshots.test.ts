@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PRESETS } from '../../src/shared/spec/presets';
+import { PRESETS } from '../../src/shared/architecture/presets';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 

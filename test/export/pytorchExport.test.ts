@@ -8,7 +8,7 @@ import { buildModel } from '../../src/engine/models/buildModel';
 import { withSeededInitialization } from '../../src/engine/models/seededInitialization';
 import { encodeSafetensors, type NamedTensor } from '../../src/export/safetensors';
 import { writePytorchExport } from '../../src/export/pytorch/writeExport';
-import type { ModelSpec } from '../../src/shared/spec/modelSpec';
+import type { ModelSpec } from '../../src/shared/architecture/modelSpec';
 import {
   attentionNodes,
   batchFor,
@@ -21,7 +21,7 @@ import {
   recurrentOps,
   torchMissing,
 } from '../support/pytorchParity';
-import { findPreset } from '../../src/shared/spec/presets';
+import { findPreset } from '../../src/shared/architecture/presets';
 
 /** The exported model.py in PyTorch (eval mode) on the batch: its logits and attention maps, flattened. */
 const forwardInTorch = (dir: string, spec: ModelSpec, batchFile: string) =>

@@ -10,8 +10,8 @@ import { withSeededInitialization } from '../../src/engine/models/seededInitiali
 import { taskLoss } from '../../src/engine/train/losses';
 import { writePytorchExport } from '../../src/export/pytorch/writeExport';
 import { encodeSafetensors, type NamedTensor } from '../../src/export/safetensors';
-import type { ModelSpec } from '../../src/shared/spec/modelSpec';
-import { findPreset, PRESETS } from '../../src/shared/spec/presets';
+import type { ModelSpec } from '../../src/shared/architecture/modelSpec';
+import { findPreset, PRESETS } from '../../src/shared/architecture/presets';
 import {
   attentionNodes,
   batchFor,

@@ -7,7 +7,7 @@ import { frameRecord } from '../../src/main/runs/metricsLog';
 import { importRun } from '../../src/main/runs/importRun';
 import { RunStore } from '../../src/main/runs/runStore';
 import { hyperParamsSchema } from '../../src/shared/hyperParams';
-import { findPreset } from '../../src/shared/spec/presets';
+import { findPreset } from '../../src/shared/architecture/presets';
 
 /** An export folder whose run/ train.py has written, made by hand: a model of one dense layer. */
 let good: string;

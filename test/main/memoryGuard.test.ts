@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { checkTrainingMemory, trainingMemoryLimit, WASM_HEAP_BYTES } from '../../src/main/training/memoryGuard';
 import type { DatasetSummary } from '../../src/shared/datasets';
 import { hyperParamsSchema } from '../../src/shared/hyperParams';
-import type { ModelSpec } from '../../src/shared/spec/modelSpec';
-import { PRESETS } from '../../src/shared/spec/presets';
+import type { ModelSpec } from '../../src/shared/architecture/modelSpec';
+import { PRESETS } from '../../src/shared/architecture/presets';
 
 const summary = (task: DatasetSummary['task'], imageShape?: DatasetSummary['imageShape']): DatasetSummary => ({
   id: 'd',

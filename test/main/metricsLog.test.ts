@@ -7,7 +7,7 @@ import { frameRecord, parseMetricsLog } from '../../src/main/runs/metricsLog';
 import { RunStore } from '../../src/main/runs/runStore';
 import { RUN_FILES } from '../../src/shared/runLayout';
 import type { TrainEvent } from '../../src/shared/events';
-import { findPreset } from '../../src/shared/spec/presets';
+import { findPreset } from '../../src/shared/architecture/presets';
 import { hyperParamsSchema } from '../../src/shared/hyperParams';
 
 const ROOT = new URL('../../', import.meta.url).pathname;

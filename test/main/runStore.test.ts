@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { RunStore } from '../../src/main/runs/runStore';
 import type { RunRecord } from '../../src/shared/runs';
 import { hyperParamsSchema } from '../../src/shared/hyperParams';
-import { findPreset } from '../../src/shared/spec/presets';
+import { findPreset } from '../../src/shared/architecture/presets';
 
 const record = (id: string, createdAt: string): RunRecord => ({
   id,

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { RunStore } from '../../src/main/runs/runStore';
 import type { TrainEvent } from '../../src/shared/events';
 import { hyperParamsSchema } from '../../src/shared/hyperParams';
-import { findPreset } from '../../src/shared/spec/presets';
+import { findPreset } from '../../src/shared/architecture/presets';
 import { readEventFile } from '../support/tensorboardReader';
 
 describe('TensorBoard event files', () => {

@@ -7,7 +7,7 @@ import { DatasetLibrary } from '../../src/engine/data/library/datasetLibrary';
 import { RunStore } from '../../src/main/runs/runStore';
 import { TrainingService } from '../../src/main/services/trainingService';
 import { hyperParamsSchema } from '../../src/shared/hyperParams';
-import { findPreset } from '../../src/shared/spec/presets';
+import { findPreset } from '../../src/shared/architecture/presets';
 import { playedProcess } from '../support/playedProcess';
 import { fakeSupervisor } from '../support/fakeSupervisor';
 

@@ -4,7 +4,7 @@ import { filterRuns, sortRuns } from '../../src/renderer/src/runs/runTable';
 import type { TrainEvent } from '../../src/shared/events';
 import { hyperParamsSchema } from '../../src/shared/hyperParams';
 import type { RunRecord } from '../../src/shared/runs';
-import { PRESETS } from '../../src/shared/spec/presets';
+import { PRESETS } from '../../src/shared/architecture/presets';
 
 const run = (id: string, extra: Partial<RunRecord> = {}): RunRecord => ({
   id,

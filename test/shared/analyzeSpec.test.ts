@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeSpec, describeIssue } from '../../src/shared/spec/analyzeSpec';
-import type { ModelSpec } from '../../src/shared/spec/modelSpec';
-import { findPreset } from '../../src/shared/spec/presets';
+import { analyzeSpec, describeIssue } from '../../src/shared/architecture/analyzeSpec';
+import type { ModelSpec } from '../../src/shared/architecture/modelSpec';
+import { findPreset } from '../../src/shared/architecture/presets';
 
 const preset = findPreset('transformer-text')!.spec;
 const withNodes = (nodes: ModelSpec['nodes'], outputs = preset.outputs): ModelSpec => ({ ...preset, nodes, outputs });

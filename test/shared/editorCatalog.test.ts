@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { COMPOSITE_STRUCTURE } from '../../src/shared/spec/compositeStructure';
-import { INPUT_CATALOG, OP_CATALOG, PALETTE_GROUPS } from '../../src/shared/spec/opCatalog';
-import { OP_SHAPES } from '../../src/shared/spec/opShapes';
-import { opParamSchemas, type OpName } from '../../src/shared/spec/ops';
-import { inputParamFields, opParamFields } from '../../src/shared/spec/paramFields';
+import { COMPOSITE_STRUCTURE } from '../../src/shared/architecture/compositeStructure';
+import { INPUT_CATALOG, OP_CATALOG, PALETTE_GROUPS } from '../../src/shared/architecture/opCatalog';
+import { OP_SHAPES } from '../../src/shared/architecture/opShapes';
+import { opParamSchemas, type OpName } from '../../src/shared/architecture/ops';
+import { inputParamFields, opParamFields } from '../../src/shared/architecture/paramFields';
 
 const OPS = Object.keys(opParamSchemas) as OpName[];
 const sum = (steps: { params: number }[]) => steps.reduce((total, step) => total + step.params, 0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeSpec } from '../../src/shared/spec/analyzeSpec';
-import { fullyConnectedBaseline } from '../../src/shared/spec/fullyConnectedBaseline';
-import { findPreset } from '../../src/shared/spec/presets';
+import { analyzeSpec } from '../../src/shared/architecture/analyzeSpec';
+import { fullyConnectedBaseline } from '../../src/shared/architecture/fullyConnectedBaseline';
+import { findPreset } from '../../src/shared/architecture/presets';
 
 describe('the fully connected baseline matched to an attention model', () => {
   for (const [preset, classes] of [

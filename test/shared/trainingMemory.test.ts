@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeSpec } from '../../src/shared/spec/analyzeSpec';
-import type { ModelSpec } from '../../src/shared/spec/modelSpec';
-import { estimateTrainingMemory } from '../../src/shared/spec/trainingMemory';
+import { analyzeSpec } from '../../src/shared/architecture/analyzeSpec';
+import type { ModelSpec } from '../../src/shared/architecture/modelSpec';
+import { estimateTrainingMemory } from '../../src/shared/architecture/trainingMemory';
 
 describe('estimateTrainingMemory', () => {
   it('counts weights, gradients, optimizer slots and a batch of activations of a small MLP, as worked out by hand', () => {

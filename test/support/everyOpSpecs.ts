@@ -1,4 +1,4 @@
-import type { ModelSpec } from '../../src/shared/spec/modelSpec';
+import type { ModelSpec } from '../../src/shared/architecture/modelSpec';
 
 /**
  * Three graphs that between them use every op (and so every custom layer), for the parameter-count and save/load

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs-core';
 import { seededRandom } from '../../src/engine/data/split/seededRandom';
 import type { NamedTensor } from '../../src/export/safetensors';
-import type { ModelSpec } from '../../src/shared/spec/modelSpec';
+import type { ModelSpec } from '../../src/shared/architecture/modelSpec';
 
 /** What the PyTorch export's parity tests share: Debian's Python, the batches, the graphs, the weights. */
 

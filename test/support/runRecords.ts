@@ -1,6 +1,6 @@
 import { hyperParamsSchema } from '../../src/shared/hyperParams';
 import type { RunRecord } from '../../src/shared/runs';
-import { findPreset } from '../../src/shared/spec/presets';
+import { findPreset } from '../../src/shared/architecture/presets';
 
 /** A valid run.json of the transformer-text preset, with whatever a test changes. */
 export function runRecord(id: string, extra: Partial<RunRecord> = {}): RunRecord {

@@ -1,6 +1,6 @@
 import { generateKeywordTopics } from '../../src/engine/data/builtin/keywordTopics';
 import { prepareTextClassificationTask } from '../../src/engine/data/tensors/textClassificationTensors';
-import { findPreset } from '../../src/shared/spec/presets';
+import { findPreset } from '../../src/shared/architecture/presets';
 
 /** The Transformer classifier over 16 tokens and 300 keyword-topic texts: a task that trains in a second or two. */
 export function smallTextTask() {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_DATASETS } from '../../src/engine/data/builtin/catalog';
 import { createTranslator } from '../../src/shared/i18n/translator';
-import { INPUT_CATALOG, OP_CATALOG } from '../../src/shared/spec/opCatalog';
-import { PRESETS } from '../../src/shared/spec/presets';
+import { INPUT_CATALOG, OP_CATALOG } from '../../src/shared/architecture/opCatalog';
+import { PRESETS } from '../../src/shared/architecture/presets';
 
 /**
  * The catalog's English lives in the code (ops, presets, built-in datasets) and, for translation, in en.json too:

@@ -5,7 +5,7 @@ import { NodeTypes, type RootNode, type TemplateChildNode } from '@vue/compiler-
 import { describe, expect, it } from 'vitest';
 import { createI18n } from 'vue-i18n';
 import { LANGUAGES, MESSAGES, pickLanguage } from '../../src/shared/i18n/languages';
-import { INPUT_CATALOG, OP_CATALOG } from '../../src/shared/spec/opCatalog';
+import { INPUT_CATALOG, OP_CATALOG } from '../../src/shared/architecture/opCatalog';
 
 const RENDERER = 'src/renderer/src';
 /** Attributes a user reads or a screen reader speaks: they must be translated as text nodes are. */

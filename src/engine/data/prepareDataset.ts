@@ -1,4 +1,4 @@
-import type { ModelSpec } from '../../shared/spec/modelSpec';
+import type { ModelSpec } from '../../shared/architecture/modelSpec';
 import type { LoadedDataset } from './datasetTypes';
 import type { PreparedDataset } from './preparedDataset';
 import { prepareImageClassificationTask } from './tensors/imageClassificationTensors';

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { Task } from '../../shared/spec/modelSpec';
+import type { Task } from '../../shared/architecture/modelSpec';
 import type { DecodedExample } from '../../shared/prediction';
 import type { TokenizerExport } from './tokenizers/learnTokenizer';
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { PreparedDataset, SplitName } from '../data/preparedDataset';
 import type { NamedTensor } from '../../export/safetensors';
-import type { ModelSpec } from '../../shared/spec/modelSpec';
+import type { ModelSpec } from '../../shared/architecture/modelSpec';
 
 const SPLITS: SplitName[] = ['train', 'validation', 'test'];
 /** Rows encoded per batch: bounds the tensors held at once while a split is written out. */

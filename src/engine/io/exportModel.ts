@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { ModelSpec } from '../../shared/spec/modelSpec';
+import type { ModelSpec } from '../../shared/architecture/modelSpec';
 import type { ExportVocabularies } from '../data/preparedDataset';
 import '../layers/registerLayers';
 import { registerFileSystemRouter } from './fileSystemHandler';

@@ -3,7 +3,7 @@ import { initializers, layers, type LayerVariable, type Shape } from '@tensorflo
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import { spatialPools } from './attentionPools';
 import { addSpatialWeights, spatialMap } from './spatialAttention';
-import { bottleneckUnits } from '../../shared/spec/opShapes';
+import { bottleneckUnits } from '../../shared/architecture/opShapes';
 import { channelMlp } from './squeezeExcitation';
 
 export interface CbamArgs extends LayerArgs {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable, type Shape } from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
-import { bottleneckUnits } from '../../shared/spec/opShapes';
+import { bottleneckUnits } from '../../shared/architecture/opShapes';
 
 export interface SqueezeExcitationArgs extends LayerArgs {
   /** The bottleneck divides the channels by this ratio (at least 1 unit). Defaults to 8. */

@@ -1,7 +1,7 @@
 import { input, model, type LayersModel, type SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { analyzeSpec, describeIssue } from '../../shared/spec/analyzeSpec';
-import { isOpName } from '../../shared/spec/ops';
-import type { ModelSpec } from '../../shared/spec/modelSpec';
+import { analyzeSpec, describeIssue } from '../../shared/architecture/analyzeSpec';
+import { isOpName } from '../../shared/architecture/ops';
+import type { ModelSpec } from '../../shared/architecture/modelSpec';
 import { PaddingMask } from '../layers/paddingMask';
 import { buildOp } from './opBuilders';
 import type { PlacedAttention, SequenceInfo } from './opContext';

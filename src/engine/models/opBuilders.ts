@@ -1,5 +1,5 @@
 import { initializers, layers } from '@tensorflow/tfjs-layers';
-import { opParamSchemas, type OpName } from '../../shared/spec/ops';
+import { opParamSchemas, type OpName } from '../../shared/architecture/ops';
 import { AdditiveAttention } from '../layers/additiveAttention';
 import { AttentionPooling } from '../layers/attentionPooling';
 import { BatchNormalization } from '../layers/batchNormalization';

@@ -1,6 +1,6 @@
 import type { layers, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import type { AttentionKind } from '../../shared/events';
-import type { OpName, OpParams } from '../../shared/spec/ops';
+import type { OpName, OpParams } from '../../shared/architecture/ops';
 
 /** Where the positions of a sequence come from: its padding mask and the token input it was read from. */
 export interface SequenceInfo {

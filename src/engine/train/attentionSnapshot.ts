@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { AttentionEvent, AttentionLayerSnapshot } from '../../shared/events';
-import type { ModelSpec } from '../../shared/spec/modelSpec';
+import type { ModelSpec } from '../../shared/architecture/modelSpec';
 import type { EncodedExample, PreparedDataset } from '../data/preparedDataset';
 import { beamSearch } from '../decode/seq2seqDecoding';
 import type { AttentionLayerInfo } from '../models/buildModel';

@@ -3,7 +3,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { BackendReport } from '../../shared/backends';
 import type { FinishedEvent, TrainEvent } from '../../shared/events';
 import type { HyperParams } from '../../shared/hyperParams';
-import type { ModelSpec } from '../../shared/spec/modelSpec';
+import type { ModelSpec } from '../../shared/architecture/modelSpec';
 import type { PreparedDataset } from '../data/preparedDataset';
 import { epochShuffleSeed, seededRandom, shuffleInPlace } from '../data/split/seededRandom';
 import { buildModel, type AttentionLayerInfo } from '../models/buildModel';

@@ -1,4 +1,4 @@
-import type { ModelSpec } from '../../shared/spec/modelSpec';
+import type { ModelSpec } from '../../shared/architecture/modelSpec';
 
 /** The exported folder's README: what each file is and the commands that use it. */
 export function exportReadme(spec: ModelSpec, source: string, withTraining: boolean): string {

@@ -1,6 +1,6 @@
-import { analyzeSpec } from '../../shared/spec/analyzeSpec';
-import type { ModelSpec } from '../../shared/spec/modelSpec';
-import { opParamSchemas, type OpName } from '../../shared/spec/ops';
+import { analyzeSpec } from '../../shared/architecture/analyzeSpec';
+import type { ModelSpec } from '../../shared/architecture/modelSpec';
+import { opParamSchemas, type OpName } from '../../shared/architecture/ops';
 import { PYTHON_OPS } from './ops';
 import { READ_SAFETENSORS } from './readSafetensorsPy';
 

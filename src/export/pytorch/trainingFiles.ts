@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { HyperParams } from '../../shared/hyperParams';
 import type { ExportManifest } from '../../shared/storedRecords/exportManifest';
 import type { TokenizerSettings } from '../../shared/tokenizerSettings';
-import type { ModelSpec } from '../../shared/spec/modelSpec';
+import type { ModelSpec } from '../../shared/architecture/modelSpec';
 import { encodeSafetensors, type NamedTensor } from '../safetensors';
 
 /** What train.py needs beside the model: the run's recipe and its split, already encoded. */

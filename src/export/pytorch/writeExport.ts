@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ModelSpec } from '../../shared/spec/modelSpec';
+import type { ModelSpec } from '../../shared/architecture/modelSpec';
 import { encodeSafetensors, type NamedTensor } from '../safetensors';
 import { generateModelPy, type ExportBinding } from './modelPy';
 import { exportReadme } from './exportReadme';

@@ -1,7 +1,7 @@
 import type { ComparisonRow } from '../../shared/comparison';
 import type { EpochEvent, StartedEvent, TrainEvent } from '../../shared/events';
 import type { RunRecord } from '../../shared/runs';
-import { analyzeSpec } from '../../shared/spec/analyzeSpec';
+import { analyzeSpec } from '../../shared/architecture/analyzeSpec';
 
 /** One model's line of the report, read off its run record and its log. */
 export function comparisonRow(role: ComparisonRow['role'], run: RunRecord, events: TrainEvent[]): ComparisonRow {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { ComparisonRecord, ComparisonReport } from '../../shared/comparison';
 import { isLive, type TrainEvent } from '../../shared/events';
 import type { TrainStartRequest } from '../../shared/ipc';
-import { fullyConnectedBaseline } from '../../shared/spec/fullyConnectedBaseline';
+import { fullyConnectedBaseline } from '../../shared/architecture/fullyConnectedBaseline';
 import type { RunStore } from '../runs/runStore';
 import type { TrainingService } from '../services/trainingService';
 import { comparisonHtml } from './comparisonReport';

@@ -1,6 +1,6 @@
 import type { Language } from '../../shared/i18n/languages';
 import type { InvokeChannel, InvokeResponse, ValidInvokeRequest } from '../../shared/ipc';
-import { PRESETS } from '../../shared/spec/presets';
+import { PRESETS } from '../../shared/architecture/presets';
 import { metricsCsv } from '../runs/metricsCsv';
 import { predictWithRun } from './predictionService';
 import type { RunStore } from '../runs/runStore';

@@ -1,10 +1,10 @@
 import type { BackendName } from '../../shared/backends';
 import type { DatasetSummary } from '../../shared/datasets';
 import type { HyperParams } from '../../shared/hyperParams';
-import { analyzeSpec } from '../../shared/spec/analyzeSpec';
-import type { ModelSpec } from '../../shared/spec/modelSpec';
-import { estimateTrainingMemory } from '../../shared/spec/trainingMemory';
-import { withImageShape } from '../../shared/spec/withImageShape';
+import { analyzeSpec } from '../../shared/architecture/analyzeSpec';
+import type { ModelSpec } from '../../shared/architecture/modelSpec';
+import { estimateTrainingMemory } from '../../shared/architecture/trainingMemory';
+import { withImageShape } from '../../shared/architecture/withImageShape';
 
 /** WebAssembly's 32-bit address space: the most the wasm backend can ever hold, whatever the machine has. */
 export const WASM_HEAP_BYTES = 4 * 1024 ** 3;

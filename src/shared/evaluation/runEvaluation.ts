@@ -1,4 +1,4 @@
-import type { Task } from '../spec/modelSpec';
+import type { Task } from '../architecture/modelSpec';
 import type { ClassScore } from './classificationScores';
 import type { EntityScores } from './entityScores';
 

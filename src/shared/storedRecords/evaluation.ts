@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RunEvaluation } from '../evaluation/runEvaluation';
-import { taskSchema } from '../spec/modelSpec';
+import { taskSchema } from '../architecture/modelSpec';
 import { storedCount, storedNumber } from './storedNumber';
 
 const scores = { precision: storedNumber, recall: storedNumber, f1: storedNumber };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { hyperParamsSchema } from '../hyperParams';
-import { modelSpecSchema } from '../spec/modelSpec';
+import { modelSpecSchema } from '../architecture/modelSpec';
 import { tokenizerSettingsSchema } from '../tokenizerSettings';
 
 /**

@@ -4,7 +4,7 @@ import { RUN_STATUSES } from '../events';
 import { hyperParamsSchema } from '../hyperParams';
 import type { RunRecord } from '../runs';
 import { RUN_ID_PATTERN } from '../runLayout';
-import { modelSpecSchema } from '../spec/modelSpec';
+import { modelSpecSchema } from '../architecture/modelSpec';
 import { tokenizerSettingsSchema } from '../tokenizerSettings';
 import { storedCount, storedNumber, storedTimestamp } from './storedNumber';
 

@@ -11,7 +11,7 @@ import {
 } from '../../../src/engine/data/inspection/inspectDataset';
 import { prepareDataset } from '../../../src/engine/data/prepareDataset';
 import type { LoadedDataset } from '../../../src/engine/data/datasetTypes';
-import { findPreset } from '../../../src/shared/spec/presets';
+import { findPreset } from '../../../src/shared/architecture/presets';
 
 const summaryOf = (id: string) => BUILTIN_DATASETS.find((d) => d.id === id)!;
 const split = { validationFraction: 0.2, testFraction: 0.1, seed: 9 };

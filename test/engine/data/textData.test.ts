@@ -4,7 +4,7 @@ import { generateKeywordTopics } from '../../../src/engine/data/builtin/keywordT
 import { stratifiedSplit } from '../../../src/engine/data/split/stratifiedSplit';
 import { learnTextFields } from '../../../src/engine/data/tasks/taskText';
 import { prepareTextClassificationTask } from '../../../src/engine/data/tensors/textClassificationTensors';
-import { findPreset } from '../../../src/shared/spec/presets';
+import { findPreset } from '../../../src/shared/architecture/presets';
 import { PAD_ID, tokenizeWords, UNKNOWN_ID, WordVocabulary } from '../../../src/engine/data/tokenizers/wordVocabulary';
 
 describe('tokenizeWords', () => {

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/engine/backend';
 import { buildModel } from '../../../src/engine/models/buildModel';
-import { analyzeSpec } from '../../../src/shared/spec/analyzeSpec';
-import { modelSpecSchema } from '../../../src/shared/spec/modelSpec';
-import { opParamSchemas, isOpName } from '../../../src/shared/spec/ops';
-import { PRESETS, findPreset } from '../../../src/shared/spec/presets';
+import { analyzeSpec } from '../../../src/shared/architecture/analyzeSpec';
+import { modelSpecSchema } from '../../../src/shared/architecture/modelSpec';
+import { opParamSchemas, isOpName } from '../../../src/shared/architecture/ops';
+import { PRESETS, findPreset } from '../../../src/shared/architecture/presets';
 
 beforeAll(async () => {
   await selectBackend('cpu');

@@ -4,9 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/engine/backend';
 import { buildModel } from '../../../src/engine/models/buildModel';
 import { taskLoss } from '../../../src/engine/train/losses';
-import { analyzeSpec, describeIssue } from '../../../src/shared/spec/analyzeSpec';
-import type { InputSpec, ModelSpec, NodeSpec, Task } from '../../../src/shared/spec/modelSpec';
-import { arityOf, opParamSchemas, type OpName } from '../../../src/shared/spec/ops';
+import { analyzeSpec, describeIssue } from '../../../src/shared/architecture/analyzeSpec';
+import type { InputSpec, ModelSpec, NodeSpec, Task } from '../../../src/shared/architecture/modelSpec';
+import { arityOf, opParamSchemas, type OpName } from '../../../src/shared/architecture/ops';
 
 /**
  * Shape inference (src/shared, what the editor and main check) and the builder (src/engine, what trains) must never

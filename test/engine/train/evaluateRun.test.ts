@@ -8,7 +8,7 @@ import { buildModel } from '../../../src/engine/models/buildModel';
 import { exactMatch } from '../../../src/engine/train/testMetrics';
 import { evaluateRun } from '../../../src/engine/train/evaluateRun';
 import { entityScores } from '../../../src/shared/evaluation/entityScores';
-import { findPreset } from '../../../src/shared/spec/presets';
+import { findPreset } from '../../../src/shared/architecture/presets';
 
 beforeAll(async () => {
   await selectBackend(process.env['WORKBENCH_BACKEND']);

@@ -11,7 +11,7 @@ import { trainModel } from '../../../src/engine/train/trainModel';
 import type { BackendReport } from '../../../src/shared/backends';
 import type { AttentionEvent, TrainEvent } from '../../../src/shared/events';
 import { hyperParamsSchema } from '../../../src/shared/hyperParams';
-import { findPreset, PRESETS } from '../../../src/shared/spec/presets';
+import { findPreset, PRESETS } from '../../../src/shared/architecture/presets';
 import { draftFromSpec, draftToSpec } from '../../../src/renderer/src/editor/architectureDraft';
 import { autoLayout } from '../../../src/renderer/src/editor/autoLayout';
 

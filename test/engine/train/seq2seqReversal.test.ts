@@ -11,7 +11,7 @@ import { trainModel } from '../../../src/engine/train/trainModel';
 import type { BackendReport } from '../../../src/shared/backends';
 import type { FinishedEvent } from '../../../src/shared/events';
 import { hyperParamsSchema } from '../../../src/shared/hyperParams';
-import { findPreset } from '../../../src/shared/spec/presets';
+import { findPreset } from '../../../src/shared/architecture/presets';
 
 let backend: BackendReport;
 beforeAll(async () => {

@@ -7,7 +7,7 @@ import { trainModel, type TrainingOptions } from '../../../src/engine/train/trai
 import type { BackendReport } from '../../../src/shared/backends';
 import type { TrainEvent } from '../../../src/shared/events';
 import { hyperParamsSchema, type HyperParamsInput } from '../../../src/shared/hyperParams';
-import { findPreset } from '../../../src/shared/spec/presets';
+import { findPreset } from '../../../src/shared/architecture/presets';
 
 let backend: BackendReport;
 const spec = structuredClone(findPreset('transformer-text')!.spec);

@@ -4,7 +4,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import ArchInspector from '../../../src/renderer/src/components/architecture/ArchInspector.vue';
 import { useArchitectureStore } from '../../../src/renderer/src/stores/architectureStore';
-import { findPreset } from '../../../src/shared/spec/presets';
+import { findPreset } from '../../../src/shared/architecture/presets';
 
 describe('ArchInspector', () => {
   let store: ReturnType<typeof useArchitectureStore>;

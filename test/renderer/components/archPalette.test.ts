@@ -3,8 +3,8 @@ import { mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import ArchPalette from '../../../src/renderer/src/components/architecture/ArchPalette.vue';
 import { BLOCK_DRAG_TYPE } from '../../../src/renderer/src/interaction/paletteDrag';
-import { PALETTE_GROUPS } from '../../../src/shared/spec/opCatalog';
-import { opParamSchemas } from '../../../src/shared/spec/ops';
+import { PALETTE_GROUPS } from '../../../src/shared/architecture/opCatalog';
+import { opParamSchemas } from '../../../src/shared/architecture/ops';
 
 describe('ArchPalette', () => {
   it("lists every block under the issue's groups, in order", () => {

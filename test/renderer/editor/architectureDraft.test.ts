@@ -16,9 +16,9 @@ import {
   removeBlocks,
   setParam,
 } from '../../../src/renderer/src/editor/draftEdits';
-import { analyzeSpec, describeIssue } from '../../../src/shared/spec/analyzeSpec';
-import { modelSpecSchema } from '../../../src/shared/spec/modelSpec';
-import { PRESETS } from '../../../src/shared/spec/presets';
+import { analyzeSpec, describeIssue } from '../../../src/shared/architecture/analyzeSpec';
+import { modelSpecSchema } from '../../../src/shared/architecture/modelSpec';
+import { PRESETS } from '../../../src/shared/architecture/presets';
 import { drawFromEmpty } from './buildFromEmpty';
 
 const context = { classes: 3, vocabSize: 500 };

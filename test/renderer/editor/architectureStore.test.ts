@@ -1,7 +1,7 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useArchitectureStore } from '../../../src/renderer/src/stores/architectureStore';
-import { findPreset } from '../../../src/shared/spec/presets';
+import { findPreset } from '../../../src/shared/architecture/presets';
 
 describe('useArchitectureStore', () => {
   beforeEach(() => setActivePinia(createPinia()));

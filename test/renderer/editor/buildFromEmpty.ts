@@ -1,7 +1,7 @@
-import type { ModelSpec } from '../../../src/shared/spec/modelSpec';
+import type { ModelSpec } from '../../../src/shared/architecture/modelSpec';
 import { draftFromSpec, type ArchitectureDraft } from '../../../src/renderer/src/editor/architectureDraft';
 import { addBlock, connect, setParam } from '../../../src/renderer/src/editor/draftEdits';
-import { isOpName } from '../../../src/shared/spec/ops';
+import { isOpName } from '../../../src/shared/architecture/ops';
 
 /**
  * Draws `spec` the way a user would, from an empty graph, with the editor's own edits only: place each block from the

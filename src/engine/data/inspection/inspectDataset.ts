@@ -6,7 +6,7 @@ import {
   type LengthHistogram,
   type SplitName,
 } from '../../../shared/datasetInspection';
-import type { InputSpec, TokenInputSpec } from '../../../shared/spec/modelSpec';
+import type { InputSpec, TokenInputSpec } from '../../../shared/architecture/modelSpec';
 import { learnTextFields, type LearntField } from '../tasks/taskText';
 import { UNKNOWN_ID } from '../tokenizers/wordVocabulary';
 import type { TokenizerSettings } from '../../../shared/tokenizerSettings';

@@ -1,4 +1,4 @@
-import type { TokenInputSpec } from '../../../shared/spec/modelSpec';
+import type { TokenInputSpec } from '../../../shared/architecture/modelSpec';
 import type { TokenizerSettings } from '../../../shared/tokenizerSettings';
 import type { LoadedDataset } from '../datasetTypes';
 import { completeTokenizerSettings, type Tokenizer } from '../tokenizers/learnTokenizer';

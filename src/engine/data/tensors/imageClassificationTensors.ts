@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ImageInputSpec, ModelSpec } from '../../../shared/spec/modelSpec';
+import type { ImageInputSpec, ModelSpec } from '../../../shared/architecture/modelSpec';
 import type { ImageClassificationData } from '../datasetTypes';
 import type { PreparedDataset } from '../preparedDataset';
 import { splitDataset } from '../split/datasetSplit';

@@ -1,4 +1,4 @@
-import type { ModelSpec, TokenInputSpec } from '../../../shared/spec/modelSpec';
+import type { ModelSpec, TokenInputSpec } from '../../../shared/architecture/modelSpec';
 import type { TokenizerSettings } from '../../../shared/tokenizerSettings';
 import type { SplitOptions } from '../split/datasetSplit';
 

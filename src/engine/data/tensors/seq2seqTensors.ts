@@ -1,4 +1,4 @@
-import type { ModelSpec } from '../../../shared/spec/modelSpec';
+import type { ModelSpec } from '../../../shared/architecture/modelSpec';
 import type { Seq2seqData } from '../datasetTypes';
 import type { PreparedDataset } from '../preparedDataset';
 import { splitDataset } from '../split/datasetSplit';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ImageInputSpec } from '../../../shared/spec/modelSpec';
-import type { TokenInputSpec } from '../../../shared/spec/modelSpec';
+import type { ImageInputSpec } from '../../../shared/architecture/modelSpec';
+import type { TokenInputSpec } from '../../../shared/architecture/modelSpec';
 import { resizeInto } from '../import/decodeImage';
 import type { EncodedExample, UserExample } from '../preparedDataset';
 import type { Tokenizer } from '../tokenizers/learnTokenizer';

@@ -1,4 +1,4 @@
-import type { OpName } from '../../../shared/spec/ops';
+import type { OpName } from '../../../shared/architecture/ops';
 import { always, last, never, ownWeights, quote, type PythonOp } from './pythonOp';
 
 export const ACTIVATE = `def activate(x: torch.Tensor, fn: str) -> torch.Tensor:

@@ -1,4 +1,4 @@
-import type { OpName } from '../../../shared/spec/ops';
+import type { OpName } from '../../../shared/architecture/ops';
 import { BASIC_OPS } from './basicOps';
 import { IMAGE_OPS } from './imageOps';
 import type { PythonOp } from './pythonOp';

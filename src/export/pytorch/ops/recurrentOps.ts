@@ -1,4 +1,4 @@
-import type { OpName } from '../../../shared/spec/ops';
+import type { OpName } from '../../../shared/architecture/ops';
 import { last, never, ownWeights, pyBool, quote, type PythonOp } from './pythonOp';
 
 const RECURRENT = `def gate(x: torch.Tensor, kind: str) -> torch.Tensor:

@@ -1,4 +1,4 @@
-import type { OpName } from '../../../shared/spec/ops';
+import type { OpName } from '../../../shared/architecture/ops';
 import { ACTIVATE, DENSE } from './basicOps';
 import { always, last, pyBool, type PythonOp } from './pythonOp';
 import { LAYER_NORM } from './sequenceOps';

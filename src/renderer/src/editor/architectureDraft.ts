@@ -1,6 +1,6 @@
-import { analyzeSpec, type SpecAnalysis, type SpecContext } from '../../../shared/spec/analyzeSpec';
-import type { SpecIssue } from '../../../shared/spec/graphOrder';
-import type { InputSpec, ModelSpec, NodeSpec, SpecLayout, Task } from '../../../shared/spec/modelSpec';
+import { analyzeSpec, type SpecAnalysis, type SpecContext } from '../../../shared/architecture/analyzeSpec';
+import type { SpecIssue } from '../../../shared/architecture/graphOrder';
+import type { InputSpec, ModelSpec, NodeSpec, SpecLayout, Task } from '../../../shared/architecture/modelSpec';
 
 /**
  * The graph as the editor holds it while it is drawn: a ModelSpec that may still be empty or half-connected (a

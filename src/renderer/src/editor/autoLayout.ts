@@ -1,5 +1,5 @@
 import dagre from '@dagrejs/dagre';
-import type { SpecLayout } from '../../../shared/spec/modelSpec';
+import type { SpecLayout } from '../../../shared/architecture/modelSpec';
 import type { ArchitectureDraft } from './architectureDraft';
 
 /** The size the layout reserves for a block; the canvas draws them about this big. */

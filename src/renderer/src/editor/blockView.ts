@@ -1,7 +1,7 @@
-import { COMPOSITE_STRUCTURE, type InnerStep } from '../../../shared/spec/compositeStructure';
-import type { NodeShape } from '../../../shared/spec/opShapes';
-import { INPUT_CATALOG, OP_CATALOG } from '../../../shared/spec/opCatalog';
-import { arityOf, isOpName, opParamSchemas, type OpName } from '../../../shared/spec/ops';
+import { COMPOSITE_STRUCTURE, type InnerStep } from '../../../shared/architecture/compositeStructure';
+import type { NodeShape } from '../../../shared/architecture/opShapes';
+import { INPUT_CATALOG, OP_CATALOG } from '../../../shared/architecture/opCatalog';
+import { arityOf, isOpName, opParamSchemas, type OpName } from '../../../shared/architecture/ops';
 import { isOutputOp, type ArchitectureDraft, type DraftValidation } from './architectureDraft';
 
 /** Where a block takes wires: none (an input), named slots (a decoder's target and memory), or any number (add). */

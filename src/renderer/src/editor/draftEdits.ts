@@ -1,6 +1,6 @@
-import type { InputSpec, NodeSpec } from '../../../shared/spec/modelSpec';
-import { OP_CATALOG, type BlockKind, type InputKind } from '../../../shared/spec/opCatalog';
-import { arityOf, type OpName } from '../../../shared/spec/ops';
+import type { InputSpec, NodeSpec } from '../../../shared/architecture/modelSpec';
+import { OP_CATALOG, type BlockKind, type InputKind } from '../../../shared/architecture/opCatalog';
+import { arityOf, type OpName } from '../../../shared/architecture/ops';
 import { blockIds, cloneJson, type ArchitectureDraft } from './architectureDraft';
 
 /**

@@ -1,4 +1,4 @@
-import type { PaletteGroup } from '../../../shared/spec/opCatalog';
+import type { PaletteGroup } from '../../../shared/architecture/opCatalog';
 import { i18n, t } from './index';
 
 const GROUP_KEYS: Record<PaletteGroup, string> = {

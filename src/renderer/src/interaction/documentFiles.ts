@@ -1,5 +1,5 @@
 import { toPng, toSvg } from 'html-to-image';
-import type { ModelSpec } from '../../../shared/spec/modelSpec';
+import type { ModelSpec } from '../../../shared/architecture/modelSpec';
 import { themeColours } from '../theme/themeTokens';
 
 /** "Transformer encoder classifier" -> "transformer-encoder-classifier". */

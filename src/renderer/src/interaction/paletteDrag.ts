@@ -1,5 +1,5 @@
-import type { BlockKind } from '../../../shared/spec/opCatalog';
-import { isOpName } from '../../../shared/spec/ops';
+import type { BlockKind } from '../../../shared/architecture/opCatalog';
+import { isOpName } from '../../../shared/architecture/ops';
 
 /** The drag format of a palette entry: its own type, so that files dropped on the window are told apart. */
 export const BLOCK_DRAG_TYPE = 'application/x-workbench-block';

@@ -1,6 +1,6 @@
 import type { DatasetSummary } from '../../../shared/datasets';
-import type { Task } from '../../../shared/spec/modelSpec';
-import type { Preset } from '../../../shared/spec/presets';
+import type { Task } from '../../../shared/architecture/modelSpec';
+import type { Preset } from '../../../shared/architecture/presets';
 
 /**
  * The one rule between the model's task and the dataset's, both ways. A model can only train on a dataset of its

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, toRef, triggerRef } from 'vue';
 import { isLive, type TrainEvent } from '../../../shared/events';
-import { describeIssue } from '../../../shared/spec/analyzeSpec';
+import { describeIssue } from '../../../shared/architecture/analyzeSpec';
 import type { InvokeRequest, PytorchExport } from '../../../shared/ipc';
 import { workbench } from '../api/workbench';
 import { useArchitectureStore } from './architectureStore';
