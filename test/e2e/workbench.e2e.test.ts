@@ -1,14 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeywordTopics } from '../../src/engine/data/builtin/keywordTopics';
 import { analyzeSpec } from '../../src/shared/architecture/analyzeSpec';
 import { parseSpecText } from '../../src/shared/architecture/parseSpecText';
 import { PRESETS } from '../../src/shared/architecture/presets';
+import { browserHostMissing, ROOT, startBrowserHost, type BrowserHost } from '../support/browserHost';
 import { writeCifarFolder } from '../support/datasetFixtures';
 import { screenshotPath } from '../support/screenshotPath';
 import { parseMetricsLog } from '../../src/main/runs/metricsLog';
@@ -23,13 +22,7 @@ interface CanvasLike {
   ): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null;
 }
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const ROOT = new URL('../../', import.meta.url).pathname;
-const SERVE = join(ROOT, 'out/main/serve.js');
-const missing = [
-  existsSync(SERVE) ? null : `${SERVE} is missing: run \`npm run build\` (npm test does)`,
-  existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing: \`apt-get install chromium\``,
-].filter((reason): reason is string => reason !== null);
+const missing = browserHostMissing();
 if (missing.length > 0) {
   // In CI this test must run: .ci/run installs Chromium and builds, and fails when it did not run.
   if (process.env['CI']) throw new Error(`end-to-end test cannot run: ${missing.join('; ')}`);
@@ -74,46 +67,21 @@ const WHITE: [number, number, number] = [255, 255, 255];
 const svgWidth = (svg: string) => Number(/<svg[^>]* width="(\d+)"/.exec(svg)![1]);
 
 describe.skipIf(missing.length > 0)('the workbench in Chromium through the browser host', () => {
-  let server: ChildProcess;
-  let browser: Browser;
+  let host: BrowserHost;
   let page: Page;
   let dataDir: string;
   let url: string;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'workbench-e2e-'));
-    server = spawn(process.execPath, [SERVE, '--port', '0'], {
-      env: { ...process.env, WORKBENCH_DATA_DIR: dataDir },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    url = await new Promise<string>((resolve, reject) => {
-      let output = '';
-      server.stdout!.on('data', (chunk: Buffer) => {
-        output += chunk;
-        const match = /serving at (http:\/\/\S+)/.exec(output);
-        if (match) resolve(match[1]!);
-      });
-      server.once('exit', (code) => reject(new Error(`the host exited with ${code}: ${output}`)));
-    });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    host = await startBrowserHost(dataDir);
+    url = host.url;
+    page = await host.browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.on('pageerror', (error) => console.error('page error:', error.message));
   });
 
   afterAll(async () => {
-    await browser?.close();
-    server?.kill('SIGTERM');
+    await host?.close();
   });
 
   it('trains the Transformer preset with a live loss chart and one heatmap per head, stops, and keeps the run on disk', async () => {

@@ -33,11 +33,12 @@ export function linesFigureSvg(
   lines: AttentionLine[],
   geometry: { left: number; right: number; width: number; height: number; row: number },
 ): string {
+  const paper = paperColours();
   const { left, right, row } = geometry;
   const token = (x: number, y: number, text: string, anchor: 'end' | 'start') =>
-    `<text x="${x}" y="${y + 20}" font-size="12" text-anchor="${anchor}" dominant-baseline="middle" fill="${paperColours().ink}">${escapeXml(text.slice(0, 18))}</text>`;
+    `<text x="${x}" y="${y + 20}" font-size="12" text-anchor="${anchor}" dominant-baseline="middle" fill="${paper.ink}">${escapeXml(text.slice(0, 18))}</text>`;
   const body = [
-    `<text x="16" y="16" font-size="13" font-weight="bold" fill="${paperColours().ink}">${escapeXml(layer.layer)}</text>`,
+    `<text x="16" y="16" font-size="13" font-weight="bold" fill="${paper.ink}">${escapeXml(layer.layer)}</text>`,
     ...lines.map(
       (line) =>
         `<line x1="${left + 6}" y1="${line.y1 + 20}" x2="${right - 6}" y2="${line.y2 + 20}" stroke="${line.colour}" stroke-opacity="${line.opacity.toFixed(3)}" stroke-width="2"/>`,

@@ -14,8 +14,8 @@ export interface PaperColours {
 }
 
 /**
- * Read once per figure. Without a DOM (unit tests, a worker) the theme cannot be read; CSS colour keywords stand in
- * so that a figure is still complete.
+ * Read once per figure: each call probes the light theme's computed style. Without a DOM (unit tests, a worker) the
+ * theme cannot be read; CSS colour keywords stand in so that a figure is still complete.
  */
 export function paperColours(): PaperColours {
   const light = themeColours('light');
