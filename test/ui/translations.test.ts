@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { parse } from 'vue/compiler-sfc';
 import { NodeTypes, type RootNode, type TemplateChildNode } from '@vue/compiler-core';
 import { describe, expect, it } from 'vitest';
-import { createI18n } from 'vue-i18n';
 import { LANGUAGES, MESSAGES, pickLanguage } from '../../src/shared/i18n/languages';
+import { createWorkbenchI18n } from '../../src/shared/i18n/translator';
 import { INPUT_CATALOG, OP_CATALOG } from '../../src/shared/architecture/opCatalog';
 
 const RENDERER = 'src/renderer/src';
@@ -83,7 +83,7 @@ describe('the translations', () => {
   });
 
   it('renders every message as written: placeholders filled, literals unescaped, plurals only where meant', () => {
-    const i18n = createI18n({ legacy: false, locale: 'en', messages: MESSAGES, warnHtmlMessage: false });
+    const i18n = createWorkbenchI18n('en');
     for (const language of LANGUAGES) {
       i18n.global.locale.value = language;
       for (const key of flatKeys(MESSAGES.en)) {

@@ -4,12 +4,9 @@ import { MESSAGES, type Language, type Messages } from './languages';
 /** Translates a key of the message files, with named values; a count picks a plural form ("one | many"). */
 export type Translate = (key: string, named?: Record<string, unknown>, plural?: number) => string;
 
-/**
- * A translator outside Vue (the native menus, the CLI's human output) over the same message files as the window.
- * vue-i18n's composer works without an app: only its message compiler and Vue's reactivity are used.
- */
-export function createTranslator(language: Language): Translate {
-  const i18n = createI18n<[Messages], Language, false>({
+/** The vue-i18n instance over the message files: the window's (reactive locale) and the translators' below. */
+export function createWorkbenchI18n(language: Language) {
+  return createI18n<[Messages], Language, false>({
     legacy: false,
     locale: language,
     fallbackLocale: 'en',
@@ -17,7 +14,14 @@ export function createTranslator(language: Language): Translate {
     warnHtmlMessage: false,
     messages: MESSAGES,
   });
-  const { t } = i18n.global;
+}
+
+/**
+ * A translator outside Vue (the native menus, the CLI's human output) over the same message files as the window.
+ * vue-i18n's composer works without an app: only its message compiler and Vue's reactivity are used.
+ */
+export function createTranslator(language: Language): Translate {
+  const { t } = createWorkbenchI18n(language).global;
   return (key, named = {}, plural) =>
     plural === undefined ? t(key, named) : t(key, named as Record<string, unknown>, plural);
 }

@@ -1,3 +1,4 @@
+import type { PaletteGroup } from '../../../shared/architecture/opCatalog';
 import { i18n, t } from './index';
 
 /**
@@ -24,3 +25,19 @@ export const blockSummary = (kind: string, fallback: string) => known(`blockHelp
 /** What one parameter of a block changes. */
 export const paramHelp = (kind: string, param: string, fallback: string) =>
   known(`blockHelp.${kind}.params.${param}`, fallback);
+
+/** A block's name: an op's name (conv2d) or an input's kind (image). */
+export const blockLabel = (kind: string, fallback: string) => known(`blocks.${kind}`, fallback);
+
+const GROUP_KEYS: Record<PaletteGroup, string> = {
+  Inputs: 'inputs',
+  Convolution: 'convolution',
+  Recurrent: 'recurrent',
+  Attention: 'attention',
+  Transformer: 'transformer',
+  'Dense & regularisation': 'dense',
+  Merge: 'merge',
+  Output: 'output',
+};
+
+export const groupLabel = (group: PaletteGroup): string => t(`blockGroups.${GROUP_KEYS[group]}`);

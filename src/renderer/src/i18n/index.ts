@@ -1,19 +1,12 @@
-import { createI18n } from 'vue-i18n';
-import { MESSAGES, pickLanguage, type Language, type Messages } from '../../../shared/i18n/languages';
+import { pickLanguage, type Language } from '../../../shared/i18n/languages';
+import { createWorkbenchI18n } from '../../../shared/i18n/translator';
 
 /**
  * The renderer's translations. Components import `t` from here rather than calling useI18n(), so a component mounted
  * on its own (a unit test) translates without the plugin; `t` reads the locale ref, so templates re-render when the
  * language switches.
  */
-export const i18n = createI18n<[Messages], Language, false>({
-  legacy: false,
-  locale: 'en',
-  fallbackLocale: 'en',
-  // Messages show <unk> and <tab> as text; nothing renders them as HTML (no v-html), so no XSS risk.
-  warnHtmlMessage: false,
-  messages: MESSAGES,
-});
+export const i18n = createWorkbenchI18n('en');
 
 export const { t } = i18n.global;
 
