@@ -3,7 +3,6 @@ import { computed, reactive, ref, shallowRef, watch } from 'vue';
 import type { DatasetInspection, DatasetSamples, InspectRequest, SplitName } from '../../../shared/datasetInspection';
 import type { ImportFormat, ImportProgressEvent } from '../../../shared/datasetImport';
 import type { DatasetSummary } from '../../../shared/datasets';
-import type { TokenizerSettings } from '../../../shared/tokenizerSettings';
 import { workbench } from '../api/workbench';
 import { useArchitectureStore } from './architectureStore';
 import { datasetForTask, presetForDataset } from './taskDatasetRule';
@@ -11,8 +10,6 @@ import { useRecipeStore } from './recipeStore';
 
 const PAGE_SIZE = 24;
 const message = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause));
-/** The tokenizer field of a request: absent when every setting is the default. */
-const tokenizerOf = (settings: TokenizerSettings | undefined) => (settings ? { tokenizer: settings } : {});
 
 /**
  * The datasets and the one chosen for training; for the Datasets view, that dataset inspected with the training
@@ -24,6 +21,10 @@ export const useDatasetsStore = defineStore('datasets', () => {
   const datasets = ref<DatasetSummary[]>([]);
   const datasetId = ref('');
   const selectedDataset = computed(() => datasets.value.find((d) => d.id === datasetId.value) ?? null);
+  /** The recipe's tokenizer for the chosen dataset's suggestion: what inspection and training both send. */
+  const tokenizerSettings = computed(() =>
+    recipe.tokenizerSettingsFor(selectedDataset.value?.defaultTokenizer ?? 'word'),
+  );
   /** The datasets the drawn model can train on: those of its task. */
   const compatibleDatasets = computed(() => datasets.value.filter((d) => d.task === architecture.draft.task));
   const inspection = shallowRef<DatasetInspection | null>(null);
@@ -109,7 +110,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
     ...(architecture.draft.task === selectedDataset.value?.task && architecture.draft.inputs.length > 0
       ? { modelInputs: architecture.draft.inputs }
       : {}),
-    ...tokenizerOf(recipe.tokenizerSettingsFor(selectedDataset.value?.defaultTokenizer ?? 'word')),
+    ...(tokenizerSettings.value ? { tokenizer: tokenizerSettings.value } : {}),
     validationFraction: recipe.hyperParams.validationFraction,
     testFraction: recipe.hyperParams.testFraction,
     seed: recipe.hyperParams.seed,
@@ -228,6 +229,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
     datasets,
     datasetId,
     selectedDataset,
+    tokenizerSettings,
     compatibleDatasets,
     select,
     switched,

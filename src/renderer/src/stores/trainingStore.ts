@@ -36,10 +36,6 @@ export const useTrainingStore = defineStore('training', () => {
     reportPath: string | null;
   } | null>(null);
 
-  /** What train:start sends of the tokenizer: the recipe's, for the chosen dataset's suggestion. */
-  const tokenizerSettings = computed(() =>
-    recipe.tokenizerSettingsFor(useDatasetsStore().selectedDataset?.defaultTokenizer ?? 'word'),
-  );
   const training = computed(() => run.value?.status === 'starting' || isLive(run.value?.status ?? ''));
 
   const ended = (view: RunView | null) => !view || (view.status !== 'starting' && !isLive(view.status));
@@ -64,12 +60,13 @@ export const useTrainingStore = defineStore('training', () => {
   /** What Train sends: the graph as drawn, the dataset, the recipe and the tokenizer; null while the graph is invalid. */
   function trainRequest(): InvokeRequest<'train:start'> | null {
     const architecture = useArchitectureStore();
+    const datasets = useDatasetsStore();
     if (!architecture.valid) {
       error.value = t('errors.cannotTrain', { problems: architecture.issues.map(describeIssue).join('; ') });
       return null;
     }
     return {
-      datasetId: useDatasetsStore().datasetId,
+      datasetId: datasets.datasetId,
       // The graph as drawn is what the worker builds; the preset it came from is kept for the record.
       spec: architecture.spec,
       ...(architecture.presetId ? { presetId: architecture.presetId } : {}),
@@ -78,7 +75,7 @@ export const useTrainingStore = defineStore('training', () => {
         ...hyperParams,
         freeze: hyperParams.freeze.filter((id) => architecture.draft.nodes.some((n) => n.id === id)),
       },
-      ...(tokenizerSettings.value ? { tokenizer: tokenizerSettings.value } : {}),
+      ...(datasets.tokenizerSettings ? { tokenizer: datasets.tokenizerSettings } : {}),
     };
   }
 
@@ -168,7 +165,6 @@ export const useTrainingStore = defineStore('training', () => {
     exportPytorch,
     hyperParams,
     tokenizer,
-    tokenizerSettings,
     run,
     initFromRun: toRef(recipe, 'initFromRun'),
     error,
