@@ -1,12 +1,45 @@
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
+
+const HEAP_SIMD = resolve('packages/wasm-kernels/src/heap/heapSimd.wasm');
+
+/**
+ * The kernels read their SIMD module next to their loader (new URL('./heapSimd.wasm', import.meta.url)); bundled,
+ * the loader lands in a chunk elsewhere, so the module is emitted as an asset and the URL pointed at it.
+ */
+function heapSimdAsset(): Plugin {
+  const PLACEHOLDER = '__WORKBENCH_HEAP_SIMD__';
+  let reference = '';
+  return {
+    name: 'workbench:heap-simd-asset',
+    transform(code, id) {
+      if (!id.endsWith('/heap/heapSimd.ts')) return null;
+      reference = this.emitFile({ type: 'asset', name: 'heapSimd.wasm', source: readFileSync(HEAP_SIMD) });
+      const replaced = code.replace(
+        /new URL\((['"])\.\/heapSimd\.wasm\1, import\.meta\.url\)/,
+        `new URL('${PLACEHOLDER}', import.meta.url)`,
+      );
+      if (replaced === code) throw new Error('heapSimd.ts no longer reads its module where this plugin expects');
+      return replaced;
+    },
+    renderChunk(code, chunk) {
+      if (!reference || !code.includes(PLACEHOLDER)) return null;
+      const path = relative(dirname(chunk.fileName), this.getFileName(reference)).split(sep).join('/');
+      return code.replace(PLACEHOLDER, path.startsWith('.') ? path : `./${path}`);
+    },
+  };
+}
 
 // Main builds three entries that share the services: the Electron app, the training worker, and the browser host
 // that serves the same UI without Electron (`npm run serve`, end-to-end tests).
 export default defineConfig({
   main: {
     build: {
+      // The workspace's kernels are TypeScript source: bundled, with their SIMD module copied as an asset.
+      externalizeDeps: { exclude: ['@attention-workbench/wasm-kernels'] },
       rolldownOptions: {
         input: {
           index: resolve('src/main/index.ts'),
@@ -15,6 +48,7 @@ export default defineConfig({
         },
       },
     },
+    plugins: [heapSimdAsset()],
   },
   preload: {
     // A sandboxed preload must be CommonJS.

@@ -9,6 +9,37 @@ import tseslint from 'typescript-eslint';
 
 const TFJS = { group: ['@tensorflow/*'], message: 'TensorFlow.js belongs to src/engine and the training worker.' };
 const ELECTRON = { group: ['electron'], message: 'Electron belongs to src/main and src/preload.' };
+// Inside the engine, a folder imports only the folders below it: io and layers at the floor, then data, models,
+// modelFiles, train, inference; the engine's top-level files (backend, the export job) may use them all.
+const ENGINE_FOLDERS = ['io', 'layers', 'decode', 'data', 'models', 'modelFiles', 'train', 'inference'];
+const engineBelow = (folder, ...forbidden) => ({
+  files: [`src/engine/${folder}/**`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          ELECTRON,
+          ...outside('main', 'renderer', 'preload', 'cli'),
+          KERNELS_BY_PATH,
+          {
+            regex: `^(\\.\\./)+(${forbidden.join('|')})(/|$)`,
+            message: `src/engine/${folder} sits below ${forbidden.join(', ')}: it may not import them.`,
+          },
+          {
+            regex: '^(\\.\\./)+(backend|pytorchExportJob|webGpuBackend)$',
+            message: "the engine's entry files import its folders, not the reverse.",
+          },
+        ],
+      },
+    ],
+  },
+});
+// The kernels are a package: the app imports it by name, and it imports nothing of the app.
+const KERNELS_BY_PATH = {
+  group: ['**/packages/wasm-kernels/**'],
+  message: "import '@attention-workbench/wasm-kernels' by name: its README lists what it exports.",
+};
 const outside = (...parts) =>
   parts.map((part) => ({
     group: [`**/${part}/**`, `**/${part}`],
@@ -90,7 +121,35 @@ export default tseslint.config(
   {
     files: ['src/engine/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [ELECTRON, ...outside('main', 'renderer', 'preload', 'cli')] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [ELECTRON, KERNELS_BY_PATH, ...outside('main', 'renderer', 'preload', 'cli')] },
+      ],
+    },
+  },
+  engineBelow('io', ...ENGINE_FOLDERS.filter((f) => f !== 'io')),
+  engineBelow('layers', ...ENGINE_FOLDERS.filter((f) => f !== 'layers')),
+  engineBelow('decode', ...ENGINE_FOLDERS.filter((f) => f !== 'decode')),
+  engineBelow('data', 'layers', 'decode', 'models', 'modelFiles', 'train', 'inference'),
+  engineBelow('models', 'decode', 'modelFiles', 'train', 'inference'),
+  engineBelow('modelFiles', 'decode', 'models', 'train', 'inference'),
+  engineBelow('train', 'inference'),
+  {
+    files: ['packages/wasm-kernels/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ELECTRON,
+            {
+              group: ['**/src/engine/**', '**/src/shared/**', '**/src/main/**', '**/src/renderer/**', '**/src/cli/**'],
+              message: 'the kernels package imports nothing of the app: the app imports it.',
+            },
+            { group: ['**/test/support/**'], message: "the package's tests have their own support (test/support)." },
+          ],
+        },
+      ],
     },
   },
   prettier,

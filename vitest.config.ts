@@ -5,7 +5,7 @@ export default defineConfig({
   // Component tests mount the renderer's single-file components.
   plugins: [vue()],
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     environment: 'node',
     testTimeout: 120_000,
     hookTimeout: 180_000,

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { describeBackend, selectBackend } from '../engine/backend';
 import { readUserFile } from '../engine/data/import/userFile';
 import { DatasetLibrary } from '../engine/data/library/datasetLibrary';
-import { exportToPytorch } from '../engine/io/pytorchExportJob';
+import { exportToPytorch } from '../engine/pytorchExportJob';
 import type { RunPlan } from '../shared/runPlan';
 import { defaultDataDir } from '../main/defaultDataDir';
 import { newRunId } from '../main/runs/recordRunEvent';

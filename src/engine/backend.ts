@@ -6,39 +6,7 @@ import '@tensorflow/tfjs-layers';
 import { BACKEND_ORDER, type BackendName, type BackendReport } from '../shared/backends';
 import { installChainedOps } from './chainedOps';
 import { activateWebGpu } from './webGpuBackend';
-import { installConvFilterGradByConv } from './kernels/convFilterGradByConv';
-import { installConvInputGradByConv } from './kernels/convInputGradByConv';
-import { installSingleChannelConv } from './kernels/singleChannelConv';
-import { installCpuFallbackKernels } from './kernels/cpuFallbackKernels';
-import { installSegmentSumByScatter } from './kernels/segmentSumByScatter';
-import { installFastMatMul } from './kernels/fastMatMul';
-import { installBatchNormTraining } from './kernels/batchNormTraining';
-import { installImplicitGemmConv } from './kernels/implicitGemmConv';
-import { installTransposeOnHeap } from './kernels/transposeOnHeap';
-import { installLstmStepOnHeap } from './kernels/lstmStepOnHeap';
-import { installLstmRecurrenceOnHeap } from './kernels/lstmRecurrenceOnHeap';
-import { installAdamUpdateOnHeap } from './kernels/adamUpdateOnHeap';
-import { loadHeapSimd } from './kernels/simd/heapSimd';
-import { installGatherOnHeap } from './kernels/gatherOnHeap';
-import { installConcatOnHeap } from './kernels/concatOnHeap';
-import { installSplitOnHeap } from './kernels/splitOnHeap';
-import { installIdentityByReference } from './kernels/identityByReference';
-import { installMeanGradByTile } from './kernels/meanGradByTile';
-import { installMaxGradOnHeap } from './kernels/maxGradOnHeap';
-import { installBatchNormOnHeap } from './kernels/batchNormOnHeap';
-import { installDropoutMask } from './kernels/dropoutMask';
-import { installLayerNormOnHeap } from './kernels/layerNormOnHeap';
-import { installBlockTile } from './kernels/blockTile';
-import { installBroadcastCompares } from './kernels/broadcastCompare';
-import { installBroadcastArithmetic } from './kernels/broadcastArithmetic';
-import { installSoftmaxGradOnHeap } from './kernels/softmaxGradOnHeap';
-import { installTanhOnHeap } from './kernels/tanhOnHeap';
-import { installFusedMatMulOnHeap } from './kernels/fusedMatMulOnHeap';
-import { installAttentionPoolsOnHeap } from './kernels/attentionPoolsOnHeap';
-import { installCrossEntropyOnHeap } from './kernels/crossEntropyOnHeap';
-import { installMaxPoolGradOnHeap } from './kernels/maxPoolGradOnHeap';
-import { installMiddleAxisReduce } from './kernels/middleAxisReduce';
-import { installUnpackReverseOnHeap } from './kernels/unpackReverseOnHeap';
+import { heapSimdProblem, installSegmentSumByScatter, registerWasmKernels } from '@attention-workbench/wasm-kernels';
 
 /**
  * Picks the fastest TensorFlow.js backend that loads here: native TensorFlow with CUDA, native TensorFlow on the
@@ -62,46 +30,12 @@ async function activate(name: BackendName, byName: boolean): Promise<void> {
     if (!(await tf.setBackend('tensorflow'))) throw new Error('the native backend failed to initialise');
     return;
   }
-  // The cpu backend is always registered: cpuFallbackKernels imports it (wasm falls back on its kernels).
+  // The cpu backend is always registered: the wasm kernels import it (their depthwise gradients run on it).
   if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
   if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend failed to initialise`);
-  // Kernels that wasm lacks for training, and that are pathologically slow on cpu (each installer says why).
-  installSegmentSumByScatter(name);
-  if (name === 'wasm') {
-    // Before the matmul: it transposes operands through whatever Transpose kernel is registered when installed.
-    installTransposeOnHeap(name);
-    installFastMatMul(name);
-    installBlockTile(name);
-    installBroadcastCompares(name);
-    installMaxPoolGradOnHeap(name);
-    installMiddleAxisReduce(name);
-    installUnpackReverseOnHeap(name);
-    installLstmStepOnHeap(name);
-    await loadHeapSimd(tf.backend());
-    installAdamUpdateOnHeap(name);
-    installLstmRecurrenceOnHeap(name);
-    installBroadcastArithmetic(name);
-    installSoftmaxGradOnHeap(name);
-    installTanhOnHeap(name);
-    installFusedMatMulOnHeap(name);
-    installAttentionPoolsOnHeap(name);
-    installCrossEntropyOnHeap(name);
-    installGatherOnHeap(name);
-    installConcatOnHeap(name);
-    installSplitOnHeap(name);
-    installIdentityByReference(name);
-    installMeanGradByTile(name);
-    installMaxGradOnHeap(name);
-    installBatchNormOnHeap(name);
-    installBatchNormTraining(name);
-    installDropoutMask(name);
-    installLayerNormOnHeap(name);
-    installConvFilterGradByConv(name);
-    installConvInputGradByConv(name);
-    installSingleChannelConv(name);
-    installImplicitGemmConv(name);
-    installCpuFallbackKernels(name);
-  }
+  // Kernels that wasm lacks for training, and that are pathologically slow on cpu: packages/wasm-kernels lists them.
+  if (name === 'wasm') await registerWasmKernels(tf.backend());
+  else installSegmentSumByScatter(name);
 }
 
 function firstLine(error: unknown): string {
@@ -138,6 +72,7 @@ export async function selectBackend(forced?: string): Promise<BackendReport> {
 }
 
 export function describeBackend(report: BackendReport): string {
-  const notes = report.skipped.map((s) => `${s.name} ${s.reason}`).join(', ');
+  const simd = report.name === 'wasm' ? heapSimdProblem() : null;
+  const notes = [...report.skipped.map((s) => `${s.name} ${s.reason}`), ...(simd ? [simd] : [])].join(', ');
   return notes ? `${report.name} (${notes})` : report.name;
 }

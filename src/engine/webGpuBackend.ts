@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { installWebGpuBoolCast } from './kernels/webGpuBoolCast';
+import { installWebGpuBoolCast } from './webGpuBoolCast';
 
 /**
  * The WebGPU backend in Node: Dawn (the `webgpu` package's dawn.node, Vulkan on Linux, Metal on macOS, D3D12 on

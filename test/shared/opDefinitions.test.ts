@@ -6,7 +6,7 @@ import { arityOf, opParamSchemas } from '../../src/shared/architecture/ops';
 import { OP_DEFINITIONS } from '../../src/shared/architecture/ops/index';
 import { OP_SHAPES } from '../../src/shared/architecture/opShapes';
 
-const HELPERS = ['defineOp', 'index', 'innerSteps', 'paramHelp', 'paramSchemas', 'shapeRules'];
+const HELPERS = ['defineOp', 'index', 'innerSteps', 'opDescription', 'paramHelp', 'paramSchemas', 'shapeRules'];
 
 describe('op modules', () => {
   it('declare each op in one file named after it, and every table is read off them', async () => {

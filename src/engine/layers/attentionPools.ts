@@ -1,4 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
+import {
+  CHANNEL_POOLS,
+  CHANNEL_POOLS_GRAD,
+  SPATIAL_POOLS,
+  SPATIAL_POOLS_GRAD,
+} from '@attention-workbench/wasm-kernels';
 
 /**
  * The pools CBAM and spatial attention take of a feature map x [B, H, W, C]:
@@ -7,14 +13,10 @@ import * as tf from '@tensorflow/tfjs-core';
  *   spatialPools(x) = [mean_hw x ; max_hw x]         [2B, C]        (what the channel gate's MLP reads)
  *
  * with the gradient dx = d(mean) / n + d(max) at every element equal to its maximum. A backend may register the
- * kernels below (the wasm backend does, kernels/attentionPoolsOnHeap.ts: one pass over x each way); elsewhere the
+ * kernels CHANNEL_POOLS and SPATIAL_POOLS (packages/wasm-kernels does for wasm: one pass over x each way); elsewhere the
  * pools are composed of tfjs ops and autodiff, as before: a mean, a max and a concat forward, and a tile, a compare,
  * a product and sums back.
  */
-export const CHANNEL_POOLS = 'WorkbenchChannelPools';
-export const CHANNEL_POOLS_GRAD = 'WorkbenchChannelPoolsGrad';
-export const SPATIAL_POOLS = 'WorkbenchSpatialPools';
-export const SPATIAL_POOLS_GRAD = 'WorkbenchSpatialPoolsGrad';
 
 const fused = (kernelName: string, x: tf.Tensor) =>
   x.dtype === 'float32' && x.shape.at(-1)! % 4 === 0 && tf.getKernel(kernelName, tf.getBackend()) !== undefined;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { layers } from '@tensorflow/tfjs-layers';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
-import { BATCH_NORM_TRAINING, fusedBatchNormInTraining } from '../kernels/batchNormTraining';
+import { BATCH_NORM_TRAINING, fusedBatchNormInTraining } from '@attention-workbench/wasm-kernels';
 
 type BatchNormalizationArgs = NonNullable<Parameters<typeof layers.batchNormalization>[0]>;
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { layers } from '@tensorflow/tfjs-layers';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
-import { DROPOUT_MASK } from '../kernels/dropoutMask';
+import { DROPOUT_MASK } from '@attention-workbench/wasm-kernels';
 
 /**
  * tf.dropout(x, rate), as one Multiply by a mask from kernels/dropoutMask.ts where that kernel is registered for the

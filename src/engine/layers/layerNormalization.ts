@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable, type Shape } from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
-import { layerNormOnHeap } from '../kernels/layerNormOnHeap';
+import { layerNormOnHeap } from '@attention-workbench/wasm-kernels';
 
 export interface LayerNormalizationArgs extends LayerArgs {
   /** Added to the variance before the square root. Defaults to 1e-6. */

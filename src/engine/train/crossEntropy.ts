@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { CROSS_ENTROPY, CROSS_ENTROPY_GRAD, type CrossEntropyAttrs } from '@attention-workbench/wasm-kernels';
 
 /**
  * Softmax cross-entropy against integer targets as one kernel each way, where the backend registers them (the wasm
- * backend does, kernels/crossEntropyOnHeap.ts):
+ * backend does, through packages/wasm-kernels):
  *
  *   loss = sum_r w_r * (lse_r - sum_c y_rc * x_rc),   lse_r = log sum_c exp x_rc,   y = (1 - s) onehot + s / C
  *   dx_rc = dy * w_r * (p_rc - y_rc),                  p = softmax(x)
@@ -11,15 +12,6 @@ import * as tf from '@tensorflow/tfjs-core';
  * loss and gradient as taskLoss composes from tf.losses.softmaxCrossEntropy (one-hot, log-sum-exp, the weighted
  * mean: about twenty kernel calls each way, a fifth of a small model's step). Null where the kernels are absent.
  */
-export const CROSS_ENTROPY = 'WorkbenchCrossEntropy';
-export const CROSS_ENTROPY_GRAD = 'WorkbenchCrossEntropyGrad';
-
-export interface CrossEntropyAttrs {
-  /** Label smoothing s. */
-  smoothing: number;
-  /** Per token: target 0 is padding, left out. */
-  masked: boolean;
-}
 
 export function fusedCrossEntropy(logits: tf.Tensor, targets: tf.Tensor, attrs: CrossEntropyAttrs): tf.Scalar | null {
   const backend = tf.getBackend();

@@ -1,41 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { ADAM_UPDATE, fusedAdamLimit, type AdamUpdateAttrs } from '@attention-workbench/wasm-kernels';
 
-/**
- * Adam with one kernel call per variable where the backend registers ADAM_UPDATE (the wasm backend does, one loop
- * over the heap): tfjs' AdamOptimizer composes about 15 kernel calls per variable, each paying wasm's fixed cost per
- * call, which is a fifth of a small model's step. Same state as tfjs' Adam (moments named `<weight>/m` and
- * `<weight>/v`, the same iteration count), so checkpoints and getWeights/setWeights are unchanged; elsewhere it is
- * tfjs' Adam. Weights above FUSED_UP_TO elements take the same step as composed kernels.
- *
- *   m <- b1 m + (1 - b1) g        v <- b2 v + (1 - b2) g^2
- *   w <- w - lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
- */
-export const ADAM_UPDATE = 'WorkbenchAdamUpdate';
-
-export interface AdamUpdateAttrs {
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  learningRate: number;
-  /** 1 - beta1^t and 1 - beta2^t: the bias corrections of this step t (from 1). */
-  correction1: number;
-  correction2: number;
-}
-
-/**
- * Elements up to which the one loop beats composed kernels. wasm's element-wise kernels are SIMD and a JavaScript
- * loop is not, so for a large weight (an embedding table) a dozen passes of them are quicker (measured here:
- * [1000, 64] 1.4 against 1.7 ms, [8000, 64] 9.8 against 7.3).
- */
-const FUSED_UP_TO = 131_072;
-let fusedUpTo = FUSED_UP_TO;
-
-/** The backend's word on the sizes its ADAM_UPDATE beats composed kernels at (all, once it runs in SIMD). */
-export function setFusedAdamLimit(elements: number): void {
-  fusedUpTo = elements;
-}
-
-/** The same step as tfjs ops, for weights larger than FUSED_UP_TO. */
+/** The same step as tfjs ops, for weights larger than the kernel is worth calling for (fusedAdamLimit). */
 function composedUpdate(value: tf.Tensor, m: tf.Tensor, v: tf.Tensor, g: tf.Tensor, attrs: AdamUpdateAttrs) {
   const { beta1, beta2, epsilon, learningRate, correction1, correction2 } = attrs;
   const first = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
@@ -51,6 +17,16 @@ interface AdamState {
   accBeta2: tf.Variable;
 }
 
+/**
+ * Adam with one kernel call per variable where the backend registers ADAM_UPDATE (the wasm backend does, one loop
+ * over the heap): tfjs' AdamOptimizer composes about 15 kernel calls per variable, each paying wasm's fixed cost per
+ * call, which is a fifth of a small model's step. Same state as tfjs' Adam (moments named `<weight>/m` and
+ * `<weight>/v`, the same iteration count), so checkpoints and getWeights/setWeights are unchanged; elsewhere it is
+ * tfjs' Adam. Weights above fusedAdamLimit() elements take the same step as composed kernels.
+ *
+ *   m <- b1 m + (1 - b1) g        v <- b2 v + (1 - b2) g^2
+ *   w <- w - lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
+ */
 export class FusedAdam extends tf.AdamOptimizer {
   constructor(learningRate: number, beta1 = 0.9, beta2 = 0.999) {
     super(learningRate, beta1, beta2);
@@ -87,7 +63,7 @@ export class FusedAdam extends tf.AdamOptimizer {
         const v = moment(state.accumulatedSecondMoment, 'v');
         if (gradient == null) return;
         const [newValue, newM, newV] =
-          value.size <= fusedUpTo
+          value.size <= fusedAdamLimit()
             ? (tf
                 .engine()
                 .runKernel(ADAM_UPDATE, { value, m, v, gradient }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[])

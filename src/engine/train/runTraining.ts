@@ -1,7 +1,7 @@
 import type { BackendReport } from '../../shared/backends';
 import type { FinishedEvent } from '../../shared/events';
 import type { DatasetLibrary } from '../data/library/datasetLibrary';
-import { exportModel } from '../io/exportModel';
+import { exportModel } from '../modelFiles/exportModel';
 import { prepareDataset } from '../data/prepareDataset';
 import type { PreparedDataset } from '../data/preparedDataset';
 import { evaluateRun } from './evaluateRun';

@@ -15,7 +15,7 @@ import type {
   WorkerMessage,
   WorkerTaskResult,
 } from '../../shared/workerProtocol';
-import { exportToPytorch } from '../../engine/io/pytorchExportJob';
+import { exportToPytorch } from '../../engine/pytorchExportJob';
 import { importedRunReport } from '../../engine/inference/importedRunReport';
 
 /**

@@ -1,36 +1,14 @@
 import type { OpName } from './ops';
 import { OP_DEFINITIONS } from './ops/index';
+import type { OpDescription } from './ops/opDescription';
 
-/** The palette's groups, in the order they are shown. */
-export const PALETTE_GROUPS = [
-  'Inputs',
-  'Convolution',
-  'Recurrent',
-  'Attention',
-  'Transformer',
-  'Dense & regularisation',
-  'Merge',
-  'Output',
-] as const;
-export type PaletteGroup = (typeof PALETTE_GROUPS)[number];
+// Defined beside the op modules, which declare their own description; read here with the catalog.
+export { PALETTE_GROUPS, type OpDescription, type PaletteGroup } from './ops/opDescription';
 
 /** The two kinds of input block; they become the spec's inputs rather than nodes. */
 export type InputKind = 'image' | 'tokens';
 /** What a palette entry places: an input of some kind, or a node of some op. */
 export type BlockKind = { input: InputKind } | { op: OpName };
-
-export interface OpDescription {
-  label: string;
-  group: PaletteGroup;
-  /** One line: what the block computes. */
-  summary: string;
-  /** One line per parameter: what it changes. Every parameter of the op's schema has one (a test checks). */
-  params: Record<string, string>;
-  /** Values a new block starts with, for the parameters that have no default in the schema. */
-  starting?: Record<string, unknown>;
-  /** Names of the input slots when the op reads a fixed number of distinct inputs (target and memory, ...). */
-  slots?: string[];
-}
 
 /** Palette names, groups and one-line explanations of every op and parameter, read off the op modules (ops/). */
 export const OP_CATALOG = Object.fromEntries(

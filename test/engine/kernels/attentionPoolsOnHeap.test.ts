@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { selectBackend } from '../../../src/engine/backend';
 import { channelPools, spatialPools } from '../../../src/engine/layers/attentionPools';
 import { Cbam } from '../../../src/engine/layers/cbam';
-import { heapSimd } from '../../../src/engine/kernels/simd/heapSimd';
+import { heapSimd } from '@attention-workbench/wasm-kernels';
 import { seededRandom } from '../../../src/engine/data/split/seededRandom';
 import { expectClose } from '../../support/tensorAssertions';
 import { onCpuAndWasm } from '../../support/cpuAndWasm';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { layers } from '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { selectBackend } from '../../../src/engine/backend';
-import { heapSimd } from '../../../src/engine/kernels/simd/heapSimd';
+import { heapSimd } from '@attention-workbench/wasm-kernels';
 import { seededRandom } from '../../../src/engine/data/split/seededRandom';
 import { BatchNormalization, batchNormInTraining } from '../../../src/engine/layers/batchNormalization';
 import { expectClose } from '../../support/tensorAssertions';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { selectBackend } from '../../../src/engine/backend';
 import { LayerNormalization } from '../../../src/engine/layers/layerNormalization';
-import { heapSimd } from '../../../src/engine/kernels/simd/heapSimd';
+import { heapSimd } from '@attention-workbench/wasm-kernels';
 import { seededRandom } from '../../../src/engine/data/split/seededRandom';
 import { expectClose } from '../../support/tensorAssertions';
 

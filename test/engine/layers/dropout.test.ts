@@ -3,7 +3,7 @@ import { layers } from '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { selectBackend } from '../../../src/engine/backend';
 import { Dropout, dropout } from '../../../src/engine/layers/dropout';
-import { heapSimd } from '../../../src/engine/kernels/simd/heapSimd';
+import { heapSimd } from '@attention-workbench/wasm-kernels';
 
 describe('dropout with the mask drawn on the wasm heap', () => {
   beforeAll(async () => {

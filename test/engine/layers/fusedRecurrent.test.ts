@@ -3,7 +3,7 @@ import { layers } from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/engine/backend';
 import { seededRandom } from '../../../src/engine/data/split/seededRandom';
-import { rationalSigmoid, rationalTanh } from '../../../src/engine/kernels/rationalTanh';
+import { rationalSigmoid, rationalTanh } from '@attention-workbench/wasm-kernels';
 import { FusedRecurrent } from '../../../src/engine/layers/fusedRecurrent';
 import { expectClose } from '../../support/tensorAssertions';
 

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { GateActivation } from '@attention-workbench/wasm-kernels';
 
 /**
  * The squashing of a recurrent layer's gates: the logistic sigmoid (PyTorch's LSTM and GRU, Hochreiter &
  * Schmidhuber) or Keras' piecewise-linear hard sigmoid, max(0, min(1, 0.2 x + 0.5)).
  */
-export type GateActivation = 'sigmoid' | 'hardSigmoid';
+export type { GateActivation };
 
 export const gate = (x: tf.Tensor, kind: GateActivation): tf.Tensor =>
   kind === 'sigmoid' ? tf.sigmoid(x) : tf.clipByValue(tf.add(tf.mul(x, 0.2), 0.5), 0, 1);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GateActivation } from './gateActivation';
-import { LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, lstmStep, lstmStepGrad, type LstmRecurrenceAttrs } from './lstmStep';
+import { LSTM_RECURRENCE, LSTM_RECURRENCE_GRAD, type LstmRecurrenceAttrs } from '@attention-workbench/wasm-kernels';
+import { lstmStep, lstmStepGrad } from './lstmStep';
 import { previousHiddenStates, timeOrder, type Direction } from './timeOrder';
 
 export interface RecurrenceOptions {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { LSTM_STEP, LSTM_STEP_GRAD } from '@attention-workbench/wasm-kernels';
 import { gate, gateSlope, tanhSlope, type GateActivation } from './gateActivation';
 
 /**
@@ -10,20 +11,6 @@ import { gate, gateSlope, tanhSlope, type GateActivation } from './gateActivatio
  *   i, f, o = gate(z_i, z_f, z_o)       g = tanh(z_g)
  *   c = f c_prev + i g                  h = o tanh(c)
  */
-export const LSTM_STEP = 'WorkbenchLstmStep';
-export const LSTM_STEP_GRAD = 'WorkbenchLstmStepGrad';
-/**
- * A whole direction's recurrence in one kernel each way (lstmSequence.ts calls them where the backend registers
- * them, for H in fours): every step's h_prev U and gate step, on time-major tensors.
- */
-export const LSTM_RECURRENCE = 'WorkbenchLstmRecurrence';
-export const LSTM_RECURRENCE_GRAD = 'WorkbenchLstmRecurrenceGrad';
-
-export interface LstmRecurrenceAttrs {
-  reverse: boolean;
-  activation: GateActivation;
-  returnSequences: boolean;
-}
 
 export interface LstmStepOutput {
   h: tf.Tensor2D;

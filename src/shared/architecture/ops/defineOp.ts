@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { OpDescription } from '../opCatalog';
+import type { OpDescription } from './opDescription';
 import type { InnerStep } from './innerSteps';
 import type { NodeShape, OpShapeContext, Shape } from './shapeRules';
 

@@ -1,0 +1,92 @@
+import { countUp } from '../heap/watLoops';
+
+/**
+ * Layer normalisation over the rows of x [rows, d] float32, d a multiple of 4 (layerNormOnHeap.ts has the
+ * formulas); byte offsets into tfjs' heap.
+ *   layerNorm(x, gamma, beta, y, mean, rstd, rows, d, eps): y and each row's mean and 1 / sqrt(var + eps)
+ *   layerNormGrad(x, gamma, dy, mean, rstd, dx, dgamma, dbeta, rows, d): dx, and dgamma and dbeta added into
+ *     arrays the caller zeroed
+ */
+const sumLanes = (v: string) =>
+  `(f32.add (f32.add (f32x4.extract_lane 0 ${v}) (f32x4.extract_lane 1 ${v}))
+            (f32.add (f32x4.extract_lane 2 ${v}) (f32x4.extract_lane 3 ${v})))`;
+
+/** A loop over the row's columns, $c in bytes. */
+const overColumns = (body: string) => `
+      (local.set $c (i32.const 0))
+      ${countUp(
+        '$c',
+        '(local.get $width)',
+        16,
+        `
+        ${body}`,
+      )}`;
+
+const at = (base: string) => `(i32.add (local.get ${base}) (local.get $c))`;
+
+export const LAYER_NORM_WAT = `
+  (func (export "layerNorm")
+    (param $x i32) (param $gamma i32) (param $beta i32) (param $y i32) (param $mean i32) (param $rstd i32)
+    (param $rows i32) (param $d i32) (param $eps f32)
+    (local $r i32) (local $c i32) (local $width i32) (local $acc v128) (local $t v128) (local $mu f32) (local $rs f32)
+    (local $muv v128) (local $rsv v128) (local $inverse f32)
+    (local.set $width (i32.shl (local.get $d) (i32.const 2)))
+    (local.set $inverse (f32.div (f32.const 1) (f32.convert_i32_u (local.get $d))))
+    ${countUp(
+      '$r',
+      '(local.get $rows)',
+      1,
+      `
+      (local.set $acc (v128.const i32x4 0 0 0 0))
+      ${overColumns(`(local.set $acc (f32x4.add (local.get $acc) (v128.load ${at('$x')})))`)}
+      (local.set $mu (f32.mul ${sumLanes('(local.get $acc)')} (local.get $inverse)))
+      (local.set $muv (f32x4.splat (local.get $mu)))
+      (local.set $acc (v128.const i32x4 0 0 0 0))
+      ${overColumns(`(local.set $t (f32x4.sub (v128.load ${at('$x')}) (local.get $muv)))
+        (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $t) (local.get $t))))`)}
+      (local.set $rs (f32.div (f32.const 1) (f32.sqrt (f32.add
+        (f32.mul ${sumLanes('(local.get $acc)')} (local.get $inverse)) (local.get $eps)))))
+      (local.set $rsv (f32x4.splat (local.get $rs)))
+      ${overColumns(`(v128.store ${at('$y')} (f32x4.add
+          (f32x4.mul (f32x4.mul (f32x4.sub (v128.load ${at('$x')}) (local.get $muv)) (local.get $rsv))
+            (v128.load ${at('$gamma')}))
+          (v128.load ${at('$beta')})))`)}
+      (f32.store (i32.add (local.get $mean) (i32.shl (local.get $r) (i32.const 2))) (local.get $mu))
+      (f32.store (i32.add (local.get $rstd) (i32.shl (local.get $r) (i32.const 2))) (local.get $rs))
+      (local.set $x (i32.add (local.get $x) (local.get $width)))
+      (local.set $y (i32.add (local.get $y) (local.get $width)))`,
+    )})
+  (func (export "layerNormGrad")
+    (param $x i32) (param $gamma i32) (param $dy i32) (param $mean i32) (param $rstd i32) (param $dx i32)
+    (param $dgamma i32) (param $dbeta i32) (param $rows i32) (param $d i32)
+    (local $r i32) (local $c i32) (local $width i32) (local $a v128) (local $b v128) (local $g v128) (local $xhat v128)
+    (local $scaled v128) (local $muv v128) (local $rsv v128) (local $inverse f32)
+    (local.set $width (i32.shl (local.get $d) (i32.const 2)))
+    (local.set $inverse (f32.div (f32.const 1) (f32.convert_i32_u (local.get $d))))
+    ${countUp(
+      '$r',
+      '(local.get $rows)',
+      1,
+      `
+      (local.set $muv (v128.load32_splat (i32.add (local.get $mean) (i32.shl (local.get $r) (i32.const 2)))))
+      (local.set $rsv (v128.load32_splat (i32.add (local.get $rstd) (i32.shl (local.get $r) (i32.const 2)))))
+      (local.set $a (v128.const i32x4 0 0 0 0))
+      (local.set $b (v128.const i32x4 0 0 0 0))
+      ${overColumns(`(local.set $xhat (f32x4.mul (f32x4.sub (v128.load ${at('$x')}) (local.get $muv)) (local.get $rsv)))
+        (local.set $g (v128.load ${at('$dy')}))
+        (local.set $scaled (f32x4.mul (local.get $g) (v128.load ${at('$gamma')})))
+        (local.set $a (f32x4.add (local.get $a) (local.get $scaled)))
+        (local.set $b (f32x4.add (local.get $b) (f32x4.mul (local.get $scaled) (local.get $xhat))))
+        (v128.store ${at('$dgamma')} (f32x4.add (v128.load ${at('$dgamma')}) (f32x4.mul (local.get $g) (local.get $xhat))))
+        (v128.store ${at('$dbeta')} (f32x4.add (v128.load ${at('$dbeta')}) (local.get $g)))`)}
+      (local.set $a (f32x4.splat (f32.mul ${sumLanes('(local.get $a)')} (local.get $inverse))))
+      (local.set $b (f32x4.splat (f32.mul ${sumLanes('(local.get $b)')} (local.get $inverse))))
+      ${overColumns(`(local.set $xhat (f32x4.mul (f32x4.sub (v128.load ${at('$x')}) (local.get $muv)) (local.get $rsv)))
+        (v128.store ${at('$dx')} (f32x4.mul (local.get $rsv) (f32x4.sub
+          (f32x4.sub (f32x4.mul (v128.load ${at('$dy')}) (v128.load ${at('$gamma')})) (local.get $a))
+          (f32x4.mul (local.get $xhat) (local.get $b)))))`)}
+      (local.set $x (i32.add (local.get $x) (local.get $width)))
+      (local.set $dy (i32.add (local.get $dy) (local.get $width)))
+      (local.set $dx (i32.add (local.get $dx) (local.get $width)))`,
+    )})
+`;
