@@ -9,6 +9,7 @@ import { hyperParamBounds } from '../../../src/shared/architecture/paramFields';
 import { useAppStore } from '../../../src/renderer/src/stores/appStore';
 import { useArchitectureStore } from '../../../src/renderer/src/stores/architectureStore';
 import { useDatasetsStore } from '../../../src/renderer/src/stores/datasetsStore';
+import { useModelActions } from '../../../src/renderer/src/stores/modelActions';
 import { applyTrainEvent, emptyRunView } from '../../../src/renderer/src/stores/runView';
 import { useTrainingStore } from '../../../src/renderer/src/stores/trainingStore';
 
@@ -80,17 +81,32 @@ describe('the stores', () => {
     // Said, with Undo: back to the first preset and its dataset.
     expect(datasets.switched?.preset.id).toBe(PRESETS.find((p) => p.task === 'seq2seq')!.id);
     datasets.undoSwitch();
+    // No watch answers afterwards: what the action left is what stays.
     await nextTick();
     expect(architecture.presetId).toBe(PRESETS[0]!.id);
     expect(datasets.datasetId).toBe(PRESETS[0]!.defaultDatasetId);
     expect(datasets.switched).toBe(null);
     datasets.select(seq2seq.id);
 
-    // A graph of another task moves the dataset to one it can train on.
-    architecture.choosePreset(PRESETS.find((p) => p.task === 'sequence-labelling')!.id);
-    await nextTick();
+    // A graph of another task moves the dataset to one it can train on, in the same action.
+    const model = useModelActions();
+    model.choosePreset(PRESETS.find((p) => p.task === 'sequence-labelling')!.id);
     expect(datasets.selectedDataset?.task).toBe('sequence-labelling');
     expect(architecture.dataset?.task).toBe('sequence-labelling');
+    // The task picker, and undoing it, move the dataset too.
+    model.setTask('text-classification');
+    expect(datasets.selectedDataset?.task).toBe('text-classification');
+    model.undo();
+    expect(architecture.draft.task).toBe('sequence-labelling');
+    expect(datasets.selectedDataset?.task).toBe('sequence-labelling');
+    model.redo();
+    expect(datasets.selectedDataset?.task).toBe('text-classification');
+    // The store's own action changes the graph alone: the rule runs in the model's actions, not in a watch.
+    architecture.choosePreset(PRESETS.find((p) => p.task === 'seq2seq')!.id);
+    await nextTick();
+    expect(datasets.selectedDataset?.task).toBe('text-classification');
+    datasets.followModelTask();
+    expect(datasets.selectedDataset?.task).toBe('seq2seq');
 
     // A drawn graph is never replaced: the editor says that the tasks differ instead.
     architecture.newGraph('sequence-labelling');

@@ -85,17 +85,16 @@ export const useDatasetsStore = defineStore('datasets', () => {
     architecture.setDatasetContext(selectedDataset.value);
   }
 
-  // The other way round: a graph of another task (a preset opened, a new graph) moves to a dataset it can train on.
-  watch(
-    () => architecture.draft.task,
-    (task) => {
-      const id = datasetForTask(task, datasetId.value, datasets.value, architecture.presets);
-      if (id !== datasetId.value) {
-        datasetId.value = id;
-        architecture.setDatasetContext(selectedDataset.value);
-      }
-    },
-  );
+  /**
+   * The rule's other half, called by every action that can change the model's task (modelActions.ts): a graph of
+   * another task moves the selection to a dataset it can train on.
+   */
+  function followModelTask(): void {
+    const id = datasetForTask(architecture.draft.task, datasetId.value, datasets.value, architecture.presets);
+    if (id === datasetId.value) return;
+    datasetId.value = id;
+    architecture.setDatasetContext(selectedDataset.value);
+  }
 
   /** Reloads the dataset list (after an import or a removal), keeping the selection when it still exists. */
   async function refreshList(choose?: string): Promise<void> {
@@ -234,6 +233,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
     select,
     switched,
     undoSwitch,
+    followModelTask,
     refreshList,
     inspection,
     samples,
