@@ -37,15 +37,12 @@ function tapBlock(name: string, vectors: number): string {
       (local.set $kStep (i32.const 4))
       (local.set $first (i32.const 1))
       ${init}
-      ${loopUntil(
-        '(i32.eqz (local.get $taps))',
-        `
+      ${loopUntil('(i32.eqz (local.get $taps))')`
         ${rowsOf.map((r) => `(local.set $a${r} (i32.load offset=${r * 4} (local.get $table)))`).join(' ')}
         (local.set $count (local.get $channels))
         ${loop}
         (local.set $table (i32.add (local.get $table) (i32.const 16)))
-        (local.set $taps (i32.sub (local.get $taps) (i32.const 1)))`,
-      )}
+        (local.set $taps (i32.sub (local.get $taps) (i32.const 1)))`}
       ${stores})`;
 }
 
@@ -63,27 +60,21 @@ function positionBlock(name: string, vectors: number): string {
     ${locals} (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $b i32) (local $count i32)
     (local $aLine i32) (local $bLine i32) (local $row i32)
       ${init}
-      ${loopUntil(
-        '(i32.eqz (local.get $images))',
-        `
+      ${loopUntil('(i32.eqz (local.get $images))')`
         (local.set $aLine (local.get $a))
         (local.set $bLine (local.get $bStart))
         (local.set $row (local.get $rows))
-        ${loopUntil(
-          '(i32.eqz (local.get $row))',
-          `
+        ${loopUntil('(i32.eqz (local.get $row))')`
           ${rowsOf.map((r) => `(local.set $a${r} (i32.add (local.get $aLine) (i32.const ${r * 4})))`).join(' ')}
           (local.set $b (local.get $bLine))
           (local.set $count (local.get $columns))
           ${loop}
           (local.set $aLine (i32.add (local.get $aLine) (local.get $aRow)))
           (local.set $bLine (i32.add (local.get $bLine) (local.get $bRow)))
-          (local.set $row (i32.sub (local.get $row) (i32.const 1)))`,
-        )}
+          (local.set $row (i32.sub (local.get $row) (i32.const 1)))`}
         (local.set $a (i32.add (local.get $a) (local.get $aImage)))
         (local.set $bStart (i32.add (local.get $bStart) (local.get $bImage)))
-        (local.set $images (i32.sub (local.get $images) (i32.const 1)))`,
-      )}
+        (local.set $images (i32.sub (local.get $images) (i32.const 1)))`}
       ${stores})`;
 }
 
@@ -95,11 +86,8 @@ function acrossColumns(prefix: string, args: string): string {
     // The 4-wide block runs at most once: after the 8-wide ones fewer than 8 columns are left.
     return width === 4
       ? `(if (i32.le_u (i32.add (local.get $j) (i32.const 4)) (local.get $outC)) (then ${call}))`
-      : `${loopUntil(
-          `(i32.gt_u (i32.add (local.get $j) (i32.const ${width})) (local.get $outC))`,
-          `
-            ${call}`,
-        )}`;
+      : `${loopUntil(`(i32.gt_u (i32.add (local.get $j) (i32.const ${width})) (local.get $outC))`)`
+            ${call}`}`;
   }).join('\n          ');
 }
 
@@ -135,17 +123,11 @@ export const CONV_GEMM_WAT = `
     (local.set $taps (i32.mul (local.get $fH) (local.get $fW)))
     (local.set $positions (i32.mul (local.get $batch) (i32.mul (local.get $outH) (local.get $outW))))
     (memory.fill (local.get $scratch) (i32.const 0) (local.get $pixel))
-    ${countUp(
-      '$i',
-      '(local.get $positions)',
-      4,
-      `
+    ${countUp('$i', '(local.get $positions)', 4)`
       ;; The table: row r of the block is position i + r (the last position again past the end), its entry for
       ;; tap t at table + 16 t + 4 r.
       (local.set $r (i32.const 0))
-      ${repeatWhile(
-        '(i32.lt_u (local.get $r) (i32.const 4))',
-        `
+      ${repeatWhile('(i32.lt_u (local.get $r) (i32.const 4))')`
         (local.set $p (i32.add (local.get $i) (local.get $r)))
         (local.set $p (select (i32.sub (local.get $positions) (i32.const 1)) (local.get $p)
           (i32.ge_u (local.get $p) (local.get $positions))))
@@ -154,14 +136,10 @@ export const CONV_GEMM_WAT = `
         (local.set $image (i32.div_u (local.get $p) (i32.mul (local.get $outW) (local.get $outH))))
         (local.set $entry (i32.add (local.get $table) (i32.shl (local.get $r) (i32.const 2))))
         (local.set $ki (i32.const 0))
-        ${repeatWhile(
-          '(i32.lt_u (local.get $ki) (local.get $fH))',
-          `
+        ${repeatWhile('(i32.lt_u (local.get $ki) (local.get $fH))')`
           (local.set $iy (i32.sub (i32.add (i32.mul (local.get $row) (local.get $sH)) (local.get $ki)) (local.get $top)))
           (local.set $kj (i32.const 0))
-          ${repeatWhile(
-            '(i32.lt_u (local.get $kj) (local.get $fW))',
-            `
+          ${repeatWhile('(i32.lt_u (local.get $kj) (local.get $fW))')`
             (local.set $ix (i32.sub (i32.add (i32.mul (local.get $q) (local.get $sW)) (local.get $kj)) (local.get $left)))
             (i32.store (local.get $entry)
               (select
@@ -170,12 +148,9 @@ export const CONV_GEMM_WAT = `
                 (local.get $scratch)
                 (i32.and (i32.lt_u (local.get $iy) (local.get $height)) (i32.lt_u (local.get $ix) (local.get $width)))))
             (local.set $entry (i32.add (local.get $entry) (i32.const 16)))
-            (local.set $kj (i32.add (local.get $kj) (i32.const 1)))`,
-          )}
-          (local.set $ki (i32.add (local.get $ki) (i32.const 1)))`,
-        )}
-        (local.set $r (i32.add (local.get $r) (i32.const 1)))`,
-      )}
+            (local.set $kj (i32.add (local.get $kj) (i32.const 1)))`}
+          (local.set $ki (i32.add (local.get $ki) (i32.const 1)))`}
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))`}
       ${rowsOf
         .map(
           (r) => `(local.set $c${r} (i32.add (local.get $y) (i32.mul (local.get $rowB)
@@ -189,8 +164,7 @@ export const CONV_GEMM_WAT = `
         `(local.get $table) (local.get $taps) (local.get $channels)
               (i32.add (local.get $w) (i32.shl (local.get $j) (i32.const 2))) (local.get $rowB)
               ${rowsOf.map(columnOf).join(' ')}`,
-      )}`,
-    )})
+      )}`})
 
   (func (export "convFilterGemm")
     (param $x i32) (param $dy i32) (param $dw i32) (param $batch i32) (param $height i32) (param $width i32)
@@ -208,22 +182,14 @@ export const CONV_GEMM_WAT = `
     (local.set $aImage (i32.mul (local.get $height) (i32.mul (local.get $width) (local.get $pixel))))
     (local.set $bImage (i32.mul (local.get $outH) (local.get $bRow)))
     (local.set $first (i32.const 1))
-    ${countUp(
-      '$b0',
-      '(local.get $batch)',
-      '(local.get $chunk)',
-      `
+    ${countUp('$b0', '(local.get $batch)', '(local.get $chunk)')`
       (local.set $images (select (local.get $chunk) (i32.sub (local.get $batch) (local.get $b0))
         (i32.lt_u (local.get $chunk) (i32.sub (local.get $batch) (local.get $b0)))))
       (local.set $ki (i32.const 0))
-      ${repeatWhile(
-        '(i32.lt_u (local.get $ki) (local.get $fH))',
-        `
+      ${repeatWhile('(i32.lt_u (local.get $ki) (local.get $fH))')`
         ${insideRange('$rowLo', '$rowHi', '$ki', '$height', '$sH', '$top', '$outH')}
         (local.set $kj (i32.const 0))
-        ${repeatWhile(
-          '(i32.lt_u (local.get $kj) (local.get $fW))',
-          `
+        ${repeatWhile('(i32.lt_u (local.get $kj) (local.get $fW))')`
           ${insideRange('$colLo', '$colHi', '$kj', '$width', '$sW', '$left', '$outW')}
           ;; Where the tap's rectangle starts in x and in dy, in the chunk's first image.
           (local.set $aTap (i32.add (local.get $x) (i32.add (i32.mul (local.get $b0) (local.get $aImage))
@@ -234,9 +200,7 @@ export const CONV_GEMM_WAT = `
           (local.set $bTap (i32.add (local.get $dy) (i32.add (i32.mul (local.get $b0) (local.get $bImage))
             (i32.mul (local.get $rowB) (i32.add (local.get $colLo) (i32.mul (local.get $outW) (local.get $rowLo)))))))
           (local.set $c (i32.const 0))
-          ${repeatWhile(
-            '(i32.lt_u (local.get $c) (local.get $channels))',
-            `
+          ${repeatWhile('(i32.lt_u (local.get $c) (local.get $channels))')`
             (local.set $c0 (i32.add (local.get $dw) (i32.mul (local.get $rowB)
               (i32.add (local.get $c) (i32.mul (local.get $channels)
                 (i32.add (local.get $kj) (i32.mul (local.get $ki) (local.get $fW))))))))
@@ -254,12 +218,8 @@ export const CONV_GEMM_WAT = `
               (local.get $bRow) (local.get $aImage) (local.get $bImage) ${rowsOf.map(columnOf).join(' ')}
               (local.get $first)`,
             )}
-            (local.set $c (i32.add (local.get $c) (i32.const 4)))`,
-          )}
-          (local.set $kj (i32.add (local.get $kj) (i32.const 1)))`,
-        )}
-        (local.set $ki (i32.add (local.get $ki) (i32.const 1)))`,
-      )}
-      (local.set $first (i32.const 0))`,
-    )})
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))`}
+          (local.set $kj (i32.add (local.get $kj) (i32.const 1)))`}
+        (local.set $ki (i32.add (local.get $ki) (i32.const 1)))`}
+      (local.set $first (i32.const 0))`})
 `;

@@ -17,55 +17,28 @@ export const PLANE_CONV_WAT = `
     (local $wAt i32) (local $at i32) (local $row i32) (local $rowBytes i32) (local $planeBytes i32) (local $dst i32)
     (local.set $rowBytes (i32.shl (local.get $wp) (i32.const 2)))
     (local.set $planeBytes (i32.mul (local.get $hp) (local.get $rowBytes)))
-    ${countUp(
-      '$b',
-      '(local.get $batch)',
-      1,
-      `
+    ${countUp('$b', '(local.get $batch)', 1)`
       (local.set $y (i32.const 0))
-      ${countUp(
-        '$y',
-        '(local.get $outH)',
-        1,
-        `
+      ${countUp('$y', '(local.get $outH)', 1)`
         (local.set $x (i32.const 0))
-        ${countUp(
-          '$x',
-          '(local.get $outW)',
-          4,
-          `
+        ${countUp('$x', '(local.get $outW)', 4)`
           (local.set $acc (v128.const i32x4 0 0 0 0))
           (local.set $wAt (local.get $weights))
           (local.set $c (i32.const 0))
-          ${countUp(
-            '$c',
-            '(local.get $channels)',
-            1,
-            `
+          ${countUp('$c', '(local.get $channels)', 1)`
             (local.set $row (i32.add (local.get $planes) (i32.add
               (i32.mul (i32.add (i32.mul (local.get $b) (local.get $channels)) (local.get $c)) (local.get $planeBytes))
               (i32.add (i32.mul (local.get $y) (local.get $rowBytes)) (i32.shl (local.get $x) (i32.const 2))))))
             (local.set $i (i32.const 0))
-            ${countUp(
-              '$i',
-              '(local.get $kh)',
-              1,
-              `
+            ${countUp('$i', '(local.get $kh)', 1)`
               (local.set $at (local.get $row))
               (local.set $j (i32.const 0))
-              ${countUp(
-                '$j',
-                '(local.get $kw)',
-                1,
-                `
+              ${countUp('$j', '(local.get $kw)', 1)`
                 (local.set $acc (f32x4.add (local.get $acc)
                   (f32x4.mul (v128.load32_splat (local.get $wAt)) (v128.load (local.get $at)))))
                 (local.set $wAt (i32.add (local.get $wAt) (i32.const 4)))
-                (local.set $at (i32.add (local.get $at) (i32.const 4)))`,
-              )}
-              (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))`,
-            )}`,
-          )}
+                (local.set $at (i32.add (local.get $at) (i32.const 4)))`}
+              (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))`}`}
           (local.set $dst (i32.add (local.get $out) (i32.mul (local.get $outPixel)
             (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $outH)) (local.get $y)) (local.get $outW))
               (local.get $x)))))
@@ -77,10 +50,7 @@ export const PLANE_CONV_WAT = `
               (f32.store (i32.add (local.get $dst) (i32.shl (local.get $outPixel) (i32.const 1)))
                 (f32x4.extract_lane 2 (local.get $acc)))
               (f32.store (i32.add (local.get $dst) (i32.mul (local.get $outPixel) (i32.const 3)))
-                (f32x4.extract_lane 3 (local.get $acc)))))`,
-        )}`,
-      )}`,
-    )})
+                (f32x4.extract_lane 3 (local.get $acc)))))`}`}`})
   (func (export "planeConvFilterGrad")
     (param $planes i32) (param $dy i32) (param $dw i32) (param $batch i32) (param $channels i32) (param $hp i32)
     (param $wp i32) (param $outH i32) (param $outW i32) (param $kh i32) (param $kw i32)
@@ -89,58 +59,28 @@ export const PLANE_CONV_WAT = `
     (local.set $rowBytes (i32.shl (local.get $wp) (i32.const 2)))
     (local.set $planeBytes (i32.mul (local.get $hp) (local.get $rowBytes)))
     (local.set $outRow (i32.shl (local.get $outW) (i32.const 2)))
-    ${countUp(
-      '$c',
-      '(local.get $channels)',
-      1,
-      `
+    ${countUp('$c', '(local.get $channels)', 1)`
       (local.set $i (i32.const 0))
-      ${countUp(
-        '$i',
-        '(local.get $kh)',
-        1,
-        `
+      ${countUp('$i', '(local.get $kh)', 1)`
         (local.set $j (i32.const 0))
-        ${countUp(
-          '$j',
-          '(local.get $kw)',
-          1,
-          `
+        ${countUp('$j', '(local.get $kw)', 1)`
           (local.set $acc (v128.const i32x4 0 0 0 0))
           (local.set $g (local.get $dy))
           (local.set $b (i32.const 0))
-          ${countUp(
-            '$b',
-            '(local.get $batch)',
-            1,
-            `
+          ${countUp('$b', '(local.get $batch)', 1)`
             (local.set $y (i32.const 0))
-            ${countUp(
-              '$y',
-              '(local.get $outH)',
-              1,
-              `
+            ${countUp('$y', '(local.get $outH)', 1)`
               (local.set $at (i32.add (local.get $planes) (i32.add
                 (i32.mul (i32.add (i32.mul (local.get $b) (local.get $channels)) (local.get $c)) (local.get $planeBytes))
                 (i32.add (i32.mul (i32.add (local.get $y) (local.get $i)) (local.get $rowBytes))
                   (i32.shl (local.get $j) (i32.const 2))))))
               (local.set $x (i32.const 0))
-              ${countUp(
-                '$x',
-                '(local.get $outRow)',
-                16,
-                `
+              ${countUp('$x', '(local.get $outRow)', 16)`
                 (local.set $acc (f32x4.add (local.get $acc)
                   (f32x4.mul (v128.load (i32.add (local.get $at) (local.get $x))) (v128.load (local.get $g)))))
-                (local.set $g (i32.add (local.get $g) (i32.const 16)))`,
-              )}`,
-            )}`,
-          )}
+                (local.set $g (i32.add (local.get $g) (i32.const 16)))`}`}`}
           (f32.store (local.get $dw) (f32.add
             (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
             (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
-          (local.set $dw (i32.add (local.get $dw) (i32.const 4)))`,
-        )}`,
-      )}`,
-    )})
+          (local.set $dw (i32.add (local.get $dw) (i32.const 4)))`}`}`})
 `;

@@ -18,23 +18,11 @@ export const UNFOLD_WAT = `
     (local $jStart i32) (local $jEnd i32) (local $pixel i32) (local $run i32)
     (local.set $pixel (i32.shl (local.get $channels) (i32.const 2)))
     (local.set $run (i32.mul (local.get $fW) (local.get $pixel)))
-    ${countUp(
-      '$b',
-      '(local.get $batch)',
-      1,
-      `
+    ${countUp('$b', '(local.get $batch)', 1)`
       (local.set $y (i32.const 0))
-      ${countUp(
-        '$y',
-        '(local.get $outH)',
-        1,
-        `
+      ${countUp('$y', '(local.get $outH)', 1)`
         (local.set $column (i32.const 0))
-        ${countUp(
-          '$column',
-          '(local.get $outW)',
-          1,
-          `
+        ${countUp('$column', '(local.get $outW)', 1)`
           ;; The filter columns [jStart, jEnd) that fall inside the image at this output column.
           (local.set $x0 (i32.sub (i32.mul (local.get $column) (local.get $sW)) (local.get $left)))
           (local.set $jStart (select (i32.sub (i32.const 0) (local.get $x0)) (i32.const 0)
@@ -46,11 +34,7 @@ export const UNFOLD_WAT = `
           (local.set $jEnd (select (local.get $jStart) (local.get $jEnd)
             (i32.lt_s (local.get $jEnd) (local.get $jStart))))
           (local.set $i (i32.const 0))
-          ${countUp(
-            '$i',
-            '(local.get $fH)',
-            1,
-            `
+          ${countUp('$i', '(local.get $fH)', 1)`
             (local.set $row (i32.sub (i32.add (i32.mul (local.get $y) (local.get $sH)) (local.get $i)) (local.get $top)))
             (if (i32.or (i32.lt_s (local.get $row) (i32.const 0)) (i32.ge_s (local.get $row) (local.get $height)))
               (then (memory.fill (local.get $to) (i32.const 0) (local.get $run)))
@@ -63,9 +47,5 @@ export const UNFOLD_WAT = `
                   (i32.mul (i32.sub (local.get $jEnd) (local.get $jStart)) (local.get $pixel)))
                 (memory.fill (i32.add (local.get $to) (i32.mul (local.get $jEnd) (local.get $pixel))) (i32.const 0)
                   (i32.mul (i32.sub (local.get $fW) (local.get $jEnd)) (local.get $pixel)))))
-            (local.set $to (i32.add (local.get $to) (local.get $run)))`,
-          )}`,
-        )}`,
-      )}`,
-    )})
+            (local.set $to (i32.add (local.get $to) (local.get $run)))`}`}`}`})
 `;

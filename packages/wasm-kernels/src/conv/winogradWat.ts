@@ -95,11 +95,7 @@ function pairTransform(
     ${outside.flatMap((a) => inside.map((j) => `(local $l${a}${j} v128)`)).join(' ')}
     (local.set $half (f32x4.splat (f32.const 0.5)))
     (local.set $plane (i32.shl (local.get $pairs) (i32.const 2)))
-    ${countUp(
-      '$p',
-      '(local.get $plane)',
-      16,
-      `
+    ${countUp('$p', '(local.get $plane)', 16)`
       ${inside.flatMap((i) => inside.map((j) => `(local.set $in${i}${j} ${load(i, j)})`)).join('\n      ')}
       ;; The transform down each column, then along each row of that.
       ${inside
@@ -115,8 +111,7 @@ function pairTransform(
             (value, b) => `(v128.store ${at(a * outside.length + b)} ${value})`,
           ),
         )
-        .join('\n      ')}`,
-    )})`;
+        .join('\n      ')}`})`;
 }
 
 const pairs = [0, 1, 2, 3].flatMap((i) => [0, 1, 2, 3].map((j) => [i, j] as const));
@@ -132,11 +127,7 @@ export const WINOGRAD_WAT = `
     ${pairs.map(([i, j]) => `(local $t${i}${j} v128)`).join(' ')}
     (local.set $pixel (i32.shl (local.get $channels) (i32.const 2)))
     (local.set $plane (i32.mul (local.get $tiles) (local.get $pixel)))
-    ${countUp(
-      '$t',
-      '(local.get $tiles)',
-      1,
-      `
+    ${countUp('$t', '(local.get $tiles)', 1)`
       ${TILE_OF_T}
       ;; Where each of the 16 inputs starts: in x, or the row of zeros.
       ${pairs
@@ -153,18 +144,12 @@ export const WINOGRAD_WAT = `
         .join('')}
       (local.set $to (i32.add (local.get $v) (i32.mul (local.get $t) (local.get $pixel))))
       (local.set $c (i32.const 0))
-      ${countUp(
-        '$c',
-        '(local.get $pixel)',
-        16,
-        `
+      ${countUp('$c', '(local.get $pixel)', 16)`
         ${transform4x4(
           (i, j) => `(v128.load (i32.add (local.get $p${i}${j}) (local.get $c)))`,
           (index) =>
             `(v128.store (i32.add (i32.add (local.get $to) (local.get $c)) (i32.mul (local.get $plane) (i32.const ${index}))) VALUE)`,
-        ).join('\n        ')}`,
-      )}`,
-    )})
+        ).join('\n        ')}`}`})
 
   (func (export "winogradOutput")
     (param $m i32) (param $y i32) (param $batch i32) (param $outH i32) (param $outW i32) (param $outC i32)
@@ -174,11 +159,7 @@ export const WINOGRAD_WAT = `
     ${[0, 1, 2, 3].map((j) => `(local $s0${j} v128) (local $s1${j} v128)`).join(' ')}
     (local.set $pixel (i32.shl (local.get $outC) (i32.const 2)))
     (local.set $plane (i32.mul (local.get $tiles) (local.get $pixel)))
-    ${countUp(
-      '$t',
-      '(local.get $tiles)',
-      1,
-      `
+    ${countUp('$t', '(local.get $tiles)', 1)`
       ${TILE_OF_T}
       (local.set $at (i32.add (local.get $y) (i32.mul (local.get $pixel) (i32.add (i32.shl (local.get $tx) (i32.const 1))
         (i32.mul (local.get $outW) (i32.add (i32.shl (local.get $ty) (i32.const 1)) (i32.mul (local.get $image) (local.get $outH))))))))
@@ -187,11 +168,7 @@ export const WINOGRAD_WAT = `
       (local.set $right (i32.lt_u (i32.add (i32.shl (local.get $tx) (i32.const 1)) (i32.const 1)) (local.get $outW)))
       (local.set $from (i32.add (local.get $m) (i32.mul (local.get $t) (local.get $pixel))))
       (local.set $o (i32.const 0))
-      ${countUp(
-        '$o',
-        '(local.get $pixel)',
-        16,
-        `
+      ${countUp('$o', '(local.get $pixel)', 16)`
         ;; A^T m: row 0 = m0 + m1 + m2, row 1 = m1 - m2 - m3 (m_i the i-th row of the 4 x 4 block), per column.
         ${[0, 1, 2, 3]
           .map((j) => {
@@ -213,9 +190,7 @@ export const WINOGRAD_WAT = `
           (if (local.get $right) (then (v128.store (i32.add ${rowAt} (local.get $pixel)) ${second})))`;
             return i === 0 ? stores : `(if (local.get $down) (then ${stores}))`;
           })
-          .join('\n        ')}`,
-      )}`,
-    )})
+          .join('\n        ')}`}`})
 
   ${pairTransform(
     'winogradFilter',
@@ -236,11 +211,7 @@ export const WINOGRAD_WAT = `
     ${[0, 1, 2, 3].flatMap((a) => [0, 1].map((j) => `(local $t${a}${j} v128)`)).join(' ')}
     (local.set $pixel (i32.shl (local.get $outC) (i32.const 2)))
     (local.set $plane (i32.mul (local.get $tiles) (local.get $pixel)))
-    ${countUp(
-      '$t',
-      '(local.get $tiles)',
-      1,
-      `
+    ${countUp('$t', '(local.get $tiles)', 1)`
       ${TILE_OF_T}
       ${[0, 1]
         .flatMap((i) =>
@@ -258,11 +229,7 @@ export const WINOGRAD_WAT = `
         .join('')}
       (local.set $to (i32.add (local.get $z) (i32.mul (local.get $t) (local.get $pixel))))
       (local.set $o (i32.const 0))
-      ${countUp(
-        '$o',
-        '(local.get $pixel)',
-        16,
-        `
+      ${countUp('$o', '(local.get $pixel)', 16)`
         ;; A y: per column j of y, the rows y0, y0 + y1, y0 - y1, -y1; then the same along each row.
         ${[0, 1]
           .map((j) =>
@@ -283,9 +250,7 @@ export const WINOGRAD_WAT = `
               )
               .join('\n        '),
           )
-          .join('\n        ')}`,
-      )}`,
-    )})
+          .join('\n        ')}`}`})
 
   ${pairTransform(
     'winogradFilterGradient',

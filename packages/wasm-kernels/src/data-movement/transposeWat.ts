@@ -13,52 +13,27 @@ export const TRANSPOSE_WAT = `
     (local $base i32) (local $from i32) (local $to i32) (local $rowBytes i32) (local $columnBytes i32)
     (local.set $rowBytes (i32.shl (local.get $n) (i32.const 2)))
     (local.set $columnBytes (i32.shl (local.get $m) (i32.const 2)))
-    ${countUp(
-      '$o',
-      '(local.get $outer)',
-      1,
-      `
+    ${countUp('$o', '(local.get $outer)', 1)`
       (local.set $base (i32.mul (i32.mul (local.get $o) (local.get $m)) (local.get $rowBytes)))
       (local.set $i0 (i32.const 0))
-      ${countUp(
-        '$i0',
-        '(local.get $m)',
-        8,
-        `
+      ${countUp('$i0', '(local.get $m)', 8)`
         (local.set $iEnd (select (local.get $m) (i32.add (local.get $i0) (i32.const 8))
           (i32.lt_u (local.get $m) (i32.add (local.get $i0) (i32.const 8)))))
         (local.set $j0 (i32.const 0))
-        ${countUp(
-          '$j0',
-          '(local.get $n)',
-          8,
-          `
+        ${countUp('$j0', '(local.get $n)', 8)`
           (local.set $jEnd (select (local.get $n) (i32.add (local.get $j0) (i32.const 8))
             (i32.lt_u (local.get $n) (i32.add (local.get $j0) (i32.const 8)))))
           (local.set $i (local.get $i0))
-          ${countUp(
-            '$i',
-            '(local.get $iEnd)',
-            1,
-            `
+          ${countUp('$i', '(local.get $iEnd)', 1)`
             (local.set $from (i32.add (i32.add (local.get $src) (local.get $base))
               (i32.add (i32.mul (local.get $i) (local.get $rowBytes)) (i32.shl (local.get $j0) (i32.const 2)))))
             (local.set $to (i32.add (i32.add (local.get $dst) (local.get $base))
               (i32.add (i32.mul (local.get $j0) (local.get $columnBytes)) (i32.shl (local.get $i) (i32.const 2)))))
             (local.set $j (local.get $j0))
-            ${countUp(
-              '$j',
-              '(local.get $jEnd)',
-              1,
-              `
+            ${countUp('$j', '(local.get $jEnd)', 1)`
               (i32.store (local.get $to) (i32.load (local.get $from)))
               (local.set $from (i32.add (local.get $from) (i32.const 4)))
-              (local.set $to (i32.add (local.get $to) (local.get $columnBytes)))`,
-            )}`,
-          )}`,
-        )}`,
-      )}`,
-    )})
+              (local.set $to (i32.add (local.get $to) (local.get $columnBytes)))`}`}`}`}`})
 `;
 
 /**
@@ -74,35 +49,17 @@ export const COPY_ROWS_WAT = `
     (local $a i32) (local $b i32) (local $c i32) (local $from i32) (local $end i32) (local $to i32) (local $bytes i32)
     (local.set $bytes (i32.shl (local.get $row) (i32.const 2)))
     (local.set $to (local.get $dst))
-    ${countUp(
-      '$a',
-      '(local.get $n0)',
-      1,
-      `
+    ${countUp('$a', '(local.get $n0)', 1)`
       (local.set $b (i32.const 0))
-      ${countUp(
-        '$b',
-        '(local.get $n1)',
-        1,
-        `
+      ${countUp('$b', '(local.get $n1)', 1)`
         (local.set $c (i32.const 0))
-        ${countUp(
-          '$c',
-          '(local.get $n2)',
-          1,
-          `
+        ${countUp('$c', '(local.get $n2)', 1)`
           (local.set $from (i32.add (local.get $src)
             (i32.add (i32.add (i32.mul (local.get $a) (local.get $s0)) (i32.mul (local.get $b) (local.get $s1)))
               (i32.mul (local.get $c) (local.get $s2)))))
           (local.set $end (i32.add (local.get $from) (local.get $bytes)))
-          ${loopUntil(
-            '(i32.ge_u (local.get $from) (local.get $end))',
-            `
+          ${loopUntil('(i32.ge_u (local.get $from) (local.get $end))')`
             (v128.store (local.get $to) (v128.load (local.get $from)))
             (local.set $from (i32.add (local.get $from) (i32.const 16)))
-            (local.set $to (i32.add (local.get $to) (i32.const 16)))`,
-          )}`,
-        )}`,
-      )}`,
-    )})
+            (local.set $to (i32.add (local.get $to) (i32.const 16)))`}`}`}`})
 `;

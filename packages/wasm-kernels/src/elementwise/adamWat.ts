@@ -19,11 +19,7 @@ export const ADAM_WAT = `
     (local.set $i2 (f32x4.splat (local.get $inv2)))
     (local.set $e (f32x4.splat (local.get $eps)))
     (local.set $end (i32.shl (local.get $n) (i32.const 2)))
-    ${countUp(
-      '$at',
-      '(local.get $end)',
-      16,
-      `
+    ${countUp('$at', '(local.get $end)', 16)`
         (local.set $gi (v128.load (i32.add (local.get $g) (local.get $at))))
         (local.set $mi
           (f32x4.add
@@ -40,6 +36,5 @@ export const ADAM_WAT = `
             (v128.load (i32.add (local.get $w0) (local.get $at)))
             (f32x4.div
               (f32x4.mul (local.get $s) (local.get $mi))
-              (f32x4.add (f32x4.sqrt (f32x4.mul (local.get $vi) (local.get $i2))) (local.get $e)))))`,
-    )})
+              (f32x4.add (f32x4.sqrt (f32x4.mul (local.get $vi) (local.get $i2))) (local.get $e)))))`})
 `;

@@ -16,14 +16,9 @@ export const DROPOUT_MASK_WAT = `
     (local.set $limit (i32x4.splat (local.get $threshold)))
     (local.set $value (f32x4.splat (local.get $scale)))
     (local.set $end (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 2))))
-    ${countUp(
-      '$out',
-      '(local.get $end)',
-      16,
-      `
+    ${countUp('$out', '(local.get $end)', 16)`
       (local.set $state (v128.xor (local.get $state) (i32x4.shl (local.get $state) (i32.const 13))))
       (local.set $state (v128.xor (local.get $state) (i32x4.shr_u (local.get $state) (i32.const 17))))
       (local.set $state (v128.xor (local.get $state) (i32x4.shl (local.get $state) (i32.const 5))))
-      (v128.store (local.get $out) (v128.and (i32x4.lt_u (local.get $state) (local.get $limit)) (local.get $value)))`,
-    )})
+      (v128.store (local.get $out) (v128.and (i32x4.lt_u (local.get $state) (local.get $limit)) (local.get $value)))`})
 `;

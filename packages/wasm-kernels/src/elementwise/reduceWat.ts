@@ -19,26 +19,17 @@ export const REDUCE_WAT = `
     (local $o i32) (local $i i32) (local $width i32) (local $acc v128) (local $v v128) (local $nan v128)
     (local $result f32)
     (local.set $width (i32.shl (local.get $reduced) (i32.const 2)))
-    ${countUp(
-      '$o',
-      '(local.get $outer)',
-      1,
-      `
+    ${countUp('$o', '(local.get $outer)', 1)`
       (local.set $acc (v128.load (local.get $x)))
       (local.set $i (i32.const 16))
       (if (i32.eq (local.get $kind) (i32.const 2))
         (then
           ;; pmax is one instruction where max keeps NaN at a cost (~10x here); NaN is tracked on the side.
           (local.set $nan (f32x4.ne (local.get $acc) (local.get $acc)))
-          ${countUp(
-            '$i',
-            '(local.get $width)',
-            16,
-            `
+          ${countUp('$i', '(local.get $width)', 16)`
             (local.set $v (v128.load (i32.add (local.get $x) (local.get $i))))
             (local.set $acc (f32x4.pmax (local.get $acc) (local.get $v)))
-            (local.set $nan (v128.or (local.get $nan) (f32x4.ne (local.get $v) (local.get $v))))`,
-          )}
+            (local.set $nan (v128.or (local.get $nan) (f32x4.ne (local.get $v) (local.get $v))))`}
           (local.set $acc (f32x4.pmax (local.get $acc)
             (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $acc) (local.get $acc))))
           (local.set $acc (f32x4.pmax (local.get $acc)
@@ -46,54 +37,31 @@ export const REDUCE_WAT = `
           (local.set $result (if (result f32) (v128.any_true (local.get $nan))
             (then (f32.const nan)) (else (f32x4.extract_lane 0 (local.get $acc))))))
         (else
-          ${countUp(
-            '$i',
-            '(local.get $width)',
-            16,
-            `
-            (local.set $acc (f32x4.add (local.get $acc) (v128.load (i32.add (local.get $x) (local.get $i)))))`,
-          )}
+          ${countUp('$i', '(local.get $width)', 16)`
+            (local.set $acc (f32x4.add (local.get $acc) (v128.load (i32.add (local.get $x) (local.get $i)))))`}
           (local.set $result (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
             (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
           (if (i32.eq (local.get $kind) (i32.const 1))
             (then (local.set $result (f32.div (local.get $result) (f32.convert_i32_u (local.get $reduced))))))))
       (f32.store (i32.add (local.get $out) (i32.shl (local.get $o) (i32.const 2))) (local.get $result))
-      (local.set $x (i32.add (local.get $x) (local.get $width)))`,
-    )})
+      (local.set $x (i32.add (local.get $x) (local.get $width)))`})
   (func (export "fold")
     (param $x i32) (param $out i32) (param $outer i32) (param $reduced i32) (param $inner i32) (param $kind i32)
     (local $o i32) (local $r i32) (local $i i32) (local $row i32) (local $dst i32) (local $width i32) (local $scale v128) (local $v v128)
     (local.set $width (i32.shl (local.get $inner) (i32.const 2)))
     (local.set $scale (f32x4.splat (f32.div (f32.const 1) (f32.convert_i32_u (local.get $reduced)))))
-    ${countUp(
-      '$o',
-      '(local.get $outer)',
-      1,
-      `
+    ${countUp('$o', '(local.get $outer)', 1)`
       (local.set $dst (i32.add (local.get $out) (i32.mul (local.get $o) (local.get $width))))
       (local.set $row (i32.add (local.get $x) (i32.mul (i32.mul (local.get $o) (local.get $reduced)) (local.get $width))))
       ;; the first row as it is
       (local.set $i (i32.const 0))
-      ${countUp(
-        '$i',
-        '(local.get $width)',
-        16,
-        `
-        (v128.store (i32.add (local.get $dst) (local.get $i)) (v128.load (i32.add (local.get $row) (local.get $i))))`,
-      )}
+      ${countUp('$i', '(local.get $width)', 16)`
+        (v128.store (i32.add (local.get $dst) (local.get $i)) (v128.load (i32.add (local.get $row) (local.get $i))))`}
       (local.set $r (i32.const 1))
-      ${countUp(
-        '$r',
-        '(local.get $reduced)',
-        1,
-        `
+      ${countUp('$r', '(local.get $reduced)', 1)`
         (local.set $row (i32.add (local.get $row) (local.get $width)))
         (local.set $i (i32.const 0))
-        ${countUp(
-          '$i',
-          '(local.get $width)',
-          16,
-          `
+        ${countUp('$i', '(local.get $width)', 16)`
           (v128.store (i32.add (local.get $dst) (local.get $i))
             (if (result v128) (i32.eq (local.get $kind) (i32.const 2))
               (then
@@ -102,73 +70,40 @@ export const REDUCE_WAT = `
                 (v128.bitselect (local.get $v)
                   (f32x4.pmax (v128.load (i32.add (local.get $dst) (local.get $i))) (local.get $v))
                   (f32x4.ne (local.get $v) (local.get $v))))
-              (else (f32x4.add (v128.load (i32.add (local.get $dst) (local.get $i))) (v128.load (i32.add (local.get $row) (local.get $i)))))))`,
-        )}`,
-      )}
+              (else (f32x4.add (v128.load (i32.add (local.get $dst) (local.get $i))) (v128.load (i32.add (local.get $row) (local.get $i)))))))`}`}
       (if (i32.eq (local.get $kind) (i32.const 1))
         (then
           (local.set $i (i32.const 0))
-          ${countUp(
-            '$i',
-            '(local.get $width)',
-            16,
-            `
+          ${countUp('$i', '(local.get $width)', 16)`
             (v128.store (i32.add (local.get $dst) (local.get $i))
-              (f32x4.mul (v128.load (i32.add (local.get $dst) (local.get $i))) (local.get $scale)))`,
-          )}))`,
-    )})
+              (f32x4.mul (v128.load (i32.add (local.get $dst) (local.get $i))) (local.get $scale)))`}))`})
 
   (func (export "maxGrad")
     (param $x i32) (param $y i32) (param $dy i32) (param $dx i32) (param $outer i32) (param $reduced i32) (param $inner i32)
     (local $o i32) (local $r i32) (local $i i32) (local $at i32) (local $kept i32) (local $width i32)
     (local.set $width (i32.shl (local.get $inner) (i32.const 2)))
-    ${countUp(
-      '$o',
-      '(local.get $outer)',
-      1,
-      `
+    ${countUp('$o', '(local.get $outer)', 1)`
       (local.set $kept (i32.mul (local.get $o) (local.get $width)))
       (local.set $r (i32.const 0))
-      ${countUp(
-        '$r',
-        '(local.get $reduced)',
-        1,
-        `
+      ${countUp('$r', '(local.get $reduced)', 1)`
         (local.set $i (i32.const 0))
-        ${countUp(
-          '$i',
-          '(local.get $width)',
-          16,
-          `
+        ${countUp('$i', '(local.get $width)', 16)`
           (v128.store (i32.add (local.get $dx) (i32.add (local.get $at) (local.get $i)))
             (v128.and
               (f32x4.eq
                 (v128.load (i32.add (local.get $x) (i32.add (local.get $at) (local.get $i))))
                 (v128.load (i32.add (local.get $y) (i32.add (local.get $kept) (local.get $i)))))
-              (v128.load (i32.add (local.get $dy) (i32.add (local.get $kept) (local.get $i))))))`,
-        )}
-        (local.set $at (i32.add (local.get $at) (local.get $width)))`,
-      )}`,
-    )})
+              (v128.load (i32.add (local.get $dy) (i32.add (local.get $kept) (local.get $i))))))`}
+        (local.set $at (i32.add (local.get $at) (local.get $width)))`}`})
 
   (func (export "maxGradLast")
     (param $x i32) (param $y i32) (param $dy i32) (param $dx i32) (param $outer i32) (param $reduced i32)
     (local $o i32) (local $at i32) (local $end i32) (local $most v128) (local $gradient v128)
-    ${countUp(
-      '$o',
-      '(local.get $outer)',
-      1,
-      `
+    ${countUp('$o', '(local.get $outer)', 1)`
       (local.set $most (v128.load32_splat (i32.add (local.get $y) (i32.shl (local.get $o) (i32.const 2)))))
       (local.set $gradient (v128.load32_splat (i32.add (local.get $dy) (i32.shl (local.get $o) (i32.const 2)))))
       (local.set $end (i32.add (local.get $at) (i32.shl (local.get $reduced) (i32.const 2))))
-      ${countUp(
-        '$at',
-        '(local.get $end)',
-        16,
-        `
+      ${countUp('$at', '(local.get $end)', 16)`
         (v128.store (i32.add (local.get $dx) (local.get $at))
-          (v128.and (f32x4.eq (v128.load (i32.add (local.get $x) (local.get $at))) (local.get $most)) (local.get $gradient)))`,
-      )}`,
-    )})
+          (v128.and (f32x4.eq (v128.load (i32.add (local.get $x) (local.get $at))) (local.get $most)) (local.get $gradient)))`}`})
 `;

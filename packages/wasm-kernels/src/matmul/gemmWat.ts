@@ -67,13 +67,10 @@ export function blockParts(vectors: number) {
   const stores = rowsOf
     .flatMap((r) => lanes.map((v) => store(`(local.get $c${r})`, v, `(local.get ${acc(r, v)})`)))
     .join('\n      ');
-  const loop = `${loopUntil(
-    '(i32.eqz (local.get $count))',
-    `
+  const loop = `${loopUntil('(i32.eqz (local.get $count))')`
         ${step}
         (local.set $b (i32.add (local.get $b) (local.get $rowB)))
-        (local.set $count (i32.sub (local.get $count) (i32.const 1)))`,
-  )}`;
+        (local.set $count (i32.sub (local.get $count) (i32.const 1)))`}`;
   return { locals, init, loop, stores };
 }
 
@@ -106,17 +103,14 @@ function blockFunction(name: string, vectors: number): string {
       repeated
         ? `(local.set $k (local.get $count)) (local.set $bStart (local.get $b))
       ${rowsOf.map((r) => `(local.set $aStart${r} (local.get $a${r}))`).join(' ')}
-      ${loopUntil(
-        '(i32.eqz (local.get $blocks))',
-        `
+      ${loopUntil('(i32.eqz (local.get $blocks))')`
         ${kLoop}
         (local.set $count (local.get $k))
         (local.set $bStart (i32.add (local.get $bStart) (i32.const ${width})))
         (local.set $b (local.get $bStart))
         ${rowsOf.map((r) => `(local.set $a${r} (local.get $aStart${r}))`).join(' ')}
         ${rowsOf.map((r) => `(local.set $c${r} (i32.add (local.get $c${r}) (i32.const ${width})))`).join(' ')}
-        (local.set $blocks (i32.sub (local.get $blocks) (i32.const 1)))`,
-      )}`
+        (local.set $blocks (i32.sub (local.get $blocks) (i32.const 1)))`}`
         : kLoop
     })`;
 }
@@ -150,34 +144,22 @@ const gemmFunction = (name: string, into: boolean) => `
     (local $bChunk i32) (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
     (local $c0 i32) (local $c1 i32) (local $c2 i32) (local $c3 i32) (local $jc i32) (local $jEnd i32) (local $eights i32)
     (local.set $rowB (i32.shl (local.get $n) (i32.const 2)))
-    ${countUp(
-      '$item',
-      '(local.get $items)',
-      1,
-      `
+    ${countUp('$item', '(local.get $items)', 1)`
       (local.set $aItem (i32.add (local.get $a) (i32.mul (local.get $item) (local.get $strideA))))
       (local.set $bItem (i32.add (local.get $b) (i32.mul (local.get $item) (local.get $strideB))))
       (local.set $cItem (i32.add (local.get $c) (i32.mul (local.get $item) (i32.mul (local.get $m) (local.get $rowB)))))
       (local.set $kc (i32.const 0))
       (local.set $first (i32.const ${into ? 0 : 1}))
-      ${repeatWhile(
-        '(i32.lt_u (local.get $kc) (local.get $k))',
-        `
+      ${repeatWhile('(i32.lt_u (local.get $kc) (local.get $k))')`
         (local.set $count (select (i32.const ${KC}) (i32.sub (local.get $k) (local.get $kc))
           (i32.gt_u (i32.sub (local.get $k) (local.get $kc)) (i32.const ${KC}))))
         (local.set $bChunk (i32.add (local.get $bItem) (i32.mul (local.get $kc) (local.get $rowB))))
         (local.set $jc (i32.const 0))
-        ${repeatWhile(
-          '(i32.lt_u (local.get $jc) (local.get $n))',
-          `
+        ${repeatWhile('(i32.lt_u (local.get $jc) (local.get $n))')`
         (local.set $jEnd (select (i32.add (local.get $jc) (i32.const ${NC})) (local.get $n)
           (i32.lt_u (i32.add (local.get $jc) (i32.const ${NC})) (local.get $n))))
         (local.set $i (i32.const 0))
-        ${countUp(
-          '$i',
-          '(local.get $m)',
-          4,
-          `
+        ${countUp('$i', '(local.get $m)', 4)`
           (local.set $rows (select (i32.const 4) (i32.sub (local.get $m) (local.get $i))
             (i32.gt_u (i32.sub (local.get $m) (local.get $i)) (i32.const 4))))
           (local.set $a0 (i32.add (local.get $aItem) (i32.add
@@ -192,20 +174,11 @@ const gemmFunction = (name: string, into: boolean) => `
           (if (i32.le_u (i32.add (local.get $j) (i32.const 4)) (local.get $jEnd)) (then
             ${callBlock('$gemmBlock4')}
             (local.set $j (i32.add (local.get $j) (i32.const 4)))))
-          ${countUp(
-            '$j',
-            '(local.get $jEnd)',
-            1,
-            `
-            ${callBlock('$gemmBlock1')}`,
-          )}`,
-        )}
-        (local.set $jc (local.get $jEnd))`,
-        )}
+          ${countUp('$j', '(local.get $jEnd)', 1)`
+            ${callBlock('$gemmBlock1')}`}`}
+        (local.set $jc (local.get $jEnd))`}
         (local.set $first (i32.const 0))
-        (local.set $kc (i32.add (local.get $kc) (i32.const ${KC})))`,
-      )}`,
-    )})`;
+        (local.set $kc (i32.add (local.get $kc) (i32.const ${KC})))`}`})`;
 
 export const GEMM_WAT = `
   ${blockFunction('$gemmBlock8', 2)}

@@ -14,25 +14,15 @@ import { countUp } from '../heap/watLoops';
 /** `body` for each block of 4 channels, $c its byte offset in a row of $width bytes. */
 const eachChannel = (body: string) => `
       (local.set $c (i32.const 0))
-      ${countUp(
-        '$c',
-        '(local.get $width)',
-        16,
-        `
-        ${body}`,
-      )}`;
+      ${countUp('$c', '(local.get $width)', 16)`
+        ${body}`}`;
 
 /** `body` for each of $rows rows, the pointers `rowPointers` moved on a row ($width bytes) after each. */
 const eachRow = (rowPointers: string[], body: string) => `
     (local.set $r (i32.const 0))
-    ${countUp(
-      '$r',
-      '(local.get $rows)',
-      1,
-      `
+    ${countUp('$r', '(local.get $rows)', 1)`
       ${body}
-      ${rowPointers.map((p) => `(local.set ${p} (i32.add (local.get ${p}) (local.get $width)))`).join(' ')}`,
-    )}`;
+      ${rowPointers.map((p) => `(local.set ${p} (i32.add (local.get ${p}) (local.get $width)))`).join(' ')}`}`;
 
 const at = (pointer: string) => `(i32.add (local.get ${pointer}) (local.get $c))`;
 const load = (pointer: string) => `(v128.load ${at(pointer)})`;

@@ -14,13 +14,8 @@ const sumLanes = (v: string) =>
 /** A loop over the row's columns, $c in bytes. */
 const overColumns = (body: string) => `
       (local.set $c (i32.const 0))
-      ${countUp(
-        '$c',
-        '(local.get $width)',
-        16,
-        `
-        ${body}`,
-      )}`;
+      ${countUp('$c', '(local.get $width)', 16)`
+        ${body}`}`;
 
 const at = (base: string) => `(i32.add (local.get ${base}) (local.get $c))`;
 
@@ -32,11 +27,7 @@ export const LAYER_NORM_WAT = `
     (local $muv v128) (local $rsv v128) (local $inverse f32)
     (local.set $width (i32.shl (local.get $d) (i32.const 2)))
     (local.set $inverse (f32.div (f32.const 1) (f32.convert_i32_u (local.get $d))))
-    ${countUp(
-      '$r',
-      '(local.get $rows)',
-      1,
-      `
+    ${countUp('$r', '(local.get $rows)', 1)`
       (local.set $acc (v128.const i32x4 0 0 0 0))
       ${overColumns(`(local.set $acc (f32x4.add (local.get $acc) (v128.load ${at('$x')})))`)}
       (local.set $mu (f32.mul ${sumLanes('(local.get $acc)')} (local.get $inverse)))
@@ -54,8 +45,7 @@ export const LAYER_NORM_WAT = `
       (f32.store (i32.add (local.get $mean) (i32.shl (local.get $r) (i32.const 2))) (local.get $mu))
       (f32.store (i32.add (local.get $rstd) (i32.shl (local.get $r) (i32.const 2))) (local.get $rs))
       (local.set $x (i32.add (local.get $x) (local.get $width)))
-      (local.set $y (i32.add (local.get $y) (local.get $width)))`,
-    )})
+      (local.set $y (i32.add (local.get $y) (local.get $width)))`})
   (func (export "layerNormGrad")
     (param $x i32) (param $gamma i32) (param $dy i32) (param $mean i32) (param $rstd i32) (param $dx i32)
     (param $dgamma i32) (param $dbeta i32) (param $rows i32) (param $d i32)
@@ -63,11 +53,7 @@ export const LAYER_NORM_WAT = `
     (local $scaled v128) (local $muv v128) (local $rsv v128) (local $inverse f32)
     (local.set $width (i32.shl (local.get $d) (i32.const 2)))
     (local.set $inverse (f32.div (f32.const 1) (f32.convert_i32_u (local.get $d))))
-    ${countUp(
-      '$r',
-      '(local.get $rows)',
-      1,
-      `
+    ${countUp('$r', '(local.get $rows)', 1)`
       (local.set $muv (v128.load32_splat (i32.add (local.get $mean) (i32.shl (local.get $r) (i32.const 2)))))
       (local.set $rsv (v128.load32_splat (i32.add (local.get $rstd) (i32.shl (local.get $r) (i32.const 2)))))
       (local.set $a (v128.const i32x4 0 0 0 0))
@@ -87,6 +73,5 @@ export const LAYER_NORM_WAT = `
           (f32x4.mul (local.get $xhat) (local.get $b)))))`)}
       (local.set $x (i32.add (local.get $x) (local.get $width)))
       (local.set $dy (i32.add (local.get $dy) (local.get $width)))
-      (local.set $dx (i32.add (local.get $dx) (local.get $width)))`,
-    )})
+      (local.set $dx (i32.add (local.get $dx) (local.get $width)))`})
 `;

@@ -23,29 +23,13 @@ export const MAX_POOL_GRAD_WAT = `
     (local $at i32) (local $gradAt i32) (local $best v128) (local $taken v128) (local $hit v128) (local $value v128)
     (local $gradient v128) (local $lowest v128) (local $live v128) (local $pass i32)
     (local.set $lowest (f32x4.splat (f32.const -inf)))
-    ${countUp(
-      '$b',
-      '(local.get $batch)',
-      1,
-      `
+    ${countUp('$b', '(local.get $batch)', 1)`
       (local.set $oh (i32.const 0))
-      ${countUp(
-        '$oh',
-        '(local.get $outH)',
-        1,
-        `
+      ${countUp('$oh', '(local.get $outH)', 1)`
         (local.set $ow (i32.const 0))
-        ${countUp(
-          '$ow',
-          '(local.get $outW)',
-          1,
-          `
+        ${countUp('$ow', '(local.get $outW)', 1)`
           (local.set $c (i32.const 0))
-          ${countUp(
-            '$c',
-            '(local.get $channels)',
-            4,
-            `
+          ${countUp('$c', '(local.get $channels)', 4)`
             (local.set $best (local.get $lowest))
             (local.set $taken (v128.const i32x4 0 0 0 0))
             (local.set $gradAt (i32.add (local.get $dy) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (i32.add
@@ -54,27 +38,15 @@ export const MAX_POOL_GRAD_WAT = `
             (local.set $gradient (v128.load (local.get $gradAt)))
             ;; pass 0 finds the maximum, pass 1 hands the gradient to its first position
             (local.set $pass (i32.const 0))
-            ${countUp(
-              '$pass',
-              '(i32.const 2)',
-              1,
-              `
+            ${countUp('$pass', '(i32.const 2)', 1)`
               (local.set $live (f32x4.gt (local.get $best) (local.get $lowest)))
               (local.set $i (i32.const 0))
-              ${countUp(
-                '$i',
-                '(local.get $fH)',
-                1,
-                `
+              ${countUp('$i', '(local.get $fH)', 1)`
                 (local.set $h (i32.sub (i32.add (i32.mul (local.get $oh) (local.get $sH)) (local.get $i)) (local.get $padTop)))
                 (if (i32.and (i32.ge_s (local.get $h) (i32.const 0)) (i32.lt_s (local.get $h) (local.get $inH)))
                   (then
                     (local.set $j (i32.const 0))
-                    ${countUp(
-                      '$j',
-                      '(local.get $fW)',
-                      1,
-                      `
+                    ${countUp('$j', '(local.get $fW)', 1)`
                       (local.set $w (i32.sub (i32.add (i32.mul (local.get $ow) (local.get $sW)) (local.get $j)) (local.get $padLeft)))
                       (if (i32.and (i32.ge_s (local.get $w) (i32.const 0)) (i32.lt_s (local.get $w) (local.get $inW)))
                         (then
@@ -91,14 +63,7 @@ export const MAX_POOL_GRAD_WAT = `
                               (local.set $taken (v128.or (local.get $taken) (local.get $hit)))
                               (v128.store (i32.add (local.get $dx) (local.get $at))
                                 (f32x4.add (v128.load (i32.add (local.get $dx) (local.get $at)))
-                                  (v128.and (local.get $hit) (local.get $gradient))))))))`,
-                    )}))`,
-              )}`,
-            )}`,
-          )}`,
-        )}`,
-      )}`,
-    )})
+                                  (v128.and (local.get $hit) (local.get $gradient))))))))`}))`}`}`}`}`}`})
   (func (export "maxPoolGradTiled")
     (param $x i32) (param $dy i32) (param $dx i32) (param $windowRows i32) (param $outW i32) (param $channels i32)
     (param $fH i32) (param $fW i32)
@@ -112,22 +77,14 @@ export const MAX_POOL_GRAD_WAT = `
     (local.set $windows (i32.mul (local.get $windowRows) (local.get $outW)))
     (local.set $pair (i32.and (i32.eq (local.get $fH) (i32.const 2)) (i32.eq (local.get $fW) (i32.const 2))))
     (local.set $g (local.get $dy))
-    ${countUp(
-      '$window',
-      '(local.get $windows)',
-      1,
-      `
+    ${countUp('$window', '(local.get $windows)', 1)`
       ;; Window (row R, column q) starts at input row R * fH, column q * fW.
       (local.set $q (i32.rem_u (local.get $window) (local.get $outW)))
       (local.set $base (i32.add
         (i32.mul (i32.mul (i32.div_u (local.get $window) (local.get $outW)) (local.get $fH)) (local.get $inRow))
         (i32.mul (local.get $q) (i32.mul (local.get $fW) (local.get $pixel)))))
       (local.set $c (i32.const 0))
-      ${countUp(
-        '$c',
-        '(local.get $pixel)',
-        16,
-        `
+      ${countUp('$c', '(local.get $pixel)', 16)`
         (local.set $offset (i32.add (local.get $base) (local.get $c)))
         (local.set $gradient (v128.load (i32.add (local.get $g) (local.get $c))))
         (if (local.get $pair)
@@ -161,42 +118,28 @@ export const MAX_POOL_GRAD_WAT = `
           (else
             (local.set $best (local.get $lowest))
             (local.set $i (i32.const 0))
-            ${repeatWhile(
-              '(i32.lt_u (local.get $i) (local.get $fH))',
-              `
+            ${repeatWhile('(i32.lt_u (local.get $i) (local.get $fH))')`
               (local.set $at (i32.add (local.get $offset) (i32.mul (local.get $i) (local.get $inRow))))
               (local.set $j (i32.const 0))
-              ${repeatWhile(
-                '(i32.lt_u (local.get $j) (local.get $fW))',
-                `
+              ${repeatWhile('(i32.lt_u (local.get $j) (local.get $fW))')`
                 (local.set $best (f32x4.pmax (local.get $best) (v128.load (i32.add (local.get $x) (local.get $at)))))
                 (local.set $at (i32.add (local.get $at) (local.get $pixel)))
-                (local.set $j (i32.add (local.get $j) (i32.const 1)))`,
-              )}
-              (local.set $i (i32.add (local.get $i) (i32.const 1)))`,
-            )}
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))`}
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))`}
             (local.set $live (f32x4.gt (local.get $best) (local.get $lowest)))
             (local.set $taken (v128.const i32x4 0 0 0 0))
             (local.set $i (i32.const 0))
-            ${repeatWhile(
-              '(i32.lt_u (local.get $i) (local.get $fH))',
-              `
+            ${repeatWhile('(i32.lt_u (local.get $i) (local.get $fH))')`
               (local.set $at (i32.add (local.get $offset) (i32.mul (local.get $i) (local.get $inRow))))
               (local.set $j (i32.const 0))
-              ${repeatWhile(
-                '(i32.lt_u (local.get $j) (local.get $fW))',
-                `
+              ${repeatWhile('(i32.lt_u (local.get $j) (local.get $fW))')`
                 (local.set $value (v128.load (i32.add (local.get $x) (local.get $at))))
                 (local.set $hit (v128.andnot
                   (v128.and (f32x4.eq (local.get $value) (local.get $best)) (local.get $live)) (local.get $taken)))
                 (local.set $taken (v128.or (local.get $taken) (local.get $hit)))
                 (v128.store (i32.add (local.get $dx) (local.get $at)) (v128.and (local.get $hit) (local.get $gradient)))
                 (local.set $at (i32.add (local.get $at) (local.get $pixel)))
-                (local.set $j (i32.add (local.get $j) (i32.const 1)))`,
-              )}
-              (local.set $i (i32.add (local.get $i) (i32.const 1)))`,
-            )}))`,
-      )}
-      (local.set $g (i32.add (local.get $g) (local.get $pixel)))`,
-    )})
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))`}
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))`}))`}
+      (local.set $g (i32.add (local.get $g) (local.get $pixel)))`})
 `;

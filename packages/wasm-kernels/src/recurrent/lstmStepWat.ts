@@ -47,30 +47,19 @@ export const LSTM_STEP_WAT = `
       (else (f32x4.mul (local.get $s) (f32x4.sub ${f32x4(1)} (local.get $s))))))
   (func (export "tanh") (param $x i32) (param $y i32) (param $n i32) (local $end i32)
     (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
-    ${loopUntil(
-      '(i32.ge_u (local.get $x) (local.get $end))',
-      `
+    ${loopUntil('(i32.ge_u (local.get $x) (local.get $end))')`
       (v128.store (local.get $y) (call $tanh4 (v128.load (local.get $x))))
       (local.set $x (i32.add (local.get $x) (i32.const 16)))
-      (local.set $y (i32.add (local.get $y) (i32.const 16)))`,
-    )})
+      (local.set $y (i32.add (local.get $y) (i32.const 16)))`})
   (func (export "lstmStep")
     (param $xz i32) (param $hz i32) (param $cPrev i32) (param $h i32) (param $c i32) (param $gates i32)
     (param $tanhC i32) (param $batch i32) (param $units i32) (param $hard i32) (param $present i32)
     (local $b i32) (local $j i32) (local $row i32) (local $gate i32) (local $at i32) (local $k i32)
     (local $i v128) (local $f v128) (local $g v128) (local $o v128) (local $cell v128) (local $t v128)
     (local.set $gate (i32.shl (local.get $units) (i32.const 2)))
-    ${countUp(
-      '$b',
-      '(local.get $batch)',
-      1,
-      `
+    ${countUp('$b', '(local.get $batch)', 1)`
       (local.set $j (i32.const 0))
-      ${countUp(
-        '$j',
-        '(local.get $gate)',
-        16,
-        `
+      ${countUp('$j', '(local.get $gate)', 16)`
         ;; $at: the i gate's byte offset in [B, 4H]; $k: the unit's in [B, H]
         (local.set $at (i32.add (i32.mul (local.get $b) (i32.shl (local.get $gate) (i32.const 2))) (local.get $j)))
         (local.set $k (i32.add (i32.mul (local.get $b) (local.get $gate)) (local.get $j)))
@@ -94,26 +83,16 @@ export const LSTM_STEP_WAT = `
         (v128.store (i32.add (local.get $gates) (local.get $at)) (local.get $o))
         (v128.store (i32.add (local.get $c) (local.get $k)) (local.get $cell))
         (v128.store (i32.add (local.get $tanhC) (local.get $k)) (local.get $t))
-        (v128.store (i32.add (local.get $h) (local.get $k)) (f32x4.mul (local.get $o) (local.get $t)))`,
-      )}`,
-    )})
+        (v128.store (i32.add (local.get $h) (local.get $k)) (f32x4.mul (local.get $o) (local.get $t)))`}`})
   (func (export "lstmStepGrad")
     (param $dhOut i32) (param $dhNext i32) (param $dcNext i32) (param $gates i32) (param $tanhC i32) (param $cPrev i32)
     (param $dz i32) (param $dcPrev i32) (param $batch i32) (param $units i32) (param $hard i32) (param $present i32)
     (local $b i32) (local $j i32) (local $gate i32) (local $at i32) (local $k i32) (local $z i32)
     (local $i v128) (local $f v128) (local $g v128) (local $o v128) (local $dh v128) (local $dc v128) (local $t v128)
     (local.set $gate (i32.shl (local.get $units) (i32.const 2)))
-    ${countUp(
-      '$b',
-      '(local.get $batch)',
-      1,
-      `
+    ${countUp('$b', '(local.get $batch)', 1)`
       (local.set $j (i32.const 0))
-      ${countUp(
-        '$j',
-        '(local.get $gate)',
-        16,
-        `
+      ${countUp('$j', '(local.get $gate)', 16)`
         (local.set $z (i32.add (i32.mul (local.get $b) (i32.shl (local.get $gate) (i32.const 2))) (local.get $j)))
         (local.set $k (i32.add (i32.mul (local.get $b) (local.get $gate)) (local.get $j)))
         (local.set $i (v128.load (i32.add (local.get $gates) (local.get $z))))
@@ -134,7 +113,5 @@ export const LSTM_STEP_WAT = `
           (f32x4.mul (f32x4.mul (local.get $dc) (local.get $i)) (f32x4.sub ${f32x4(1)} (f32x4.mul (local.get $g) (local.get $g)))))
         (v128.store (i32.add (local.get $dz) (i32.add (local.get $z) (i32.mul (local.get $gate) (i32.const 3))))
           (f32x4.mul (f32x4.mul (local.get $dh) (local.get $t)) (call $slope4 (local.get $o) (local.get $hard))))
-        (v128.store (i32.add (local.get $dcPrev) (local.get $k)) (f32x4.mul (local.get $dc) (local.get $f)))`,
-      )}`,
-    )})
+        (v128.store (i32.add (local.get $dcPrev) (local.get $k)) (f32x4.mul (local.get $dc) (local.get $f)))`}`})
 `;
