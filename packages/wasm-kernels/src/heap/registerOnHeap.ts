@@ -1,27 +1,28 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { isWasmHeapBackend, type WasmHeapBackend } from './wasmHeap';
 
+type Result = tf.TensorInfo | tf.TensorInfo[] | null;
 /** A kernel written on the wasm heap: null for a case it leaves to the backend's own kernel. */
-export type HeapKernel = (
+export type HeapKernel = (inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap, backend: WasmHeapBackend) => Result;
+/** A kernel made of the backend's other kernels, needing no heap (gather's gradient on cpu too). */
+export type BackendKernel = (
   inputs: tf.NamedTensorInfoMap,
   attrs: tf.NamedAttrMap,
-  backend: WasmHeapBackend,
-) => tf.TensorInfo | tf.TensorInfo[] | null;
+  backend: tf.KernelBackend,
+) => Result;
 
 /**
- * The one way this package registers a kernel. Where the backend has `kernelName`, `run` replaces it and the
- * original serves every case `run` answers null for (another dtype, a shape the original handles well); where it
- * has none (a kernel of kernelNames.ts, a gradient wasm lacks), `run` adds it, and a null is an error naming the
- * kernel. Either way a backend without a heap gets the original, or that error.
+ * How this package registers every kernel. Where the backend has `kernelName`, `run` replaces it and the original
+ * serves every case `run` answers null for (another dtype, a shape the original handles well); where it has none (a
+ * kernel of kernelNames.ts, a gradient wasm lacks), `run` adds it, and a null is an error naming the kernel.
  */
-export function registerOnHeap(kernelName: string, backendName: string, run: HeapKernel): void {
+function register(kernelName: string, backendName: string, run: BackendKernel): void {
   const original = tf.getKernel(kernelName, backendName);
   if (original) tf.unregisterKernel(kernelName, backendName);
   tf.registerKernel({
     ...(original ?? { kernelName, backendName }),
     kernelFunc: (args) => {
-      const backend = args.backend as tf.KernelBackend;
-      const result = isWasmHeapBackend(backend) ? run(args.inputs, args.attrs ?? {}, backend) : null;
+      const result = run(args.inputs, args.attrs ?? {}, args.backend as tf.KernelBackend);
       if (result) return result;
       if (original) return original.kernelFunc(args);
       throw new Error(`${kernelName} on ${backendName}: no kernel for these inputs (it needs the wasm heap)`);
@@ -29,24 +30,42 @@ export function registerOnHeap(kernelName: string, backendName: string, run: Hea
   });
 }
 
+/** A kernel on the wasm heap; a backend without one (another backend registered under the name) gets the original. */
+export function registerOnHeap(kernelName: string, backendName: string, run: HeapKernel): void {
+  register(kernelName, backendName, (inputs, attrs, backend) =>
+    isWasmHeapBackend(backend) ? run(inputs, attrs, backend) : null,
+  );
+}
+
+/** A kernel any backend can run, registered the same way (installSegmentSumByScatter serves the cpu backend too). */
+export function registerOnAnyBackend(kernelName: string, backendName: string, run: BackendKernel): void {
+  register(kernelName, backendName, run);
+}
+
+type GradientMap = ReturnType<tf.GradConfig['gradFunc']>;
+type Gradient = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => GradientMap;
+
 /**
- * Replaces the gradient of `kernelName` while `backendName` is the active backend: `gradient` answers null for the
- * cases it leaves to the gradient registered before (tfjs' own, for every other backend too).
+ * The gradient of `kernelName` while `backendName` is the active backend. Where tfjs has one, `gradient` replaces it
+ * and answers null for the cases it leaves to it (and every other backend keeps it); for a kernel this package adds,
+ * `saved` names what the forward pass keeps, and `gradient` must answer.
  */
 export function registerGradientOnHeap(
   kernelName: string,
   backendName: string,
-  gradient: (
-    dy: tf.Tensor | tf.Tensor[],
-    saved: tf.Tensor[],
-    attrs: tf.NamedAttrMap,
-  ) => ReturnType<tf.GradConfig['gradFunc']> | null,
+  gradient: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => GradientMap | null,
+  saved?: Pick<tf.GradConfig, 'inputsToSave' | 'outputsToSave'>,
 ): void {
-  const original = tf.getGradient(kernelName);
-  if (!original) return;
+  const original = tf.getGradient(kernelName) ?? { kernelName, ...saved };
+  const fallback: Gradient =
+    'gradFunc' in original
+      ? original.gradFunc
+      : () => {
+          throw new Error(`the gradient of ${kernelName} runs on ${backendName} only`);
+        };
   tf.registerGradient({
     ...original,
-    gradFunc: (dy, saved, attrs) =>
-      (tf.getBackend() === backendName ? gradient(dy, saved, attrs) : null) ?? original.gradFunc(dy, saved, attrs),
+    gradFunc: (dy, kept, attrs) =>
+      (tf.getBackend() === backendName ? gradient(dy, kept, attrs) : null) ?? fallback(dy, kept, attrs),
   });
 }

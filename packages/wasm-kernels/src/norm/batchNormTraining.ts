@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BATCH_NORM_SUMS, BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from '../kernelNames';
 import { heapSimd } from '../heap/heapSimd';
 import { type WasmHeapBackend } from '../heap/wasmHeap';
-import { registerOnHeap } from '../heap/registerOnHeap';
+import { registerGradientOnHeap, registerOnHeap } from '../heap/registerOnHeap';
 
 /**
  * Batch normalisation in training as one kernel and one gradient (x as [N rows, C], NHWC, C a multiple of 4):
@@ -101,11 +101,11 @@ export function installBatchNormTraining(backendName: string): void {
   registerOnHeap(BATCH_NORM_TRAINING_GRAD, backendName, (inputs, attrs, backend) => derivative(inputs, attrs, backend));
   if (installed) return;
   installed = true;
-  tf.registerGradient({
-    kernelName: BATCH_NORM_TRAINING,
-    inputsToSave: ['x', 'scale'],
-    outputsToSave: [false, true, true],
-    gradFunc: (dys, saved, attrs) => {
+  const saves = { inputsToSave: ['x', 'scale'], outputsToSave: [false, true, true] };
+  registerGradientOnHeap(
+    BATCH_NORM_TRAINING,
+    backendName,
+    (dys, saved, attrs) => {
       const [dy, dMean, dVariance] = dys as (tf.Tensor | null)[];
       const [x, scale, mean, variance] = saved as tf.Tensor[];
       const engine = tf.engine();
@@ -130,5 +130,6 @@ export function installBatchNormTraining(backendName: string): void {
         ) as tf.Tensor;
       return { x: of('x'), scale: of('scale'), offset: of('offset') };
     },
-  });
+    saves,
+  );
 }
