@@ -280,7 +280,7 @@ export const KERNEL_REGISTRY: readonly KernelEntry[] = [
     family: 'conv',
     replaces: [],
     adds: [tf.Conv2DBackpropFilter],
-    takes: 'NHWC: a dilated convolution, or below 16 output channels one product over unfolded patches',
+    takes: 'NHWC: from 16 output channels, with SIMD, one product over unfolded patches; else a dilated convolution',
     install: installConvFilterGradByConv,
     test: PACKAGE_TEST('convGradients'),
   },

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc } from './convKernelParts';
 import { heapSimd } from '../heap/heapSimd';
-import { copyRow, isWasmHeapBackend, viewAs } from '../heap/wasmHeap';
+import { isWasmHeapBackend, viewAs } from '../heap/wasmHeap';
 
 /**
  * Output channels from which the weight gradient is one product over unfolded patches rather than a dilated
@@ -33,27 +33,15 @@ export function filterGradByProduct(
   const [, outHeight, outWidth, outChannels] = dy.shape as [number, number, number, number];
   const rows = filterHeight * filterWidth * channels;
   const positions = batch * outHeight * outWidth;
-  if (outChannels < UNFOLD_FROM || positions === 0) return null;
-  const patches = backend.makeOutput([1, positions, rows], 'float32');
+  // Without the SIMD module the dilated convolution serves (convFilterGradByConv.ts).
   const simd = heapSimd();
-  if (simd) {
-    // The same gather in the WebAssembly module.
-    simd.unfold(
-      ...[simd.address(x), simd.address(patches), batch, height, width, channels, outHeight, outWidth],
-      ...[filterHeight, filterWidth, strideHeight, strideWidth, top, left],
-    );
-  } else {
-    const [target, source] = [backend.typedArrayFromHeap(patches), backend.typedArrayFromHeap(x)] as Float32Array[];
-    unfoldInTypeScript(
-      target!,
-      source!,
-      [batch, height, width, channels],
-      [outHeight, outWidth],
-      [filterHeight, filterWidth],
-      [strideHeight, strideWidth],
-      [top, left],
-    );
-  }
+  if (!simd || outChannels < UNFOLD_FROM || positions === 0) return null;
+  const patches = backend.makeOutput([1, positions, rows], 'float32');
+  const [xAt, patchesAt] = [simd.address(x), simd.address(patches)];
+  simd.unfold(
+    ...[xAt, patchesAt, batch, height, width, channels, outHeight, outWidth],
+    ...([filterHeight, filterWidth, strideHeight, strideWidth, top, left] as const),
+  );
   try {
     const product = matMul({
       inputs: { a: patches, b: viewAs(dy, [1, positions, outChannels]) },
@@ -63,35 +51,5 @@ export function filterGradByProduct(
     return { ...product, shape: [filterHeight, filterWidth, channels, outChannels] };
   } finally {
     backend.disposeData(patches.dataId);
-  }
-}
-
-/** The unfolding above in TypeScript, where the SIMD module did not load. */
-function unfoldInTypeScript(
-  target: Float32Array,
-  source: Float32Array,
-  [batch, height, width, channels]: number[],
-  [outHeight, outWidth]: number[],
-  [filterHeight, filterWidth]: number[],
-  [strideHeight, strideWidth]: number[],
-  [top, left]: number[],
-): void {
-  const run = filterWidth! * channels!;
-  let at = 0;
-  for (let b = 0; b < batch!; b++) {
-    for (let y = 0; y < outHeight!; y++) {
-      for (let column = 0; column < outWidth!; column++) {
-        const x0 = column * strideWidth! - left!;
-        const jStart = Math.min(Math.max(0, -x0), filterWidth!);
-        const jEnd = Math.max(Math.min(filterWidth!, width! - x0), jStart);
-        for (let i = 0; i < filterHeight!; i++, at += run) {
-          const row = y * strideHeight! + i - top!;
-          target.fill(0, at, at + run);
-          if (row < 0 || row >= height!) continue;
-          const from = ((b * height! + row) * width! + x0 + jStart) * channels!;
-          copyRow(source, from, target, at + jStart * channels!, (jEnd - jStart) * channels!);
-        }
-      }
-    }
   }
 }
