@@ -4,7 +4,8 @@ import { KERNEL_REGISTRY } from '../src/registry';
 export function registryTable(): string {
   const rows = KERNEL_REGISTRY.map((entry) => {
     const kernels = [...entry.replaces.map((k) => `${k} (replaced)`), ...entry.adds.map((k) => `${k} (added)`)];
-    return `| ${entry.family} | ${kernels.join(', ')} | ${entry.takes} | \`${entry.test}\` |`;
+    const thresholds = Object.entries(entry.thresholds ?? {}).map(([name, value]) => `${name} = ${value}`);
+    return `| ${entry.family} | ${kernels.join(', ')} | ${entry.takes} | ${thresholds.join(', ')} | \`${entry.test}\` |`;
   });
-  return ['| family | kernels | takes | test |', '|---|---|---|---|', ...rows].join('\n');
+  return ['| family | kernels | takes | thresholds | test |', '|---|---|---|---|---|', ...rows].join('\n');
 }

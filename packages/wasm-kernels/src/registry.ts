@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as names from './kernelNames';
+import { UNFOLD_FROM } from './conv/convFilterGradByProduct';
 import { installConvFilterGradByConv } from './conv/convFilterGradByConv';
 import { installConvInputGradByConv } from './conv/convInputGradByConv';
 import { installCpuFallbackKernels } from './conv/depthwiseGradOnCpu';
-import { installImplicitGemmConv } from './conv/implicitGemmConv';
+import { CHANNELS_FROM, installImplicitGemmConv } from './conv/implicitGemmConv';
 import { installSingleChannelConv } from './conv/singleChannelConv';
 import { installBlockTile } from './data-movement/blockTile';
 import { installConcatOnHeap } from './data-movement/concatOnHeap';
@@ -13,7 +14,7 @@ import { installSegmentSumByScatter } from './data-movement/segmentSumByScatter'
 import { installSplitOnHeap } from './data-movement/splitOnHeap';
 import { installTransposeOnHeap } from './data-movement/transposeOnHeap';
 import { installUnpackReverseOnHeap } from './data-movement/unpackReverseOnHeap';
-import { installAdamUpdateOnHeap } from './elementwise/adamUpdateOnHeap';
+import { installAdamUpdateOnHeap, TYPESCRIPT_UP_TO } from './elementwise/adamUpdateOnHeap';
 import { installBroadcastArithmetic } from './elementwise/broadcastArithmetic';
 import { installBroadcastCompares } from './elementwise/broadcastCompare';
 import { installDropoutMask } from './elementwise/dropoutMask';
@@ -21,7 +22,7 @@ import { installMaxGradOnHeap } from './elementwise/maxGradOnHeap';
 import { installMeanGradByTile } from './elementwise/meanGradByTile';
 import { installMiddleAxisReduce } from './elementwise/middleAxisReduce';
 import { installTanhOnHeap } from './elementwise/tanhOnHeap';
-import { installFastMatMul } from './matmul/fastMatMul';
+import { installFastMatMul, SIMD_MAX_COLUMNS, SPLIT_FROM } from './matmul/fastMatMul';
 import { installFusedMatMulOnHeap } from './matmul/fusedMatMulOnHeap';
 import { installBatchNormOnHeap } from './norm/batchNormOnHeap';
 import { installBatchNormTraining } from './norm/batchNormTraining';
@@ -42,8 +43,10 @@ export interface KernelEntry {
   replaces: readonly string[];
   /** Kernels added: wasm has none (kernelNames.ts names the package's own), or a gradient replaced. */
   adds: readonly string[];
-  /** Which inputs take this path, with its thresholds; the rest keep the backend's kernel. */
+  /** Which inputs take this path; the rest keep the backend's kernel. */
   takes: string;
+  /** The constants that choose the path, as the kernel's file defines them (measured there). */
+  thresholds?: Readonly<Record<string, number>>;
   install: (backendName: string) => void;
   /** The test that compares it with the cpu backend or a float64 reference, from the repository's root. */
   test: string;
@@ -79,7 +82,8 @@ export const KERNEL_REGISTRY: readonly KernelEntry[] = [
     replaces: [tf.BatchMatMul],
     adds: [],
     takes:
-      'float32: the SIMD product up to 512 columns of B; batch items of 4,096 multiply-adds and more one XNNPACK product each',
+      'float32: the SIMD product up to SIMD_MAX_COLUMNS columns of B; batch items of SPLIT_FROM multiply-adds and more one XNNPACK product each',
+    thresholds: { SIMD_MAX_COLUMNS, SPLIT_FROM },
     install: installFastMatMul,
     test: PACKAGE_TEST('simdProduct'),
   },
@@ -135,7 +139,8 @@ export const KERNEL_REGISTRY: readonly KernelEntry[] = [
     family: 'elementwise',
     replaces: [],
     adds: [names.ADAM_UPDATE],
-    takes: 'float32 weights of any size in SIMD (without SIMD, up to 131,072 elements in TypeScript)',
+    takes: 'float32 weights of any size in SIMD (without SIMD, up to TYPESCRIPT_UP_TO elements in TypeScript)',
+    thresholds: { TYPESCRIPT_UP_TO },
     install: installAdamUpdateOnHeap,
     test: APP_TEST('train/fusedAdam'),
   },
@@ -280,7 +285,9 @@ export const KERNEL_REGISTRY: readonly KernelEntry[] = [
     family: 'conv',
     replaces: [],
     adds: [tf.Conv2DBackpropFilter],
-    takes: 'NHWC: from 16 output channels, with SIMD, one product over unfolded patches; else a dilated convolution',
+    takes:
+      'NHWC: from UNFOLD_FROM output channels, with SIMD, one product over unfolded patches; else a dilated convolution',
+    thresholds: { UNFOLD_FROM },
     install: installConvFilterGradByConv,
     test: PACKAGE_TEST('convGradients'),
   },
@@ -304,7 +311,9 @@ export const KERNEL_REGISTRY: readonly KernelEntry[] = [
     family: 'conv',
     replaces: [tf.Conv2D, tf.Conv2DBackpropFilter, tf.Conv2DBackpropInput],
     adds: [],
-    takes: '3 x 3 stride 1 by Winograd F(2 x 2, 3 x 3); other small filters as implicit GEMM; with SIMD',
+    takes:
+      'channels in and out from CHANNELS_FROM, with SIMD: 3 x 3 stride 1 by Winograd F(2 x 2, 3 x 3), others as implicit GEMM',
+    thresholds: { CHANNELS_FROM },
     install: installImplicitGemmConv,
     test: PACKAGE_TEST('convGradients'),
   },

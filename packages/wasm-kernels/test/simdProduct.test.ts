@@ -31,7 +31,7 @@ function reference(
   return out;
 }
 
-// The SIMD product (simd/gemmWat.ts) in 4 x 8, 4 x 4 and single-column blocks, k in chunks of 256, columns in
+// The SIMD product (matmul/gemmWat.ts) in 4 x 8, 4 x 4 and single-column blocks, k in chunks of 256, columns in
 // panels of 128: shapes that end inside each of those, a transposed A read where it lies, shared operands.
 const CASES: [number[], number, number, number, boolean, boolean][] = [
   // [items of A, items of B], m, k, n, transposeA, transposeB

@@ -29,8 +29,8 @@ interface BatchNormalizationFields {
 
 /**
  * x normalised over every axis but the last with the batch's own statistics, y = (x - mean) / sqrt(variance + eps)
- * * gamma + beta, and [y, mean, variance], as one kernel and gradient (kernels/batchNormTraining.ts) where it is
- * registered for the active backend (wasm).
+ * * gamma + beta, and [y, mean, variance], as one kernel and gradient (the kernels package's BATCH_NORM_TRAINING)
+ * where it is registered for the active backend (wasm).
  */
 export function batchNormInTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor[] {
   return tf.engine().runKernel(BATCH_NORM_TRAINING, { x, scale: gamma, offset: beta }, {

@@ -4,8 +4,8 @@ import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { DROPOUT_MASK } from '@attention-workbench/wasm-kernels';
 
 /**
- * tf.dropout(x, rate), as one Multiply by a mask from kernels/dropoutMask.ts where that kernel is registered for the
- * active backend (wasm); tfjs' own elsewhere. The mask takes no input, so the gradient tape never reaches it.
+ * tf.dropout(x, rate), as one Multiply by a mask from the kernels package's DROPOUT_MASK where that kernel is
+ * registered for the active backend (wasm); tfjs' own elsewhere. The mask takes no input, so the gradient tape never reaches it.
  */
 export function dropout(x: tf.Tensor, rate: number): tf.Tensor {
   if (rate <= 0 || rate >= 1 || x.dtype !== 'float32' || !tf.getKernel(DROPOUT_MASK, tf.getBackend())) {
@@ -27,8 +27,8 @@ const TfjsDropout = tf.serialization.SerializationMap.getMap().classNameMap['Dro
 
 /**
  * tfjs-layers' Dropout (Srivastava et al. 2014: in training each element is zeroed with probability `rate` and the
- * rest scaled by 1 / (1 - rate); the identity in inference), whose mask comes from kernels/dropoutMask.ts where that
- * kernel is registered (the wasm backend): tfjs draws the mask one number at a time in JavaScript. Same class name
+ * rest scaled by 1 / (1 - rate); the identity in inference), whose mask comes from the kernels package's
+ * DROPOUT_MASK where that kernel is registered (the wasm backend): tfjs draws the mask one number at a time in JavaScript. Same class name
  * and config, so a saved model is unchanged and loads with or without the workbench's layers; with a noise shape or
  * a seed it is tfjs' layer exactly.
  */

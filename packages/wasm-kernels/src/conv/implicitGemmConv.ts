@@ -23,7 +23,7 @@ type Info = tf.backend_util.Conv2DInfo;
  * Channels in and out from which the products run here: thinner layers (a first layer on RGB, CBAM's one-channel
  * gate) keep XNNPACK and the plane convolutions, where a block's few multiply-adds per tap would not repay it.
  */
-const CHANNELS_FROM = 8;
+export const CHANNELS_FROM = 8;
 
 /** Positions of the weight gradient's chunk (whole images), so that its x and dy stay in the L2 cache. */
 const CHUNK_POSITIONS = 256;

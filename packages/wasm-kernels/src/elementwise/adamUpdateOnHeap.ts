@@ -57,7 +57,7 @@ function adamUpdate(inputs: tf.NamedTensorInfoMap, attrs: AdamUpdateAttrs, backe
  * SIMD and a JavaScript loop is not, so for a large weight (an embedding table) the composed kernels are quicker
  * (measured here: [1000, 64] 1.4 against 1.7 ms, [8000, 64] 9.8 against 7.3).
  */
-const TYPESCRIPT_UP_TO = 131_072;
+export const TYPESCRIPT_UP_TO = 131_072;
 
 /** The largest weight ADAM_UPDATE is worth calling for: every size once it runs in SIMD. */
 export const fusedAdamLimit = (): number => (heapSimd() ? Infinity : TYPESCRIPT_UP_TO);

@@ -23,14 +23,14 @@ const wrapped = new Set<string>();
  * Multiply-adds per batch item from which one fast product per item beats the scalar loop (measured here: on heap
  * windows an item costs ~5 us of set-up, so [16, 16] x [16, 16] items already gain; with copies it was 32k).
  */
-const SPLIT_FROM = 4_096;
+export const SPLIT_FROM = 4_096;
 
 /**
  * Columns of B up to which the SIMD module's product (gemmWat.ts) beats XNNPACK's (measured here): it reads B
  * where it lies, and rows of B further apart than 2 kB fall on the same cache sets ([1024, 1024] x [1024, 1024]:
  * 69 against XNNPACK's 49 ms with B already packed); XNNPACK packs B, at every call in training.
  */
-const SIMD_MAX_COLUMNS = 512;
+export const SIMD_MAX_COLUMNS = 512;
 
 const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
