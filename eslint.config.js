@@ -9,9 +9,9 @@ import tseslint from 'typescript-eslint';
 
 const TFJS = { group: ['@tensorflow/*'], message: 'TensorFlow.js belongs to src/engine and the training worker.' };
 const ELECTRON = { group: ['electron'], message: 'Electron belongs to src/main and src/preload.' };
-// Inside the engine, a folder imports only the folders below it: io and layers at the floor, then data, models,
-// modelFiles, train, inference; the engine's top-level files (backend, the export job) may use them all.
-const ENGINE_FOLDERS = ['io', 'layers', 'decode', 'data', 'models', 'modelFiles', 'train', 'inference'];
+// Inside the engine, a folder imports only the folders below it: io, layers, decode and parallel at the floor, then
+// data, models, modelFiles, train, inference; the engine's top-level files (backend, the export job) use them all.
+const ENGINE_FOLDERS = ['io', 'layers', 'decode', 'parallel', 'data', 'models', 'modelFiles', 'train', 'inference'];
 const engineBelow = (folder, ...forbidden) => ({
   files: [`src/engine/${folder}/**`],
   rules: {
@@ -130,9 +130,10 @@ export default tseslint.config(
   engineBelow('io', ...ENGINE_FOLDERS.filter((f) => f !== 'io')),
   engineBelow('layers', ...ENGINE_FOLDERS.filter((f) => f !== 'layers')),
   engineBelow('decode', ...ENGINE_FOLDERS.filter((f) => f !== 'decode')),
-  engineBelow('data', 'layers', 'decode', 'models', 'modelFiles', 'train', 'inference'),
-  engineBelow('models', 'decode', 'modelFiles', 'train', 'inference'),
-  engineBelow('modelFiles', 'decode', 'models', 'train', 'inference'),
+  engineBelow('parallel', ...ENGINE_FOLDERS.filter((f) => f !== 'parallel')),
+  engineBelow('data', 'layers', 'decode', 'parallel', 'models', 'modelFiles', 'train', 'inference'),
+  engineBelow('models', 'decode', 'parallel', 'modelFiles', 'train', 'inference'),
+  engineBelow('modelFiles', 'decode', 'parallel', 'models', 'train', 'inference'),
   engineBelow('train', 'inference'),
   {
     files: ['packages/wasm-kernels/**'],

@@ -7,6 +7,7 @@ import type { PreparedDataset } from '../data/preparedDataset';
 import type { AttentionLayerInfo } from '../models/buildModel';
 import type { LoadedCheckpoint } from './checkpoints';
 import type { RunArtifacts } from './runArtifacts';
+import type { GradientExchange } from '../parallel/gradientExchange';
 
 export interface TrainingOptions {
   runId: string;
@@ -26,6 +27,12 @@ export interface TrainingOptions {
   resumeFrom?: LoadedCheckpoint;
   /** Another run's weights to start from (fine-tuning): those with the same name and shape are copied. */
   initialWeights?: LoadedCheckpoint;
+  /**
+   * One replica of data-parallel training: it trains on share `rank` of every batch (of `replicas` near-equal
+   * contiguous shares) and averages gradients through `exchange`. Every replica runs the same loop on the same
+   * shuffled order, so they take the same steps and reach the same weights.
+   */
+  replica?: { rank: number; replicas: number; exchange: GradientExchange };
   /** Called with the trained model (best weights restored) before it is freed, unless training failed. */
   onTrained?: (
     model: LayersModel,

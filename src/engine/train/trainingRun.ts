@@ -74,6 +74,7 @@ export class TrainingRun {
       hyperParams,
       data,
       learningRate: hyperParams.learningRate,
+      ...(options.replica ? { exchange: options.replica.exchange } : {}),
     };
     this.trainRows = Array.from({ length: data.counts.train }, (_, i) => i);
     this.rowsPerEpoch =
@@ -153,8 +154,14 @@ export class TrainingRun {
     const { seed, batchSize } = this.options.hyperParams;
     const order = shuffleInPlace([...this.trainRows], seededRandom(epochShuffleSeed(seed, epoch)));
     const rows = order.slice(0, this.rowsPerEpoch);
+    const { rank, replicas } = this.options.replica ?? { rank: 0, replicas: 1 };
     for (this.state.step = 1; this.state.step <= this.stepsPerEpoch; this.state.step++) {
-      yield rows.slice((this.state.step - 1) * batchSize, this.state.step * batchSize);
+      const batch = rows.slice((this.state.step - 1) * batchSize, this.state.step * batchSize);
+      // This replica's share: near-equal contiguous parts, empty ones where the batch has fewer rows than replicas.
+      yield batch.slice(
+        Math.floor((rank * batch.length) / replicas),
+        Math.floor(((rank + 1) * batch.length) / replicas),
+      );
     }
   }
 
@@ -173,7 +180,8 @@ export class TrainingRun {
     const tensors = trainingStep(this.context, rows);
     state.globalStep++;
     const position = { epoch: state.epoch, step: state.step, globalStep: state.globalStep };
-    this.window.add({ ...position, samples: rows.length, learningRate: this.context.learningRate }, tensors);
+    const samples = this.options.replica ? this.stepSamples() : rows.length;
+    this.window.add({ ...position, samples, learningRate: this.context.learningRate }, tensors);
     if (this.window.due(state.step === this.stepsPerEpoch)) {
       const { steps, windowMs } = await this.window.read();
       for (const monitor of monitors) monitor.afterRead?.(state, steps, windowMs);
@@ -181,6 +189,12 @@ export class TrainingRun {
     this.hooks.afterStep?.(state.globalStep);
     for (const monitor of monitors) await monitor.afterStep?.(state);
     await yieldToEventLoop();
+  }
+
+  /** The whole batch's rows at this step, every replica's share together. */
+  private stepSamples(): number {
+    const { batchSize } = this.options.hyperParams;
+    return Math.min(batchSize, this.rowsPerEpoch - (this.state.step - 1) * batchSize);
   }
 
   /** Validates the epoch and hands it to the monitors; 'stop' when one of them ends the run (early stopping). */

@@ -1,0 +1,51 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { GradientExchange } from './gradientExchange';
+
+/** The floats a replica exchanges a step: every trained weight's gradient, then its share's loss and accuracy. */
+export const exchangeLength = (variables: tf.Variable[]): number => variables.reduce((n, v) => n + v.size, 0) + 2;
+
+export interface ShareResult {
+  /** This share's gradients by variable name, or null for an empty share. */
+  grads: tf.NamedTensorMap | null;
+  loss: tf.Scalar | null;
+  correct: tf.Scalar | null;
+  counted: tf.Scalar | null;
+}
+
+/**
+ * The whole batch's gradient and figures from this replica's share and the others': the mean of the shares'
+ * gradients weighted by what each share counted (examples, or real target tokens), which is the gradient of the
+ * whole batch's mean loss. Reads the share's tensors back (a replica's step waits for the others here anyway) and
+ * returns new tensors: averaged gradients for the optimizer, and the batch's loss, correct and counted.
+ */
+export function averageOverReplicas(
+  exchange: GradientExchange,
+  variables: tf.Variable[],
+  share: ShareResult,
+): { grads: tf.NamedTensorMap; loss: tf.Scalar; correct: tf.Scalar; counted: tf.Scalar } {
+  const values = new Float32Array(exchangeLength(variables));
+  const counted = share.counted ? share.counted.dataSync()[0]! : 0;
+  if (share.grads && counted > 0) {
+    let at = 0;
+    for (const variable of variables) {
+      const gradient = share.grads[variable.name];
+      if (gradient) values.set(gradient.dataSync() as Float32Array, at);
+      at += variable.size;
+    }
+    values[at] = share.loss!.dataSync()[0]!;
+    values[at + 1] = share.correct!.dataSync()[0]! / counted;
+  }
+  const { mean, totalWeight } = exchange.allReduceMean(values, counted);
+  const grads: tf.NamedTensorMap = {};
+  let at = 0;
+  for (const variable of variables) {
+    grads[variable.name] = tf.tensor(mean.subarray(at, at + variable.size), variable.shape, 'float32');
+    at += variable.size;
+  }
+  return {
+    grads,
+    loss: tf.scalar(mean[at]!),
+    correct: tf.scalar(Math.round(mean[at + 1]! * totalWeight)),
+    counted: tf.scalar(totalWeight),
+  };
+}

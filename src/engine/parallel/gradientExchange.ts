@@ -1,0 +1,104 @@
+/**
+ * The all-reduce of data-parallel training between worker threads: every replica writes its gradient, weighted by
+ * the examples (or target tokens) of its share of the batch, into its own slot of one SharedArrayBuffer, waits at a
+ * barrier for the others, and sums the slots itself in rank order 0, 1, ..., N-1. Every replica does the same
+ * additions in the same order, so each gets the same float32 result and applies the same update: the replicas never
+ * drift. Slots are double-buffered by step parity, so one barrier a step suffices: a replica writing step k + 2's
+ * gradient into the buffer of step k has passed step k + 1's barrier, which every replica reaches only after it has
+ * read step k's slots.
+ *
+ * A replica that dies would leave the others waiting: they wait in slices and give up, naming the reason, once the
+ * coordinator raises the abort flag (abortExchange).
+ */
+
+const ARRIVED = 0;
+const GENERATION = 1;
+const ABORTED = 2;
+const CONTROL_INTS = 4;
+/** How long a wait lasts before the abort flag is looked at again. */
+const WAIT_SLICE_MS = 50;
+
+export interface ExchangeShape {
+  replicas: number;
+  /** Floats each replica contributes a step (the gradient, then the step's figures). */
+  length: number;
+}
+
+/** The shared memory of an exchange: control words, then 2 x N slots of `length` floats and a weight each. */
+export function createExchangeBuffer({ replicas, length }: ExchangeShape): SharedArrayBuffer {
+  if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`replicas must be a whole number >= 1: ${replicas}`);
+  return new SharedArrayBuffer(CONTROL_INTS * 4 + 2 * replicas * (length + 1) * 4);
+}
+
+/** Tells every replica waiting at the barrier that a replica is gone; their exchange throws `reason`. */
+export function abortExchange(buffer: SharedArrayBuffer): void {
+  const control = new Int32Array(buffer, 0, CONTROL_INTS);
+  Atomics.store(control, ABORTED, 1);
+  Atomics.notify(control, GENERATION);
+}
+
+export class GradientExchange {
+  private readonly control: Int32Array;
+  private readonly slots: Float32Array;
+  private readonly sum: Float64Array;
+  private readonly mean: Float32Array;
+  private step = 0;
+
+  constructor(
+    buffer: SharedArrayBuffer,
+    private readonly shape: ExchangeShape,
+    private readonly rank: number,
+  ) {
+    if (!(rank >= 0 && rank < shape.replicas)) throw new Error(`rank ${rank} is not one of ${shape.replicas} replicas`);
+    this.control = new Int32Array(buffer, 0, CONTROL_INTS);
+    this.slots = new Float32Array(buffer, CONTROL_INTS * 4);
+    if (this.slots.length !== 2 * shape.replicas * (shape.length + 1))
+      throw new Error('the exchange buffer has another shape');
+    this.sum = new Float64Array(shape.length);
+    this.mean = new Float32Array(shape.length);
+  }
+
+  /**
+   * The weighted mean over replicas of `values` (this replica's, for `weight` examples): sum_i weight_i values_i /
+   * sum_i weight_i, the same array in every replica. A total weight of 0 gives zeros.
+   */
+  allReduceMean(values: Float32Array, weight: number): { mean: Float32Array; totalWeight: number } {
+    const { replicas, length } = this.shape;
+    if (values.length !== length) throw new Error(`expected ${length} values, got ${values.length}`);
+    const stride = length + 1;
+    const base = (this.step++ % 2) * replicas * stride;
+    const own = base + this.rank * stride;
+    // Raw values: weighted and summed in float64 below, so the mean rounds once, as one replica's would.
+    this.slots.set(values, own);
+    this.slots[own + length] = weight;
+    this.barrier();
+    let total = 0;
+    this.sum.fill(0);
+    for (let r = 0; r < replicas; r++) {
+      const at = base + r * stride;
+      const share = this.slots[at + length]!;
+      // A share with no weight (no examples, or no real target tokens) adds nothing, not 0 x NaN.
+      if (share <= 0) continue;
+      total += share;
+      for (let j = 0; j < length; j++) this.sum[j] += share * this.slots[at + j]!;
+    }
+    for (let j = 0; j < length; j++) this.mean[j] = total > 0 ? this.sum[j]! / total : 0;
+    return { mean: this.mean, totalWeight: total };
+  }
+
+  /** Waits until every replica has arrived (a sense-reversing barrier on a generation counter). */
+  private barrier(): void {
+    const { control } = this;
+    const generation = Atomics.load(control, GENERATION);
+    if (Atomics.add(control, ARRIVED, 1) === this.shape.replicas - 1) {
+      Atomics.store(control, ARRIVED, 0);
+      Atomics.add(control, GENERATION, 1);
+      Atomics.notify(control, GENERATION);
+      return;
+    }
+    while (Atomics.load(control, GENERATION) === generation) {
+      if (Atomics.load(control, ABORTED)) throw new Error('a replica stopped: the others cannot go on without it');
+      Atomics.wait(control, GENERATION, generation, WAIT_SLICE_MS);
+    }
+  }
+}
