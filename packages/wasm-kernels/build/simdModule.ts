@@ -80,7 +80,10 @@ export async function simdInterface(source = SIMD_MODULE_WAT): Promise<string> {
   for (const e of exports) sharers.set(signature(e), [...(sharers.get(signature(e)) ?? []), e.name]);
   const shared = [...sharers].filter(([, names]) => names.length > 1);
   const typeName = (names: string[]) => `${names[0]![0]!.toUpperCase()}${names[0]!.slice(1)}Signature`;
-  const aliases = shared.map(([text, names]) => `/** ${names.join(', ')}. */\ntype ${typeName(names)} = ${text};`);
+  // One line a function (prettier-ignore): the parameter lists read across, as the WAT declares them.
+  const aliases = shared.map(
+    ([text, names]) => `/** ${names.join(', ')}. */\n// prettier-ignore\ntype ${typeName(names)} = ${text};`,
+  );
   const members = exports.map((e) => {
     const names = sharers.get(signature(e))!;
     return names.length > 1
@@ -93,6 +96,7 @@ export async function simdInterface(source = SIMD_MODULE_WAT): Promise<string> {
     '',
     ...aliases,
     '',
+    '// prettier-ignore',
     'export interface HeapSimdExports {',
     ...members,
     '}',

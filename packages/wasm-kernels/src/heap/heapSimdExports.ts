@@ -2,164 +2,45 @@
 // Every parameter is an i32 (a byte offset into the heap, a count) or an f32, both numbers in JavaScript.
 
 /** gemm, gemmInto. */
-type GemmSignature = (
-  a: number,
-  b: number,
-  c: number,
-  items: number,
-  m: number,
-  k: number,
-  n: number,
-  strideA: number,
-  strideB: number,
-  rowStepA: number,
-  kStepA: number,
-) => void;
+// prettier-ignore
+type GemmSignature = (a: number, b: number, c: number, items: number, m: number, k: number, n: number, strideA: number, strideB: number, rowStepA: number, kStepA: number) => void;
 /** channelMoments, channelPools. */
+// prettier-ignore
 type ChannelMomentsSignature = (x: number, out: number, rows: number, channels: number) => void;
 /** rowsAdd, rowsSub, rowsSubFrom, rowsMul. */
+// prettier-ignore
 type RowsAddSignature = (a: number, b: number, out: number, outer: number, middle: number, inner: number) => void;
 /** splatAdd, splatSub, splatSubFrom, splatMul. */
+// prettier-ignore
 type SplatAddSignature = (a: number, b: number, out: number, rows: number, length: number) => void;
 
+// prettier-ignore
 export interface HeapSimdExports {
-  adam(
-    w0: number,
-    m0: number,
-    v0: number,
-    g: number,
-    w: number,
-    m: number,
-    v: number,
-    n: number,
-    beta1: number,
-    beta2: number,
-    step: number,
-    inv2: number,
-    eps: number,
-  ): void;
+  adam(w0: number, m0: number, v0: number, g: number, w: number, m: number, v: number, n: number, beta1: number, beta2: number, step: number, inv2: number, eps: number): void;
   foldLast(x: number, out: number, outer: number, reduced: number, kind: number): void;
   fold(x: number, out: number, outer: number, reduced: number, inner: number, kind: number): void;
   maxGrad(x: number, y: number, dy: number, dx: number, outer: number, reduced: number, inner: number): void;
   maxGradLast(x: number, y: number, dy: number, dx: number, outer: number, reduced: number): void;
   swapLastTwo(src: number, dst: number, outer: number, m: number, n: number): void;
-  copyRows(
-    src: number,
-    dst: number,
-    n0: number,
-    n1: number,
-    n2: number,
-    s0: number,
-    s1: number,
-    s2: number,
-    row: number,
-  ): void;
+  copyRows(src: number, dst: number, n0: number, n1: number, n2: number, s0: number, s1: number, s2: number, row: number): void;
   gemm: GemmSignature;
   gemmInto: GemmSignature;
   scaleShift(x: number, out: number, params: number, rows: number, channels: number): void;
   channelSums(x: number, dy: number, mean: number, sums: number, rows: number, channels: number): void;
   channelMoments: ChannelMomentsSignature;
   scaleShiftPair(dy: number, x: number, out: number, params: number, rows: number, channels: number): void;
-  planeConv(
-    planes: number,
-    weights: number,
-    out: number,
-    batch: number,
-    channels: number,
-    hp: number,
-    wp: number,
-    outH: number,
-    outW: number,
-    kh: number,
-    kw: number,
-    outPixel: number,
-  ): void;
-  planeConvFilterGrad(
-    planes: number,
-    dy: number,
-    dw: number,
-    batch: number,
-    channels: number,
-    hp: number,
-    wp: number,
-    outH: number,
-    outW: number,
-    kh: number,
-    kw: number,
-  ): void;
-  dropoutMask(
-    out: number,
-    n: number,
-    threshold: number,
-    scale: number,
-    s0: number,
-    s1: number,
-    s2: number,
-    s3: number,
-  ): void;
-  layerNorm(
-    x: number,
-    gamma: number,
-    beta: number,
-    y: number,
-    mean: number,
-    rstd: number,
-    rows: number,
-    d: number,
-    eps: number,
-  ): void;
-  layerNormGrad(
-    x: number,
-    gamma: number,
-    dy: number,
-    mean: number,
-    rstd: number,
-    dx: number,
-    dgamma: number,
-    dbeta: number,
-    rows: number,
-    d: number,
-  ): void;
+  planeConv(planes: number, weights: number, out: number, batch: number, channels: number, hp: number, wp: number, outH: number, outW: number, kh: number, kw: number, outPixel: number): void;
+  planeConvFilterGrad(planes: number, dy: number, dw: number, batch: number, channels: number, hp: number, wp: number, outH: number, outW: number, kh: number, kw: number): void;
+  dropoutMask(out: number, n: number, threshold: number, scale: number, s0: number, s1: number, s2: number, s3: number): void;
+  layerNorm(x: number, gamma: number, beta: number, y: number, mean: number, rstd: number, rows: number, d: number, eps: number): void;
+  layerNormGrad(x: number, gamma: number, dy: number, mean: number, rstd: number, dx: number, dgamma: number, dbeta: number, rows: number, d: number): void;
   tanh(x: number, y: number, n: number): void;
-  lstmStep(
-    xz: number,
-    hz: number,
-    cPrev: number,
-    h: number,
-    c: number,
-    gates: number,
-    tanhC: number,
-    batch: number,
-    units: number,
-    hard: number,
-    present: number,
-  ): void;
-  lstmStepGrad(
-    dhOut: number,
-    dhNext: number,
-    dcNext: number,
-    gates: number,
-    tanhC: number,
-    cPrev: number,
-    dz: number,
-    dcPrev: number,
-    batch: number,
-    units: number,
-    hard: number,
-    present: number,
-  ): void;
+  lstmStep(xz: number, hz: number, cPrev: number, h: number, c: number, gates: number, tanhC: number, batch: number, units: number, hard: number, present: number): void;
+  lstmStepGrad(dhOut: number, dhNext: number, dcNext: number, gates: number, tanhC: number, cPrev: number, dz: number, dcPrev: number, batch: number, units: number, hard: number, present: number): void;
   softmaxGrad(y: number, dy: number, dx: number, rows: number, length: number): void;
   channelPools: ChannelMomentsSignature;
   channelPoolsGrad(x: number, pools: number, dPools: number, dx: number, rows: number, channels: number): void;
-  spatialPoolsGrad(
-    x: number,
-    pooled: number,
-    dPooled: number,
-    dx: number,
-    batch: number,
-    positions: number,
-    channels: number,
-  ): void;
+  spatialPoolsGrad(x: number, pooled: number, dPooled: number, dx: number, batch: number, positions: number, channels: number): void;
   rowsAdd: RowsAddSignature;
   splatAdd: SplatAddSignature;
   rowsSub: RowsAddSignature;
@@ -169,128 +50,15 @@ export interface HeapSimdExports {
   rowsMul: RowsAddSignature;
   splatMul: SplatAddSignature;
   reluInPlace(x: number, n: number): void;
-  maxPoolGrad(
-    x: number,
-    dy: number,
-    dx: number,
-    batch: number,
-    inH: number,
-    inW: number,
-    channels: number,
-    outH: number,
-    outW: number,
-    fH: number,
-    fW: number,
-    sH: number,
-    sW: number,
-    padTop: number,
-    padLeft: number,
-  ): void;
-  maxPoolGradTiled(
-    x: number,
-    dy: number,
-    dx: number,
-    windowRows: number,
-    outW: number,
-    channels: number,
-    fH: number,
-    fW: number,
-  ): void;
-  unfold(
-    x: number,
-    to: number,
-    batch: number,
-    height: number,
-    width: number,
-    channels: number,
-    outH: number,
-    outW: number,
-    fH: number,
-    fW: number,
-    sH: number,
-    sW: number,
-    top: number,
-    left: number,
-  ): void;
-  convGemm(
-    x: number,
-    w: number,
-    y: number,
-    scratch: number,
-    batch: number,
-    height: number,
-    width: number,
-    channels: number,
-    outH: number,
-    outW: number,
-    outC: number,
-    fH: number,
-    fW: number,
-    sH: number,
-    sW: number,
-    top: number,
-    left: number,
-  ): void;
-  convFilterGemm(
-    x: number,
-    dy: number,
-    dw: number,
-    batch: number,
-    height: number,
-    width: number,
-    channels: number,
-    outH: number,
-    outW: number,
-    outC: number,
-    fH: number,
-    fW: number,
-    sH: number,
-    sW: number,
-    top: number,
-    left: number,
-    chunk: number,
-  ): void;
-  winogradInput(
-    x: number,
-    v: number,
-    zeros: number,
-    batch: number,
-    height: number,
-    width: number,
-    channels: number,
-    tilesH: number,
-    tilesW: number,
-    top: number,
-    left: number,
-    tile0: number,
-    tiles: number,
-  ): void;
-  winogradOutput(
-    m: number,
-    y: number,
-    batch: number,
-    outH: number,
-    outW: number,
-    outC: number,
-    tilesH: number,
-    tilesW: number,
-    tile0: number,
-    tiles: number,
-  ): void;
+  maxPoolGrad(x: number, dy: number, dx: number, batch: number, inH: number, inW: number, channels: number, outH: number, outW: number, fH: number, fW: number, sH: number, sW: number, padTop: number, padLeft: number): void;
+  maxPoolGradTiled(x: number, dy: number, dx: number, windowRows: number, outW: number, channels: number, fH: number, fW: number): void;
+  unfold(x: number, to: number, batch: number, height: number, width: number, channels: number, outH: number, outW: number, fH: number, fW: number, sH: number, sW: number, top: number, left: number): void;
+  convGemm(x: number, w: number, y: number, scratch: number, batch: number, height: number, width: number, channels: number, outH: number, outW: number, outC: number, fH: number, fW: number, sH: number, sW: number, top: number, left: number): void;
+  convFilterGemm(x: number, dy: number, dw: number, batch: number, height: number, width: number, channels: number, outH: number, outW: number, outC: number, fH: number, fW: number, sH: number, sW: number, top: number, left: number, chunk: number): void;
+  winogradInput(x: number, v: number, zeros: number, batch: number, height: number, width: number, channels: number, tilesH: number, tilesW: number, top: number, left: number, tile0: number, tiles: number): void;
+  winogradOutput(m: number, y: number, batch: number, outH: number, outW: number, outC: number, tilesH: number, tilesW: number, tile0: number, tiles: number): void;
   winogradFilter(g: number, u: number, pairs: number, tapStep: number): void;
-  winogradGradient(
-    dy: number,
-    z: number,
-    zeros: number,
-    batch: number,
-    outH: number,
-    outW: number,
-    outC: number,
-    tilesH: number,
-    tilesW: number,
-    tile0: number,
-    tiles: number,
-  ): void;
+  winogradGradient(dy: number, z: number, zeros: number, batch: number, outH: number, outW: number, outC: number, tilesH: number, tilesW: number, tile0: number, tiles: number): void;
   winogradFilterGradient(m: number, dw: number, pairs: number): void;
 }
 
