@@ -33,8 +33,8 @@ function heapSimdAsset(): Plugin {
   };
 }
 
-// Main builds three entries that share the services: the Electron app, the training worker, and the browser host
-// that serves the same UI without Electron (`npm run serve`, end-to-end tests).
+// Main builds four entries that share the services: the Electron app, the training worker and its replicas, and the
+// browser host that serves the same UI without Electron (`npm run serve`, end-to-end tests).
 export default defineConfig({
   main: {
     build: {
@@ -44,6 +44,8 @@ export default defineConfig({
         input: {
           index: resolve('src/main/index.ts'),
           trainingWorker: resolve('src/main/training/trainingWorker.ts'),
+          // One thread a replica of data-parallel training (src/main/training/replicaRun.ts starts them).
+          replicaWorker: resolve('src/main/training/replicaWorker.ts'),
           serve: resolve('src/main/host/serve.ts'),
         },
       },

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -14,14 +14,24 @@ if (missing) {
 
 describe.skipIf(missing !== null)('the training worker as built', () => {
   it('reads the SIMD module from an emitted copy of heapSimd.wasm that its URL resolves to', () => {
-    const code = readFileSync(WORKER, 'utf8');
-    const urls = [...code.matchAll(/new URL\("([^"]*heapSimd[^"]*\.wasm)", import\.meta\.url\)/g)].map((m) => m[1]!);
-    expect(urls).toHaveLength(1);
-    const emitted = new URL(urls[0]!, `file://${WORKER}`).pathname;
-    expect(readFileSync(emitted).equals(readFileSync(SOURCE))).toBe(true);
+    // The loader sits in whichever file of out/main the bundler put it (a chunk the worker and replicas share).
+    const main = join(ROOT, 'out/main');
+    const files = readdirSync(main, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
+    const found = files.flatMap((file) =>
+      [
+        ...readFileSync(join(main, file), 'utf8').matchAll(
+          /new URL\("([^"]*heapSimd[^"]*\.wasm)", import\.meta\.url\)/g,
+        ),
+      ].map((m) => new URL(m[1]!, `file://${join(main, file)}`).pathname),
+    );
+    expect(found).toHaveLength(1);
+    expect(readFileSync(found[0]!).equals(readFileSync(SOURCE))).toBe(true);
   });
 
   it('bundles the kernels package rather than importing its TypeScript at run time', () => {
-    expect(readFileSync(WORKER, 'utf8')).not.toMatch(/from "@attention-workbench\/wasm-kernels"/);
+    const main = join(ROOT, 'out/main');
+    for (const file of readdirSync(main, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'))) {
+      expect(readFileSync(join(main, file), 'utf8'), file).not.toMatch(/from "@attention-workbench\/wasm-kernels"/);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../src/engine/backend';
 import { GradientExchange } from '../../src/engine/parallel/gradientExchange';
 import { trainModel } from '../../src/engine/train/trainModel';
@@ -10,11 +11,12 @@ const input = workerData as ReplicaTestData;
 const backend = await selectBackend('wasm');
 const exchange = new GradientExchange(input.buffer, { replicas: input.replicas, length: input.length }, input.rank);
 const losses: number[] = [];
+const tensorsAt: number[] = [];
 let weights: Float32Array[] = [];
 const finished = await trainModel(
   {
     ...replicaTrainingOptions(backend, input.hyperParams),
-    replica: { rank: input.rank, replicas: input.replicas, exchange },
+    replica: { rank: input.rank, replicas: input.replicas, connect: async () => exchange },
     onTrained: async (model) => {
       weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
     },
@@ -24,6 +26,7 @@ const finished = await trainModel(
       if (event.type === 'progress') losses.push(event.loss);
     },
     stopRequested: () => false,
+    afterStep: () => void tensorsAt.push(tf.memory().numTensors),
   },
 );
-parentPort!.postMessage({ finished, losses, weights });
+parentPort!.postMessage({ finished, losses, weights, tensorsAt });

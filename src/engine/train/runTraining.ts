@@ -9,6 +9,7 @@ import type { RunPlan } from '../../shared/runPlan';
 import { loadCheckpoint, saveCheckpoint } from './checkpoints';
 import type { RunArtifacts } from './runArtifacts';
 import { trainModel, type TrainingHooks, type TrainingOptions } from './trainModel';
+import type { ReplicaOptions } from './trainingOptions';
 
 export interface TrainingJob {
   plan: RunPlan;
@@ -18,6 +19,11 @@ export interface TrainingJob {
   exportDir?: string;
   /** The run store's checkpoints and reports (main's RunArtifactFiles). None: no checkpoints. */
   artifacts?: RunArtifacts;
+  /**
+   * One replica of data-parallel training. Replica 0 writes the checkpoints, the final weights and the report; the
+   * others only read the checkpoint a resumed run starts from.
+   */
+  replica?: ReplicaOptions;
 }
 
 /** The checkpoints a plan starts from: its own latest (resume) or another run's best (fine-tuning). */
@@ -66,9 +72,14 @@ export async function runTraining(
   const { plan } = job;
   try {
     const data = await prepareRunData(plan, job.datasets);
+    const { artifacts, ...starting } = await startingPoints(job);
+    // Only replica 0 (or the one process) writes: checkpoints, the final weights, the report, the export.
+    const writer = (job.replica?.rank ?? 0) === 0;
     return await trainModel(
       {
-        ...(await startingPoints(job)),
+        ...starting,
+        ...(artifacts && writer ? { artifacts } : {}),
+        ...(job.replica ? { replica: job.replica } : {}),
         runId: plan.runId,
         datasetId: plan.datasetId,
         presetId: plan.presetId,
@@ -78,6 +89,7 @@ export async function runTraining(
         data,
         ...intervals,
         onTrained: async (model, _probe, position) => {
+          if (!writer) return;
           // The trained model's weights, for the playground and `npm run predict` (restore-best already applied).
           if (job.artifacts) {
             await saveCheckpoint(job.artifacts, plan.runId, 'final', model, null, { ...position, valLoss: Number.NaN });

@@ -9,6 +9,12 @@ import type { LoadedCheckpoint } from './checkpoints';
 import type { RunArtifacts } from './runArtifacts';
 import type { GradientExchange } from '../parallel/gradientExchange';
 
+export interface ReplicaOptions {
+  rank: number;
+  replicas: number;
+  connect(length: number): Promise<GradientExchange>;
+}
+
 export interface TrainingOptions {
   runId: string;
   datasetId: string;
@@ -29,10 +35,11 @@ export interface TrainingOptions {
   initialWeights?: LoadedCheckpoint;
   /**
    * One replica of data-parallel training: it trains on share `rank` of every batch (of `replicas` near-equal
-   * contiguous shares) and averages gradients through `exchange`. Every replica runs the same loop on the same
-   * shuffled order, so they take the same steps and reach the same weights.
+   * contiguous shares) and averages gradients through the exchange `connect` gives it once the model is built (its
+   * length: exchangeLength of the trained weights). Every replica runs the same loop on the same shuffled order, so
+   * they take the same steps and reach the same weights.
    */
-  replica?: { rank: number; replicas: number; exchange: GradientExchange };
+  replica?: ReplicaOptions;
   /** Called with the trained model (best weights restored) before it is freed, unless training failed. */
   onTrained?: (
     model: LayersModel,

@@ -21,6 +21,7 @@ import { createOptimizer, decayedWeights, setLearningRate } from './optimizer';
 import { testMetrics } from './testMetrics';
 import type { TrainingHooks, TrainingOptions } from './trainingOptions';
 import { trainingStep, type StepContext } from './trainingStep';
+import { exchangeLength } from '../parallel/averagedStep';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 /** Lets queued messages (a stop or pause request) in between two steps. */
@@ -74,7 +75,6 @@ export class TrainingRun {
       hyperParams,
       data,
       learningRate: hyperParams.learningRate,
-      ...(options.replica ? { exchange: options.replica.exchange } : {}),
     };
     this.trainRows = Array.from({ length: data.counts.train }, (_, i) => i);
     this.rowsPerEpoch =
@@ -133,6 +133,8 @@ export class TrainingRun {
 
   /** Restores the checkpoint resumed from and starts the monitors. */
   async begin(): Promise<void> {
+    const { replica } = this.options;
+    if (replica) this.context.exchange = await replica.connect(exchangeLength(this.context.variables));
     if (this.options.resumeFrom) await restoreCheckpoint(this.options.resumeFrom, this.model, this.optimizer);
     for (const monitor of this.monitors) await monitor.start?.(this.state);
   }

@@ -18,6 +18,8 @@ interface RunResult {
   finished: FinishedEvent;
   losses: number[];
   weights: Float32Array[];
+  /** A replica's tensor count after each step. */
+  tensorsAt?: number[];
 }
 
 /** One replica in its own worker thread, running TypeScript through tsx's loader registered in that thread. */
@@ -85,6 +87,8 @@ describe('data-parallel training over worker threads', () => {
       for (const replica of replicas) {
         expect(replica.finished.status).toBe('completed');
         expect(replica.losses).toHaveLength(20);
+        // Every step leaves the replica's tensor count where the step before left it.
+        expect(replica.tensorsAt![19]).toBe(replica.tensorsAt![4]);
         const losses = Float32Array.from(replica.losses);
         const weights = replica.weights.map((w, i) => largestDifference(w, single.weights[i]!));
         console.log(
