@@ -7,13 +7,15 @@ import { kernelProfile } from './kernelProfile';
 import { PRESETS } from '../src/shared/architecture/presets';
 import { trainingThroughput } from './trainingThroughput';
 import { pytorchExport } from './pytorchExport';
+import { replicaThroughput } from './replicaThroughput';
 
-// npm run bench [-- backend] [-- side-by-side | profile [preset ids] | pytorch]: prints figures; asserts nothing
-// (speed is measured here, never in unit tests). side-by-side: only the presets against PyTorch, all of them or those
-// named; profile: where their training step spends its time, kernel by kernel; pytorch: an epoch in the app against
-// its PyTorch export on one process and under torchrun x2.
+// npm run bench [-- backend] [-- side-by-side | profile [preset ids] | pytorch | replicas [preset ids]]: prints
+// figures; asserts nothing (speed is measured here, never in unit tests). side-by-side: only the presets against
+// PyTorch, all of them or those named; profile: where their training step spends its time, kernel by kernel;
+// pytorch: an epoch in the app against its PyTorch export on one process and under torchrun x2; replicas: training
+// on 1 and on every core's worth of data-parallel replica threads.
 const words = process.argv.slice(2);
-const MODES = ['side-by-side', 'profile', 'pytorch'];
+const MODES = ['side-by-side', 'profile', 'pytorch', 'replicas'];
 const sideBySideOnly = words.includes('side-by-side');
 const presetIds = words.filter((word) => PRESETS.some((p) => p.id === word));
 const backend =
@@ -30,6 +32,8 @@ console.warn = (
 )(console.warn);
 if (words.includes('profile')) {
   await kernelProfile(backend, presetIds.length > 0 ? PRESETS.filter((p) => presetIds.includes(p.id)) : PRESETS);
+} else if (words.includes('replicas')) {
+  await replicaThroughput(backend, presetIds.length > 0 ? presetIds : undefined);
 } else if (words.includes('pytorch')) {
   pytorchExport();
 } else if (sideBySideOnly) {
