@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { heapSimd } from '../heap/heapSimd';
-import type { ArithmeticOp } from '../heap/heapSimd';
+import type { ArithmeticOp } from './broadcastArithmeticWat';
 import { registerOnHeap } from '../heap/registerOnHeap';
 
 /**
@@ -55,8 +55,8 @@ export function installBroadcastArithmetic(backendName: string): void {
       const name: ArithmeticOp = op === 'Sub' && !aFull ? 'SubFrom' : op;
       const out = backend.makeOutput(outShape, 'float32');
       const [fullAt, smallAt, outAt] = [full, small, out].map(simd.address) as [number, number, number];
-      if (inner > 1 && inner % 4 === 0) simd.broadcast[`rows${name}`](fullAt, smallAt, outAt, outer, middle, inner);
-      else if (inner === 1 && middle % 4 === 0) simd.broadcast[`splat${name}`](fullAt, smallAt, outAt, outer, middle);
+      if (inner > 1 && inner % 4 === 0) simd[`rows${name}`](fullAt, smallAt, outAt, outer, middle, inner);
+      else if (inner === 1 && middle % 4 === 0) simd[`splat${name}`](fullAt, smallAt, outAt, outer, middle);
       else {
         backend.disposeData(out.dataId);
         return null;

@@ -1,7 +1,5 @@
 import { countUp } from '../heap/watLoops';
 
-import type { ArithmeticOp } from '../heap/heapSimd';
-
 /**
  * Add, Sub and Multiply of float32 where one operand is broadcast (broadcastArithmetic.ts has the reasons), four
  * lanes at a time; `a` is the full operand, `b` the broadcast one, byte offsets into tfjs' heap.
@@ -10,12 +8,13 @@ import type { ArithmeticOp } from '../heap/heapSimd';
  * with op add, sub (a - b), subFrom (b - a) or mul. One function per operator, so that the loop has no branch.
  *   reluInPlace(x, n): x = max(x, 0) over n floats, n a multiple of 4; NaN stays NaN (fusedMatMulOnHeap.ts)
  */
-const ARITHMETIC_OPS: Record<ArithmeticOp, string> = {
-  Add: 'f32x4.add',
-  Sub: 'f32x4.sub',
-  SubFrom: 'f32x4.sub',
-  Mul: 'f32x4.mul',
-};
+const ARITHMETIC_OPS = { Add: 'f32x4.add', Sub: 'f32x4.sub', SubFrom: 'f32x4.sub', Mul: 'f32x4.mul' } as const;
+export type ArithmeticOp = keyof typeof ARITHMETIC_OPS;
+
+/** The module's broadcast functions, two an operator: rowsAdd, splatAdd, rowsSub, ... */
+export const BROADCAST_KERNELS = (Object.keys(ARITHMETIC_OPS) as ArithmeticOp[]).flatMap(
+  (op) => [`rows${op}`, `splat${op}`] as const,
+);
 
 const apply = (op: ArithmeticOp, a: string, b: string) =>
   op === 'SubFrom' ? `(${ARITHMETIC_OPS[op]} ${b} ${a})` : `(${ARITHMETIC_OPS[op]} ${a} ${b})`;

@@ -2,9 +2,6 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { heapAddresses } from './wasmHeap';
 import { HEAP_SIMD_EXPORTS, type HeapSimdExports } from './heapSimdExports';
 
-/** rowsAdd, splatMul, ...: elementwise/broadcastArithmeticWat.ts. */
-export type ArithmeticOp = 'Add' | 'Sub' | 'SubFrom' | 'Mul';
-
 /**
  * Kernels in WebAssembly SIMD that run on tfjs-backend-wasm's own heap: a small module (heapSimd.wasm, assembled
  * from the families' WAT at build time by build/buildSimd.ts) that imports the backend's memory, so it reads and
@@ -13,8 +10,6 @@ export type ArithmeticOp = 'Add' | 'Sub' | 'SubFrom' | 'Mul';
  * 1.1 here). Where the backend's internals or SIMD are missing, nothing loads and the TypeScript kernels serve.
  */
 export interface HeapSimd extends HeapSimdExports {
-  /** The broadcast arithmetic by operator name. */
-  broadcast: Pick<HeapSimdExports, `rows${ArithmeticOp}` | `splat${ArithmeticOp}`>;
   /** The byte offset of a tensor's data in the heap. */
   address(info: tf.TensorInfo): number;
 }
@@ -73,11 +68,7 @@ export async function loadHeapSimd(backend: tf.KernelBackend, source?: SimdSourc
     const functions = Object.fromEntries(
       HEAP_SIMD_EXPORTS.map((name) => [name, exports[name]]),
     ) as unknown as HeapSimdExports;
-    const ops: ArithmeticOp[] = ['Add', 'Sub', 'SubFrom', 'Mul'];
-    const broadcast = Object.fromEntries(
-      ops.flatMap((op) => [`rows${op}`, `splat${op}`].map((name) => [name, functions[name as keyof HeapSimdExports]])),
-    ) as unknown as HeapSimd['broadcast'];
-    loaded = { ...functions, broadcast, address };
+    loaded = { ...functions, address };
   } catch (error) {
     reason = `WebAssembly SIMD kernels did not load: ${(error as Error).message.split('\n')[0]}`;
   }

@@ -27,7 +27,7 @@ export function installFusedMatMulOnHeap(backendName: string): void {
     const out = product({ inputs: { a, b }, backend, attrs: { transposeA, transposeB } as unknown as tf.NamedAttrMap });
     const size = tf.util.sizeFromShape(out.shape);
     const at = simd.address(out);
-    if (bias) simd.broadcast.rowsAdd(at, simd.address(bias), at, 1, size / columns, columns);
+    if (bias) simd.rowsAdd(at, simd.address(bias), at, 1, size / columns, columns);
     if (activation === 'relu') simd.reluInPlace(at, size);
     return out;
   });
