@@ -49,6 +49,8 @@ export class TrainingRun {
     'stepsPerEpoch' | 'model'
   > & { emit: TrainingHooks['emit'] };
   private epochStart = 0;
+  /** The rows of the batch under way, before it is shared among replicas. */
+  private batchRows = 0;
 
   constructor(
     private readonly options: TrainingOptions,
@@ -159,6 +161,7 @@ export class TrainingRun {
     const { rank, replicas } = this.options.replica ?? { rank: 0, replicas: 1 };
     for (this.state.step = 1; this.state.step <= this.stepsPerEpoch; this.state.step++) {
       const batch = rows.slice((this.state.step - 1) * batchSize, this.state.step * batchSize);
+      this.batchRows = batch.length;
       // This replica's share: near-equal contiguous parts, empty ones where the batch has fewer rows than replicas.
       yield batch.slice(
         Math.floor((rank * batch.length) / replicas),
@@ -182,7 +185,8 @@ export class TrainingRun {
     const tensors = trainingStep(this.context, rows);
     state.globalStep++;
     const position = { epoch: state.epoch, step: state.step, globalStep: state.globalStep };
-    const samples = this.options.replica ? this.stepSamples() : rows.length;
+    // The whole batch's examples, every replica's share together.
+    const samples = this.batchRows;
     this.window.add({ ...position, samples, learningRate: this.context.learningRate }, tensors);
     if (this.window.due(state.step === this.stepsPerEpoch)) {
       const { steps, windowMs } = await this.window.read();
@@ -191,12 +195,6 @@ export class TrainingRun {
     this.hooks.afterStep?.(state.globalStep);
     for (const monitor of monitors) await monitor.afterStep?.(state);
     await yieldToEventLoop();
-  }
-
-  /** The whole batch's rows at this step, every replica's share together. */
-  private stepSamples(): number {
-    const { batchSize } = this.options.hyperParams;
-    return Math.min(batchSize, this.rowsPerEpoch - (this.state.step - 1) * batchSize);
   }
 
   /** Validates the epoch and hands it to the monitors; 'stop' when one of them ends the run (early stopping). */

@@ -14,9 +14,10 @@ export type BackendKernel = (
 /**
  * How this package registers every kernel. Where the backend has `kernelName`, `run` replaces it and the original
  * serves every case `run` answers null for (another dtype, a shape the original handles well); where it has none (a
- * kernel of kernelNames.ts, a gradient wasm lacks), `run` adds it, and a null is an error naming the kernel.
+ * kernel of kernelNames.ts, a gradient wasm lacks), `run` adds it, and a null is an error naming the kernel. Called
+ * directly for a kernel any backend can run (installSegmentSumByScatter serves the cpu backend too).
  */
-function register(kernelName: string, backendName: string, run: BackendKernel): void {
+export function registerOnAnyBackend(kernelName: string, backendName: string, run: BackendKernel): void {
   const original = tf.getKernel(kernelName, backendName);
   if (original) tf.unregisterKernel(kernelName, backendName);
   tf.registerKernel({
@@ -25,21 +26,16 @@ function register(kernelName: string, backendName: string, run: BackendKernel): 
       const result = run(args.inputs, args.attrs ?? {}, args.backend as tf.KernelBackend);
       if (result) return result;
       if (original) return original.kernelFunc(args);
-      throw new Error(`${kernelName} on ${backendName}: no kernel for these inputs (it needs the wasm heap)`);
+      throw new Error(`${kernelName} on ${backendName}: no kernel takes these inputs (see the package's registry)`);
     },
   });
 }
 
 /** A kernel on the wasm heap; a backend without one (another backend registered under the name) gets the original. */
 export function registerOnHeap(kernelName: string, backendName: string, run: HeapKernel): void {
-  register(kernelName, backendName, (inputs, attrs, backend) =>
+  registerOnAnyBackend(kernelName, backendName, (inputs, attrs, backend) =>
     isWasmHeapBackend(backend) ? run(inputs, attrs, backend) : null,
   );
-}
-
-/** A kernel any backend can run, registered the same way (installSegmentSumByScatter serves the cpu backend too). */
-export function registerOnAnyBackend(kernelName: string, backendName: string, run: BackendKernel): void {
-  register(kernelName, backendName, run);
 }
 
 type GradientMap = ReturnType<tf.GradConfig['gradFunc']>;
