@@ -1,22 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { findDataset } from '../src/engine/data/builtin/catalog';
 import { trainWithReplicas } from '../src/main/training/replicaRun';
 import type { ReplicaWorkerData } from '../src/main/training/replicaProtocol';
 import { findPreset } from '../src/shared/architecture/presets';
 import { hyperParamsSchema } from '../src/shared/hyperParams';
 import { planRun } from '../src/shared/runPlan';
+import { launchSourceWorker } from '../test/support/sourceWorker';
 
 const REPLICA_SOURCE = new URL('../src/main/training/replicaWorker.ts', import.meta.url).href;
 
-/** A replica thread from source: tsx registered in the thread, then the entry imported. */
-const launch = (data: ReplicaWorkerData) =>
-  new Worker(
-    `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(REPLICA_SOURCE)}); })`,
-    { eval: true, workerData: data },
-  );
+const launch = (data: ReplicaWorkerData) => launchSourceWorker(data, REPLICA_SOURCE);
 
 /**
  * npm run bench -- replicas: samples/s of a preset's training on its built-in dataset with 1 and with N replica

@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Worker } from 'node:worker_threads';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/engine/backend';
 import { buildModel } from '../../../src/engine/models/buildModel';
@@ -10,6 +9,7 @@ import type { BackendReport } from '../../../src/shared/backends';
 import type { FinishedEvent } from '../../../src/shared/events';
 import type { HyperParamsInput } from '../../../src/shared/hyperParams';
 import { replicaTrainingOptions, type ReplicaTestData } from '../../support/replicaTraining';
+import { launchSourceWorker } from '../../support/sourceWorker';
 
 // 19 full batches of 15 rows (shares of 7 and 8) and a last one of 10: 20 steps, uneven shares included.
 const RECIPE = { epochs: 1, batchSize: 15, maxTrainExamples: 295, dropout: 0, seed: 7 };
@@ -22,11 +22,9 @@ interface RunResult {
   tensorsAt?: number[];
 }
 
-/** One replica in its own worker thread, running TypeScript through tsx's loader registered in that thread. */
+/** One replica in its own worker thread, from its TypeScript source. */
 function runReplica(data: ReplicaTestData): Promise<RunResult> {
-  const entry = new URL('../../support/replicaThread.ts', import.meta.url).href;
-  const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
-  const worker = new Worker(boot, { eval: true, workerData: data });
+  const worker = launchSourceWorker(data, new URL('../../support/replicaThread.ts', import.meta.url).href);
   return new Promise((resolve, reject) => {
     worker.once('message', (result: RunResult) => void worker.terminate().then(() => resolve(result)));
     worker.once('error', reject);
