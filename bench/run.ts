@@ -8,10 +8,11 @@ import { PRESETS } from '../src/shared/architecture/presets';
 import { trainingThroughput } from './trainingThroughput';
 import { pytorchExport } from './pytorchExport';
 import { replicaThroughput } from './replicaThroughput';
+import { sideBySideReplicas } from './sideBySideReplicas';
 
 // npm run bench [-- backend] [-- side-by-side | profile [preset ids] | pytorch | replicas [preset ids]]: prints
 // figures; asserts nothing (speed is measured here, never in unit tests). side-by-side: only the presets against
-// PyTorch, all of them or those named; profile: where their training step spends its time, kernel by kernel;
+// PyTorch, all of them or those named, on one thread and on every core (replicas against torch threads); profile: where their training step spends its time, kernel by kernel;
 // pytorch: an epoch in the app against its PyTorch export on one process and under torchrun x2; replicas: training
 // on 1 and on every core's worth of data-parallel replica threads.
 const words = process.argv.slice(2);
@@ -38,6 +39,7 @@ if (words.includes('profile')) {
   pytorchExport();
 } else if (sideBySideOnly) {
   await sideBySide(backend, presetIds);
+  await sideBySideReplicas(backend, presetIds);
 } else {
   editorValidation();
   await cifarImport();
@@ -45,6 +47,7 @@ if (words.includes('profile')) {
   await trainLoopThroughput(backend);
   await presetThroughput(backend);
   await sideBySide(backend);
+  await sideBySideReplicas(backend);
   pytorchExport();
   // The cpu backend is 10-30x slower than wasm: only the one Transformer figure, for comparison.
   if (!backend) await trainingThroughput('cpu');

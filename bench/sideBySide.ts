@@ -12,13 +12,14 @@ const STEPS = 8;
 const MIN_SECONDS = 1;
 
 interface TorchAnswer {
+  threads: number;
   parameters: number;
   msPerStep: number;
   torch: string;
   blas: string;
 }
 
-function torchStep(python: string, preset: Preset): TorchAnswer {
+function torchStep(python: string, preset: Preset, threads = 1): TorchAnswer {
   const request = {
     preset: preset.id,
     spec: preset.spec,
@@ -27,6 +28,7 @@ function torchStep(python: string, preset: Preset): TorchAnswer {
     steps: STEPS,
     warmup: 2,
     seconds: MIN_SECONDS,
+    threads,
   };
   const run = spawnSync(python, [TORCH_SCRIPT], {
     input: JSON.stringify(request),
@@ -37,8 +39,10 @@ function torchStep(python: string, preset: Preset): TorchAnswer {
   return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as TorchAnswer;
 }
 
+export { torchStep };
+
 /** The first Python that imports torch: Debian's (python3-torch), then the one on PATH; null if none does. */
-function pythonWithTorch(): string | null {
+export function pythonWithTorch(): string | null {
   for (const python of [process.env['WORKBENCH_PYTHON'], '/usr/bin/python3', 'python3']) {
     if (!python) continue;
     const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' });

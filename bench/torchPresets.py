@@ -274,7 +274,8 @@ def blas_library():
 
 def main():
     request = json.load(sys.stdin)
-    torch.set_num_threads(1)
+    # One thread unless asked for more (the side-by-side against the workbench's replicas).
+    torch.set_num_threads(request.get("threads", 1))
     torch.manual_seed(0)
     spec, batch, classes = request["spec"], request["batch"], request["classes"]
     model = MODELS[request["preset"]](spec, classes, 0.1)
@@ -313,6 +314,7 @@ def main():
                 "samplesPerSecond": batch * 1000 / ms,
                 "torch": torch.__version__,
                 "blas": blas_library(),
+                "threads": torch.get_num_threads(),
             }
         )
     )

@@ -24,6 +24,7 @@ const FLAGS: Record<string, { field: keyof HyperParamsInput; kind: Kind }> = {
   freeze: { field: 'freeze', kind: 'list' },
   'max-train': { field: 'maxTrainExamples', kind: 'number' },
   seed: { field: 'seed', kind: 'number' },
+  replicas: { field: 'replicas', kind: 'number' },
 };
 
 /** parseArgs options for every recipe flag. */

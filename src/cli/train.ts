@@ -8,6 +8,9 @@ import { claimResume } from '../main/runs/resumePlan';
 import { importOptionsSchema, IMPORT_FORMATS } from '../shared/datasetImport';
 import { tokenizerSettingsSchema, TOKENIZER_KINDS } from '../shared/tokenizerSettings';
 import { runTraining } from '../engine/train/runTraining';
+import { withReplicaCount } from '../main/training/replicaCount';
+import { replicaLauncher } from '../main/training/launchReplicaWorker';
+import { trainWithReplicas } from '../main/training/replicaRun';
 import type { TrainEvent } from '../shared/events';
 import { hyperParamsSchema } from '../shared/hyperParams';
 import { parseSpecText } from '../shared/architecture/parseSpecText';
@@ -100,6 +103,17 @@ async function newPlan(
   );
 }
 
+/** A resumed run's plan, on the number of replicas given (--replicas), else on those it was trained with. */
+function resumeWith(plan: RunPlan, values: Record<string, string | boolean | undefined>): RunPlan {
+  if (values['replicas'] === undefined) return plan;
+  const replicas = hyperParamsSchema.shape.replicas.safeParse(
+    recipeFromFlags({ replicas: values['replicas'] }).replicas,
+  );
+  if (!replicas.success)
+    throw new Error(`--replicas ${String(values['replicas'])}: ${replicas.error.issues[0]!.message}`);
+  return { ...plan, hyperParams: { ...plan.hyperParams, replicas: replicas.data } };
+}
+
 /** `npm run train`: the same engine and events as the app, headless. */
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -137,7 +151,9 @@ async function main(): Promise<number> {
   // Before the backend loads, so that a wrong name, an invalid graph or a model/dataset mismatch is answered at once.
   // A resume takes the run's lock here (refused while the app or another command writes it) and holds it until
   // the run ends.
-  const plan = values.resume ? await claimResume(runs, values.resume) : await newPlan(values, datasets);
+  const plan = values.resume
+    ? resumeWith(await claimResume(runs, values.resume), values)
+    : await newPlan(values, datasets);
   try {
     return await train(plan, values, runs, datasets);
   } finally {
@@ -146,7 +162,7 @@ async function main(): Promise<number> {
 }
 
 async function train(
-  plan: RunPlan,
+  given: RunPlan,
   values: { backend?: string; json: boolean; export?: string },
   runs: RunStore,
   datasets: DatasetLibrary,
@@ -156,7 +172,15 @@ async function train(
   const print = (text: string) => process.stdout.write(values.json ? text : terminalLines(text));
   console.log = (...args: unknown[]) => console.error(...args);
   const backend = await selectBackend(values.backend ?? process.env['WORKBENCH_BACKEND']);
+  let plan = withReplicaCount(given, backend.name);
+  // Replica threads load the dataset themselves: one imported for this process only trains here, on one.
+  if (plan.hyperParams.replicas > 1 && datasets.isTransient(plan.datasetId)) {
+    if (!values.json) print(`${cliText('cli.replicasInMemory', { dataset: plan.datasetId })}\n`);
+    plan = { ...plan, hyperParams: { ...plan.hyperParams, replicas: 1 } };
+  }
+  const replicas = plan.hyperParams.replicas;
   if (!values.json) print(`${cliText('cli.backend', { name: describeBackend(backend) })}\n`);
+  if (!values.json && replicas > 1) print(`${cliText('cli.replicas', { count: replicas })}\n`);
   let interrupted = false;
   process.once('SIGINT', () => (interrupted = true));
   if (!plan.resume) await runs.create(queuedRecord(plan, new Date(), 'cli'));
@@ -170,16 +194,31 @@ async function train(
     const line = values.json ? toPlainJson(event) : formatEvent(event);
     if (line) print(`${line}\n`);
   };
-  const finished = await runTraining(
-    {
-      plan,
-      backend,
-      datasets,
-      artifacts: runs.artifacts,
-      ...(values.export ? { exportDir: values.export } : {}),
-    },
-    { emit, stopRequested: () => interrupted },
-  );
+  const hooks = { emit, stopRequested: () => interrupted };
+  const finished =
+    replicas > 1
+      ? await trainWithReplicas({
+          plan,
+          replicas,
+          launch: replicaLauncher(),
+          shared: {
+            backend: backend.name,
+            ...datasets.folders,
+            runsDir: runs.root,
+            ...(values.export ? { exportDir: values.export } : {}),
+          },
+          ...hooks,
+        }).then((outcome) => (emit(outcome), outcome))
+      : await runTraining(
+          {
+            plan,
+            backend,
+            datasets,
+            artifacts: runs.artifacts,
+            ...(values.export ? { exportDir: values.export } : {}),
+          },
+          hooks,
+        );
   progress?.stop();
   const outcome = (await Promise.all(recorded)).filter((event) => event.type === 'finished').pop() ?? finished;
   // A run stopped by a disk fault ends failed: say so after the worker's own last word.

@@ -58,6 +58,12 @@ export const hyperParamsSchema = z
     checkpointEvery: z.number().int().min(0).max(10_000).default(1),
     /** Caps the training examples per epoch, for a quick look at a large dataset; 0 means all. */
     maxTrainExamples: z.number().int().min(0).default(0),
+    /**
+     * Data-parallel replicas, each in its own thread on its share of every batch, gradients averaged each step
+     * (src/engine/parallel). 0 is one per core of the machine that trains (main resolves it when the run is
+     * planned, so run.json holds the number used); 1 is a single thread.
+     */
+    replicas: z.number().int().min(0).max(64).default(0),
   })
   .strict();
 

@@ -57,4 +57,8 @@ export interface DamagedRecord {
 }
 
 /** What trained a run, as the Runs view shows it: the backend, or the engine an imported run was trained with. */
-export const trainedByOf = (run: RunRecord): string => run.trainedBy ?? run.backend?.name ?? '';
+export const trainedByOf = (run: RunRecord): string =>
+  run.trainedBy ?? (run.backend ? `${run.backend.name}${replicasSuffix(run.hyperParams.replicas)}` : '');
+
+/** " × N" after a backend trained with N > 1 data-parallel replicas, as the Runs view and the CLI list show it. */
+export const replicasSuffix = (replicas: number): string => (replicas > 1 ? ` × ${replicas}` : '');

@@ -24,13 +24,16 @@ const ARGS = [
 ];
 
 describe('npm run train -- --resume', () => {
-  it('goes on with a run stopped by Ctrl+C from its latest checkpoint, continuing its curves', async () => {
+  it('goes on with a run stopped by Ctrl+C from its latest checkpoint, continuing its curves, on other replicas', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'cli-resume-'));
     const env = { ...process.env, WORKBENCH_DATA_DIR: dataDir };
     // Ctrl+C once the first epoch has ended: the run stops after the step it is in. (The progress bar redraws every
     // 2 s without a terminal, and an epoch here can take less, so its own line is no reliable cue.)
     const stopped = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/train.ts', ...ARGS], { cwd: ROOT, env });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/train.ts', ...ARGS, '--replicas', '2'], {
+        cwd: ROOT,
+        env,
+      });
       let [output, sent] = ['', false];
       const watch = (chunk: Buffer) => {
         output += chunk;
@@ -43,23 +46,28 @@ describe('npm run train -- --resume', () => {
       child.stderr.on('data', watch);
       child.on('exit', (code) => resolve({ code, stdout: output }));
     });
+    expect(stopped.stdout).toMatch(/^2 data-parallel replicas, one thread each$/m);
     expect(stopped.stdout).toMatch(/^stopped after 1 epoch\(s\): stopped by the user/m);
     const runId = /^run (\S+) saved in/m.exec(stopped.stdout)![1]!;
 
-    const resumed = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/train.ts', '--resume', runId], {
-      cwd: ROOT,
-      env,
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    // Resumed on one thread: the checkpoint holds the weights, not the replicas that trained them.
+    const resumed = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/train.ts', '--resume', runId, '--replicas', '1'],
+      { cwd: ROOT, env, encoding: 'utf8', timeout: 120_000 },
+    );
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(resumed.stdout).toMatch(/^completed after 3 epoch\(s\)/m);
     const folder = join(dataDir, 'runs', runId);
-    expect(JSON.parse(await readFile(join(folder, 'run.json'), 'utf8'))).toMatchObject({ status: 'completed' });
+    expect(JSON.parse(await readFile(join(folder, 'run.json'), 'utf8'))).toMatchObject({
+      status: 'completed',
+      hyperParams: { replicas: 1 },
+    });
     const events = parseMetricsLog(await readFile(join(folder, 'metrics.log'), 'utf8')).records as TrainEvent[];
     const starts = events.filter((e) => e.type === 'started');
     expect(starts).toHaveLength(2);
-    expect(starts[1]).toMatchObject({ resumedFrom: { epoch: 1, globalStep: 120 } });
+    expect(starts[0]).toMatchObject({ hyperParams: { replicas: 2 } });
+    expect(starts[1]).toMatchObject({ resumedFrom: { epoch: 1, globalStep: 120 }, hyperParams: { replicas: 1 } });
     // Epoch 1 once (before the stop), then 2 and 3 after the resume: one curve.
     expect(events.filter((e) => e.type === 'epoch').map((e) => (e as { epoch: number }).epoch)).toEqual([1, 2, 3]);
 

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ModelSpec } from '../../src/shared/architecture/modelSpec';
@@ -124,9 +124,13 @@ describe('npm run train -- --spec', () => {
     expect(header).toMatch(
       /^run\s+status\s+dataset\s+architecture\s+backend\s+best val acc\s+test acc\s+duration\s+from$/,
     );
+    // One replica per core unless told: the backend column says how many trained it.
+    const replicas = record.hyperParams.replicas as number;
+    expect(replicas).toBe(Math.min(8, availableParallelism()));
+    const trainedBy = replicas > 1 ? `cpu × ${replicas}` : 'cpu';
     expect(row).toMatch(
       new RegExp(
-        `^${runId}\\s+completed\\s+keyword-topics\\s+Tiny drawn encoder\\s+cpu\\s+\\d+\\.\\d%\\s+\\d+\\.\\d%\\s+\\d+ s\\s+cli$`,
+        `^${runId}\\s+completed\\s+keyword-topics\\s+Tiny drawn encoder\\s+${trainedBy}\\s+\\d+\\.\\d%\\s+\\d+\\.\\d%\\s+\\d+ s\\s+cli$`,
       ),
     );
   });

@@ -1,5 +1,5 @@
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,6 +114,10 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     }
     const runStatus = page.getByTestId('run-status');
     expect(await runStatus.textContent()).toBe('running');
+    // One data-parallel replica per core by default (a one-core machine trains on one thread, and says nothing).
+    const cores = Math.min(32, availableParallelism());
+    expect(await page.getByTestId('replicas-status').count()).toBe(cores > 1 ? 1 : 0);
+    if (cores > 1) expect(await page.getByTestId('replicas-status').textContent()).toBe(`× ${cores} replicas`);
 
     // A little more training, so that the screenshot in the README shows a curve.
     await expect.poll(lossPoints, { timeout: 60_000 }).toBeGreaterThanOrEqual(25);
@@ -141,6 +145,7 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
       datasetId: 'spam-assassin',
       presetId: 'transformer-text',
       backend: { name: expect.any(String) },
+      hyperParams: { replicas: cores },
     });
     expect(run.spec.nodes.map((n: { op: string }) => n.op)).toContain('transformerEncoder');
     const { records, skipped } = parseMetricsLog(

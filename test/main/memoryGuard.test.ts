@@ -35,10 +35,12 @@ describe('the training memory guard', () => {
     expect(trainingMemoryLimit('wasm', 64 * 1024 ** 3)).toEqual({
       bytes: WASM_HEAP_BYTES,
       what: 'the 4.0 GiB heap of the wasm backend',
+      perReplica: true,
     });
     expect(trainingMemoryLimit('tfjs-node', 10 * 1024 ** 3)).toEqual({
       bytes: 10 * 1024 ** 3,
       what: 'the 10.0 GiB of memory free for the tfjs-node backend',
+      perReplica: false,
     });
     expect(trainingMemoryLimit(null, 1024 ** 3).bytes).toBe(1024 ** 3);
     expect(trainingMemoryLimit(null, 64 * 1024 ** 3).bytes).toBe(WASM_HEAP_BYTES);
@@ -82,5 +84,26 @@ describe('the training memory guard', () => {
     ).toThrow(
       `the architecture "Ten billion" needs about ${gibs} GiB to train at batch size 32 (weights ${((weights * 4) / 1024 ** 3).toFixed(1)} GiB,`,
     );
+  });
+
+  it('counts N copies of the weights, gradients and optimizer state with N replicas, each with its share of the batch', () => {
+    const dataset = summary('image-classification', { height: 64, width: 64, channels: 3 });
+    // 64 * 64 * 3 * 600 + 600 + 600 * 3 + 3 weights; Adam: weights, gradients and two slots, 4 bytes each.
+    const weights = 64 * 64 * 3 * 600 + 600 + 600 * 3 + 3;
+    // Activations per example: the image, its flattening, the dense layer and the classifier's logits.
+    const activations = (examples: number) => examples * (64 * 64 * 3 * 2 + 600 + 3) * 4;
+    const each = weights * 4 * 4 + activations(4);
+    const eight = hyperParamsSchema.parse({ batchSize: 32, replicas: 8 });
+    const wasm = trainingMemoryLimit('wasm', 0);
+    // Each wasm replica has a heap of its own: 8 of them fit in 8 heaps, but not in 500 MB of free memory.
+    expect(() => checkTrainingMemory(HUGE, dataset, eight, wasm, 8 * each + 1)).not.toThrow();
+    expect(() => checkTrainingMemory(HUGE, dataset, eight, wasm, 8 * each - 1)).toThrow(
+      `needs about ${((8 * each) / 1024 ** 3).toFixed(2)} GiB to train at batch size 32 over 8 replicas (each ${(each / 1024 ** 3).toFixed(2)} GiB:`,
+    );
+    // A native backend's limit is the machine's: the 8 copies together count against it.
+    const native = trainingMemoryLimit('tfjs-node', 8 * each - 1);
+    expect(() => checkTrainingMemory(HUGE, dataset, eight, native)).toThrow(/or the replicas$/);
+    const one = hyperParamsSchema.parse({ batchSize: 32, replicas: 1 });
+    expect(() => checkTrainingMemory(HUGE, dataset, one, native)).not.toThrow();
   });
 });

@@ -82,9 +82,15 @@ describe('TrainingService', () => {
       outputs: ['head'],
     };
     await expect(
-      service.start({ spec: huge, datasetId: 'keyword-topics', hyperParams: hyperParamsSchema.parse({}) }),
+      service.start({ spec: huge, datasetId: 'keyword-topics', hyperParams: hyperParamsSchema.parse({ replicas: 1 }) }),
     ).rejects.toThrow(
       /^the architecture "Too big" needs about \d+\.\d GiB to train at batch size 32 \(weights .*\), more than the 4\.0 GiB heap of the wasm backend: make the model smaller or lower the batch size$/,
+    );
+    // Two replicas: two copies, each with its own heap, each too big for it.
+    await expect(
+      service.start({ spec: huge, datasetId: 'keyword-topics', hyperParams: hyperParamsSchema.parse({ replicas: 2 }) }),
+    ).rejects.toThrow(
+      /over 2 replicas \(each .* for its 16 examples\), more than the 4\.0 GiB heap of each replica's wasm backend: .* or the replicas$/,
     );
     expect(fake.started).toEqual([]);
     expect(readdirSync(root)).toEqual([]);

@@ -11,6 +11,7 @@ const input = workerData as ReplicaTestData;
 const backend = await selectBackend('wasm');
 const exchange = new GradientExchange(input.buffer, { replicas: input.replicas, length: input.length }, input.rank);
 const losses: number[] = [];
+const validation: number[] = [];
 const tensorsAt: number[] = [];
 let weights: Float32Array[] = [];
 const finished = await trainModel(
@@ -24,9 +25,10 @@ const finished = await trainModel(
   {
     emit: (event) => {
       if (event.type === 'progress') losses.push(event.loss);
+      if (event.type === 'epoch') validation.push(event.valLoss, event.valAccuracy);
     },
     stopRequested: () => false,
     afterStep: () => void tensorsAt.push(tf.memory().numTensors),
   },
 );
-parentPort!.postMessage({ finished, losses, weights, tensorsAt });
+parentPort!.postMessage({ finished, losses, validation, weights, tensorsAt });

@@ -16,13 +16,15 @@ export interface ShareResult {
  * The whole batch's gradient and figures from this replica's share and the others': the mean of the shares'
  * gradients weighted by what each share counted (examples, or real target tokens), which is the gradient of the
  * whole batch's mean loss. Reads the share's tensors back (a replica's step waits for the others here anyway) and
- * returns new tensors: averaged gradients for the optimizer, and the batch's loss, correct and counted.
+ * returns new tensors: averaged gradients for the optimizer, and the batch's loss, correct and counted; `stop` is
+ * true when any replica voted to stop after this step.
  */
 export function averageOverReplicas(
   exchange: GradientExchange,
   variables: tf.Variable[],
   share: ShareResult,
-): { grads: tf.NamedTensorMap; loss: tf.Scalar; correct: tf.Scalar; counted: tf.Scalar } {
+  stopVote = false,
+): { grads: tf.NamedTensorMap; loss: tf.Scalar; correct: tf.Scalar; counted: tf.Scalar; stop: boolean } {
   const values = new Float32Array(exchangeLength(variables));
   const counted = share.counted ? share.counted.dataSync()[0]! : 0;
   if (share.grads && counted > 0) {
@@ -35,7 +37,7 @@ export function averageOverReplicas(
     values[at] = share.loss!.dataSync()[0]!;
     values[at + 1] = share.correct!.dataSync()[0]! / counted;
   }
-  const { mean, totalWeight } = exchange.allReduceMean(values, counted);
+  const { mean, totalWeight, vote } = exchange.allReduceMean(values, counted, stopVote);
   const grads: tf.NamedTensorMap = {};
   let at = 0;
   for (const variable of variables) {
@@ -47,5 +49,6 @@ export function averageOverReplicas(
     loss: tf.scalar(mean[at]!),
     correct: tf.scalar(Math.round(mean[at + 1]! * totalWeight)),
     counted: tf.scalar(totalWeight),
+    stop: vote,
   };
 }

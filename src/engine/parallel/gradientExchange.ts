@@ -7,6 +7,10 @@
  * gradient into the buffer of step k has passed step k + 1's barrier, which every replica reaches only after it has
  * read step k's slots.
  *
+ * A step can carry a vote (allReduceMean's `vote`): set by any replica, seen by all after the same barrier, so a
+ * stop asked of replica 0 ends every replica after the same step. The last replica to arrive at a barrier clears the
+ * other parity's vote word, which every replica has read by then.
+ *
  * A replica that dies would leave the others waiting: they wait in slices and give up, naming the reason, once the
  * coordinator raises the abort flag (abortExchange).
  */
@@ -14,7 +18,9 @@
 const ARRIVED = 0;
 const GENERATION = 1;
 const ABORTED = 2;
-const CONTROL_INTS = 4;
+/** Two vote words, by step parity: any replica's yes is every replica's (a stop the user asked replica 0 for). */
+const VOTE = 3;
+const CONTROL_INTS = 6;
 /** How long a wait lasts before the abort flag is looked at again. */
 const WAIT_SLICE_MS = 50;
 
@@ -58,40 +64,58 @@ export class GradientExchange {
     this.mean = new Float32Array(shape.length);
   }
 
+  /** The most floats one all-reduce takes. */
+  get length(): number {
+    return this.shape.length;
+  }
+
   /**
    * The weighted mean over replicas of `values` (this replica's, for `weight` examples): sum_i weight_i values_i /
-   * sum_i weight_i, the same array in every replica. A total weight of 0 gives zeros.
+   * sum_i weight_i, the same array in every replica. A total weight of 0 gives zeros. Every replica passes as many
+   * values (at most `length`); `vote` is true when any replica voted. The mean is valid until the next call.
    */
-  allReduceMean(values: Float32Array, weight: number): { mean: Float32Array; totalWeight: number } {
+  allReduceMean(
+    values: Float32Array,
+    weight: number,
+    vote = false,
+  ): { mean: Float32Array; totalWeight: number; vote: boolean } {
     const { replicas, length } = this.shape;
-    if (values.length !== length) throw new Error(`expected ${length} values, got ${values.length}`);
+    const count = values.length;
+    if (count > length) throw new Error(`expected at most ${length} values, got ${count}`);
     const stride = length + 1;
-    const base = (this.step++ % 2) * replicas * stride;
+    const parity = this.step++ % 2;
+    const base = parity * replicas * stride;
     const own = base + this.rank * stride;
     // Raw values: weighted and summed in float64 below, so the mean rounds once, as one replica's would.
     this.slots.set(values, own);
     this.slots[own + length] = weight;
-    this.barrier();
+    if (vote) Atomics.or(this.control, VOTE + parity, 1);
+    this.barrier(parity);
+    const voted = Atomics.load(this.control, VOTE + parity) !== 0;
     let total = 0;
-    this.sum.fill(0);
+    const sum = this.sum.subarray(0, count);
+    sum.fill(0);
     for (let r = 0; r < replicas; r++) {
       const at = base + r * stride;
       const share = this.slots[at + length]!;
       // A share with no weight (no examples, or no real target tokens) adds nothing, not 0 x NaN.
       if (share <= 0) continue;
       total += share;
-      for (let j = 0; j < length; j++) this.sum[j] += share * this.slots[at + j]!;
+      for (let j = 0; j < count; j++) sum[j] += share * this.slots[at + j]!;
     }
-    for (let j = 0; j < length; j++) this.mean[j] = total > 0 ? this.sum[j]! / total : 0;
-    return { mean: this.mean, totalWeight: total };
+    const mean = this.mean.subarray(0, count);
+    for (let j = 0; j < count; j++) mean[j] = total > 0 ? sum[j]! / total : 0;
+    return { mean, totalWeight: total, vote: voted };
   }
 
   /** Waits until every replica has arrived (a sense-reversing barrier on a generation counter). */
-  private barrier(): void {
+  private barrier(parity: number): void {
     const { control } = this;
     const generation = Atomics.load(control, GENERATION);
     if (Atomics.add(control, ARRIVED, 1) === this.shape.replicas - 1) {
       Atomics.store(control, ARRIVED, 0);
+      // Every replica is here, so every one has read the previous step's vote.
+      Atomics.store(control, VOTE + 1 - parity, 0);
       Atomics.add(control, GENERATION, 1);
       Atomics.notify(control, GENERATION);
       return;

@@ -25,11 +25,29 @@ export async function evaluateSplit(
 ): Promise<Evaluation> {
   const count = data.counts[split];
   if (count === 0) return { loss: Number.NaN, accuracy: Number.NaN };
+  const { loss, accuracy } = await evaluateRows(model, data, split, { start: 0, end: count }, batchSize);
+  return { loss, accuracy };
+}
+
+/**
+ * Loss and accuracy over the rows start..end-1 of a split, and how many examples (per-token tasks: real target
+ * tokens) they counted: one replica's part of a split, combined with the others' by what each counted.
+ */
+export async function evaluateRows(
+  model: LayersModel,
+  data: PreparedDataset,
+  split: SplitName,
+  range: { start: number; end: number },
+  batchSize: number,
+): Promise<Evaluation & { counted: number }> {
   let lossSum = 0;
   let right = 0;
   let counted = 0;
-  for (const rows of batchesInOrder(count, batchSize)) {
-    const batch = data.batch(split, rows);
+  for (const part of batchesInOrder(range.end - range.start, batchSize)) {
+    const batch = data.batch(
+      split,
+      part.map((row) => row + range.start),
+    );
     const results = tf.tidy(() => {
       const logits = model.apply(batch.inputs, { training: false }) as tf.Tensor;
       const [correct, total] = correctCount(logits, batch.targets, data.sequenceOutput);
@@ -46,5 +64,5 @@ export async function evaluateSplit(
     right += correct!;
     counted += total!;
   }
-  return { loss: lossSum / Math.max(1, counted), accuracy: right / Math.max(1, counted) };
+  return { loss: lossSum / Math.max(1, counted), accuracy: right / Math.max(1, counted), counted };
 }

@@ -21,6 +21,10 @@ export interface StepContext {
   learningRate: number;
   /** Data-parallel training: this replica trains on its share of each batch, and the gradients are averaged here. */
   exchange?: GradientExchange;
+  /** Data-parallel: this replica asks to stop after the next step (replica 0, for the user). */
+  stopVote?: boolean;
+  /** Data-parallel: some replica asked to stop with the last step; every replica stops now. */
+  stopAgreed?: boolean;
 }
 
 /** Scales the gradients down together to at most `maxNorm` global L2 norm (Pascanu et al. 2013). */
@@ -95,7 +99,8 @@ function replicaStep(context: StepContext, exchange: GradientExchange, rows: num
   const empty = { grads: null, loss: null, correct: null, counted: null };
   const share = rows.length > 0 ? shareGradients(context, rows) : empty;
   try {
-    const averaged = averageOverReplicas(exchange, context.variables, share);
+    const averaged = averageOverReplicas(exchange, context.variables, share, context.stopVote);
+    context.stopAgreed = averaged.stop;
     const figures = { loss: averaged.loss, correct: averaged.correct, counted: averaged.counted };
     try {
       applyStep(context, averaged.grads);

@@ -78,6 +78,8 @@ export class RunRecorder {
           startedAt: now,
           backend: event.backend,
           parameterCount: event.parameterCount,
+          // The recipe as trained: a resume may run on another number of replicas than the run began with.
+          hyperParams: event.hyperParams,
         }),
       );
     } else if (event.type === 'epoch' && event.valLoss < (this.best.get(event.runId) ?? Infinity)) {

@@ -10,6 +10,7 @@ import type { RunStore } from '../runs/runStore';
 import type { RunRecord } from '../../shared/runs';
 import { checkTrainingMemory, trainingMemoryLimit } from '../training/memoryGuard';
 import type { TrainingSupervisor } from '../training/trainingSupervisor';
+import { withReplicaCount } from '../training/replicaCount';
 
 /** A request resolved into its plan, with the dataset it was resolved against, not yet queued. */
 export interface PlannedRun {
@@ -67,9 +68,12 @@ export class TrainingService {
   }
 
   /** Records a planned run as queued and hands it to the supervisor, once the memory it needs is there. */
-  async queue({ plan, dataset, createdAt }: PlannedRun): Promise<{ runId: string }> {
+  async queue(planned: PlannedRun): Promise<{ runId: string }> {
+    const { dataset, createdAt } = planned;
     const backend = await this.supervisor.whenReady();
-    checkTrainingMemory(plan.spec, dataset, plan.hyperParams, trainingMemoryLimit(backend?.name ?? null, freemem()));
+    const plan = withReplicaCount(planned.plan, backend?.name ?? null);
+    const free = freemem();
+    checkTrainingMemory(plan.spec, dataset, plan.hyperParams, trainingMemoryLimit(backend?.name ?? null, free), free);
     await this.store.create(queuedRecord(plan, createdAt, 'app'));
     this.supervisor.start(plan);
     return { runId: plan.runId };
@@ -77,7 +81,9 @@ export class TrainingService {
 
   /** Queues a stopped, failed or interrupted run again, to go on from its latest checkpoint. */
   async resume(runId: string): Promise<{ runId: string }> {
-    const plan = await claimResume(this.store, runId);
+    // A run recorded before replicas were a recipe field trains with one per core, as a new run would.
+    const backend = await this.supervisor.whenReady();
+    const plan = withReplicaCount(await claimResume(this.store, runId), backend?.name ?? null);
     this.supervisor.start(plan);
     return { runId };
   }

@@ -12,6 +12,8 @@ export interface ReplicaWorkerData {
   datasetsDir: string;
   /** The run store: replica 0 writes the run's checkpoints there, every replica reads the one it resumes from. */
   runsDir?: string;
+  /** Where replica 0 writes the trained model (the CLI's --export). */
+  exportDir?: string;
   /** Int32 flags the coordinator sets and replica 0 reads between steps: REPLICA_STOP and REPLICA_PAUSE. */
   flags: SharedArrayBuffer;
   /** Replica 0's monitoring intervals (the others report nothing). */

@@ -57,6 +57,7 @@ const finished = await runTraining(
     backend,
     datasets,
     ...(artifacts ? { artifacts } : {}),
+    ...(lead && input.exportDir ? { exportDir: input.exportDir } : {}),
     replica: { rank: input.rank, replicas: input.replicas, connect },
   },
   {

@@ -16,6 +16,9 @@ import type {
   WorkerTaskResult,
 } from '../../shared/workerProtocol';
 import { exportToPytorch } from '../../engine/pytorchExportJob';
+import type { TrainingHooks } from '../../engine/train/trainingOptions';
+import { replicaLauncher } from './launchReplicaWorker';
+import { trainWithReplicas } from './replicaRun';
 import { importedRunReport } from '../../engine/inference/importedRunReport';
 
 /**
@@ -88,6 +91,27 @@ function runTask(message: Extract<SupervisorMessage, { type: 'task' }>): void {
   });
 }
 
+const launchReplica = replicaLauncher(new URL('./replicaWorker.js', import.meta.url));
+
+/**
+ * One run: here, or by its replicas (each a thread of its own, this worker coordinating them) when the plan has more
+ * than one. Either way its finished event goes through `hooks.emit`.
+ */
+async function train(plan: RunPlan, report: BackendReport, hooks: TrainingHooks): Promise<void> {
+  if (plan.hyperParams.replicas <= 1) {
+    await runTraining({ plan, backend: report, datasets, ...(artifacts ? { artifacts } : {}) }, hooks);
+    return;
+  }
+  const finished = await trainWithReplicas({
+    plan,
+    replicas: plan.hyperParams.replicas,
+    launch: launchReplica,
+    shared: { backend: report.name, cacheDir, datasetsDir, ...(runsDir ? { runsDir } : {}) },
+    ...hooks,
+  });
+  hooks.emit(finished);
+}
+
 const queue: RunPlan[] = [];
 const stopRequests = new Set<string>();
 const pausedRuns = new Set<string>();
@@ -109,19 +133,16 @@ async function drain(): Promise<void> {
       }
       // The finished event is held back until the backend is checked, so that 'backend-lost' arrives first.
       let finished: FinishedEvent | null = null;
-      await runTraining(
-        { plan, backend, datasets, ...(artifacts ? { artifacts } : {}) },
-        {
-          emit: (event) => {
-            // New weights on disk (a checkpoint after each epoch, the final model at the end).
-            if (event.type === 'epoch' || event.type === 'finished') trainedRuns?.forget(event.runId);
-            if (event.type === 'finished') finished = event;
-            else postEvent(event);
-          },
-          stopRequested: () => stopRequests.has(runId),
-          paused: () => pausedRuns.has(runId),
+      await train(plan, backend, {
+        emit: (event) => {
+          // New weights on disk (a checkpoint after each epoch, the final model at the end).
+          if (event.type === 'epoch' || event.type === 'finished') trainedRuns?.forget(event.runId);
+          if (event.type === 'finished') finished = event;
+          else postEvent(event);
         },
-      );
+        stopRequested: () => stopRequests.has(runId),
+        paused: () => pausedRuns.has(runId),
+      });
       stopRequests.delete(runId);
       pausedRuns.delete(runId);
       const outcome = finished as FinishedEvent | null;

@@ -17,6 +17,8 @@ const RECIPE = { epochs: 1, batchSize: 15, maxTrainExamples: 295, dropout: 0, se
 interface RunResult {
   finished: FinishedEvent;
   losses: number[];
+  /** Each epoch's validation loss and accuracy. */
+  validation: number[];
   weights: Float32Array[];
   /** A replica's tensor count after each step. */
   tensorsAt?: number[];
@@ -47,15 +49,22 @@ function modelExchangeLength(hyperParams: HyperParamsInput): number {
 
 async function oneReplica(hyperParams: HyperParamsInput): Promise<RunResult> {
   const losses: number[] = [];
+  const validation: number[] = [];
   let weights: Float32Array[] = [];
   const finished = await trainModel(
     {
       ...replicaTrainingOptions(backend, hyperParams),
       onTrained: async (model) => void (weights = model.getWeights().map((w) => w.dataSync() as Float32Array)),
     },
-    { emit: (event) => void (event.type === 'progress' && losses.push(event.loss)), stopRequested: () => false },
+    {
+      emit: (event) => {
+        if (event.type === 'progress') losses.push(event.loss);
+        if (event.type === 'epoch') validation.push(event.valLoss, event.valAccuracy);
+      },
+      stopRequested: () => false,
+    },
   );
-  return { finished, losses, weights };
+  return { finished, losses, validation, weights };
 }
 
 async function twoReplicas(hyperParams: HyperParamsInput): Promise<RunResult[]> {
@@ -67,7 +76,61 @@ async function twoReplicas(hyperParams: HyperParamsInput): Promise<RunResult[]> 
 const largestDifference = (a: Float32Array, b: Float32Array) =>
   a.reduce((most, value, j) => Math.max(most, Math.abs(value - b[j]!)), 0);
 
+/** Two replicas against one: the same step losses, epoch validation figures and final weights, within bounds. */
+function expectSameTraining(
+  single: RunResult,
+  replicas: RunResult[],
+  steps: number,
+  lossBound: number,
+  weightBound: number,
+  what: string,
+) {
+  for (const replica of replicas) {
+    expect(replica.finished.status).toBe('completed');
+    expect(replica.losses).toHaveLength(steps);
+    // Every step of the last epoch leaves the replica's tensor count where the step before left it (early stopping
+    // keeps a copy of the best epoch's weights: the count moves once, at an epoch's end).
+    expect(replica.tensorsAt![steps - 1]).toBe(replica.tensorsAt![steps - 15]);
+    const losses = Float32Array.from(replica.losses);
+    const weights = replica.weights.map((w, i) => largestDifference(w, single.weights[i]!));
+    console.log(
+      `${what}, 2 replicas against 1: largest loss difference ${largestDifference(losses, Float32Array.from(single.losses)).toExponential(2)}, weight difference ${Math.max(...weights).toExponential(2)}`,
+    );
+    replica.losses.forEach((loss, step) =>
+      expect(Math.abs(loss - single.losses[step]!), `step ${step + 1}`).toBeLessThan(lossBound),
+    );
+    // Each replica measured half the validation split; together they give the whole split's figures.
+    expect(replica.validation).toHaveLength(single.validation.length);
+    replica.validation.forEach((figure, i) => expect(Math.abs(figure - single.validation[i]!)).toBeLessThan(lossBound));
+    weights.forEach((difference, i) => expect(difference, `weight ${i}`).toBeLessThan(weightBound));
+  }
+  // The replicas hold the very same weights: they applied the same averaged gradient.
+  replicas[1]!.weights.forEach((w, i) => expect(largestDifference(w, replicas[0]!.weights[i]!)).toBe(0));
+}
+
 describe('data-parallel training over worker threads', () => {
+  it('the whole recipe works the same on two replicas: schedule, clipping, smoothing, decay, frozen block, early stopping', async () => {
+    // Two epochs of 20 steps; early stopping watches the combined validation figures, patience 1.
+    const recipe = {
+      ...RECIPE,
+      epochs: 2,
+      optimizer: 'sgd' as const,
+      learningRate: 0.05,
+      schedule: 'cosine' as const,
+      warmupSteps: 4,
+      clipNorm: 0.5,
+      labelSmoothing: 0.1,
+      weightDecay: 0.01,
+      freeze: ['embed'],
+      earlyStoppingPatience: 1,
+    };
+    const single = await oneReplica(recipe);
+    expect(single.finished.status).toBe('completed');
+    expect(single.losses).toHaveLength(40);
+    expect(single.validation).toHaveLength(4);
+    expectSameTraining(single, await twoReplicas(recipe), 40, 1e-5, 1e-5, 'sgd, whole recipe');
+  });
+
   for (const [optimizer, lossBound, weightBound] of [
     ['sgd', 1e-5, 1e-5],
     // Adam scales each weight's step by its own gradient's size, so where a gradient nearly cancels (an embedding
@@ -81,24 +144,7 @@ describe('data-parallel training over worker threads', () => {
       expect(single.finished.status).toBe('completed');
       expect(single.losses).toHaveLength(20);
       expect(single.losses.at(-1)!).toBeLessThan(single.losses[0]!);
-      const replicas = await twoReplicas(recipe);
-      for (const replica of replicas) {
-        expect(replica.finished.status).toBe('completed');
-        expect(replica.losses).toHaveLength(20);
-        // Every step leaves the replica's tensor count where the step before left it.
-        expect(replica.tensorsAt![19]).toBe(replica.tensorsAt![4]);
-        const losses = Float32Array.from(replica.losses);
-        const weights = replica.weights.map((w, i) => largestDifference(w, single.weights[i]!));
-        console.log(
-          `${optimizer}, 2 replicas against 1: largest loss difference ${largestDifference(losses, Float32Array.from(single.losses)).toExponential(2)}, weight difference ${Math.max(...weights).toExponential(2)}`,
-        );
-        replica.losses.forEach((loss, step) =>
-          expect(Math.abs(loss - single.losses[step]!), `step ${step + 1}`).toBeLessThan(lossBound),
-        );
-        weights.forEach((difference, i) => expect(difference, `weight ${i}`).toBeLessThan(weightBound));
-      }
-      // The replicas hold the very same weights: they applied the same averaged gradient.
-      replicas[1]!.weights.forEach((w, i) => expect(largestDifference(w, replicas[0]!.weights[i]!)).toBe(0));
+      expectSameTraining(single, await twoReplicas(recipe), 20, lossBound, weightBound, optimizer);
     });
   }
 });

@@ -67,7 +67,12 @@ export class DatasetLibrary {
   private readonly loaded = new Map<string, Promise<LoadedDataset>>();
   private readonly transient = new Map<string, DatasetSummary>();
 
-  constructor(private readonly folders: DatasetFolders) {}
+  constructor(readonly folders: DatasetFolders) {}
+
+  /** A dataset this process imported for itself only: another thread's library cannot load it. */
+  isTransient(id: string): boolean {
+    return this.transient.has(id);
+  }
 
   async list(): Promise<DatasetSummary[]> {
     return [...BUILTIN_DATASETS, ...(await listStoredDatasets(this.folders.datasetsDir)), ...this.transient.values()];

@@ -9,6 +9,8 @@ export interface RunView {
   status: RunStatus | 'starting';
   reason: string | null;
   backend: BackendReport | null;
+  /** The data-parallel replicas training it (1: one thread). */
+  replicas: number;
   classNames: string[];
   parameterCount: number;
   stepsPerEpoch: number;
@@ -31,6 +33,7 @@ export function emptyRunView(runId: string, epochs: number): RunView {
     status: 'starting',
     reason: null,
     backend: null,
+    replicas: 1,
     classNames: [],
     parameterCount: 0,
     stepsPerEpoch: 0,
@@ -63,6 +66,7 @@ export function applyTrainEvent(view: RunView, event: TrainEvent): boolean {
         while ((view.epochMetrics.at(-1)?.epoch ?? 0) > epoch) view.epochMetrics.pop();
       }
       view.backend = event.backend;
+      view.replicas = event.hyperParams.replicas;
       view.classNames = event.classNames;
       view.parameterCount = event.parameterCount;
       view.stepsPerEpoch = event.stepsPerEpoch;
