@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeBackend, selectBackend } from '../src/engine/backend';
 import type { Preset } from '../src/shared/architecture/presets';
+import { availableParallelism } from 'node:os';
 import { timePresetStep } from './presetStep';
+import { timeReplicaStep } from './replicaStep';
 
 const STEPS = 5;
 
@@ -34,6 +36,13 @@ export async function kernelProfile(backendName: string | undefined, presets: re
     for (const [key, entry] of [...totals.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, rows)) {
       console.log(
         `    ${(entry.ms / STEPS).toFixed(2).padStart(7)} ms ${String(entry.calls / STEPS).padStart(5)}x  ${key}`,
+      );
+    }
+    const cores = availableParallelism();
+    if (cores > 1) {
+      const replicas = await timeReplicaStep(preset, backend.name, cores, 1000);
+      console.log(
+        `    on ${cores} replicas: ${replicas.msPerStep.toFixed(1)} ms a step, ${replicas.allReduceMs.toFixed(2)} ms of it in the all-reduce (copying the gradients into the shared buffer, waiting for the other replicas, summing)`,
       );
     }
   }

@@ -11,7 +11,8 @@ const THREAD = new URL('./replicaStepThread.ts', import.meta.url).href;
 
 /**
  * The preset's Adam step at batch 32 on `replicas` data-parallel threads (the app's exchange and averaging), timed
- * over at least `minMs` after a warm-up: milliseconds a step, as presetStep.ts times one thread.
+ * over at least `minMs` after a warm-up: milliseconds a step, as presetStep.ts times one thread, and of them the
+ * milliseconds in the all-reduce.
  */
 export async function timeReplicaStep(preset: Preset, backend: string, replicas: number, minMs: number) {
   const vocabSizes = Object.fromEntries(preset.spec.inputs.map((i) => [i.id, i.kind === 'tokens' ? i.vocabSize : 0]));
@@ -23,11 +24,12 @@ export async function timeReplicaStep(preset: Preset, backend: string, replicas:
     Array.from({ length: replicas }, (_, rank) => {
       const data: ReplicaStepData = { presetId: preset.id, backend, rank, replicas, buffer, length, minMs };
       const worker = launchSourceWorker(data, THREAD);
-      return new Promise<{ msPerStep: number }>((resolve, reject) => {
+      return new Promise<{ msPerStep: number; allReduceMs: number }>((resolve, reject) => {
         worker.once('message', (result) => void worker.terminate().then(() => resolve(result)));
         worker.once('error', reject);
       });
     }),
   );
-  return results[0]!.msPerStep;
+  // Replica 0's view: its step, and the part of it in the all-reduce (the wait for the slowest replica included).
+  return results[0]!;
 }

@@ -52,6 +52,9 @@ const optimizer = createOptimizer(hyperParamsSchema.parse({ optimizer: 'adam', l
 const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
 const exchange = new GradientExchange(input.buffer, { replicas: input.replicas, length: input.length }, input.rank);
 
+/** Time in the all-reduce (copying the gradients in, waiting for the others, summing) since the timing began. */
+let allReduceMs = 0;
+
 /** One step; true when replica 0 voted that the phase ends with it. */
 function step(vote: boolean): boolean {
   const { value, grads } = tf.variableGrads(
@@ -59,7 +62,9 @@ function step(vote: boolean): boolean {
     variables,
   );
   const [correct, counted] = [tf.scalar(0), tf.scalar(share)];
+  const reduceStart = performance.now();
   const averaged = averageOverReplicas(exchange, variables, { grads, loss: value, correct, counted }, vote);
+  allReduceMs += performance.now() - reduceStart;
   optimizer.applyGradients(averaged.grads);
   tf.dispose([value, correct, counted, averaged.loss, averaged.correct, averaged.counted]);
   tf.dispose(Object.values(grads));
@@ -72,9 +77,10 @@ const lead = input.rank === 0;
 const warmUntil = performance.now() + 500;
 for (let i = 0; !step(lead && i >= 2 && performance.now() > warmUntil); i++);
 const start = performance.now();
+allReduceMs = 0;
 let steps = 0;
 for (;;) {
   steps++;
   if (step(lead && steps >= 8 && performance.now() - start >= input.minMs)) break;
 }
-parentPort!.postMessage({ msPerStep: (performance.now() - start) / steps });
+parentPort!.postMessage({ msPerStep: (performance.now() - start) / steps, allReduceMs: allReduceMs / steps });

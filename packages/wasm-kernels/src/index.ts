@@ -10,3 +10,4 @@ export { rationalSigmoid, rationalTanh } from './elementwise/rationalTanh';
 export { layerNormOnHeap } from './norm/layerNormOnHeap';
 export { fusedBatchNormInTraining } from './norm/batchNormTraining';
 export { broadcastRun } from './elementwise/broadcastArithmetic';
+export { isWasmHeapBackend, type WasmHeapBackend } from './heap/wasmHeap';

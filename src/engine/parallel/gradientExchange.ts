@@ -48,6 +48,8 @@ export class GradientExchange {
   private readonly slots: Float32Array;
   private readonly sum: Float64Array;
   private readonly mean: Float32Array;
+  /** This replica's slot of each parity: where its values go. */
+  private readonly ownSlots: Float32Array[];
   private step = 0;
 
   constructor(
@@ -62,11 +64,24 @@ export class GradientExchange {
       throw new Error('the exchange buffer has another shape');
     this.sum = new Float64Array(shape.length);
     this.mean = new Float32Array(shape.length);
+    const stride = shape.length + 1;
+    this.ownSlots = [0, 1].map((parity) => {
+      const own = (parity * shape.replicas + rank) * stride;
+      return this.slots.subarray(own, own + shape.length);
+    });
   }
 
   /** The most floats one all-reduce takes. */
   get length(): number {
     return this.shape.length;
+  }
+
+  /**
+   * This replica's slot for the next all-reduce, `length` floats of the shared buffer: a caller that has its values
+   * in pieces (a gradient per weight) writes them here, then calls reduce, sparing a copy of the whole vector.
+   */
+  nextSlot(): Float32Array {
+    return this.ownSlots[this.step % 2]!;
   }
 
   /**
@@ -79,32 +94,49 @@ export class GradientExchange {
     weight: number,
     vote = false,
   ): { mean: Float32Array; totalWeight: number; vote: boolean } {
+    if (values.length > this.shape.length) {
+      throw new Error(`expected at most ${this.shape.length} values, got ${values.length}`);
+    }
+    this.nextSlot().set(values);
+    return this.reduce(values.length, weight, vote);
+  }
+
+  /** allReduceMean of the first `count` floats this replica wrote into nextSlot(). */
+  reduce(count: number, weight: number, vote = false): { mean: Float32Array; totalWeight: number; vote: boolean } {
     const { replicas, length } = this.shape;
-    const count = values.length;
     if (count > length) throw new Error(`expected at most ${length} values, got ${count}`);
     const stride = length + 1;
     const parity = this.step++ % 2;
     const base = parity * replicas * stride;
-    const own = base + this.rank * stride;
-    // Raw values: weighted and summed in float64 below, so the mean rounds once, as one replica's would.
-    this.slots.set(values, own);
-    this.slots[own + length] = weight;
+    this.slots[base + this.rank * stride + length] = weight;
     if (vote) Atomics.or(this.control, VOTE + parity, 1);
     this.barrier(parity);
     const voted = Atomics.load(this.control, VOTE + parity) !== 0;
+    // A share with no weight (no examples, or no real target tokens) adds nothing, not 0 x NaN.
+    const shares: { at: number; weight: number }[] = [];
     let total = 0;
-    const sum = this.sum.subarray(0, count);
-    sum.fill(0);
     for (let r = 0; r < replicas; r++) {
-      const at = base + r * stride;
-      const share = this.slots[at + length]!;
-      // A share with no weight (no examples, or no real target tokens) adds nothing, not 0 x NaN.
-      if (share <= 0) continue;
-      total += share;
-      for (let j = 0; j < count; j++) sum[j] += share * this.slots[at + j]!;
+      const share = this.slots[base + r * stride + length]!;
+      if (share > 0) shares.push({ at: base + r * stride, weight: share });
+      if (share > 0) total += share;
     }
     const mean = this.mean.subarray(0, count);
-    for (let j = 0; j < count; j++) mean[j] = total > 0 ? sum[j]! / total : 0;
+    if (shares.length === 0) {
+      mean.fill(0);
+      return { mean, totalWeight: 0, vote: voted };
+    }
+    // Raw values weighted and summed in float64 in rank order, so the mean rounds once, as one replica's would; the
+    // first share starts the sum and the last one ends it with the division (the same additions, fewer passes).
+    const { slots, sum } = this;
+    const last = shares.length - 1;
+    for (let k = 0; k < last; k++) {
+      const { at, weight: w } = shares[k]!;
+      if (k === 0) for (let j = 0; j < count; j++) sum[j] = w * slots[at + j]!;
+      else for (let j = 0; j < count; j++) sum[j] += w * slots[at + j]!;
+    }
+    const { at, weight: w } = shares[last]!;
+    if (last === 0) for (let j = 0; j < count; j++) mean[j] = (w * slots[at + j]!) / total;
+    else for (let j = 0; j < count; j++) mean[j] = (sum[j]! + w * slots[at + j]!) / total;
     return { mean, totalWeight: total, vote: voted };
   }
 
