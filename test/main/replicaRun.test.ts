@@ -137,4 +137,16 @@ describe('a run trained by replica threads', () => {
     const steps = second.events.flatMap((e) => (e.type === 'progress' ? [(e as ProgressEvent).globalStep] : []));
     expect(steps).toEqual(Array.from({ length: 20 }, (_, i) => 21 + i));
   });
+
+  it('a loss that turns NaN on two replicas fails the run, naming the step', async () => {
+    const target = {
+      datasetId: 'keyword-topics',
+      presetId: 'transformer-text',
+      recipe: { ...TEXT_RECIPE, optimizer: 'sgd', learningRate: 10, momentum: 0.99 } as HyperParamsInput,
+    };
+    const { run } = await options('nan', {}, target);
+    const finished = await trainWithReplicas(run);
+    expect(finished.status).toBe('failed');
+    expect(finished.reason).toMatch(/the loss became (NaN|-?Infinity) at epoch \d+, step \d+: lower the learning rate/);
+  });
 });
