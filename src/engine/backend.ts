@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { BACKEND_ORDER, type BackendName, type BackendReport } from '../shared/backends';
 import { installChainedOps } from './chainedOps';
+import { installBroadcastingMatMul } from './broadcastingMatMul';
 import { activateWebGpu } from './webGpuBackend';
 import { heapSimdProblem, installSegmentSumByScatter, registerWasmKernels } from '@attention-workbench/wasm-kernels';
 
@@ -36,6 +37,7 @@ async function activate(name: BackendName, byName: boolean): Promise<void> {
   // Kernels that wasm lacks for training, and that are pathologically slow on cpu: packages/wasm-kernels lists them.
   if (name === 'wasm') await registerWasmKernels(tf.backend());
   else installSegmentSumByScatter(name);
+  if (name === 'cpu') installBroadcastingMatMul(name);
 }
 
 function firstLine(error: unknown): string {
