@@ -1,6 +1,6 @@
 import type { CheckpointSlot } from './runLayout';
 import type { BackendReport } from './backends';
-import type { RunStatus } from './events';
+import { isResumable, type RunStatus } from './events';
 import type { HyperParams } from './hyperParams';
 import type { ModelSpec } from './architecture/modelSpec';
 import type { TokenizerSettings } from './tokenizerSettings';
@@ -62,3 +62,11 @@ export const trainedByOf = (run: RunRecord): string =>
 
 /** " × N" after a backend trained with N > 1 data-parallel replicas, as the Runs view and the CLI list show it. */
 export const replicasSuffix = (replicas: number): string => (replicas > 1 ? ` × ${replicas}` : '');
+
+/**
+ * Whether the Runs view offers Resume: the run ended before its last epoch, and it has a checkpoint to go on from. A
+ * run saves one after its first epoch (the best so far) unless its recipe writes none, so a run stopped before an
+ * epoch ended, or trained with checkpoints off, has nothing to resume (main would refuse it, saying so).
+ */
+export const canResume = (run: RunRecord): boolean =>
+  isResumable(run.status) && run.best !== undefined && run.hyperParams.checkpointEvery > 0;
