@@ -2,17 +2,21 @@ import * as tf from '@tensorflow/tfjs-core';
 import { layers } from '@tensorflow/tfjs-layers';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { DROPOUT_MASK } from '@attention-workbench/wasm-kernels';
+import { nextDropoutSeeds } from './dropoutSeeds';
 
 /**
  * tf.dropout(x, rate), as one Multiply by a mask from the kernels package's DROPOUT_MASK where that kernel is
- * registered for the active backend (wasm); tfjs' own elsewhere. The mask takes no input, so the gradient tape never reaches it.
+ * registered for the active backend (wasm); tfjs' own elsewhere. The mask takes no input, so the gradient tape never
+ * reaches it. In a run the mask's seeds come from the run's seed and step (dropoutSeeds.ts).
  */
 export function dropout(x: tf.Tensor, rate: number): tf.Tensor {
+  const seeds = nextDropoutSeeds();
   if (rate <= 0 || rate >= 1 || x.dtype !== 'float32' || !tf.getKernel(DROPOUT_MASK, tf.getBackend())) {
-    return tf.dropout(x, rate);
+    return seeds ? tf.dropout(x, rate, undefined, seeds[0]) : tf.dropout(x, rate);
   }
   return tf.tidy(() => {
-    const mask = tf.engine().runKernel(DROPOUT_MASK, {}, { shape: x.shape, rate } as unknown as tf.NamedAttrMap);
+    const attrs = { shape: x.shape, rate, ...(seeds ? { seeds } : {}) };
+    const mask = tf.engine().runKernel(DROPOUT_MASK, {}, attrs as unknown as tf.NamedAttrMap);
     return tf.mul(x, mask as tf.Tensor);
   });
 }

@@ -23,6 +23,7 @@ import { testMetrics } from './testMetrics';
 import type { TrainingHooks, TrainingOptions } from './trainingOptions';
 import { trainingStep, type StepContext } from './trainingStep';
 import { exchangeLength } from '../parallel/averagedStep';
+import { seedDropout, unseedDropout } from '../layers/dropoutSeeds';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 /** Lets queued messages (a stop or pause request) in between two steps. */
@@ -190,7 +191,15 @@ export class TrainingRun {
   async step(rows: number[]): Promise<void> {
     const { state, monitors } = this;
     for (const monitor of monitors) monitor.beforeStep?.(state);
-    const tensors = trainingStep(this.context, rows);
+    // Dropout's masks from the run's seed (and replica) and the step: the same seed trains the same run.
+    const rank = this.options.replica?.rank ?? 0;
+    seedDropout(this.options.hyperParams.seed ^ Math.imul(rank, 0x27d4eb2d), state.globalStep + 1);
+    let tensors: ReturnType<typeof trainingStep>;
+    try {
+      tensors = trainingStep(this.context, rows);
+    } finally {
+      unseedDropout();
+    }
     state.globalStep++;
     const position = { epoch: state.epoch, step: state.step, globalStep: state.globalStep };
     // The whole batch's examples, every replica's share together.

@@ -3,6 +3,7 @@ import { layers } from '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { selectBackend } from '../../../src/engine/backend';
 import { Dropout, dropout } from '../../../src/engine/layers/dropout';
+import { seedDropout, unseedDropout } from '../../../src/engine/layers/dropoutSeeds';
 import { heapSimd } from '@attention-workbench/wasm-kernels';
 
 describe('dropout with the mask drawn on the wasm heap', () => {
@@ -11,6 +12,28 @@ describe('dropout with the mask drawn on the wasm heap', () => {
     expect(heapSimd()).not.toBeNull();
   });
   afterEach(() => vi.restoreAllMocks());
+
+  it("draws a run's masks from its seed and step: the same key the same masks, call by call; another key others", () => {
+    // 1,001 columns: the SIMD lanes and the JavaScript tail both take part.
+    const x = tf.ones([7, 1001]);
+    const draw = (seed: number, step: number) => {
+      seedDropout(seed, step);
+      try {
+        return [0, 1].map(() => tf.tidy(() => Array.from(dropout(x, 0.5).dataSync())));
+      } finally {
+        unseedDropout();
+      }
+    };
+    const [first, second] = draw(42, 3);
+    expect(draw(42, 3)).toEqual([first, second]);
+    // The step's second call draws another mask, and so do another step and another seed.
+    expect(second).not.toEqual(first);
+    expect(draw(42, 4)[0]).not.toEqual(first);
+    expect(draw(43, 3)[0]).not.toEqual(first);
+    // Outside a run, Math.random: two masks differ.
+    expect(Array.from(tf.tidy(() => dropout(x, 0.5).dataSync()))).not.toEqual(first);
+    x.dispose();
+  });
 
   it('keeps each element with probability 1 - rate, scaled by 1 / (1 - rate), independently', async () => {
     const [rows, columns, rate] = [64, 1001, 0.3];
