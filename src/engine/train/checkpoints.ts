@@ -16,6 +16,13 @@ export interface CheckpointPosition {
   globalStep: number;
   /** The validation loss of that epoch, to pick the best. */
   valLoss: number;
+  /** Early stopping's best figure so far and the epoch it came from, where early stopping watches the run. */
+  earlyStopping?: EarlyStoppingPosition;
+}
+
+export interface EarlyStoppingPosition {
+  value: number;
+  epoch: number;
 }
 
 type NamedTensor = { name: string; tensor: tf.Tensor };
@@ -91,6 +98,7 @@ export async function loadCheckpoint(
     epoch: index.epoch,
     globalStep: index.globalStep,
     valLoss: index.valLoss,
+    ...(index.earlyStopping ? { earlyStopping: index.earlyStopping } : {}),
     weights: index.weights.map((entry) => ({ name: entry.name.replace(/^\d+:/, ''), tensor: read(entry) })),
     optimizer: index.optimizer.map((entry) => ({ name: entry.name, tensor: read(entry) })),
     ...(stored.notice ? { notice: stored.notice } : {}),
@@ -136,4 +144,23 @@ export function loadMatchingWeights(checkpoint: LoadedCheckpoint, model: LayersM
   }
   disposeCheckpoint(checkpoint);
   return { copied, of: model.weights.length };
+}
+
+/**
+ * The weights (in the model's order) of the run's best checkpoint if it is of `epoch`, else null: what early
+ * stopping restores after a resume, when the epoch it keeps is the one with the best validation loss.
+ */
+export async function bestWeightsOfEpoch(
+  artifacts: RunArtifacts | undefined,
+  runId: string,
+  epoch: number,
+): Promise<tf.Tensor[] | null> {
+  const best = artifacts ? await loadCheckpoint(artifacts, runId, ['best']) : null;
+  if (!best) return null;
+  if (best.epoch !== epoch) {
+    disposeCheckpoint(best);
+    return null;
+  }
+  tf.dispose(best.optimizer.map((named) => named.tensor));
+  return best.weights.map((named) => named.tensor);
 }

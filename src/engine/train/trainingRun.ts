@@ -5,7 +5,7 @@ import { epochShuffleSeed, seededRandom, shuffleInPlace } from '../data/split/se
 import { buildModel, type AttentionLayerInfo } from '../models/buildModel';
 import { withSeededInitialization } from '../models/seededInitialization';
 import { attentionSnapshots } from './attentionSnapshot';
-import { loadMatchingWeights, restoreCheckpoint } from './checkpoints';
+import { bestWeightsOfEpoch, loadMatchingWeights, restoreCheckpoint } from './checkpoints';
 import { evaluateRows, evaluateSplit, type Evaluation } from './evaluate';
 import { averageRunningStatistics, combineMeans } from '../parallel/replicaAgreement';
 import { freezeBlocks } from './freezeBlocks';
@@ -87,6 +87,20 @@ export class TrainingRun {
     this.snapshots = attentionSnapshots(runId, options.spec, data, built.probe, built.attention, this.model);
     const resumed = options.resumeFrom;
     this.finished = { type: 'finished', runId, status: 'completed', epochs: resumed?.epoch ?? 0 };
+    // Before the checkpoints, which save its position; restored from the checkpoint a resumed run starts from.
+    const stopping =
+      hyperParams.earlyStoppingPatience > 0
+        ? earlyStopping(
+            hyperParams,
+            (reason) => (this.finished = { ...this.finished, reason }),
+            resumed?.earlyStopping
+              ? {
+                  position: resumed.earlyStopping,
+                  bestWeights: () => bestWeightsOfEpoch(options.artifacts, runId, resumed.earlyStopping!.epoch),
+                }
+              : undefined,
+          )
+        : null;
     this.monitors = [
       nanGuard(),
       progressMonitor(),
@@ -96,11 +110,18 @@ export class TrainingRun {
         this.context.learningRate = rate;
         setLearningRate(this.optimizer, rate);
       }),
+      ...(stopping ? [stopping] : []),
       ...(options.artifacts && hyperParams.checkpointEvery > 0
-        ? [checkpointMonitor(options.artifacts, runId, hyperParams.checkpointEvery, hyperParams.epochs, this.optimizer)]
-        : []),
-      ...(hyperParams.earlyStoppingPatience > 0
-        ? [earlyStopping(hyperParams, (reason) => (this.finished = { ...this.finished, reason }))]
+        ? [
+            checkpointMonitor(
+              options.artifacts,
+              runId,
+              hyperParams.checkpointEvery,
+              hyperParams.epochs,
+              this.optimizer,
+              () => stopping?.position() ?? null,
+            ),
+          ]
         : []),
     ];
     this.window = new StepWindow(options.progressIntervalMs ?? 200);

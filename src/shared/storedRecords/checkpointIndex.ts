@@ -22,6 +22,11 @@ export const checkpointIndexSchema = z.object({
   globalStep: storedCount(Number.MAX_SAFE_INTEGER),
   /** The validation loss of that epoch (NaN, written null, for the final model). */
   valLoss: storedNumber,
+  /**
+   * Early stopping's best figure so far and its epoch, so that a resumed run waits out the same patience and
+   * restores the same epoch (absent in checkpoints written before, or without early stopping).
+   */
+  earlyStopping: z.object({ value: storedNumber, epoch: storedCount(MAX_CHECKPOINT_EPOCH) }).optional(),
   weights: z.array(tensorEntrySchema).max(100_000),
   optimizer: z.array(tensorEntrySchema).max(400_000),
 });

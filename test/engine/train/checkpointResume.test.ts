@@ -85,6 +85,43 @@ describe('checkpoints and resume', () => {
     expect(finished.test!.loss).toBe((whole.at(-1) as { test: { loss: number } }).test.loss);
   });
 
+  it("a resumed run keeps early stopping's best epoch and patience, and stops and restores as the whole one did", async () => {
+    // No epoch is ever better than the first by 10: with patience 2 the run stops after epoch 3, back at epoch 1.
+    const recipe = { ...hyperParams, epochs: 6, earlyStoppingPatience: 2, earlyStoppingMinDelta: 10 };
+    const weightsOf = (events: TrainEvent[]) => events.at(-1) as { epochs: number; test: { loss: number } };
+    const whole: TrainEvent[] = [];
+    const wholeFinished = await trainModel(
+      options(await mkdtemp(join(tmpdir(), 'es-whole-')), { hyperParams: recipe }),
+      {
+        emit: (e) => whole.push(e),
+        stopRequested: () => false,
+      },
+    );
+    expect(wholeFinished).toMatchObject({ status: 'completed', epochs: 3 });
+    expect(wholeFinished.reason).toBe('early stopping: no better validation loss since epoch 1');
+
+    const stepsPerEpoch = Math.ceil(data.counts.train / 16);
+    const dir = await mkdtemp(join(tmpdir(), 'es-stopped-'));
+    let steps = 0;
+    // Stopped in epoch 3: the latest checkpoint is epoch 2's, one epoch into the patience.
+    await trainModel(options(dir, { hyperParams: recipe }), {
+      emit: () => undefined,
+      stopRequested: () => steps >= 2 * stepsPerEpoch + 2,
+      afterStep: () => steps++,
+    });
+    const checkpoint = await loadCheckpoint(new RunArtifactFiles(nodeFileSystem, dir), 'run', ['latest']);
+    expect(checkpoint).toMatchObject({ epoch: 2, earlyStopping: { epoch: 1 } });
+    const resumed: TrainEvent[] = [];
+    const finished = await trainModel(options(dir, { hyperParams: recipe, resumeFrom: checkpoint! }), {
+      emit: (e) => resumed.push(e),
+      stopRequested: () => false,
+    });
+    // Without the saved position it would count patience afresh from epoch 3 and stop after epoch 5.
+    expect(finished).toMatchObject({ status: 'completed', epochs: 3, reason: wholeFinished.reason });
+    // The best epoch's weights came back from the best checkpoint: the test figures are the whole run's.
+    expect(finished.test!.loss).toBe(weightsOf(whole).test.loss);
+  });
+
   it('the same seed trains the same run, dropout masks included, step for step; another seed another', async () => {
     const losses = async (seed: number) => {
       const events: TrainEvent[] = [];

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { saveCheckpoint } from '../checkpoints';
+import { saveCheckpoint, type EarlyStoppingPosition } from '../checkpoints';
 import type { RunArtifacts } from '../runArtifacts';
 import type { TrainingMonitor } from './trainingMonitor';
 
@@ -13,6 +13,8 @@ export function checkpointMonitor(
   every: number,
   epochs: number,
   optimizer: tf.Optimizer,
+  /** Early stopping's position after this epoch, saved with each checkpoint. */
+  earlyStopping: () => EarlyStoppingPosition | null = () => null,
 ): TrainingMonitor {
   let best = Infinity;
   return {
@@ -22,7 +24,13 @@ export function checkpointMonitor(
       best = saved !== null && Number.isFinite(saved) ? saved : Infinity;
     },
     afterEpoch: async (state, { epoch, validation }) => {
-      const position = { epoch, globalStep: state.globalStep, valLoss: validation.loss };
+      const stopping = earlyStopping();
+      const position = {
+        epoch,
+        globalStep: state.globalStep,
+        valLoss: validation.loss,
+        ...(stopping ? { earlyStopping: stopping } : {}),
+      };
       if (epoch % every === 0 || epoch === epochs)
         await saveCheckpoint(artifacts, runId, 'latest', state.model, optimizer, position);
       if (validation.loss < best) {
