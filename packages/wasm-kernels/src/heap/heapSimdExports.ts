@@ -4,9 +4,6 @@
 /** gemm, gemmInto. */
 // prettier-ignore
 type GemmSignature = (a: number, b: number, c: number, items: number, m: number, k: number, n: number, strideA: number, strideB: number, rowStepA: number, kStepA: number) => void;
-/** channelMoments, channelPools. */
-// prettier-ignore
-type ChannelMomentsSignature = (x: number, out: number, rows: number, channels: number) => void;
 /** rowsAdd, rowsSub, rowsSubFrom, rowsMul. */
 // prettier-ignore
 type RowsAddSignature = (a: number, b: number, out: number, outer: number, middle: number, inner: number) => void;
@@ -26,8 +23,8 @@ export interface HeapSimdExports {
   gemm: GemmSignature;
   gemmInto: GemmSignature;
   scaleShift(x: number, out: number, params: number, rows: number, channels: number): void;
-  channelSums(x: number, dy: number, mean: number, sums: number, rows: number, channels: number): void;
-  channelMoments: ChannelMomentsSignature;
+  channelSums(x: number, dy: number, mean: number, sums: number, acc: number, rows: number, channels: number): void;
+  channelMoments(x: number, out: number, acc: number, rows: number, channels: number): void;
   scaleShiftPair(dy: number, x: number, out: number, params: number, rows: number, channels: number): void;
   planeConv(planes: number, weights: number, out: number, batch: number, channels: number, hp: number, wp: number, outH: number, outW: number, kh: number, kw: number, outPixel: number): void;
   planeConvFilterGrad(planes: number, dy: number, dw: number, batch: number, channels: number, hp: number, wp: number, outH: number, outW: number, kh: number, kw: number): void;
@@ -38,7 +35,7 @@ export interface HeapSimdExports {
   lstmStep(xz: number, hz: number, cPrev: number, h: number, c: number, gates: number, tanhC: number, batch: number, units: number, hard: number, present: number): void;
   lstmStepGrad(dhOut: number, dhNext: number, dcNext: number, gates: number, tanhC: number, cPrev: number, dz: number, dcPrev: number, batch: number, units: number, hard: number, present: number): void;
   softmaxGrad(y: number, dy: number, dx: number, rows: number, length: number): void;
-  channelPools: ChannelMomentsSignature;
+  channelPools(x: number, out: number, rows: number, channels: number): void;
   channelPoolsGrad(x: number, pools: number, dPools: number, dx: number, rows: number, channels: number): void;
   spatialPoolsGrad(x: number, pooled: number, dPooled: number, dx: number, batch: number, positions: number, channels: number): void;
   rowsAdd: RowsAddSignature;

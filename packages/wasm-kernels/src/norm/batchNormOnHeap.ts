@@ -80,9 +80,17 @@ function sums(inputs: tf.NamedTensorInfoMap, backend: WasmHeapBackend): tf.Tenso
   const simd = heapSimd()!;
   const channels = x!.shape.at(-1)!;
   const out = backend.makeOutput([2, channels], 'float32');
-  floats(backend, out)!.fill(0);
-  const [xAt, dyAt, meanAt, outAt] = [x!, dy!, mean!, out].map(simd.address) as [number, number, number, number];
-  simd.channelSums(xAt, dyAt, meanAt, outAt, tf.util.sizeFromShape(x!.shape) / channels, channels);
+  // channelSums' float64 accumulators.
+  const scratch = backend.makeOutput([4 * channels], 'float32');
+  const [xAt, dyAt, meanAt, outAt, accAt] = [x!, dy!, mean!, out, scratch].map(simd.address) as number[] as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  simd.channelSums(xAt, dyAt, meanAt, outAt, accAt, tf.util.sizeFromShape(x!.shape) / channels, channels);
+  backend.disposeData(scratch.dataId);
   return out;
 }
 

@@ -44,13 +44,16 @@ function forward(inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap, backend:
   const channels = x!.shape.at(-1)!;
   const rows = tf.util.sizeFromShape(x!.shape) / channels;
   // Every output and scratch tensor before any view: an allocation may move the heap.
-  const [moments, params] = [
+  const [moments, params, scratch] = [
     backend.makeOutput([2 * channels], 'float32'),
     backend.makeOutput([2 * channels], 'float32'),
+    // channelMoments' float64 accumulators.
+    backend.makeOutput([4 * channels], 'float32'),
   ];
   const [mean, variance] = [backend.makeOutput([channels], 'float32'), backend.makeOutput([channels], 'float32')];
   const y = backend.makeOutput(x!.shape, 'float32');
-  simd.channelMoments(simd.address(x!), simd.address(moments), rows, channels);
+  simd.channelMoments(simd.address(x!), simd.address(moments), simd.address(scratch), rows, channels);
+  backend.disposeData(scratch.dataId);
   const [m, g, b, p] = [moments, scale!, offset!, params].map((t) => floats(backend, t));
   floats(backend, mean).set(m!.subarray(0, channels));
   floats(backend, variance).set(m!.subarray(channels));

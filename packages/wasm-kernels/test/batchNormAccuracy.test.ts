@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BATCH_NORM_SUMS, BATCH_NORM_TRAINING } from '../src/kernelNames';
+import { heapSimd } from '../src/heap/heapSimd';
+import { seededRandom, useBackend } from './support/backends';
+
+const random = seededRandom(7);
+/** A standard normal draw (Box-Muller). */
+const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+
+/**
+ * [rows, 8] float32: channels 0-3 around 300 with a spread of 0.6 (a large mean against its spread), 4-7 ReLU of a
+ * standard normal (non-negative values whose running sum grows with the rows).
+ */
+function channels(rows: number): Float32Array {
+  return Float32Array.from({ length: rows * 8 }, (_, i) => (i % 8 < 4 ? 300 + 0.6 * normal() : Math.max(0, normal())));
+}
+
+/** Per channel, in float64 from the float32 values: mean, variance, and the sums of dy and of dy (x - mean). */
+function reference(x: Float32Array, dy: Float32Array, rows: number) {
+  const mean = new Float64Array(8);
+  const variance = new Float64Array(8);
+  const [s1, size1, s2, size2] = [0, 1, 2, 3].map(() => new Float64Array(8)) as Float64Array[];
+  for (let i = 0; i < x.length; i++) mean[i % 8] += x[i]! / rows;
+  for (let i = 0; i < x.length; i++) variance[i % 8] += (x[i]! - mean[i % 8]!) ** 2 / rows;
+  // The sums take the mean as the kernel is given it, in float32.
+  const mean32 = Float32Array.from(mean);
+  for (let i = 0; i < x.length; i++) {
+    const term = dy[i]! * (x[i]! - mean32[i % 8]!);
+    [s1![i % 8], size1![i % 8]] = [s1![i % 8]! + dy[i]!, size1![i % 8]! + Math.abs(dy[i]!)];
+    [s2![i % 8], size2![i % 8]] = [s2![i % 8]! + term, size2![i % 8]! + Math.abs(term)];
+  }
+  return { mean, mean32, variance, s1: s1!, size1: size1!, s2: s2!, size2: size2! };
+}
+
+const relative = (value: number, exact: number) => Math.abs(value - exact) / Math.abs(exact);
+
+beforeAll(async () => {
+  expect((await useBackend('wasm')).name).toBe('wasm');
+  expect(heapSimd()).not.toBeNull();
+});
+
+describe("batch norm's moments and sums on the wasm heap, against float64", () => {
+  for (const rows of [4096, 32 * 32 * 32]) {
+    it(`${rows} rows: means and variances to float32's rounding, a mean-300 channel and ReLU channels alike`, () => {
+      const x = channels(rows);
+      const dy = Float32Array.from({ length: rows * 8 }, () => normal());
+      const exact = reference(x, dy, rows);
+      const [y, mean, variance] = tf.engine().runKernel(
+        BATCH_NORM_TRAINING,
+        {
+          x: tf.tensor2d(x, [rows, 8]),
+          scale: tf.ones([8]),
+          offset: tf.zeros([8]),
+        },
+        { varianceEpsilon: 1e-3 } as unknown as tf.NamedAttrMap,
+      ) as tf.Tensor[];
+      const [m, v] = [mean!.dataSync(), variance!.dataSync()];
+      // float32 holds a number to 6e-8 relative: one rounding of the exact figure, whatever the rows.
+      for (let c = 0; c < 8; c++) {
+        expect(relative(m[c]!, exact.mean[c]!), `mean of channel ${c}`).toBeLessThan(1.2e-7);
+        expect(relative(v[c]!, exact.variance[c]!), `variance of channel ${c}`).toBeLessThan(2e-7);
+      }
+      const sums = tf.engine().runKernel(BATCH_NORM_SUMS, {
+        x: tf.tensor2d(x, [rows, 8]),
+        dy: tf.tensor2d(dy, [rows, 8]),
+        mean: tf.tensor1d(exact.mean32),
+      }) as tf.Tensor;
+      const s = sums.dataSync();
+      for (let c = 0; c < 8; c++) {
+        // Against the sum of magnitudes: dy's signs cancel, so the sum itself may be small.
+        expect(Math.abs(s[c]! - exact.s1[c]!) / exact.size1[c]!, `sum of dy, channel ${c}`).toBeLessThan(1.2e-7);
+        expect(Math.abs(s[8 + c]! - exact.s2[c]!) / exact.size2[c]!, `sum of dy (x - mean), channel ${c}`).toBeLessThan(
+          1.2e-7,
+        );
+      }
+      tf.dispose([y!, mean!, variance!, sums]);
+    });
+  }
+});
