@@ -117,8 +117,13 @@ export function installMiddleAxisReduce(backendName: string): void {
       const out = backend.makeOutput(outputShape(), 'float32');
       const simd = heapSimd();
       if (simd && shape[2] % 4 === 0) {
-        // Four lanes at a time in WebAssembly (sums in float32 there, as wasm's own Sum).
-        simd.fold(simd.address(x), simd.address(out), ...shape, kind);
+        // Four lanes at a time in WebAssembly; sums and means accumulate in float64 there (foldSum).
+        if (kind === 2) simd.fold(simd.address(x), simd.address(out), ...shape, kind);
+        else {
+          const scratch = backend.makeOutput([2 * shape[2]], 'float32');
+          simd.foldSum(simd.address(x), simd.address(out), simd.address(scratch), ...shape, kind);
+          backend.disposeData(scratch.dataId);
+        }
         return out;
       }
       const source = backend.typedArrayFromHeap(x) as Float32Array;

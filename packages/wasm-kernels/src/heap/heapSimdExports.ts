@@ -16,6 +16,7 @@ export interface HeapSimdExports {
   adam(w0: number, m0: number, v0: number, g: number, w: number, m: number, v: number, n: number, beta1: number, beta2: number, step: number, inv2: number, eps: number): void;
   foldLast(x: number, out: number, outer: number, reduced: number, kind: number): void;
   fold(x: number, out: number, outer: number, reduced: number, inner: number, kind: number): void;
+  foldSum(x: number, out: number, acc: number, outer: number, reduced: number, inner: number, mean: number): void;
   maxGrad(x: number, y: number, dy: number, dx: number, outer: number, reduced: number, inner: number): void;
   maxGradLast(x: number, y: number, dy: number, dx: number, outer: number, reduced: number): void;
   swapLastTwo(src: number, dst: number, outer: number, m: number, n: number): void;
@@ -63,6 +64,7 @@ export const HEAP_SIMD_EXPORTS = [
   'adam',
   'foldLast',
   'fold',
+  'foldSum',
   'maxGrad',
   'maxGradLast',
   'swapLastTwo',

@@ -43,8 +43,10 @@ const KERNELS: [string, Run][] = [
       const [batch, channels] = [x!.shape[0]!, channelsOf(x!)];
       const positions = rowsOf(x!) / batch;
       const out = backend.makeOutput([2 * batch, channels], 'float32');
+      const scratch = backend.makeOutput([2 * channels], 'float32');
       const [at, to] = [simd.address(x!), simd.address(out)];
-      simd.fold(at, to, batch, positions, channels, 1); // means
+      simd.foldSum(at, to, simd.address(scratch), batch, positions, channels, 1); // means, summed in float64
+      backend.disposeData(scratch.dataId);
       simd.fold(at, to + batch * channels * 4, batch, positions, channels, 2); // maxima
       return out;
     },

@@ -78,3 +78,37 @@ describe("batch norm's moments and sums on the wasm heap, against float64", () =
     });
   }
 });
+
+describe('sums and means over a long axis on the wasm heap, against float64', () => {
+  // [outer, reduced, inner] around 300: a float32 running sum of 32,768 of them loses about 2e-6 relative.
+  const around300 = (n: number) => Float32Array.from({ length: n }, () => 300 + 0.6 * normal());
+
+  for (const [shape, axis] of [
+    [[2, 32768, 8], 1],
+    [[8, 4096], 1],
+    [
+      [4, 32, 32, 16],
+      [1, 2],
+    ],
+  ] as [number[], number | number[]][]) {
+    it(`sum and mean of [${shape}] over axis ${axis}: one float32 rounding of the exact figure`, () => {
+      const values = around300(shape.reduce((a, b) => a * b, 1));
+      const x = tf.tensor(values, shape);
+      const axes = typeof axis === 'number' ? [axis] : axis;
+      const reduced = axes.reduce((n, a) => n * shape[a]!, 1);
+      const outer = shape.slice(0, axes[0]).reduce((a, b) => a * b, 1);
+      const inner = shape.slice(axes.at(-1)! + 1).reduce((a, b) => a * b, 1);
+      const exact = new Float64Array(outer * inner);
+      for (let o = 0; o < outer; o++)
+        for (let r = 0; r < reduced; r++)
+          for (let i = 0; i < inner; i++) exact[o * inner + i] += values[(o * reduced + r) * inner + i]!;
+      const [sum, mean] = [tf.sum(x, axis), tf.mean(x, axis)];
+      const [s, m] = [sum.dataSync(), mean.dataSync()];
+      exact.forEach((total, j) => {
+        expect(relative(s[j]!, total), `sum ${j}`).toBeLessThan(1.2e-7);
+        expect(relative(m[j]!, total / reduced), `mean ${j}`).toBeLessThan(1.2e-7);
+      });
+      tf.dispose([x, sum, mean]);
+    });
+  }
+});
