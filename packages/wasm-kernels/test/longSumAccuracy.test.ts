@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BATCH_NORM_SUMS, BATCH_NORM_TRAINING } from '../src/kernelNames';
+import { BATCH_NORM_SUMS, BATCH_NORM_TRAINING, LAYER_NORM, LAYER_NORM_GRAD } from '../src/kernelNames';
 import { heapSimd } from '../src/heap/heapSimd';
 import { seededRandom, useBackend } from './support/backends';
 
@@ -111,4 +111,39 @@ describe('sums and means over a long axis on the wasm heap, against float64', ()
       tf.dispose([x, sum, mean]);
     });
   }
+});
+
+describe("layer norm's gamma and beta gradients over many rows, against float64", () => {
+  it('32,768 rows of 8: one float32 rounding of each term, not one per row', () => {
+    const [rows, d] = [32768, 8];
+    const x = Float32Array.from({ length: rows * d }, () => 300 + 0.6 * normal());
+    const dy = Float32Array.from({ length: rows * d }, () => 1 + normal());
+    const input = tf.tensor2d(x, [rows, d]);
+    const [gamma, beta] = [tf.ones([d]), tf.zeros([d])];
+    const [y, mean, rstd] = tf.engine().runKernel(LAYER_NORM, { x: input, gamma, beta }, {
+      epsilon: 1e-5,
+    } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+    const gradient = tf.tensor2d(dy, [rows, d]);
+    const [dx, dgamma, dbeta] = tf.engine().runKernel(LAYER_NORM_GRAD, {
+      x: input,
+      gamma,
+      dy: gradient,
+      mean: mean!,
+      rstd: rstd!,
+    }) as tf.Tensor[];
+    // The reference takes each row's statistics as the kernel computed them, and sums in float64.
+    const [mu, rs] = [mean!.dataSync(), rstd!.dataSync()];
+    const [g, b] = [dgamma!.dataSync(), dbeta!.dataSync()];
+    for (let c = 0; c < d; c++) {
+      let [sumG, sizeG, sumB] = [0, 0, 0];
+      for (let r = 0; r < rows; r++) {
+        const term = dy[r * d + c]! * (x[r * d + c]! - mu[r]!) * rs[r]!;
+        [sumG, sizeG, sumB] = [sumG + term, sizeG + Math.abs(term), sumB + dy[r * d + c]!];
+      }
+      // Each term is rounded once in float32 inside the kernel (x - mean, times rstd, times dy): 3 roundings.
+      expect(Math.abs(g[c]! - sumG) / sizeG, `dgamma ${c}`).toBeLessThan(4e-7);
+      expect(relative(b[c]!, sumB), `dbeta ${c}`).toBeLessThan(1.2e-7);
+    }
+    tf.dispose([input, gamma, beta, y!, mean!, rstd!, gradient, dx!, dgamma!, dbeta!]);
+  });
 });

@@ -31,7 +31,7 @@ export interface HeapSimdExports {
   planeConvFilterGrad(planes: number, dy: number, dw: number, batch: number, channels: number, hp: number, wp: number, outH: number, outW: number, kh: number, kw: number): void;
   dropoutMask(out: number, n: number, threshold: number, scale: number, s0: number, s1: number, s2: number, s3: number): void;
   layerNorm(x: number, gamma: number, beta: number, y: number, mean: number, rstd: number, rows: number, d: number, eps: number): void;
-  layerNormGrad(x: number, gamma: number, dy: number, mean: number, rstd: number, dx: number, dgamma: number, dbeta: number, rows: number, d: number): void;
+  layerNormGrad(x: number, gamma: number, dy: number, mean: number, rstd: number, dx: number, dgamma: number, dbeta: number, acc: number, rows: number, d: number): void;
   tanh(x: number, y: number, n: number): void;
   lstmStep(xz: number, hz: number, cPrev: number, h: number, c: number, gates: number, tanhC: number, batch: number, units: number, hard: number, present: number): void;
   lstmStepGrad(dhOut: number, dhNext: number, dcNext: number, gates: number, tanhC: number, cPrev: number, dz: number, dcPrev: number, batch: number, units: number, hard: number, present: number): void;

@@ -42,14 +42,16 @@ export function installLayerNormOnHeap(backendName: string): void {
     const { x, gamma, dy, mean, rstd } = inputs as Record<string, tf.TensorInfo>;
     const d = x!.shape.at(-1)!;
     const rows = tf.util.sizeFromShape(x!.shape) / d;
-    const [dx, dgamma, dbeta] = [
+    const [dx, dgamma, dbeta, scratch] = [
       backend.makeOutput(x!.shape, 'float32'),
       backend.makeOutput([d], 'float32'),
       backend.makeOutput([d], 'float32'),
+      // dgamma's and dbeta's float64 sums.
+      backend.makeOutput([4 * d], 'float32'),
     ];
-    for (const sum of [dgamma, dbeta]) backend.typedArrayFromHeap(sum).fill(0);
     simd.layerNormGrad(
-      ...([x!, gamma!, dy!, mean!, rstd!, dx, dgamma, dbeta].map(simd.address) as [
+      ...([x!, gamma!, dy!, mean!, rstd!, dx, dgamma, dbeta, scratch].map(simd.address) as [
+        number,
         number,
         number,
         number,
@@ -62,6 +64,7 @@ export function installLayerNormOnHeap(backendName: string): void {
       rows,
       d,
     );
+    backend.disposeData(scratch.dataId);
     return [dx, dgamma, dbeta];
   });
 }
