@@ -147,3 +147,27 @@ describe("layer norm's gamma and beta gradients over many rows, against float64"
     tf.dispose([input, gamma, beta, y!, mean!, rstd!, gradient, dx!, dgamma!, dbeta!]);
   });
 });
+
+describe("a product's long inner dimension, blocked in chunks of 256", () => {
+  it('a weight gradient over 32,768 rows stays within its bound of 256 + k / 256 roundings', () => {
+    const [k, m, n] = [32768, 8, 8];
+    const x = Float32Array.from({ length: k * m }, () => 300 + 0.6 * normal());
+    const dy = Float32Array.from({ length: k * n }, () => 1 + normal());
+    const product = tf.matMul(tf.tensor2d(x, [k, m]), tf.tensor2d(dy, [k, n]), true, false);
+    const values = product.dataSync();
+    let worst = 0;
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let [sum, size] = [0, 0];
+        for (let p = 0; p < k; p++) {
+          const term = x[p * m + i]! * dy[p * n + j]!;
+          [sum, size] = [sum + term, size + Math.abs(term)];
+        }
+        worst = Math.max(worst, Math.abs(values[i * n + j]! - sum) / size);
+      }
+    console.log(`X^T dY over ${k} rows: worst error ${worst.toExponential(2)} of the terms' magnitude`);
+    // Each chunk of 256 is a float32 running sum, and the 128 chunks are added into the output one by one.
+    expect(worst).toBeLessThan((256 + k / 256) * 2 ** -24);
+    product.dispose();
+  });
+});
