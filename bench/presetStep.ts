@@ -9,6 +9,31 @@ export const BENCH_BATCH = 32;
 export const BENCH_CLASSES = 10;
 
 /**
+ * The preset's model with the bench's classes, and random inputs and targets of its shapes for `rows` examples:
+ * what one thread's step (below) and each replica's share (replicaStepThread.ts) train on.
+ */
+export function benchModelAndBatch(preset: Preset, rows: number) {
+  const vocabSizes = Object.fromEntries(
+    preset.spec.inputs.map((input) => [input.id, input.kind === 'tokens' ? input.vocabSize : 0]),
+  );
+  const { model } = buildModel(preset.spec, { vocabSizes, classes: BENCH_CLASSES, dropout: 0.1 });
+  const inputs = preset.spec.inputs.map((input) =>
+    input.kind === 'image'
+      ? tf.randomUniform([rows, input.height, input.width, input.channels])
+      : tf.randomUniform([rows, input.maxLength], 1, input.vocabSize, 'int32'),
+  );
+  const sequence = preset.task === 'sequence-labelling' || preset.task === 'seq2seq';
+  const last = preset.spec.inputs.at(-1)!;
+  const targets = tf.randomUniform(
+    sequence && last.kind === 'tokens' ? [rows, last.maxLength] : [rows],
+    1,
+    BENCH_CLASSES,
+    'int32',
+  );
+  return { model, inputs, targets, sequence };
+}
+
+/**
  * One Adam step of a preset at batch 32 with 10 classes on random inputs of its shapes, timed over at least `steps`
  * steps and `minMs` milliseconds after a warm-up (a small model's eight steps are a few milliseconds, where one
  * pause of the machine moves the figure by half): milliseconds per step, trainable weights, and the change in the
@@ -21,25 +46,8 @@ export async function timePresetStep(
   /** Runs after the warm-up, in place of the timing (the kernel profile). */
   instead?: (step: () => Promise<void>) => Promise<void>,
 ) {
-  const batch = BENCH_BATCH;
   const classes = BENCH_CLASSES;
-  const vocabSizes = Object.fromEntries(
-    preset.spec.inputs.map((input) => [input.id, input.kind === 'tokens' ? input.vocabSize : 0]),
-  );
-  const { model } = buildModel(preset.spec, { vocabSizes, classes, dropout: 0.1 });
-  const inputs = preset.spec.inputs.map((input) =>
-    input.kind === 'image'
-      ? tf.randomUniform([batch, input.height, input.width, input.channels])
-      : tf.randomUniform([batch, input.maxLength], 1, input.vocabSize, 'int32'),
-  );
-  const sequence = preset.task === 'sequence-labelling' || preset.task === 'seq2seq';
-  const last = preset.spec.inputs.at(-1)!;
-  const targets = tf.randomUniform(
-    sequence && last.kind === 'tokens' ? [batch, last.maxLength] : [batch],
-    1,
-    classes,
-    'int32',
-  );
+  const { model, inputs, targets, sequence } = benchModelAndBatch(preset, BENCH_BATCH);
   // The app's Adam (fused into one kernel per weight on wasm), as training uses it.
   const optimizer = createOptimizer(hyperParamsSchema.parse({ optimizer: 'adam', learningRate: 1e-3 }));
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);

@@ -1,7 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../src/engine/backend';
-import { buildModel } from '../src/engine/models/buildModel';
 import { withSeededInitialization } from '../src/engine/models/seededInitialization';
 import { averageOverReplicas } from '../src/engine/parallel/averagedStep';
 import { GradientExchange } from '../src/engine/parallel/gradientExchange';
@@ -9,7 +8,7 @@ import { taskLoss } from '../src/engine/train/losses';
 import { createOptimizer } from '../src/engine/train/optimizer';
 import { findPreset } from '../src/shared/architecture/presets';
 import { hyperParamsSchema } from '../src/shared/hyperParams';
-import { BENCH_BATCH, BENCH_CLASSES } from './presetStep';
+import { BENCH_BATCH, BENCH_CLASSES, benchModelAndBatch } from './presetStep';
 
 /** What each replica thread of the bench is given. */
 export interface ReplicaStepData {
@@ -31,23 +30,8 @@ const preset = findPreset(input.presetId)!;
 const share =
   Math.floor(((input.rank + 1) * BENCH_BATCH) / input.replicas) -
   Math.floor((input.rank * BENCH_BATCH) / input.replicas);
-const vocabSizes = Object.fromEntries(preset.spec.inputs.map((i) => [i.id, i.kind === 'tokens' ? i.vocabSize : 0]));
-const { model } = withSeededInitialization(1, () =>
-  buildModel(preset.spec, { vocabSizes, classes: BENCH_CLASSES, dropout: 0.1 }),
-);
-const inputs = preset.spec.inputs.map((i) =>
-  i.kind === 'image'
-    ? tf.randomUniform([share, i.height, i.width, i.channels])
-    : tf.randomUniform([share, i.maxLength], 1, i.vocabSize, 'int32'),
-);
-const sequence = preset.task === 'sequence-labelling' || preset.task === 'seq2seq';
-const last = preset.spec.inputs.at(-1)!;
-const targets = tf.randomUniform(
-  sequence && last.kind === 'tokens' ? [share, last.maxLength] : [share],
-  1,
-  BENCH_CLASSES,
-  'int32',
-);
+// Every replica starts from the same weights, as the app's replicas do (each builds the model under the run's seed).
+const { model, inputs, targets, sequence } = withSeededInitialization(1, () => benchModelAndBatch(preset, share));
 const optimizer = createOptimizer(hyperParamsSchema.parse({ optimizer: 'adam', learningRate: 1e-3 }));
 const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
 const exchange = new GradientExchange(input.buffer, { replicas: input.replicas, length: input.length }, input.rank);

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { hyperParamsSchema } from '../../src/shared/hyperParams';
-import { findPreset } from '../../src/shared/architecture/presets';
 import { canResume, type RunRecord } from '../../src/shared/runs';
+import { runRecord } from '../support/runRecords';
 
-const run = (overrides: Partial<RunRecord>): RunRecord => ({
-  id: 'r',
-  createdAt: '2026-12-04T10:00:00Z',
-  updatedAt: '2026-12-04T10:01:00Z',
-  status: 'stopped',
-  datasetId: 'keyword-topics',
-  presetId: 'transformer-text',
-  spec: findPreset('transformer-text')!.spec,
-  hyperParams: hyperParamsSchema.parse({}),
-  ...overrides,
-});
+const run = (overrides: Partial<RunRecord>): RunRecord => runRecord('r', { status: 'stopped', ...overrides });
 
 describe('which runs the Runs view offers to resume', () => {
   const best = { epoch: 1, valLoss: 0.4, valAccuracy: 0.9 };
