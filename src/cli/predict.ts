@@ -9,7 +9,7 @@ import { loadTrainedRun } from '../engine/inference/trainedRun';
 import { defaultDataDir } from '../main/defaultDataDir';
 import { storedRunPlan } from '../main/runs/resumePlan';
 import { RunStore } from '../main/runs/runStore';
-import { MAX_BEAM_WIDTH, type DecodedExample } from '../shared/prediction';
+import { DEFAULT_LENGTH_PENALTY, MAX_BEAM_WIDTH, MAX_LENGTH_PENALTY, type DecodedExample } from '../shared/prediction';
 import { toPlainJson } from '../shared/wireFormat';
 import { formatPrediction } from './formatPrediction';
 import { terminalLines } from '../shared/controlCharacters';
@@ -51,6 +51,7 @@ async function main(): Promise<number> {
       image: { type: 'string' },
       sample: { type: 'string' },
       beam: { type: 'string', default: '4' },
+      'length-penalty': { type: 'string', default: String(DEFAULT_LENGTH_PENALTY) },
       backend: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -63,6 +64,9 @@ async function main(): Promise<number> {
   const beamWidth = Number(values.beam);
   if (!Number.isInteger(beamWidth) || beamWidth < 1 || beamWidth > MAX_BEAM_WIDTH)
     throw new Error(`--beam ${values.beam}: a whole number from 1 to ${MAX_BEAM_WIDTH}`);
+  const lengthPenalty = Number(values['length-penalty']);
+  if (!(lengthPenalty >= 0 && lengthPenalty <= MAX_LENGTH_PENALTY))
+    throw new Error(`--length-penalty ${values['length-penalty']}: a number from 0 to ${MAX_LENGTH_PENALTY}`);
   const dataDir = defaultDataDir();
   const runs = new RunStore(join(dataDir, 'runs'), { holder: 'cli' });
   // Checked before the backend loads: a wrong run id or input is answered at once.
@@ -75,7 +79,7 @@ async function main(): Promise<number> {
   if (!values.json) console.error(cliText('cli.backend', { name: describeBackend(backend) }));
   const datasets = new DatasetLibrary({ cacheDir: join(dataDir, 'cache'), datasetsDir: join(dataDir, 'datasets') });
   const run = await loadTrainedRun(storedRunPlan(record), runs.artifacts, datasets);
-  const prediction = await predictExample(run, example, beamWidth);
+  const prediction = await predictExample(run, example, beamWidth, lengthPenalty);
   run.dispose();
   // Labels and tokens come from datasets: a person's terminal gets their control characters made visible.
   print(`${values.json ? toPlainJson(prediction) : terminalLines(formatPrediction(prediction, record.spec.name))}\n`);

@@ -17,6 +17,7 @@ const FLAGS: Record<string, { field: keyof HyperParamsInput; kind: Kind }> = {
   'step-gamma': { field: 'stepGamma', kind: 'number' },
   'clip-norm': { field: 'clipNorm', kind: 'number' },
   'label-smoothing': { field: 'labelSmoothing', kind: 'number' },
+  'augment-shift': { field: 'augmentShift', kind: 'number' },
   dropout: { field: 'dropout', kind: 'number' },
   patience: { field: 'earlyStoppingPatience', kind: 'number' },
   'stop-on': { field: 'earlyStoppingMetric', kind: 'text' },

@@ -8,7 +8,10 @@ export interface AttentionRollout {
   layers: string[];
 }
 
-type Layer = Pick<AttentionLayerSnapshot, 'layer' | 'kind' | 'heads' | 'queries' | 'keys' | 'weights' | 'keyLabels'>;
+type Layer = Pick<
+  AttentionLayerSnapshot,
+  'layer' | 'kind' | 'heads' | 'queries' | 'keys' | 'weights' | 'keyLabels' | 'patches'
+>;
 
 /** The heads' mean of one layer, as a queries x keys matrix (row-major). */
 function meanOverHeads(layer: Layer): Float64Array {
@@ -23,7 +26,8 @@ function meanOverHeads(layer: Layer): Float64Array {
  * Attention rollout (Abnar & Zuidema 2020, "Quantifying Attention Flow in Transformers"): each self-attention layer
  * over the input's tokens, its heads averaged, mixed half and half with the identity for the residual connection
  * and its rows renormalised, is multiplied into the product of the layers below. The result is read by a final
- * attention pooling (one query) if the model has one, else averaged over the positions. Layers over another
+ * attention pooling (one query) if the model has one, by the class token's row in a ViT that has one (its head
+ * reads that token), else averaged over the positions. Layers over another
  * sequence (a decoder's) are left out; null when no layer attends over the first layer's tokens.
  */
 export function attentionRollout(layers: readonly Layer[]): AttentionRollout | null {
@@ -55,7 +59,8 @@ export function attentionRollout(layers: readonly Layer[]): AttentionRollout | n
     rollout = next;
   }
   const pooling = layers.find((l) => l.kind === 'tokens' && l.queries === 1 && sameTokens(l));
-  const reader = pooling ? meanOverHeads(pooling) : new Float64Array(n).fill(1 / n);
+  const reader = pooling ? meanOverHeads(pooling) : new Float64Array(n).fill(first.patches?.classToken ? 0 : 1 / n);
+  if (!pooling && first.patches?.classToken) reader[0] = 1;
   const weights = Array.from({ length: n }, (_, k) => {
     let sum = 0;
     for (let q = 0; q < n; q++) sum += reader[q]! * rollout[q * n + k]!;

@@ -21,6 +21,14 @@ export const isResumable = (status: string): boolean => ['stopped', 'failed', 'i
  */
 export type AttentionKind = 'tokens' | 'channels' | 'spatial';
 
+/** The patches of an image as a sequence (a Vision Transformer's): rows x columns of them, row by row, after the
+ * class token when there is one. */
+export interface PatchGrid {
+  rows: number;
+  columns: number;
+  classToken: boolean;
+}
+
 /** The attention weights of one attention layer for one sample, row-major [heads, queries, keys]. */
 export interface AttentionLayerSnapshot {
   layer: string;
@@ -32,6 +40,8 @@ export interface AttentionLayerSnapshot {
   queries: number;
   keys: number;
   weights: Float32Array;
+  /** Set when the keys are an image's patches: what the image views draw them over. */
+  patches?: PatchGrid;
 }
 
 export interface StartedEvent {
@@ -91,7 +101,15 @@ export interface AttentionEvent {
    * Seq2seq, at the start and the end of each epoch: the sample decoded greedily and by beam search, side by side,
    * each with its log-probability.
    */
-  decoded?: { greedy: string; beam: string; beamWidth: number; greedyLogProb: number; beamLogProb: number };
+  decoded?: {
+    greedy: string;
+    beam: string;
+    beamWidth: number;
+    /** GNMT's length-normalisation alpha the beam was ranked with (0: by log-probability). Absent in older runs. */
+    lengthPenalty?: number;
+    greedyLogProb: number;
+    beamLogProb: number;
+  };
   /** Image models: the sample image itself, values in [0, 1], row-major height x width x channels. */
   image?: { height: number; width: number; channels: number; pixels: Float32Array };
 }

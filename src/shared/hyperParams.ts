@@ -29,6 +29,12 @@ export const hyperParamsSchema = z
     clipNorm: z.number().min(0).max(1e6).default(0),
     /** Share of each target's probability spread over the other classes (Szegedy et al. 2016); 0 is none. */
     labelSmoothing: z.number().min(0).max(0.5).default(0),
+    /**
+     * Image tasks: each training image shifted by up to this many pixels along each axis (the space it leaves is 0),
+     * a new shift per image and step drawn from the run's seed and the step; validation and test images never move.
+     * What a Vision Transformer, without a convolution's built-in tolerance to position, needs on small datasets.
+     */
+    augmentShift: z.number().int().min(0).max(16).default(0),
     batchSize: z.number().int().min(1).max(4096).default(32),
     epochs: z.number().int().min(1).max(10_000).default(3),
     /** Decoupled weight decay (AdamW-style) applied to kernels and embeddings, not biases or norms. */

@@ -14,6 +14,9 @@ export const MAX_PLAYGROUND_PIXELS = 256 * 256;
 /** The longest text: a model reads at most a few hundred tokens of it anyway. */
 export const MAX_PLAYGROUND_TEXT = 20_000;
 export const MAX_BEAM_WIDTH = 16;
+/** Wu et al. 2016 found 0.6-0.7 best for translation; 0 turns length normalisation off. */
+export const DEFAULT_LENGTH_PENALTY = 0.6;
+export const MAX_LENGTH_PENALTY = 2;
 
 const runId = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'a run id is letters, digits, _ or -');
 // Base64 of RGBA bytes (4 per pixel), 4 characters per 3 bytes.
@@ -65,6 +68,8 @@ export const predictRequestSchema = z
     example: exampleSchema,
     /** Seq2seq: the beam search's width beside greedy decoding. */
     beamWidth: z.number().int().min(1).max(MAX_BEAM_WIDTH).default(4),
+    /** Seq2seq: GNMT's length-normalisation exponent alpha for the beam's ranking; 0 ranks by log-probability. */
+    lengthPenalty: z.number().min(0).max(MAX_LENGTH_PENALTY).default(DEFAULT_LENGTH_PENALTY),
   })
   .strict();
 export type PredictRequest = z.infer<typeof predictRequestSchema>;

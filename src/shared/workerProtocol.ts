@@ -16,7 +16,14 @@ export type SupervisorMessage =
   | { type: 'pause'; runId: string }
   | { type: 'resume'; runId: string }
   /** Ask the plan's trained run about one example (between training steps, if a run is training). */
-  | { type: 'predict'; requestId: number; plan: RunPlan; example: DecodedExample; beamWidth: number }
+  | {
+      type: 'predict';
+      requestId: number;
+      plan: RunPlan;
+      example: DecodedExample;
+      beamWidth: number;
+      lengthPenalty: number;
+    }
   /** Work on a stored run that needs TensorFlow.js, answered like a prediction (between training steps). */
   | { type: 'task'; requestId: number; task: WorkerTask };
 

@@ -516,6 +516,38 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 60_000 }).toBe('stopped');
   });
 
+  it("draws a Vision Transformer's attention rollout and each head's class-token attention over the image's patches", async () => {
+    await page.goto(url);
+    await expect.poll(() => page.getByTestId('train-start').isEnabled(), { timeout: 20_000 }).toBe(true);
+    await page.getByTestId('preset-select').selectOption('vit-image');
+    await page.getByTestId('dataset-select').selectOption('mnist-digits');
+    await page.getByTestId('train-start').click();
+    await page.getByTestId('tab-train').click();
+    // The first snapshot comes before the first step: the rollout through 3 encoders, 4 heads of the first one.
+    const rollout = page.getByTestId('patch-rollout');
+    await expect.poll(() => rollout.count(), { timeout: 60_000 }).toBe(1);
+    expect(await rollout.getAttribute('data-layers')).toBe('3');
+    expect(await rollout.getAttribute('data-strongest')).toMatch(/^r[0-6]c[0-6]$/);
+    expect(await page.getByTestId('patch-head').count()).toBe(4);
+    expect(await page.getByTestId('patch-layer').locator('option').count()).toBe(3);
+    const view = page.getByTestId('patch-attention');
+    await expect.poll(() => distinctColours(view), { timeout: 10_000 }).toBeGreaterThan(30);
+    const pixels = () =>
+      rollout.evaluate((element) => {
+        const canvas = element as unknown as CanvasLike;
+        return Array.from(canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data).join(',');
+      });
+    await view.screenshot({ path: screenshotPath('vit-patch-attention.png') });
+    const withOverlay = await pixels();
+    await page.getByTestId('patch-opacity').fill('0');
+    await expect.poll(pixels, { timeout: 5_000 }).not.toBe(withOverlay);
+    // Another layer's heads: the grid is redrawn from that layer's maps.
+    await page.getByTestId('patch-layer').selectOption({ index: 2 });
+    expect(await page.getByTestId('patch-head').count()).toBe(4);
+    await page.getByTestId('train-stop').click();
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 60_000 }).toBe('stopped');
+  });
+
   it('asks trained runs in the playground (typed text, a row, an image) and shows a mistake with its attention', async () => {
     await page.goto(url);
     await expect.poll(() => page.getByTestId('train-start').isEnabled(), { timeout: 20_000 }).toBe(true);

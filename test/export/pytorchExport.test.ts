@@ -23,6 +23,21 @@ import {
 } from '../support/pytorchParity';
 import { findPreset } from '../../src/shared/architecture/presets';
 
+/** The ViT preset with its patches mean-pooled: no class token, positions scaled as a token embedding's. */
+const vit = findPreset('vit-image')!.spec;
+const meanPooledVit: ModelSpec = {
+  ...vit,
+  nodes: vit.nodes.map((n) =>
+    n.id === 'patches'
+      ? { ...n, params: { patchSize: 8, dim: 32, classToken: false } }
+      : n.id === 'position'
+        ? { ...n, params: { kind: 'sinusoidal' } }
+        : n.id === 'classToken'
+          ? { ...n, op: 'globalAveragePool1d' }
+          : n,
+  ),
+};
+
 /** The exported model.py in PyTorch (eval mode) on the batch: its logits and attention maps, flattened. */
 const forwardInTorch = (dir: string, spec: ModelSpec, batchFile: string) =>
   inTorch<{ logits: number[]; maps: Record<string, number[]> }>(
@@ -50,6 +65,8 @@ describe('the PyTorch export', () => {
     ['every fully connected op', everyCoveredOp],
     ['attention nodes', attentionNodes],
     ['conv-attention-image', findPreset('conv-attention-image')!.spec],
+    ['vit-image', findPreset('vit-image')!.spec],
+    ['vit-image without a class token, mean-pooled', meanPooledVit],
     ['image ops', imageOps],
     ['cnn-lstm-text', findPreset('cnn-lstm-text')!.spec],
     ['recurrent ops', recurrentOps],

@@ -114,15 +114,15 @@ describe('training worker protocol', () => {
     // A second run trains (slowly) while the first is asked about a validation row, then about typed text.
     const second = finishedOf(supervisor, 'second');
     supervisor.start(plan('second', { epochs: 1, batchSize: 8, maxTrainExamples: 400 }));
-    const sample = await supervisor.predict(trained, { kind: 'sample', split: 'validation', row: 2 }, 4);
+    const sample = await supervisor.predict(trained, { kind: 'sample', split: 'validation', row: 2 }, 4, 0.6);
     expect(sample.weights.slot).toBe('final');
     expect(sample.attention.layers[0]!.weights).toBeInstanceOf(Float32Array);
     expect(sample.probabilities.reduce((a, p) => a + p.probability, 0)).toBeCloseTo(1, 5);
-    const typed = await supervisor.predict(trained, { kind: 'text', text: 'the match ended in a goal' }, 4);
+    const typed = await supervisor.predict(trained, { kind: 'text', text: 'the match ended in a goal' }, 4, 0.6);
     expect(typed.attention.tokens.length).toBeGreaterThan(0);
-    await expect(supervisor.predict({ ...trained, runId: 'missing' }, { kind: 'text', text: 'x' }, 4)).rejects.toThrow(
-      'run missing has no saved weights',
-    );
+    await expect(
+      supervisor.predict({ ...trained, runId: 'missing' }, { kind: 'text', text: 'x' }, 4, 0.6),
+    ).rejects.toThrow('run missing has no saved weights');
     supervisor.stop('second');
     expect(await second).toMatchObject({ status: 'stopped' });
 
@@ -137,7 +137,7 @@ describe('training worker protocol', () => {
       { cacheDir: root, datasetsDir: root },
     );
     const pending = Array.from({ length: 9 }, () =>
-      supervisor!.predict(trained, { kind: 'text', text: 'x' }, 1).then(
+      supervisor!.predict(trained, { kind: 'text', text: 'x' }, 1, 0).then(
         () => 'answered',
         (error: Error) => error.message,
       ),

@@ -29,6 +29,12 @@ export interface ExampleView {
   target: string;
 }
 
+/** Random shifts of a training batch's images: up to `shift` pixels per axis, drawn from `seed`. */
+export interface Augmentation {
+  shift: number;
+  seed: number;
+}
+
 /** What an exported model needs beside its weights to be fed and read. */
 export interface ExportVocabularies {
   classNames: string[];
@@ -49,7 +55,8 @@ export interface PreparedDataset {
   /** Vocabulary size of each token input, by spec input id. */
   vocabSizes: Record<string, number>;
   counts: Record<SplitName, number>;
-  batch(split: SplitName, rows: ArrayLike<number>): Batch;
+  /** `augment`: training only, a random shift of each image (image tasks; the others have nothing to shift). */
+  batch(split: SplitName, rows: ArrayLike<number>, augment?: Augmentation): Batch;
   view(split: SplitName, row: number): ExampleView;
   /** The user's own example encoded as the training rows are (same tokenizer, vocabulary, image scaling). */
   encode(example: UserExample): EncodedExample;

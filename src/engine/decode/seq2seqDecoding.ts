@@ -65,15 +65,26 @@ export interface Hypothesis {
 }
 
 /**
- * Beam search for one source [1, Ts]: keeps the `width` most likely partial outputs at every step, extending all of
- * them in one batch; a hypothesis that produces <eos> is finished and competes with the others on its total
- * log-probability. Returns the hypotheses best first.
+ * GNMT's length normalisation (Wu et al. 2016, 7): a hypothesis is ranked by log p / ((5 + |Y|) / 6)^alpha, |Y| its
+ * tokens with <eos>. Without it (alpha 0) beam search prefers short outputs, each token costing log-probability.
+ */
+export function normalisedScore(hypothesis: Hypothesis, alpha: number): number {
+  if (alpha === 0) return hypothesis.logProb;
+  const length = hypothesis.tokens.length + (hypothesis.finished ? 1 : 0);
+  return hypothesis.logProb / Math.pow((5 + length) / 6, alpha);
+}
+
+/**
+ * Beam search for one source [1, Ts]: keeps the `width` best partial outputs at every step, extending all of them in
+ * one batch; a hypothesis that produces <eos> is finished and competes with the others on its score, the total
+ * log-probability length-normalised by `lengthPenalty` (alpha; 0 is none). Returns the hypotheses best first.
  */
 export async function beamSearch(
   model: LayersModel,
   source: tf.Tensor2D,
   spec: DecodingSpec,
   width: number,
+  lengthPenalty = 0,
 ): Promise<Hypothesis[]> {
   if (source.shape[0] !== 1) throw new Error(`beam search decodes one source at a time; it got ${source.shape[0]}`);
   const length = spec.targetLength;
@@ -95,7 +106,9 @@ export async function beamSearch(
         candidates.push({ tokens: v === spec.eos ? beam.tokens : [...beam.tokens, v], logProb, finished });
       }
     });
-    beams = candidates.sort((a, b) => b.logProb - a.logProb).slice(0, width);
+    beams = candidates
+      .sort((a, b) => normalisedScore(b, lengthPenalty) - normalisedScore(a, lengthPenalty))
+      .slice(0, width);
   }
   return beams;
 }

@@ -1,6 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AttentionEvent } from '../../shared/events';
-import type { ClassProbability, DecodedExample, Prediction, TokenTag } from '../../shared/prediction';
+import {
+  DEFAULT_LENGTH_PENALTY,
+  type ClassProbability,
+  type DecodedExample,
+  type Prediction,
+  type TokenTag,
+} from '../../shared/prediction';
 import type { EncodedExample, PreparedDataset } from '../data/preparedDataset';
 import { decodeSample, readAttention } from '../train/attentionSnapshot';
 import type { TrainedRun } from './trainedRun';
@@ -70,7 +76,12 @@ function alignedDecoderInput(run: TrainedRun, encoded: EncodedExample, beamToken
  * each token's tag, or the greedy and beam decodings; and every attention map over the example, as the live view
  * draws them. Every tensor made here is freed before it returns.
  */
-export async function predictExample(run: TrainedRun, example: DecodedExample, beamWidth = 4): Promise<Prediction> {
+export async function predictExample(
+  run: TrainedRun,
+  example: DecodedExample,
+  beamWidth = 4,
+  lengthPenalty = DEFAULT_LENGTH_PENALTY,
+): Promise<Prediction> {
   const { data, plan } = run;
   const { encoded, label } =
     example.kind === 'sample' ? sampleOf(data, example) : { encoded: data.encode(example), label: '' };
@@ -82,7 +93,7 @@ export async function predictExample(run: TrainedRun, example: DecodedExample, b
     let decoded: AttentionEvent['decoded'] | undefined;
     const firstTokens = plan.spec.inputs.find((input) => input.kind === 'tokens');
     if (data.decoding) {
-      const result = await decodeSample(run.model, encoded.inputs[0] as tf.Tensor2D, data, beamWidth);
+      const result = await decodeSample(run.model, encoded.inputs[0] as tf.Tensor2D, data, beamWidth, lengthPenalty);
       decoded = result.decoded;
       looked = alignedDecoderInput(run, encoded, result.beamTokens);
       owned.push(looked.inputs[1]!);

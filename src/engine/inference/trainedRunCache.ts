@@ -23,13 +23,13 @@ export class TrainedRunCache {
     if (this.loaded?.plan.runId === runId) this.stale = true;
   }
 
-  async predict(plan: RunPlan, example: DecodedExample, beamWidth: number): Promise<Prediction> {
+  async predict(plan: RunPlan, example: DecodedExample, beamWidth: number, lengthPenalty: number): Promise<Prediction> {
     if (this.loaded && (this.stale || this.loaded.plan.runId !== plan.runId)) {
       this.loaded.dispose();
       this.loaded = null;
     }
     this.stale = false;
     this.loaded ??= await loadTrainedRun(plan, this.artifacts, this.datasets);
-    return predictExample(this.loaded, example, beamWidth);
+    return predictExample(this.loaded, example, beamWidth, lengthPenalty);
   }
 }

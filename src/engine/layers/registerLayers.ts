@@ -5,11 +5,13 @@ import './attentionPooling';
 import './batchNormalization';
 import './cbam';
 import './dropout';
+import './firstToken';
 import './fusedRecurrent';
 import './layerNormalization';
 import './maskedAveragePooling1d';
 import './multiHeadAttention';
 import './paddingMask';
+import './patchEmbedding';
 import './positionalEncoding';
 import './sameAveragePooling2d';
 import './spatialAttention';
@@ -19,11 +21,13 @@ export const WORKBENCH_LAYERS = [
   'AdditiveAttention',
   'AttentionPooling',
   'Cbam',
+  'FirstToken',
   'FusedRecurrent',
   'WorkbenchLayerNormalization',
   'MaskedAveragePooling1D',
   'MultiHeadAttention',
   'PaddingMask',
+  'PatchEmbedding',
   'PositionalEncoding',
   'SameAveragePooling2D',
   'SpatialAttention',

@@ -4,6 +4,7 @@ import { isOpName } from '../../shared/architecture/ops';
 import type { ModelSpec } from '../../shared/architecture/modelSpec';
 import { PaddingMask } from '../layers/paddingMask';
 import { buildOp } from './opBuilders';
+import type { PatchGrid } from '../../shared/events';
 import type { PlacedAttention, SequenceInfo } from './opContext';
 
 /** What a spec is built against: sizes that come from the dataset and the run. */
@@ -23,6 +24,24 @@ export interface BuiltModel {
   /** Same layers, inputs -> [logits, ...attention maps [B, H, Q, K]]: for the live attention views. */
   probe: LayersModel;
   attention: AttentionLayerInfo[];
+}
+
+const gridLength = (grid: PatchGrid) => grid.rows * grid.columns + (grid.classToken ? 1 : 0);
+
+/** The patches a patch embedding cuts its image [B, H, W, C] into (its params were validated when it was built). */
+function patchGridOf(params: Record<string, unknown> | undefined, image: SymbolicTensor): PatchGrid {
+  const size = Number(params?.['patchSize']);
+  const [, height, width] = image.shape as number[];
+  return { rows: height! / size, columns: width! / size, classToken: params?.['classToken'] !== false };
+}
+
+/**
+ * A node keeps the patches of its first input while its output is still one vector per patch; attention whose keys
+ * are those positions (a ViT's self-attention) is drawn over the image.
+ */
+function overPatches(placed: PlacedAttention, grid: PatchGrid | null): PatchGrid | null {
+  if (!grid || placed.kind !== 'tokens' || placed.keyOrigin !== null) return null;
+  return placed.weights.shape[3] === gridLength(grid) ? grid : null;
 }
 
 /** Builds a spec that analyzeSpec accepts; a spec it rejects throws with every issue, each naming its node. */
@@ -52,8 +71,10 @@ export function buildModel(spec: ModelSpec, binding: ModelBinding): BuiltModel {
   }
 
   const attention: PlacedAttention[] = [];
+  const grids = new Map<string, PatchGrid>();
   for (const node of order) {
     if (!isOpName(node.op)) continue; // analyzeSpec has refused unknown ops
+    const grid = grids.get(node.inputs[0] ?? '') ?? null;
     const tokenInput = spec.inputs.find((i) => i.id === node.inputs[0] && i.kind === 'tokens');
     const { output, sequence } = buildOp(node.op, node.params, {
       nodeId: node.id,
@@ -63,10 +84,12 @@ export function buildModel(spec: ModelSpec, binding: ModelBinding): BuiltModel {
       vocabSize: tokenInput ? (binding.vocabSizes[tokenInput.id] ?? 0) : 0,
       classes: binding.classes,
       dropout: binding.dropout,
-      onAttention: (placed) => attention.push(placed),
+      onAttention: (placed) => attention.push({ ...placed, patches: overPatches(placed, grid) }),
     });
     tensors.set(node.id, output);
     sequences.set(node.id, sequence);
+    const made = node.op === 'patchEmbedding' ? patchGridOf(node.params, tensors.get(node.inputs[0]!)!) : grid;
+    if (made && output.shape.length === 3 && output.shape[1] === gridLength(made)) grids.set(node.id, made);
   }
 
   const outputs = spec.outputs.map((id) => tensors.get(id)!);

@@ -5,9 +5,11 @@ import { AttentionPooling } from '../layers/attentionPooling';
 import { BatchNormalization } from '../layers/batchNormalization';
 import { Cbam } from '../layers/cbam';
 import { Dropout } from '../layers/dropout';
+import { FirstToken } from '../layers/firstToken';
 import { FusedRecurrent } from '../layers/fusedRecurrent';
 import { LayerNormalization } from '../layers/layerNormalization';
 import { MaskedAveragePooling1D } from '../layers/maskedAveragePooling1d';
+import { PatchEmbedding } from '../layers/patchEmbedding';
 import { PositionalEncoding } from '../layers/positionalEncoding';
 import { SameAveragePooling2D } from '../layers/sameAveragePooling2d';
 import { SpatialAttention } from '../layers/spatialAttention';
@@ -65,7 +67,16 @@ const builders: { [O in OpName]: OpBuilder<O> } = {
     return samePositions(context, apply(layer, single(context)));
   },
   positionalEncoding: (params, context) =>
-    samePositions(context, apply(new PositionalEncoding({ name: context.nodeId, kind: params.kind }), single(context))),
+    samePositions(
+      context,
+      apply(
+        new PositionalEncoding({ name: context.nodeId, kind: params.kind, scaleEmbeddings: params.scaleInput }),
+        single(context),
+      ),
+    ),
+  // Patches have no padding: the sequence that follows needs no mask (buildModel keeps their grid for the views).
+  patchEmbedding: (params, context) =>
+    withoutPositions(apply(new PatchEmbedding({ name: context.nodeId, ...params }), single(context))),
   transformerEncoder,
   transformerDecoder,
   multiHeadAttention: (params, context) => {
@@ -195,6 +206,7 @@ const builders: { [O in OpName]: OpBuilder<O> } = {
     withoutPositions(apply(layers.globalMaxPooling2d({ name: context.nodeId }), single(context))),
   globalAveragePool1d: (_params, context) =>
     withoutPositions(apply(new MaskedAveragePooling1D({ name: context.nodeId }), withMask(context))),
+  firstToken: (_params, context) => withoutPositions(apply(new FirstToken({ name: context.nodeId }), single(context))),
   // Recurrent layers read padding as input: sequences are padded at the end, so the forward direction has read
   // every real token before the first pad; the attention or pooling that follows masks the padded positions out.
   lstm: (params, context) => recurrentLayer(context, 'lstm', params, false),

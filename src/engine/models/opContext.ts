@@ -1,5 +1,5 @@
 import type { layers, SymbolicTensor } from '@tensorflow/tfjs-layers';
-import type { AttentionKind } from '../../shared/events';
+import type { AttentionKind, PatchGrid } from '../../shared/events';
 import type { OpName, OpParams } from '../../shared/architecture/ops';
 
 /** Where the positions of a sequence come from: its padding mask and the token input it was read from. */
@@ -19,6 +19,8 @@ export interface PlacedAttention {
   /** The token input along the query / key axis, for sequence attention. */
   queryOrigin: string | null;
   keyOrigin: string | null;
+  /** Attention over an image's patches (a Vision Transformer's): the grid the keys come from, else null. */
+  patches?: PatchGrid | null;
 }
 
 /** What the builder knows when it turns one node into layers. */

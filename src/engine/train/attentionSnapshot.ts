@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { AttentionEvent, AttentionLayerSnapshot } from '../../shared/events';
+import type { AttentionEvent, AttentionLayerSnapshot, PatchGrid } from '../../shared/events';
 import type { ModelSpec } from '../../shared/architecture/modelSpec';
 import type { EncodedExample, PreparedDataset } from '../data/preparedDataset';
 import { beamSearch } from '../decode/seq2seqDecoding';
+import { DEFAULT_LENGTH_PENALTY } from '../../shared/prediction';
 import type { AttentionLayerInfo } from '../models/buildModel';
 
 /** One example to look at, with its batch of one and the tokens of each token input. */
@@ -16,6 +17,12 @@ export interface AttentionReading {
 }
 
 const indexLabels = (n: number, prefix = '') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+
+/** A ViT's positions: the class token, then each patch by its row and column. */
+const patchLabels = ({ rows, columns, classToken }: PatchGrid) => [
+  ...(classToken ? ['[CLS]'] : []),
+  ...Array.from({ length: rows * columns }, (_, i) => `r${Math.floor(i / columns)}c${i % columns}`),
+];
 
 /**
  * Runs the probe model on one example and crops each attention map [1, H, Q, K] to the example's real tokens on
@@ -47,6 +54,7 @@ export async function readAttention(
         const [, heads, queries, keys] = outputs[i + 1]!.shape as number[];
         const labels = (origin: string | null, n: number, axis: 'query' | 'key') => {
           if (origin) return sample.tokens[origin]!.slice(0, n);
+          if (info.patches) return patchLabels(info.patches);
           if (info.kind === 'spatial') return indexLabels(n, axis === 'query' ? 'y' : 'x');
           if (info.kind === 'channels') return axis === 'query' ? ['channel weight'] : indexLabels(n, 'c');
           return n === 1 ? ['pooled'] : indexLabels(n);
@@ -60,6 +68,7 @@ export async function readAttention(
           queries: queries!,
           keys: keys!,
           weights: weights[i] as Float32Array,
+          ...(info.patches ? { patches: info.patches } : {}),
         };
       }),
     };
@@ -72,15 +81,22 @@ export async function readAttention(
  * Greedy and beam-search decodings of one source, with their log-probabilities, as text; and the beam's best
  * token ids, whose alignment to the source the playground shows.
  */
-export async function decodeSample(model: LayersModel, source: tf.Tensor2D, data: PreparedDataset, beamWidth = 4) {
+export async function decodeSample(
+  model: LayersModel,
+  source: tf.Tensor2D,
+  data: PreparedDataset,
+  beamWidth = 4,
+  lengthPenalty = DEFAULT_LENGTH_PENALTY,
+) {
   const spec = data.decoding!;
   const [greedy] = await beamSearch(model, source, spec, 1);
-  const [best] = await beamSearch(model, source, spec, beamWidth);
+  const [best] = await beamSearch(model, source, spec, beamWidth, lengthPenalty);
   return {
     decoded: {
       greedy: data.showPrediction(greedy!.tokens),
       beam: data.showPrediction(best!.tokens),
       beamWidth,
+      lengthPenalty,
       greedyLogProb: greedy!.logProb,
       beamLogProb: best!.logProb,
     },

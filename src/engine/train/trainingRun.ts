@@ -214,7 +214,14 @@ export class TrainingRun {
     for (const monitor of monitors) monitor.beforeStep?.(state);
     // Dropout's masks from the run's seed (and replica) and the step: the same seed trains the same run.
     const rank = this.options.replica?.rank ?? 0;
-    seedDropout(this.options.hyperParams.seed ^ Math.imul(rank, 0x27d4eb2d), state.globalStep + 1);
+    const seed = this.options.hyperParams.seed ^ Math.imul(rank, 0x27d4eb2d);
+    seedDropout(seed, state.globalStep + 1);
+    // Image shifts likewise: the same seed and step shift the same images the same way, resumed or not.
+    const { augmentShift } = this.options.hyperParams;
+    this.context.augment =
+      augmentShift > 0
+        ? { shift: augmentShift, seed: (seed ^ Math.imul(state.globalStep + 1, 0x9e3779b1)) >>> 0 }
+        : undefined;
     let tensors: ReturnType<typeof trainingStep>;
     try {
       tensors = trainingStep(this.context, rows);

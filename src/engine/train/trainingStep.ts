@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { HyperParams } from '../../shared/hyperParams';
-import type { PreparedDataset } from '../data/preparedDataset';
+import type { Augmentation, PreparedDataset } from '../data/preparedDataset';
 import { averageOverReplicas } from '../parallel/averagedStep';
 import type { GradientExchange } from '../parallel/gradientExchange';
 import { correctCount, taskLoss } from './losses';
@@ -25,6 +25,8 @@ export interface StepContext {
   stopVote?: boolean;
   /** Data-parallel: some replica asked to stop with the last step; every replica stops now. */
   stopAgreed?: boolean;
+  /** This step's random image shifts (the recipe's augmentShift), keyed by the run's seed and the step. */
+  augment?: Augmentation;
 }
 
 /** Scales the gradients down together to at most `maxNorm` global L2 norm (Pascanu et al. 2013). */
@@ -39,7 +41,7 @@ function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTe
 /** The gradients of `rows`, the loss and the correct counts: new tensors the caller disposes. */
 function shareGradients(context: StepContext, rows: number[]) {
   const { model, variables, hyperParams, data } = context;
-  const batch = data.batch('train', rows);
+  const batch = data.batch('train', rows, context.augment);
   let counts: tf.Scalar[] = [];
   try {
     const { value, grads } = tf.variableGrads(() => {

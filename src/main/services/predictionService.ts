@@ -22,5 +22,10 @@ export async function predictWithRun(
   supervisor: TrainingSupervisor,
 ): Promise<Prediction> {
   const run = await runs.record(request.runId);
-  return supervisor.predict(storedRunPlan(run), decodeExample(request.example), request.beamWidth);
+  return supervisor.predict(
+    storedRunPlan(run),
+    decodeExample(request.example),
+    request.beamWidth,
+    request.lengthPenalty,
+  );
 }

@@ -111,8 +111,15 @@ export class TrainingSupervisor {
    * Asks a trained run (by its plan) about one example. The worker answers between training steps when a run is
    * training; if the worker dies or is replaced first, the question fails with the reason.
    */
-  predict(plan: RunPlan, example: DecodedExample, beamWidth: number): Promise<Prediction> {
-    return this.request<Prediction>((requestId) => ({ type: 'predict', requestId, plan, example, beamWidth }));
+  predict(plan: RunPlan, example: DecodedExample, beamWidth: number, lengthPenalty: number): Promise<Prediction> {
+    return this.request<Prediction>((requestId) => ({
+      type: 'predict',
+      requestId,
+      plan,
+      example,
+      beamWidth,
+      lengthPenalty,
+    }));
   }
 
   /** Has the worker export a stored run or report on an imported one (see WorkerTask), as it answers questions. */

@@ -49,12 +49,12 @@ let predictions = Promise.resolve();
 
 /** Answers one 'predict', after those before it: one trained run is in memory at a time. */
 function predict(message: Extract<SupervisorMessage, { type: 'predict' }>): void {
-  const { requestId, plan, example, beamWidth } = message;
+  const { requestId, plan, example, beamWidth, lengthPenalty } = message;
   predictions = predictions.then(async () => {
     try {
       if (!trainedRuns) throw new Error('this worker has no run store to load trained runs from');
       await ready;
-      const prediction = await trainedRuns.predict(plan, example, beamWidth);
+      const prediction = await trainedRuns.predict(plan, example, beamWidth, lengthPenalty);
       post({ type: 'prediction', requestId, prediction }, attentionBuffers(prediction.attention));
     } catch (error) {
       post({ type: 'prediction-failed', requestId, message: error instanceof Error ? error.message : String(error) });

@@ -151,6 +151,35 @@ const transformerSeq2seq: Preset = {
   },
 };
 
+/**
+ * The Vision Transformer (Dosovitskiy et al. 2021) at a laptop's size: 4x4 patches with a class token, learned
+ * positions, pre-norm encoder blocks, the class token's vector read by the head.
+ */
+const vitImage: Preset = {
+  id: 'vit-image',
+  name: 'Vision Transformer (ViT)',
+  description:
+    '4x4 patches embedded with a class token and learned positions, 3 pre-norm encoder blocks with 4-head self-attention over the patches, the class token read by the softmax head.',
+  task: 'image-classification',
+  defaultDatasetId: 'mnist-digits',
+  spec: {
+    name: 'Vision Transformer',
+    task: 'image-classification',
+    inputs: [{ id: 'image', kind: 'image', height: 32, width: 32, channels: 3 }],
+    nodes: [
+      node('patches', 'patchEmbedding', { patchSize: 4, dim: 64, classToken: true }, 'image'),
+      node('position', 'positionalEncoding', { kind: 'learned', scaleInput: false }, 'patches'),
+      node('encoder1', 'transformerEncoder', { heads: 4, ffnDim: 128, normFirst: true }, 'position'),
+      node('encoder2', 'transformerEncoder', { heads: 4, ffnDim: 128, normFirst: true }, 'encoder1'),
+      node('encoder3', 'transformerEncoder', { heads: 4, ffnDim: 128, normFirst: true }, 'encoder2'),
+      node('norm', 'layerNorm', {}, 'encoder3'),
+      node('classToken', 'firstToken', {}, 'norm'),
+      node('head', 'classifier', {}, 'classToken'),
+    ],
+    outputs: ['head'],
+  },
+};
+
 /** Attention vs fully connected, images: flatten the pixels into two dense layers, about as many weights as the CNN. */
 const mlpImage: Preset = {
   id: 'mlp-image',
@@ -206,6 +235,7 @@ export const PRESETS: readonly Preset[] = [
   transformerText,
   transformerTagger,
   transformerSeq2seq,
+  vitImage,
   mlpImage,
   mlpText,
 ];

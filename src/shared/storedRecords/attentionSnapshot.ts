@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AttentionEvent } from '../events';
+import { MAX_LENGTH_PENALTY } from '../prediction';
 import { storedCount, storedNumber } from './storedNumber';
 
 /** The largest [heads, queries, keys] a snapshot layer may claim: bounds the Float32Array it becomes. */
@@ -17,10 +18,18 @@ const layerSchema = z
     keys: storedCount(65_536),
     // Written as plain numbers by the store; a Float32Array when the event comes straight from the worker.
     weights: z.union([z.instanceof(Float32Array), z.array(storedNumber).max(MAX_WEIGHTS)]),
+    patches: z
+      .object({ rows: storedCount(65_536), columns: storedCount(65_536), classToken: z.boolean() })
+      .strict()
+      .optional(),
   })
   .refine((layer) => layer.weights.length === layer.heads * layer.queries * layer.keys, {
     message: 'weights do not hold heads x queries x keys values',
     path: ['weights'],
+  })
+  .refine(({ patches, keys }) => !patches || patches.rows * patches.columns + (patches.classToken ? 1 : 0) === keys, {
+    message: 'the patch grid does not have as many patches as the layer has keys',
+    path: ['patches'],
   })
   .transform((layer) => ({ ...layer, weights: Float32Array.from(layer.weights) }));
 
@@ -52,6 +61,7 @@ export const attentionEventSchema = z.object({
       greedy: z.string().max(100_000),
       beam: z.string().max(100_000),
       beamWidth: storedCount(64),
+      lengthPenalty: z.number().min(0).max(MAX_LENGTH_PENALTY).optional(),
       greedyLogProb: storedNumber,
       beamLogProb: storedNumber,
     })

@@ -5,6 +5,7 @@ import { analyzeSpec } from '../../../src/shared/architecture/analyzeSpec';
 import { modelSpecSchema } from '../../../src/shared/architecture/modelSpec';
 import { opParamSchemas, isOpName } from '../../../src/shared/architecture/ops';
 import { PRESETS, findPreset } from '../../../src/shared/architecture/presets';
+import { withImageShape } from '../../../src/shared/architecture/withImageShape';
 
 beforeAll(async () => {
   await selectBackend('cpu');
@@ -99,6 +100,33 @@ describe('presets', () => {
       ['attention', 'tokens', null, 'tokens'],
     ]);
     for (const model of [seq2seq, cnn, lstm]) model.model.dispose();
+  });
+
+  it('vit-image: every encoder attends over the class token and the image’s patches, and says so', () => {
+    const spec = withImageShape(findPreset('vit-image')!.spec, { height: 28, width: 28, channels: 1 });
+    const { model, probe, attention } = buildModel(spec, { vocabSizes: {}, classes: 10, dropout: 0 });
+    const grid = { rows: 7, columns: 7, classToken: true };
+    expect(attention.map((a) => [a.layer, a.kind, a.patches])).toEqual([
+      ['encoder1_attention', 'tokens', grid],
+      ['encoder2_attention', 'tokens', grid],
+      ['encoder3_attention', 'tokens', grid],
+    ]);
+    expect(probe.outputs.slice(1).map((o) => o.shape)).toEqual(Array(3).fill([null, 4, 50, 50]));
+    model.dispose();
+    // Mean pooling instead of a class token: 49 positions, and the grid says there is no token.
+    const pooled = {
+      ...spec,
+      nodes: spec.nodes.map((n) =>
+        n.id === 'patches'
+          ? { ...n, params: { ...n.params, classToken: false } }
+          : n.id === 'classToken'
+            ? { ...n, op: 'globalAveragePool1d' }
+            : n,
+      ),
+    };
+    const built = buildModel(pooled, { vocabSizes: {}, classes: 10, dropout: 0 });
+    expect(built.attention[0]!.patches).toEqual({ rows: 7, columns: 7, classToken: false });
+    built.model.dispose();
   });
 
   it('refuses a spec that analyzeSpec rejects, naming the node and parameter', () => {

@@ -32,7 +32,8 @@ const recurrent = { units: pick(2, 4), returnSequences: fc.boolean() };
 
 const PARAMS: { [O in OpName]: fc.Arbitrary<Record<string, unknown>> } = {
   embedding: fc.record({ dim: pick(4, 8, 12) }),
-  positionalEncoding: fc.record({ kind: pick('learned', 'sinusoidal') }),
+  positionalEncoding: fc.record({ kind: pick('learned', 'sinusoidal'), scaleInput: fc.boolean() }),
+  patchEmbedding: fc.record({ patchSize: pick(1, 2, 3), dim: pick(4, 8), classToken: fc.boolean() }),
   transformerEncoder: block,
   transformerDecoder: block,
   multiHeadAttention: fc.record({ heads: pick(1, 2, 4), causal: fc.boolean() }),
@@ -49,6 +50,7 @@ const PARAMS: { [O in OpName]: fc.Arbitrary<Record<string, unknown>> } = {
   globalAveragePool2d: fc.constant({}),
   globalMaxPool2d: fc.constant({}),
   globalAveragePool1d: fc.constant({}),
+  firstToken: fc.constant({}),
   lstm: fc.record(recurrent),
   gru: fc.record(recurrent),
   bidirectional: fc.record({ cell: pick('lstm', 'gru'), merge: pick('concat', 'sum'), ...recurrent }),

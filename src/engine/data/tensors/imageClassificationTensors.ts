@@ -6,6 +6,24 @@ import { splitDataset } from '../split/datasetSplit';
 import { byName, splitCounts } from './gatherRows';
 import type { PreparationOptions } from './preparationOptions';
 import { encodeImage } from './userExample';
+import { seededRandom } from '../split/seededRandom';
+
+/** out[y][x] = in[y - dy][x - dx] / 255, 0 where that falls outside the image. */
+export function shiftImage(
+  pixels: Uint8Array,
+  out: Float32Array,
+  { height, width, channels }: { height: number; width: number; channels: number },
+  dy: number,
+  dx: number,
+): void {
+  out.fill(0);
+  for (let y = Math.max(0, dy); y < Math.min(height, height + dy); y++) {
+    const from = ((y - dy) * width + Math.max(0, -dx)) * channels;
+    const to = (y * width + Math.max(0, dx)) * channels;
+    const length = (width - Math.abs(dx)) * channels;
+    for (let p = 0; p < length; p++) out[to + p] = pixels[from + p]! / 255;
+  }
+}
 
 /** Image classification: float32 images [B, H, W, C] in [0, 1] in, the class [B] out. */
 export function prepareImageClassificationTask(
@@ -35,14 +53,19 @@ export function prepareImageClassificationTask(
     sequenceOutput: false,
     vocabSizes: {},
     counts: splitCounts(indices),
-    batch: (name, rows) => {
+    batch: (name, rows, augment) => {
       // uint8 stays in memory; only this batch becomes float32 in [0, 1].
       const images = new Float32Array(rows.length * pixelsPerImage);
       const labels = new Int32Array(rows.length);
+      const shifts = augment && augment.shift > 0 ? seededRandom(augment.seed) : null;
       for (let i = 0; i < rows.length; i++) {
         const source = split(name)[rows[i]!]!;
         const pixels = data.pixels.subarray(source * pixelsPerImage, (source + 1) * pixelsPerImage);
-        for (let p = 0; p < pixelsPerImage; p++) images[i * pixelsPerImage + p] = pixels[p]! / 255;
+        const image = images.subarray(i * pixelsPerImage, (i + 1) * pixelsPerImage);
+        if (shifts) {
+          const draw = () => Math.floor(shifts() * (2 * augment!.shift + 1)) - augment!.shift;
+          shiftImage(pixels, image, { height, width, channels }, draw(), draw());
+        } else for (let p = 0; p < pixelsPerImage; p++) image[p] = pixels[p]! / 255;
         labels[i] = data.labels[source]!;
       }
       return {

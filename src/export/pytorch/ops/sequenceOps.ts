@@ -1,5 +1,5 @@
 import type { OpName } from '../../../shared/architecture/ops';
-import { always, last, never, ownWeights, quote, type PythonOp } from './pythonOp';
+import { always, last, never, ownWeights, pyBool, quote, type PythonOp } from './pythonOp';
 
 const EMBEDDING = `class Embedding(nn.Module):
     """One learned vector per token id; id 0 is padding and is looked up like any other."""
@@ -23,11 +23,12 @@ const POSITIONAL_ENCODING = `def sinusoidal_table(length: int, dim: int) -> torc
 
 
 class PositionalEncoding(nn.Module):
-    """y[b, t] = sqrt(D) x[b, t] + P[t] (Vaswani et al. 3.4-3.5): P learned (a vector per position) or sinusoidal."""
+    """y[b, t] = s x[b, t] + P[t] (Vaswani et al. 3.4-3.5): P learned (a vector per position) or sinusoidal; s is
+    sqrt(D) for token embeddings and 1 for a ViT's patches (scale_input off)."""
 
-    def __init__(self, length: int, dim: int, kind: str):
+    def __init__(self, length: int, dim: int, kind: str, scale_input: bool = True):
         super().__init__()
-        self.scale = math.sqrt(dim)
+        self.scale = math.sqrt(dim) if scale_input else 1.0
         if kind == "learned":
             self.positions = nn.Parameter(torch.randn(length, dim) * 0.02)  # [T, D]
         else:
@@ -57,6 +58,25 @@ const MASKED_MEAN = `def masked_mean(x: torch.Tensor, mask: Optional[torch.Tenso
     weights = mask[:, :, None]  # [B, T, 1]
     return (x * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1)`;
 
+const PATCH_EMBEDDING = `class PatchEmbedding(nn.Module):
+    """The Vision Transformer's tokens (Dosovitskiy et al. 2021, 3.1): p x p patches, row by row, each flattened as
+    (row, column, channel) and projected by the kernel [p, p, C, D]; with a class token, [cls; patches]."""
+
+    def __init__(self, channels: int, patch: int, dim: int, class_token: bool):
+        super().__init__()
+        self.kernel = nn.Parameter(torch.empty(patch, patch, channels, dim))
+        self.bias = nn.Parameter(torch.zeros(dim))
+        nn.init.xavier_uniform_(self.kernel.view(-1, dim))
+        self.class_token = nn.Parameter(torch.randn(1, dim) * 0.02) if class_token else None
+        self.patch = patch
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # [B, H, W, C] -> [B, (1 +) HW / p^2, D]
+        y = F.conv2d(x.permute(0, 3, 1, 2), self.kernel.permute(3, 2, 0, 1), self.bias, self.patch)  # [B, D, H/p, W/p]
+        patches = y.flatten(2).transpose(1, 2)  # [B, HW / p^2, D], row by row
+        if self.class_token is None:
+            return patches
+        return torch.cat([self.class_token.expand(x.shape[0], 1, -1), patches], dim=1)`;
+
 /** Token embeddings, positions, normalisation and pooling over a sequence. */
 export const SEQUENCE_OPS = {
   embedding: {
@@ -69,7 +89,7 @@ export const SEQUENCE_OPS = {
   positionalEncoding: {
     classes: { PositionalEncoding: POSITIONAL_ENCODING },
     construct: ({ inputShapes, params }) =>
-      `PositionalEncoding(${inputShapes[0]![0]}, ${last(inputShapes[0])}, ${quote(params['kind'])})`,
+      `PositionalEncoding(${inputShapes[0]![0]}, ${last(inputShapes[0])}, ${quote(params['kind'])}, ${pyBool(params['scaleInput'] !== false)})`,
     forward: ({ inputs, module }) => `${module}(${inputs[0]})`,
     // The sinusoidal table is computed, not trained: only learned positions are a weight.
     weights: (nodeId, attribute, params) =>
@@ -82,6 +102,22 @@ export const SEQUENCE_OPS = {
     forward: ({ inputs, module }) => `${module}(${inputs[0]})`,
     weights: ownWeights('gamma', 'beta'),
     keepsPositions: always,
+  },
+  patchEmbedding: {
+    classes: { PatchEmbedding: PATCH_EMBEDDING },
+    construct: ({ inputShapes, params }) =>
+      `PatchEmbedding(${last(inputShapes[0])}, ${Number(params['patchSize'])}, ${Number(params['dim'])}, ${pyBool(params['classToken'] !== false)})`,
+    forward: ({ inputs, module }) => `${module}(${inputs[0]})`,
+    weights: (nodeId, attribute, params) =>
+      ownWeights('kernel', 'bias', ...(params['classToken'] !== false ? ['class_token'] : []))(nodeId, attribute),
+    keepsPositions: never,
+  },
+  firstToken: {
+    classes: {},
+    construct: () => null,
+    forward: ({ inputs }) => `${inputs[0]}[:, 0]`,
+    weights: () => [],
+    keepsPositions: never,
   },
   globalAveragePool1d: {
     classes: { masked_mean: MASKED_MEAN },

@@ -26,16 +26,20 @@ function imageCanvas({ height, width, channels: depth, pixels }: SampleImage) {
   );
 }
 
+/** Weights over a grid (rows = queries, columns = keys of a spatial gate), in 0..1, row-major. */
+export type GridWeights = Pick<AttentionLayerSnapshot, 'queries' | 'keys'> & { weights: ArrayLike<number> };
+
 /**
- * The model's input image drawn at `size` x `size` (pixels kept sharp), and a spatial gate over it in viridis at
- * `opacity` (smoothed: the gate is coarser than the image). Gates are sigmoids, so colours are on 0..1.
+ * The model's input image drawn at `size` x `size` (pixels kept sharp), and a grid of weights in 0..1 over it in
+ * viridis at `opacity`: smoothed for a spatial gate (coarser than the image, but of its pixels), square for patches.
  */
 export function paintImageAttention(
   context: CanvasRenderingContext2D,
   image: SampleImage,
-  gate: AttentionLayerSnapshot | null,
+  gate: GridWeights | null,
   size: number,
   opacity: number,
+  smooth = true,
 ): void {
   const picture = imageCanvas(image);
   context.clearRect(0, 0, size, size);
@@ -45,7 +49,7 @@ export function paintImageAttention(
   if (!gate) return;
   const overlay = pixelsCanvas(gate.keys, gate.queries, (i) => viridis(gate.weights[i]!));
   context.globalAlpha = opacity;
-  context.imageSmoothingEnabled = true;
+  context.imageSmoothingEnabled = smooth;
   context.drawImage(overlay, 0, 0, size, size);
   context.globalAlpha = 1;
 }

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { Example, Prediction } from '../../../shared/prediction';
+import { DEFAULT_LENGTH_PENALTY, type Example, type Prediction } from '../../../shared/prediction';
 import type { RunRecord } from '../../../shared/runs';
 import { workbench } from '../api/workbench';
 import { imageExample } from '../playground/imageExample';
@@ -21,6 +21,8 @@ export const usePlaygroundStore = defineStore('playground', () => {
   const runId = ref('');
   const text = ref('');
   const beamWidth = ref(4);
+  /** GNMT's alpha: 0 ranks the beam by log-probability, which favours short outputs. */
+  const lengthPenalty = ref(DEFAULT_LENGTH_PENALTY);
   const split = ref<Split>('validation');
   const row = ref(0);
   /** The image the user dropped or picked, as it is shown (and as a small copy is sent). */
@@ -63,6 +65,7 @@ export const usePlaygroundStore = defineStore('playground', () => {
         runId: runId.value,
         example,
         beamWidth: beamWidth.value,
+        lengthPenalty: lengthPenalty.value,
       });
       prediction.value = answer;
       return answer;
@@ -127,6 +130,7 @@ export const usePlaygroundStore = defineStore('playground', () => {
     task,
     text,
     beamWidth,
+    lengthPenalty,
     split,
     row,
     image,

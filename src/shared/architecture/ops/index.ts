@@ -14,6 +14,7 @@ import { dense } from './dense';
 import { depthwiseConv2d } from './depthwiseConv2d';
 import { dropout } from './dropout';
 import { embedding } from './embedding';
+import { firstToken } from './firstToken';
 import { flatten } from './flatten';
 import { globalAveragePool1d } from './globalAveragePool1d';
 import { globalAveragePool2d } from './globalAveragePool2d';
@@ -23,6 +24,7 @@ import { layerNorm } from './layerNorm';
 import { lstm } from './lstm';
 import { maxPool2d } from './maxPool2d';
 import { multiHeadAttention } from './multiHeadAttention';
+import { patchEmbedding } from './patchEmbedding';
 import { positionalEncoding } from './positionalEncoding';
 import { spatialAttention } from './spatialAttention';
 import { squeezeExcitation } from './squeezeExcitation';
@@ -37,6 +39,7 @@ import { transformerEncoder } from './transformerEncoder';
 export const OP_DEFINITIONS = {
   embedding,
   positionalEncoding,
+  patchEmbedding,
   transformerEncoder,
   transformerDecoder,
   multiHeadAttention,
@@ -53,6 +56,7 @@ export const OP_DEFINITIONS = {
   globalAveragePool2d,
   globalMaxPool2d,
   globalAveragePool1d,
+  firstToken,
   lstm,
   gru,
   bidirectional,
