@@ -9,14 +9,16 @@ import { trainingThroughput } from './trainingThroughput';
 import { pytorchExport } from './pytorchExport';
 import { replicaThroughput } from './replicaThroughput';
 import { sideBySideReplicas } from './sideBySideReplicas';
+import { accuracyTargets } from './accuracyTargets';
 
 // npm run bench [-- backend] [-- side-by-side | profile [preset ids] | pytorch | replicas [preset ids]]: prints
 // figures; asserts nothing (speed is measured here, never in unit tests). side-by-side: only the presets against
 // PyTorch, all of them or those named, on one thread and on every core (replicas against torch threads); profile: where their training step spends its time, kernel by kernel;
 // pytorch: an epoch in the app against its PyTorch export on one process and under torchrun x2; replicas: training
-// on 1 and on every core's worth of data-parallel replica threads.
+// on 1 and on every core's worth of data-parallel replica threads; accuracy: each preset trained from its default
+// recipe against the accuracy its kind is known to reach (about an hour; not part of the default run).
 const words = process.argv.slice(2);
-const MODES = ['side-by-side', 'profile', 'pytorch', 'replicas'];
+const MODES = ['side-by-side', 'profile', 'pytorch', 'replicas', 'accuracy'];
 const sideBySideOnly = words.includes('side-by-side');
 const presetIds = words.filter((word) => PRESETS.some((p) => p.id === word));
 const backend =
@@ -31,7 +33,9 @@ console.warn = (
   (...args: unknown[]) =>
     String(args[0]).startsWith('Orthogonal') ? undefined : warn(...args)
 )(console.warn);
-if (words.includes('profile')) {
+if (words.includes('accuracy')) {
+  await accuracyTargets(presetIds);
+} else if (words.includes('profile')) {
   await kernelProfile(backend, presetIds.length > 0 ? PRESETS.filter((p) => presetIds.includes(p.id)) : PRESETS);
 } else if (words.includes('replicas')) {
   await replicaThroughput(backend, presetIds.length > 0 ? presetIds : undefined);

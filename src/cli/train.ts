@@ -86,7 +86,8 @@ async function newPlan(
     given('tokenizer') === undefined ? undefined : tokenizerSettingsSchema.shape.kind.safeParse(given('tokenizer'));
   if (tokenizer && !tokenizer.success)
     throw new Error(`--tokenizer ${given('tokenizer')}: choose ${TOKENIZER_KINDS.join(', ')}`);
-  const parsed = hyperParamsSchema.safeParse(recipeFromFlags(values));
+  // The preset's own recipe, then every flag given over it.
+  const parsed = hyperParamsSchema.safeParse({ ...preset?.recipe, ...recipeFromFlags(values) });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new Error(`invalid option ${String(issue.path[0])}: ${issue.message}`);

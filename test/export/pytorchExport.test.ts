@@ -23,7 +23,7 @@ import {
 } from '../support/pytorchParity';
 import { findPreset } from '../../src/shared/architecture/presets';
 
-/** The ViT preset with its patches mean-pooled: no class token, positions scaled as a token embedding's. */
+/** The ViT preset with its patches mean-pooled: no class token, fixed positions added to unscaled patches. */
 const vit = findPreset('vit-image')!.spec;
 const meanPooledVit: ModelSpec = {
   ...vit,
@@ -31,7 +31,7 @@ const meanPooledVit: ModelSpec = {
     n.id === 'patches'
       ? { ...n, params: { patchSize: 8, dim: 32, classToken: false } }
       : n.id === 'position'
-        ? { ...n, params: { kind: 'sinusoidal' } }
+        ? { ...n, params: { kind: 'sinusoidal', scaleInput: false } }
         : n.id === 'classToken'
           ? { ...n, op: 'globalAveragePool1d' }
           : n,

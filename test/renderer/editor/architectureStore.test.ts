@@ -1,7 +1,9 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useArchitectureStore } from '../../../src/renderer/src/stores/architectureStore';
-import { findPreset } from '../../../src/shared/architecture/presets';
+import { PRESETS, findPreset } from '../../../src/shared/architecture/presets';
+import { hyperParamsSchema } from '../../../src/shared/hyperParams';
+import { useRecipeStore } from '../../../src/renderer/src/stores/recipeStore';
 
 describe('useArchitectureStore', () => {
   beforeEach(() => setActivePinia(createPinia()));
@@ -25,6 +27,24 @@ describe('useArchitectureStore', () => {
     expect(store.spec.outputs).toEqual(['classifier']);
     // Each block was placed under the one it reads.
     expect(store.draft.layout['classifier']!.y).toBeGreaterThan(store.draft.layout['embedding']!.y);
+  });
+
+  it('a preset with a recipe of its own sets those fields, and the next preset puts them back to the defaults', () => {
+    const store = useArchitectureStore();
+    const recipe = useRecipeStore().hyperParams;
+    store.presets = [...PRESETS];
+    recipe.batchSize = 64;
+    store.choosePreset('vit-image');
+    const own = findPreset('vit-image')!.recipe!;
+    expect(Object.keys(own).length).toBeGreaterThan(0);
+    expect(recipe).toMatchObject(own);
+    expect(recipe.batchSize).toBe(own.batchSize ?? 64);
+    store.choosePreset('transformer-text');
+    const defaults = hyperParamsSchema.parse({});
+    for (const field of Object.keys(own))
+      expect(recipe[field as keyof typeof recipe]).toEqual(defaults[field as keyof typeof defaults]);
+    // A field the user set, and no preset touched, stays.
+    expect(recipe.batchSize).toBe('batchSize' in own ? defaults.batchSize : 64);
   });
 
   it('undoes and redoes every edit, and its shapes, issues and totals with it', () => {

@@ -6,6 +6,7 @@ import type { Preset } from '../../../shared/architecture/presets';
 import { workbench } from '../api/workbench';
 import { t } from '../i18n';
 import { saveSpecFile } from '../interaction/documentFiles';
+import { useRecipeStore } from './recipeStore';
 import type { SpecIssue } from '../../../shared/architecture/graphOrder';
 import type { ModelSpec, Task } from '../../../shared/architecture/modelSpec';
 import type { BlockKind } from '../../../shared/architecture/opCatalog';
@@ -215,7 +216,9 @@ export const useArchitectureStore = defineStore('architecture', () => {
 
   function choosePreset(id: string): void {
     const preset = presets.value.find((p) => p.id === id);
-    if (preset) open(preset.spec, preset.id);
+    if (!preset) return;
+    open(preset.spec, preset.id);
+    useRecipeStore().applyPresetRecipe(preset.recipe);
   }
 
   /** The dataset training would use: its task, classes and image size check the graph. */

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { reactive, ref } from 'vue';
-import { hyperParamsSchema } from '../../../shared/hyperParams';
+import { hyperParamsSchema, type HyperParams, type HyperParamsInput } from '../../../shared/hyperParams';
 import type { TokenizerKind, TokenizerSettings } from '../../../shared/tokenizerSettings';
 
 /**
@@ -18,6 +18,17 @@ export const useRecipeStore = defineStore('recipe', () => {
   });
   /** A finished run whose weights the next run starts from (fine-tuning); empty for a fresh start. */
   const initFromRun = ref('');
+  /** The fields the last chosen preset set, so that the next preset puts them back to the app's defaults. */
+  let presetFields: (keyof HyperParams)[] = [];
+
+  /** Starts the recipe from a preset's own fields (its epochs, schedule...); those of the previous preset reset. */
+  function applyPresetRecipe(recipe: HyperParamsInput | undefined): void {
+    const defaults = hyperParamsSchema.parse({});
+    const fields = Object.keys(recipe ?? {}) as (keyof HyperParams)[];
+    const next = hyperParamsSchema.parse({ ...defaults, ...recipe });
+    for (const field of [...presetFields, ...fields]) Object.assign(hyperParams, { [field]: next[field] });
+    presetFields = fields;
+  }
 
   /** What train:start and the inspection send, for a dataset that suggests `suggested`: nothing when all default. */
   function tokenizerSettingsFor(suggested: TokenizerKind): TokenizerSettings | undefined {
@@ -29,5 +40,5 @@ export const useRecipeStore = defineStore('recipe', () => {
     };
   }
 
-  return { hyperParams, tokenizer, initFromRun, tokenizerSettingsFor };
+  return { hyperParams, tokenizer, initFromRun, tokenizerSettingsFor, applyPresetRecipe };
 });
