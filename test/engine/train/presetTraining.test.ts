@@ -27,6 +27,7 @@ const texts = (): LoadedDataset => ({ kind: 'text-classification', ...generateKe
 const TINY: Record<string, () => LoadedDataset> = {
   'conv-attention-image': images,
   'mlp-image': images,
+  'vit-image': images,
   'cnn-lstm-text': texts,
   'transformer-text': texts,
   'mlp-text': texts,
