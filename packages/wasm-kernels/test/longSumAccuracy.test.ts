@@ -148,6 +148,53 @@ describe("layer norm's gamma and beta gradients over many rows, against float64"
   });
 });
 
+describe("layer norm's row statistics and row sums over a long row, against float64", () => {
+  it('rows of 4,096 around 300 with a spread of 0.6: mean and 1/sqrt(var + eps) rounded once, dx within 2e-6', () => {
+    const [rows, d, eps] = [4, 4096, 1e-5];
+    const x = Float32Array.from({ length: rows * d }, () => 300 + 0.6 * normal());
+    const dy = Float32Array.from({ length: rows * d }, () => 1 + normal());
+    const gammaValues = Float32Array.from({ length: d }, () => 1 + 0.1 * normal());
+    const input = tf.tensor2d(x, [rows, d]);
+    const [gamma, beta] = [tf.tensor1d(gammaValues), tf.zeros([d])];
+    const [y, mean, rstd] = tf.engine().runKernel(LAYER_NORM, { x: input, gamma, beta }, {
+      epsilon: eps,
+    } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+    const gradient = tf.tensor2d(dy, [rows, d]);
+    const [dx, dgamma, dbeta] = tf.engine().runKernel(LAYER_NORM_GRAD, {
+      x: input,
+      gamma,
+      dy: gradient,
+      mean: mean!,
+      rstd: rstd!,
+    }) as tf.Tensor[];
+    const [mu, rs, dxs] = [mean!.dataSync(), rstd!.dataSync(), dx!.dataSync()];
+    let worstDx = 0;
+    for (let r = 0; r < rows; r++) {
+      // float64 throughout, from the float32 inputs.
+      const row = Array.from(x.subarray(r * d, (r + 1) * d));
+      const m = row.reduce((sum, v) => sum + v, 0) / d;
+      const variance = row.reduce((sum, v) => sum + (v - m) ** 2, 0) / d;
+      const r64 = 1 / Math.sqrt(variance + eps);
+      // A float32 running sum of 4,096 values near 300 is off by ~1e-4 relative to the spread; these are rounded once.
+      expect(Math.abs(mu[r]! - m), `mean of row ${r}`).toBeLessThan(300 * 2 ** -23);
+      expect(relative(rs[r]!, r64), `rstd of row ${r}`).toBeLessThan(2e-6);
+      // dx from the statistics as the kernel saved them (float32, as any float32 engine keeps them), in float64:
+      // what is left is the kernel's own sums over the row.
+      const xhat = row.map((v) => (v - mu[r]!) * rs[r]!);
+      const g = Array.from({ length: d }, (_, c) => dy[r * d + c]! * gammaValues[c]!);
+      const meanG = g.reduce((sum, v) => sum + v, 0) / d;
+      const meanGX = g.reduce((sum, v, c) => sum + v * xhat[c]!, 0) / d;
+      for (let c = 0; c < d; c++) {
+        const want = rs[r]! * (g[c]! - meanG - xhat[c]! * meanGX);
+        worstDx = Math.max(worstDx, Math.abs(dxs[r * d + c]! - want) / (rs[r]! * (Math.abs(g[c]!) + 1)));
+      }
+    }
+    console.log(`layer norm over rows of ${d}: worst dx error ${worstDx.toExponential(2)}`);
+    expect(worstDx).toBeLessThan(2e-6);
+    tf.dispose([input, gamma, beta, y!, mean!, rstd!, gradient, dx!, dgamma!, dbeta!]);
+  });
+});
+
 describe("a product's long inner dimension, blocked in chunks of 256", () => {
   it('a weight gradient over 32,768 rows stays within its bound of 256 + k / 256 roundings', () => {
     const [k, m, n] = [32768, 8, 8];
