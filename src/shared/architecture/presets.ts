@@ -67,7 +67,8 @@ const cnnLstmText: Preset = {
   spec: {
     name: 'CNN-LSTM with attention',
     task: 'text-classification',
-    inputs: [{ id: 'tokens', kind: 'tokens', maxLength: 64, vocabSize: 8000 }],
+    // 128 tokens rather than 64: the first 64 of an e-mail leave 2.5% of SpamAssassin undecided (97.5% test at best).
+    inputs: [{ id: 'tokens', kind: 'tokens', maxLength: 128, vocabSize: 8000 }],
     nodes: [
       node('embed', 'embedding', { dim: 64 }, 'tokens'),
       node('conv', 'conv1d', { filters: 64, kernelSize: 3 }, 'embed'),
