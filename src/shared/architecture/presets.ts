@@ -175,7 +175,7 @@ const vitImage: Preset = {
   defaultDatasetId: 'mnist-digits',
   // Without a convolution's tolerance to where things are, a ViT on a few thousand images needs shifted copies of
   // them and longer training, with AdamW and a cosine schedule after a warm-up (Dosovitskiy et al.'s recipe).
-  recipe: { epochs: 80, optimizer: 'adamw', schedule: 'cosine', warmupSteps: 300, augmentShift: 2 },
+  recipe: { epochs: 100, optimizer: 'adamw', schedule: 'cosine', warmupSteps: 300, augmentShift: 2 },
   spec: {
     name: 'Vision Transformer',
     task: 'image-classification',
