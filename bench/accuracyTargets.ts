@@ -24,7 +24,7 @@ const TARGETS: Target[] = [
     dataset: 'object-in-clutter',
     metric: 'test accuracy',
     goal: 0.95,
-    flags: ['--augment-shift', '4'],
+    flags: ['--augment-shift', '4', '--epochs', '60'],
   },
   { preset: 'conv-attention-image', dataset: 'mnist-digits', metric: 'test accuracy', goal: 0.985 },
   { preset: 'transformer-text', dataset: 'spam-assassin', metric: 'test accuracy', goal: 0.98 },
