@@ -14,7 +14,7 @@ type Layer = Pick<
 >;
 
 /** The heads' mean of one layer, as a queries x keys matrix (row-major). */
-function meanOverHeads(layer: Layer): Float64Array {
+export function meanOverHeads(layer: Pick<Layer, 'heads' | 'queries' | 'keys' | 'weights'>): Float64Array {
   const { heads, queries, keys, weights } = layer;
   const mean = new Float64Array(queries * keys);
   for (let h = 0; h < heads; h++)

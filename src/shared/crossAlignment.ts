@@ -1,3 +1,4 @@
+import { meanOverHeads } from './attentionRollout';
 import type { AttentionLayerSnapshot } from './events';
 
 /**
@@ -17,9 +18,7 @@ export function crossAlignment(
   const last = cross.at(-1);
   if (!last) return null;
   const { heads, queries, keys } = last;
-  const mean = new Float32Array(queries * keys);
-  for (let h = 0; h < heads; h++)
-    for (let i = 0; i < queries * keys; i++) mean[i]! += last.weights[h * queries * keys + i]! / heads;
+  const mean = Float32Array.from(meanOverHeads(last));
   const aligned = Array.from({ length: queries }, (_, q) => {
     let best = 0;
     for (let k = 1; k < keys; k++) if (mean[q * keys + k]! > mean[q * keys + best]!) best = k;

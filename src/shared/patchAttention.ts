@@ -1,6 +1,18 @@
 import { attentionRollout } from './attentionRollout';
 import type { AttentionLayerSnapshot, PatchGrid } from './events';
 
+/** The positions a patch grid makes: its patches, and the class token before them when there is one. */
+export const patchPositions = (grid: PatchGrid) => grid.rows * grid.columns + (grid.classToken ? 1 : 0);
+
+/** How a patch is named, on the attention views' axes and in their data: row and column, "r2c5". */
+export const patchLabel = (index: number, columns: number) => `r${Math.floor(index / columns)}c${index % columns}`;
+
+/** The labels of a grid's positions: the class token, then each patch by its row and column. */
+export const patchLabels = (grid: PatchGrid) => [
+  ...(grid.classToken ? ['[CLS]'] : []),
+  ...Array.from({ length: grid.rows * grid.columns }, (_, i) => patchLabel(i, grid.columns)),
+];
+
 /** One weight per patch of an image, row by row, scaled so that the largest is 1: what the image views draw. */
 export interface PatchMap {
   rows: number;

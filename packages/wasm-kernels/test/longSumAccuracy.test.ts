@@ -35,6 +35,33 @@ function reference(x: Float32Array, dy: Float32Array, rows: number) {
 
 const relative = (value: number, exact: number) => Math.abs(value - exact) / Math.abs(exact);
 
+/** The LAYER_NORM and LAYER_NORM_GRAD kernels on x and dy [rows, d] (beta 0): their outputs read back, tensors freed. */
+function layerNormPass(x: Float32Array, dy: Float32Array, gammaValues: Float32Array, rows: number, epsilon: number) {
+  const d = gammaValues.length;
+  const input = tf.tensor2d(x, [rows, d]);
+  const [gamma, beta] = [tf.tensor1d(gammaValues), tf.zeros([d])];
+  const [y, mean, rstd] = tf.engine().runKernel(LAYER_NORM, { x: input, gamma, beta }, {
+    epsilon,
+  } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  const gradient = tf.tensor2d(dy, [rows, d]);
+  const [dx, dgamma, dbeta] = tf.engine().runKernel(LAYER_NORM_GRAD, {
+    x: input,
+    gamma,
+    dy: gradient,
+    mean: mean!,
+    rstd: rstd!,
+  }) as tf.Tensor[];
+  const read = {
+    mean: mean!.dataSync() as Float32Array,
+    rstd: rstd!.dataSync() as Float32Array,
+    dx: dx!.dataSync() as Float32Array,
+    dgamma: dgamma!.dataSync() as Float32Array,
+    dbeta: dbeta!.dataSync() as Float32Array,
+  };
+  tf.dispose([input, gamma, beta, y!, mean!, rstd!, gradient, dx!, dgamma!, dbeta!]);
+  return read;
+}
+
 beforeAll(async () => {
   expect((await useBackend('wasm')).name).toBe('wasm');
   expect(heapSimd()).not.toBeNull();
@@ -118,22 +145,9 @@ describe("layer norm's gamma and beta gradients over many rows, against float64"
     const [rows, d] = [32768, 8];
     const x = Float32Array.from({ length: rows * d }, () => 300 + 0.6 * normal());
     const dy = Float32Array.from({ length: rows * d }, () => 1 + normal());
-    const input = tf.tensor2d(x, [rows, d]);
-    const [gamma, beta] = [tf.ones([d]), tf.zeros([d])];
-    const [y, mean, rstd] = tf.engine().runKernel(LAYER_NORM, { x: input, gamma, beta }, {
-      epsilon: 1e-5,
-    } as unknown as tf.NamedAttrMap) as tf.Tensor[];
-    const gradient = tf.tensor2d(dy, [rows, d]);
-    const [dx, dgamma, dbeta] = tf.engine().runKernel(LAYER_NORM_GRAD, {
-      x: input,
-      gamma,
-      dy: gradient,
-      mean: mean!,
-      rstd: rstd!,
-    }) as tf.Tensor[];
+    const { mean, rstd, dgamma, dbeta } = layerNormPass(x, dy, new Float32Array(d).fill(1), rows, 1e-5);
     // The reference takes each row's statistics as the kernel computed them, and sums in float64.
-    const [mu, rs] = [mean!.dataSync(), rstd!.dataSync()];
-    const [g, b] = [dgamma!.dataSync(), dbeta!.dataSync()];
+    const [mu, rs, g, b] = [mean, rstd, dgamma, dbeta];
     for (let c = 0; c < d; c++) {
       let [sumG, sizeG, sumB] = [0, 0, 0];
       for (let r = 0; r < rows; r++) {
@@ -144,7 +158,6 @@ describe("layer norm's gamma and beta gradients over many rows, against float64"
       expect(Math.abs(g[c]! - sumG) / sizeG, `dgamma ${c}`).toBeLessThan(4e-7);
       expect(relative(b[c]!, sumB), `dbeta ${c}`).toBeLessThan(1.2e-7);
     }
-    tf.dispose([input, gamma, beta, y!, mean!, rstd!, gradient, dx!, dgamma!, dbeta!]);
   });
 });
 
@@ -154,20 +167,7 @@ describe("layer norm's row statistics and row sums over a long row, against floa
     const x = Float32Array.from({ length: rows * d }, () => 300 + 0.6 * normal());
     const dy = Float32Array.from({ length: rows * d }, () => 1 + normal());
     const gammaValues = Float32Array.from({ length: d }, () => 1 + 0.1 * normal());
-    const input = tf.tensor2d(x, [rows, d]);
-    const [gamma, beta] = [tf.tensor1d(gammaValues), tf.zeros([d])];
-    const [y, mean, rstd] = tf.engine().runKernel(LAYER_NORM, { x: input, gamma, beta }, {
-      epsilon: eps,
-    } as unknown as tf.NamedAttrMap) as tf.Tensor[];
-    const gradient = tf.tensor2d(dy, [rows, d]);
-    const [dx, dgamma, dbeta] = tf.engine().runKernel(LAYER_NORM_GRAD, {
-      x: input,
-      gamma,
-      dy: gradient,
-      mean: mean!,
-      rstd: rstd!,
-    }) as tf.Tensor[];
-    const [mu, rs, dxs] = [mean!.dataSync(), rstd!.dataSync(), dx!.dataSync()];
+    const { mean: mu, rstd: rs, dx: dxs } = layerNormPass(x, dy, gammaValues, rows, eps);
     let worstDx = 0;
     for (let r = 0; r < rows; r++) {
       // float64 throughout, from the float32 inputs.
@@ -191,7 +191,6 @@ describe("layer norm's row statistics and row sums over a long row, against floa
     }
     console.log(`layer norm over rows of ${d}: worst dx error ${worstDx.toExponential(2)}`);
     expect(worstDx).toBeLessThan(2e-6);
-    tf.dispose([input, gamma, beta, y!, mean!, rstd!, gradient, dx!, dgamma!, dbeta!]);
   });
 });
 

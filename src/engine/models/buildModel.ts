@@ -5,6 +5,7 @@ import type { ModelSpec } from '../../shared/architecture/modelSpec';
 import { PaddingMask } from '../layers/paddingMask';
 import { buildOp } from './opBuilders';
 import type { PatchGrid } from '../../shared/events';
+import { patchPositions } from '../../shared/patchAttention';
 import type { PlacedAttention, SequenceInfo } from './opContext';
 
 /** What a spec is built against: sizes that come from the dataset and the run. */
@@ -26,8 +27,6 @@ export interface BuiltModel {
   attention: AttentionLayerInfo[];
 }
 
-const gridLength = (grid: PatchGrid) => grid.rows * grid.columns + (grid.classToken ? 1 : 0);
-
 /** The patches a patch embedding cuts its image [B, H, W, C] into (its params were validated when it was built). */
 function patchGridOf(params: Record<string, unknown> | undefined, image: SymbolicTensor): PatchGrid {
   const size = Number(params?.['patchSize']);
@@ -41,7 +40,7 @@ function patchGridOf(params: Record<string, unknown> | undefined, image: Symboli
  */
 function overPatches(placed: PlacedAttention, grid: PatchGrid | null): PatchGrid | null {
   if (!grid || placed.kind !== 'tokens' || placed.keyOrigin !== null) return null;
-  return placed.weights.shape[3] === gridLength(grid) ? grid : null;
+  return placed.weights.shape[3] === patchPositions(grid) ? grid : null;
 }
 
 /** Builds a spec that analyzeSpec accepts; a spec it rejects throws with every issue, each naming its node. */
@@ -89,7 +88,7 @@ export function buildModel(spec: ModelSpec, binding: ModelBinding): BuiltModel {
     tensors.set(node.id, output);
     sequences.set(node.id, sequence);
     const made = node.op === 'patchEmbedding' ? patchGridOf(node.params, tensors.get(node.inputs[0]!)!) : grid;
-    if (made && output.shape.length === 3 && output.shape[1] === gridLength(made)) grids.set(node.id, made);
+    if (made && output.shape.length === 3 && output.shape[1] === patchPositions(made)) grids.set(node.id, made);
   }
 
   const outputs = spec.outputs.map((id) => tensors.get(id)!);

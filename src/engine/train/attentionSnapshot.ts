@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { AttentionEvent, AttentionLayerSnapshot, PatchGrid } from '../../shared/events';
+import type { AttentionEvent, AttentionLayerSnapshot } from '../../shared/events';
+import { patchLabels } from '../../shared/patchAttention';
 import type { ModelSpec } from '../../shared/architecture/modelSpec';
 import type { EncodedExample, PreparedDataset } from '../data/preparedDataset';
 import { beamSearch } from '../decode/seq2seqDecoding';
@@ -17,12 +18,6 @@ export interface AttentionReading {
 }
 
 const indexLabels = (n: number, prefix = '') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
-
-/** A ViT's positions: the class token, then each patch by its row and column. */
-const patchLabels = ({ rows, columns, classToken }: PatchGrid) => [
-  ...(classToken ? ['[CLS]'] : []),
-  ...Array.from({ length: rows * columns }, (_, i) => `r${Math.floor(i / columns)}c${i % columns}`),
-];
 
 /**
  * Runs the probe model on one example and crops each attention map [1, H, Q, K] to the example's real tokens on

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AttentionEvent } from '../events';
 import { MAX_LENGTH_PENALTY } from '../prediction';
+import { patchPositions } from '../patchAttention';
 import { storedCount, storedNumber } from './storedNumber';
 
 /** The largest [heads, queries, keys] a snapshot layer may claim: bounds the Float32Array it becomes. */
@@ -27,7 +28,7 @@ const layerSchema = z
     message: 'weights do not hold heads x queries x keys values',
     path: ['weights'],
   })
-  .refine(({ patches, keys }) => !patches || patches.rows * patches.columns + (patches.classToken ? 1 : 0) === keys, {
+  .refine(({ patches, keys }) => !patches || patchPositions(patches) === keys, {
     message: 'the patch grid does not have as many patches as the layer has keys',
     path: ['patches'],
   })

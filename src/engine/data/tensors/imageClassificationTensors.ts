@@ -57,15 +57,14 @@ export function prepareImageClassificationTask(
       // uint8 stays in memory; only this batch becomes float32 in [0, 1].
       const images = new Float32Array(rows.length * pixelsPerImage);
       const labels = new Int32Array(rows.length);
-      const shifts = augment && augment.shift > 0 ? seededRandom(augment.seed) : null;
+      // Each image's (dy, dx), drawn in turn from the step's stream; none without augmentation.
+      const random = augment && augment.shift > 0 ? seededRandom(augment.seed) : null;
+      const shifts = random && (() => Math.floor(random() * (2 * augment!.shift + 1)) - augment!.shift);
       for (let i = 0; i < rows.length; i++) {
         const source = split(name)[rows[i]!]!;
         const pixels = data.pixels.subarray(source * pixelsPerImage, (source + 1) * pixelsPerImage);
         const image = images.subarray(i * pixelsPerImage, (i + 1) * pixelsPerImage);
-        if (shifts) {
-          const draw = () => Math.floor(shifts() * (2 * augment!.shift + 1)) - augment!.shift;
-          shiftImage(pixels, image, { height, width, channels }, draw(), draw());
-        } else for (let p = 0; p < pixelsPerImage; p++) image[p] = pixels[p]! / 255;
+        shiftImage(pixels, image, { height, width, channels }, shifts?.() ?? 0, shifts?.() ?? 0);
         labels[i] = data.labels[source]!;
       }
       return {

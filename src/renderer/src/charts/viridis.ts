@@ -19,3 +19,6 @@ export function viridis(t: number): [number, number, number] {
   const [a, b] = [STOPS[i]!, STOPS[i + 1]!];
   return [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f, a[2] + (b[2] - a[2]) * f];
 }
+
+/** Viridis from 0 to 1 as a CSS gradient, left to right: the colour bars beside the heatmaps and overlays. */
+export const VIRIDIS_GRADIENT = `linear-gradient(to right, ${[0, 0.25, 0.5, 0.75, 1].map((v) => `rgb(${viridis(v).join(',')})`).join(', ')})`;
