@@ -33,7 +33,7 @@ function heapSimdAsset(): Plugin {
   };
 }
 
-// Main builds four entries that share the services: the Electron app, the training worker and its replicas, and the
+// Main builds five entries that share the services: the Electron app, the training worker and its replicas, the image decode threads and the
 // browser host that serves the same UI without Electron (`npm run serve`, end-to-end tests).
 export default defineConfig({
   main: {
@@ -46,6 +46,8 @@ export default defineConfig({
           trainingWorker: resolve('src/main/training/trainingWorker.ts'),
           // One thread a replica of data-parallel training (src/main/training/replicaRun.ts starts them).
           replicaWorker: resolve('src/main/training/replicaWorker.ts'),
+          // The image import's decode threads (src/engine/data/import/decoding/decodePool.ts starts them).
+          decodeWorker: resolve('src/engine/data/import/decoding/decodeWorker.ts'),
           serve: resolve('src/main/host/serve.ts'),
         },
       },

@@ -33,6 +33,8 @@ export interface WorkbenchOptions {
   setLanguage?: (language: Language) => void;
   /** The app's resources folder (train.py for the PyTorch export); the repository's when unset. */
   resourcesDir?: string;
+  /** The built decode worker (decodeWorker.js beside the entry), for image imports; from source when unset. */
+  decodeWorker?: URL;
 }
 
 /** The services behind both transports, wired once: run store, training supervisor and worker, handlers. */
@@ -41,7 +43,10 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
   const sinks = new Set<EventSink>();
   const runs = new RunStore(join(options.dataDir, 'runs'));
   const folders = { cacheDir: join(options.dataDir, 'cache'), datasetsDir: join(options.dataDir, 'datasets') };
-  const library = new DatasetLibrary(folders);
+  const library = new DatasetLibrary({
+    ...folders,
+    ...(options.decodeWorker ? { decodePool: { builtEntry: options.decodeWorker } } : {}),
+  });
   const supervisor = new TrainingSupervisor(options.launchWorker, {
     ...folders,
     runsDir: join(options.dataDir, 'runs'),

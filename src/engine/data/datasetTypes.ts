@@ -1,3 +1,5 @@
+import type { ShardReader } from './shards/shardReader';
+
 /** A text-classification dataset as loaded: one label index per text. */
 export interface TextClassificationData {
   classNames: string[];
@@ -15,9 +17,28 @@ export interface ImageClassificationData {
   width: number;
   channels: number;
   pixels: Uint8Array;
+  shards?: undefined;
   labels: Int32Array;
   /** The files' own split, when they came with one: 0 train, 1 test, per image. */
   fileSplit?: Uint8Array;
+}
+
+/**
+ * Images too many to hold: labels in memory (4 bytes each), pixels in shards on disk, read a batch at a time and
+ * fetched ahead of the step that needs them. The records are uint8 [height, width, channels], as `pixels` would be.
+ */
+export interface ShardedImageClassificationData {
+  kind: 'image-classification';
+  classNames: string[];
+  height: number;
+  width: number;
+  channels: number;
+  pixels?: undefined;
+  shards: ShardReader;
+  labels: Int32Array;
+  /** The mean of each channel, measured while importing (a pass over the shards would read them all). */
+  meanPixel: number[];
+  fileSplit?: undefined;
 }
 
 /** Sentences already cut into tokens, with one tag per token. */
@@ -38,4 +59,9 @@ export interface Seq2seqData {
 
 /** Any dataset as a loader returns it, tagged with its task. */
 export type TextClassificationDataset = { kind: 'text-classification' } & TextClassificationData;
-export type LoadedDataset = TextClassificationDataset | ImageClassificationData | SequenceLabellingData | Seq2seqData;
+export type LoadedDataset =
+  | TextClassificationDataset
+  | ImageClassificationData
+  | ShardedImageClassificationData
+  | SequenceLabellingData
+  | Seq2seqData;

@@ -57,6 +57,13 @@ export interface PreparedDataset {
   counts: Record<SplitName, number>;
   /** `augment`: training only, a random shift of each image (image tasks; the others have nothing to shift). */
   batch(split: SplitName, rows: ArrayLike<number>, augment?: Augmentation): Batch;
+  /**
+   * Data on disk (sharded images): starts reading the rows' records so that `batch` with the same rows reads
+   * nothing; resolves when they are in. Absent for data in memory.
+   */
+  fetch?(split: SplitName, rows: ArrayLike<number>): Promise<void>;
+  /** Data on disk: an epoch's order of the training rows that reads the shards in turn (see shardwiseOrder). */
+  trainingOrder?(random: () => number): number[];
   view(split: SplitName, row: number): ExampleView;
   /** The user's own example encoded as the training rows are (same tokenizer, vocabulary, image scaling). */
   encode(example: UserExample): EncodedExample;

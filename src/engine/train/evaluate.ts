@@ -43,11 +43,14 @@ export async function evaluateRows(
   let lossSum = 0;
   let right = 0;
   let counted = 0;
-  for (const part of batchesInOrder(range.end - range.start, batchSize)) {
-    const batch = data.batch(
-      split,
-      part.map((row) => row + range.start),
-    );
+  const parts = [...batchesInOrder(range.end - range.start, batchSize)].map((part) =>
+    part.map((row) => row + range.start),
+  );
+  for (const [i, rows] of parts.entries()) {
+    // Data on disk: this batch was asked for one batch ago, the next one is asked for now.
+    await data.fetch?.(split, rows);
+    if (parts[i + 1]) data.fetch?.(split, parts[i + 1]!).catch(() => undefined);
+    const batch = data.batch(split, rows);
     const results = tf.tidy(() => {
       const logits = model.apply(batch.inputs, { training: false }) as tf.Tensor;
       const [correct, total] = correctCount(logits, batch.targets, data.sequenceOutput);

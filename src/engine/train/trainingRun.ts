@@ -179,17 +179,27 @@ export class TrainingRun {
    */
   *batches(epoch: number): Generator<number[]> {
     const { seed, batchSize } = this.options.hyperParams;
-    const order = shuffleInPlace([...this.trainRows], seededRandom(epochShuffleSeed(seed, epoch)));
+    const random = seededRandom(epochShuffleSeed(seed, epoch));
+    const { data } = this.options;
+    // Data on disk are shuffled shard by shard, so that each shard is read once, front to back, per epoch.
+    const order = data.trainingOrder ? data.trainingOrder(random) : shuffleInPlace([...this.trainRows], random);
     const rows = order.slice(0, this.rowsPerEpoch);
     const { rank, replicas } = this.options.replica ?? { rank: 0, replicas: 1 };
+    // This replica's share of a step's batch: near-equal contiguous parts, empty ones where the batch has fewer rows.
+    const share = (step: number) => {
+      const batch = rows.slice((step - 1) * batchSize, step * batchSize);
+      return {
+        size: batch.length,
+        rows: batch.slice(Math.floor((rank * batch.length) / replicas), Math.floor(((rank + 1) * batch.length) / replicas)),
+      };
+    };
     for (this.state.step = 1; this.state.step <= this.stepsPerEpoch; this.state.step++) {
-      const batch = rows.slice((this.state.step - 1) * batchSize, this.state.step * batchSize);
-      this.batchRows = batch.length;
-      // This replica's share: near-equal contiguous parts, empty ones where the batch has fewer rows than replicas.
-      yield batch.slice(
-        Math.floor((rank * batch.length) / replicas),
-        Math.floor(((rank + 1) * batch.length) / replicas),
-      );
+      const batch = share(this.state.step);
+      this.batchRows = batch.size;
+      // The next batch is read from disk while this one trains (data in memory have no fetch).
+      if (data.fetch && this.state.step < this.stepsPerEpoch)
+        data.fetch('train', share(this.state.step + 1).rows).catch(() => undefined);
+      yield batch.rows;
     }
   }
 
@@ -222,6 +232,8 @@ export class TrainingRun {
       augmentShift > 0
         ? { shift: augmentShift, seed: (seed ^ Math.imul(state.globalStep + 1, 0x9e3779b1)) >>> 0 }
         : undefined;
+    // Started when the previous batch was handed out: by now usually in, and then this waits for nothing.
+    await this.options.data.fetch?.('train', rows);
     let tensors: ReturnType<typeof trainingStep>;
     try {
       tensors = trainingStep(this.context, rows);

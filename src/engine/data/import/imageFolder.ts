@@ -1,24 +1,24 @@
-import { readdir } from 'node:fs/promises';
-import { extname, join } from 'node:path';
-import type { ImageClassificationData } from '../datasetTypes';
-import { indexLabels } from './classLabels';
+import * as fs from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SHARD_LABELS, type ShardIndex, SHARD_INDEX } from '../shards/shardFormat';
+import { ShardWriter } from '../shards/shardWriter';
 import { DatasetFileError, ImportCancelledError } from './datasetFileError';
-import { decodeImage, resizeInto } from './decodeImage';
+import { DecodePool, type DecodePoolOptions } from './decoding/decodePool';
+import type { DecodeReply } from './decoding/decodeProtocol';
+import { recordBytesOf, type ImageTarget } from './decoding/imageTarget';
+import { classFolders, folderImages } from './decoding/walkImageFolder';
 import { MAX_IMAGE_BYTES } from './imageBudget';
 import { progressTicker, type ImportControl } from './importProgress';
-import { readUserFile } from './userFile';
 
-export interface ImageFolderOptions {
-  /** Every image is resized to this. Defaults to 32 x 32. */
-  height?: number;
-  width?: number;
-  /** 3 for colour, 1 for grey. Defaults to 3. */
-  channels?: 1 | 3;
-}
-
-const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
 /** One image file may be at most this big (a large photo is a few tens of MB); a bigger one is skipped. */
-const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
+export const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
+/** Files per message to a decode thread: enough to amortise the message, few enough to keep every core busy. */
+const CHUNK_FILES = 32;
+/** Chunks given out per thread at once: one decoding, one waiting, so a thread never idles on the coordinator. */
+const CHUNKS_PER_THREAD = 2;
+/** Skipped files listed by name; more are counted. */
+const LISTED_SKIPS = 1000;
 
 /** A file that could not be decoded: skipped, and listed for the user. */
 export interface SkippedFile {
@@ -26,71 +26,153 @@ export interface SkippedFile {
   reason: string;
 }
 
+/** An image folder imported into shards: what data.json and the dataset list say about it. */
+export interface ImageFolderImport {
+  classNames: string[];
+  target: ImageTarget;
+  index: ShardIndex;
+  /** Every decoded image's label, in record order (also written to labels.bin). */
+  labels: Int32Array;
+  /** The mean of each channel over every pixel, 0..255. */
+  meanPixel: number[];
+  skipped: SkippedFile[];
+  skippedCount: number;
+  decoder: { name: string; note?: string };
+  seconds: number;
+}
+
+/** Labels appended a chunk at a time, in 64k blocks: no copy of the whole array while it grows. */
+class LabelLog {
+  private readonly blocks: Int32Array[] = [];
+  length = 0;
+
+  push(label: number): void {
+    const at = this.length % 65536;
+    if (at === 0) this.blocks.push(new Int32Array(65536));
+    this.blocks.at(-1)![at] = label;
+    this.length++;
+  }
+
+  toArray(): Int32Array {
+    const out = new Int32Array(this.length);
+    this.blocks.forEach((block, i) => out.set(block.subarray(0, Math.min(65536, this.length - i * 65536)), i * 65536));
+    return out;
+  }
+}
+
+function writeFailure(root: string, error: NodeJS.ErrnoException, images: number): DatasetFileError {
+  const why = error.code === 'ENOSPC' ? 'the disk is full' : `writing the dataset failed (${error.code ?? error.message})`;
+  return new DatasetFileError(root, null, `${why} after ${images} images; nothing of this import was kept`);
+}
+
 /**
- * A folder of class folders (root/cat/001.png, root/dog/002.jpg, ...), as Keras' image_dataset_from_directory and
- * torchvision's ImageFolder read it. Images are resized to one size; files that do not decode are skipped and
- * listed, not fatal.
+ * A folder of class folders (root/cat/001.jpg, root/dog/002.png, ...), as torchvision's ImageFolder reads it, decoded
+ * by a pool of threads straight into shards in `out` (a folder the caller renames into place when this returns, and
+ * removes when it throws). Two streaming passes: one counts the files (for the progress and its ETA), one decodes
+ * them. Memory stays flat in the count: a few chunks in flight, one open shard, 4 bytes of label per image. A file
+ * that does not decode is skipped and listed; cancelling stops every thread at once.
  */
 export async function importImageFolder(
   root: string,
-  options: ImageFolderOptions = {},
+  out: string,
+  target: ImageTarget,
   control: ImportControl = {},
-): Promise<ImageClassificationData & { skipped: SkippedFile[] }> {
-  const { height = 32, width = 32, channels = 3 } = options;
-  const entries = await readdir(root, { withFileTypes: true });
-  const classFolders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
-  if (classFolders.length === 0)
-    throw new DatasetFileError(root, null, 'no class folders: put the images of each class in a folder named after it');
-  const files: { path: string; label: string }[] = [];
-  for (const label of classFolders) {
-    for (const name of (await readdir(join(root, label))).sort()) {
-      if (IMAGE_EXTENSIONS.has(extname(name).toLowerCase())) files.push({ path: join(root, label, name), label });
-    }
-  }
-  if (files.length === 0) throw new DatasetFileError(root, null, 'no .png, .jpg or .jpeg files in the class folders');
-  const imageBytes = height * width * channels;
-  if (files.length * imageBytes > MAX_IMAGE_BYTES)
-    throw new DatasetFileError(
-      root,
-      null,
-      `${files.length} images of ${height}x${width}x${channels} are more than the ${MAX_IMAGE_BYTES}-byte import budget`,
-    );
-  const pixels = new Uint8Array(files.length * imageBytes);
-  const labels: string[] = [];
+  poolOptions: DecodePoolOptions = {},
+  files: Pick<typeof fs, 'open'> = fs,
+): Promise<ImageFolderImport> {
+  const started = performance.now();
+  const classes = await classFolders(root);
+  const recordBytes = recordBytesOf(target);
+  const counting = progressTicker(control, 'counting files', 0);
+  let total = 0;
+  for await (const _image of folderImages(root, classes)) await counting(++total);
+  if (total === 0)
+    throw new DatasetFileError(root, null, 'no image files (.jpg, .jpeg, .png, .webp, .gif, .tif, .tiff, .avif) in the class folders');
+  if (total * recordBytes > MAX_IMAGE_BYTES * 64)
+    throw new DatasetFileError(root, null, `${total} images of ${recordBytes} bytes are more than this import allows`);
+
+  const pool = await DecodePool.start(poolOptions);
+  const stop = () => void pool.close();
+  control.signal?.addEventListener('abort', stop);
+  const writer = new ShardWriter(out, 'image', recordBytes, undefined, files);
+  const labels = new LabelLog();
   const skipped: SkippedFile[] = [];
-  const tick = progressTicker(control, 'decoding images', files.length);
-  for (const [i, { path, label }] of files.entries()) {
+  let skippedCount = 0;
+  const skip = (path: string, reason: string) => {
+    if (skipped.length < LISTED_SKIPS) skipped.push({ file: path.slice(root.length + 1), reason });
+    skippedCount++;
+  };
+  const channelSums = new Array<number>(target.channels).fill(0);
+  const tick = progressTicker(control, 'decoding images', total);
+  let done = 0;
+  // Chunks in the order they were sent: records are stored in folder order, whichever thread finishes first.
+  const inFlight: { files: { path: string; label: number }[]; reply: Promise<DecodeReply> }[] = [];
+  const store = async () => {
+    const chunk = inFlight.shift()!;
+    const reply = await chunk.reply;
     try {
-      const bytes = await readUserFile(path, {
-        maxBytes: MAX_IMAGE_FILE_BYTES,
-        limitName: 'the limit for one image file',
-        ...(control.signal ? { signal: control.signal } : {}),
-      });
-      resizeInto(decodeImage(bytes), height, width, channels, pixels, labels.length * imageBytes);
-      labels.push(label);
+      await writer.append(reply.records);
     } catch (error) {
-      if (error instanceof ImportCancelledError) throw error;
-      skipped.push({
-        file: path.slice(root.length + 1),
-        reason: error instanceof Error ? error.message : String(error),
-      });
+      throw writeFailure(root, error as NodeJS.ErrnoException, labels.length);
     }
-    await tick(i + 1);
+    chunk.files.forEach((file, i) => (reply.ok[i] ? labels.push(file.label) : undefined));
+    for (const { index, reason } of reply.failures) skip(chunk.files[index]!.path, reason);
+    reply.channelSums.forEach((sum, c) => (channelSums[c]! += sum));
+    done += chunk.files.length;
+    await tick(done);
+  };
+  try {
+    let batch: { path: string; label: number }[] = [];
+    const send = async () => {
+      inFlight.push({ files: batch, reply: pool.decode(batch.map((f) => f.path), target, MAX_IMAGE_FILE_BYTES) });
+      batch = [];
+      if (inFlight.length >= pool.size * CHUNKS_PER_THREAD) await store();
+    };
+    for await (const image of folderImages(root, classes)) {
+      if (control.signal?.aborted) throw new ImportCancelledError();
+      if (image.refused) {
+        skip(image.path, image.refused);
+        done++;
+        continue;
+      }
+      batch.push(image);
+      if (batch.length === CHUNK_FILES) await send();
+    }
+    if (batch.length > 0) await send();
+    while (inFlight.length > 0) await store();
+  } catch (error) {
+    await writer.abandon();
+    throw control.signal?.aborted ? new ImportCancelledError() : error;
+  } finally {
+    control.signal?.removeEventListener('abort', stop);
+    await pool.close();
   }
   if (labels.length === 0)
     throw new DatasetFileError(
       root,
       null,
-      `none of the ${files.length} images could be decoded (first: ${skipped[0]?.file}: ${skipped[0]?.reason})`,
+      `none of the ${total} images could be decoded (first: ${skipped[0]?.file}: ${skipped[0]?.reason})`,
     );
-  const indexed = indexLabels(root, 'folders', labels);
+  let index: ShardIndex;
+  const labelArray = labels.toArray();
+  try {
+    index = await writer.finish();
+    await writeFile(join(out, SHARD_LABELS), new Uint8Array(labelArray.buffer));
+    await writeFile(join(out, SHARD_INDEX), JSON.stringify(index));
+  } catch (error) {
+    await writer.abandon();
+    throw writeFailure(root, error as NodeJS.ErrnoException, labels.length);
+  }
+  const pixelsPerChannel = labels.length * target.height * target.width;
   return {
-    kind: 'image-classification',
-    ...indexed,
-    height,
-    width,
-    channels,
-    pixels: pixels.slice(0, labels.length * imageBytes),
+    classNames: classes,
+    target,
+    index,
+    labels: labelArray,
+    meanPixel: channelSums.map((sum) => sum / pixelsPerChannel),
     skipped,
+    skippedCount,
+    decoder: pool.decoder.note ? { name: pool.decoder.decoder, note: pool.decoder.note } : { name: pool.decoder.decoder },
+    seconds: (performance.now() - started) / 1000,
   };
 }

@@ -6,7 +6,9 @@ import { parseConll } from './conll';
 import { DatasetFileError } from './datasetFileError';
 import { textClassificationFromDelimited } from './delimitedText';
 import { detectFormat, type ConcreteFormat } from './detectFormat';
-import { importImageFolder } from './imageFolder';
+import { importImageFolder, type SkippedFile } from './imageFolder';
+import type { DecodePoolOptions } from './decoding/decodePool';
+import { ShardReader } from '../shards/shardReader';
 import type { ImportControl } from './importProgress';
 import { parseJsonLines } from './jsonLines';
 import { indexLabels } from './classLabels';
@@ -21,6 +23,22 @@ export interface ImportResult {
   /** What the user should know: skipped files, the columns chosen. */
   notes: string[];
   columns?: string[];
+  /** Image folders: how the decoding went, for the CLI's report. */
+  decoding?: { images: number; skipped: number; seconds: number; decoder: string };
+}
+
+/** Where an import may write: the folder the dataset is being written to, and the decode pool's settings. */
+export interface ImportTarget {
+  folder: string;
+  pool?: DecodePoolOptions;
+}
+
+function skippedNote(skipped: SkippedFile[], count: number): string[] {
+  if (count === 0) return [];
+  const more = count > skipped.length ? `; and ${count - skipped.length} more` : '';
+  return [
+    `${count} files could not be decoded and were skipped: ${skipped.map((s) => `${s.file} (${s.reason})`).join('; ')}${more}`,
+  ];
 }
 
 function readText(path: string, info: Stats, control: ImportControl): Promise<string> {
@@ -33,23 +51,38 @@ export async function importDataset(
   path: string,
   options: ImportOptions,
   control: ImportControl = {},
+  /** Required for image folders, which are decoded straight into shards there. */
+  target?: ImportTarget,
 ): Promise<ImportResult> {
   const info = await statUserPath(path);
   const format = options.format === 'auto' ? await detectFormat(path, info) : options.format;
   switch (format) {
     case 'image-folder': {
-      const { skipped, ...data } = await importImageFolder(
+      if (!target) throw new Error('an image folder is imported into a folder of shards, and none was given');
+      const imported = await importImageFolder(
         path,
+        target.folder,
         { height: options.imageHeight, width: options.imageWidth, channels: options.channels },
         control,
+        target.pool,
       );
-      const notes =
-        skipped.length > 0
-          ? [
-              `${skipped.length} files could not be decoded and were skipped: ${skipped.map((s) => `${s.file} (${s.reason})`).join('; ')}`,
-            ]
-          : [];
-      return { data, format, notes };
+      const { classNames, labels, meanPixel } = imported;
+      const data = {
+        kind: 'image-classification' as const,
+        ...imported.target,
+        classNames,
+        labels,
+        meanPixel,
+        shards: await ShardReader.open(target.folder),
+      };
+      const notes = [...skippedNote(imported.skipped, imported.skippedCount), ...(imported.decoder.note ? [imported.decoder.note] : [])];
+      const decoding = {
+        images: labels.length,
+        skipped: imported.skippedCount,
+        seconds: imported.seconds,
+        decoder: imported.decoder.name,
+      };
+      return { data, format, notes, decoding };
     }
     case 'mnist-idx':
       return { data: await importMnistIdx(path, control), format, notes: [] };

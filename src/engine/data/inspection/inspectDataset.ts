@@ -1,3 +1,4 @@
+import { imageAt, meanPixel } from '../imageRecords';
 import type { DatasetSummary } from '../../../shared/datasets';
 import {
   SPLIT_NAMES,
@@ -82,14 +83,7 @@ export function inspectDataset(context: InspectionContext): DatasetInspection {
   const coverageRows = heldOut.length > 0 ? heldOut : split.train;
   let image: DatasetInspection['image'] = null;
   if (data.kind === 'image-classification') {
-    const sums = new Array<number>(data.channels).fill(0);
-    for (let i = 0; i < data.pixels.length; i++) sums[i % data.channels]! += data.pixels[i]!;
-    image = {
-      height: data.height,
-      width: data.width,
-      channels: data.channels,
-      meanPixel: sums.map((s) => s / (data.pixels.length / data.channels)),
-    };
+    image = { height: data.height, width: data.width, channels: data.channels, meanPixel: meanPixel(data) };
   }
   // One pass per field tokenizes each example once: its length for the histogram, its tokens for the coverage.
   const isCoverageRow = new Uint8Array(examples);
@@ -160,14 +154,8 @@ export function sampleDataset(
       };
     });
     switch (data.kind) {
-      case 'image-classification': {
-        const size = data.height * data.width * data.channels;
-        return {
-          index,
-          label: data.classNames[data.labels[index]!]!,
-          pixels: bytesToBase64(data.pixels.subarray(index * size, (index + 1) * size)),
-        };
-      }
+      case 'image-classification':
+        return { index, label: data.classNames[data.labels[index]!]!, pixels: bytesToBase64(imageAt(data, index)) };
       case 'text-classification':
         return { index, label: data.classNames[data.labels[index]!]!, fields };
       case 'sequence-labelling':

@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { basename } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import type { DatasetSummary } from '../../../shared/datasets';
 import type { ImportOptions } from '../../../shared/datasetImport';
 import { loadBuiltinDataset } from '../builtin/builtinDatasets';
@@ -9,13 +13,28 @@ import type { LoadedDataset } from '../datasetTypes';
 import { importDataset, type ImportResult } from '../import/importDataset';
 import type { ImportControl } from '../import/importProgress';
 import { suggestTokenizer } from '../tokenizers/learnTokenizer';
-import { listStoredDatasets, loadStoredDataset, removeStoredDataset, saveDataset } from './storedDatasets';
+import { listStoredDatasets, loadStoredDataset, removeStoredDataset, writeDatasetFiles } from './storedDatasets';
+import type { DecodePoolOptions } from '../import/decoding/decodePool';
+import { writeFolderAtomically } from '../../io/atomicWrite';
 
 export interface DatasetFolders {
   /** Where built-in datasets that are slow to prepare keep a ready copy. */
   cacheDir: string;
   /** Where imported datasets are kept. */
   datasetsDir: string;
+  /** The decode pool's settings for image imports: its built worker entry, its thread count. */
+  decodePool?: DecodePoolOptions;
+}
+
+/** Where this process keeps its transient imports (the CLI's): a temporary folder, removed when the process exits. */
+let transientFolder: string | null = null;
+function transientDir(): string {
+  if (!transientFolder) {
+    const folder = mkdtempSync(join(tmpdir(), 'workbench-transient-'));
+    process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+    transientFolder = folder;
+  }
+  return transientFolder;
 }
 
 /** What the dataset list shows about an imported dataset. */
@@ -89,7 +108,7 @@ export class DatasetLibrary {
         ? loadBuiltinDataset(id, this.folders.cacheDir)
         : this.summary(id).then((summary) => {
             if (!summary) throw new Error(`unknown dataset "${id}"`);
-            return loadStoredDataset(this.folders.datasetsDir, id);
+            return loadStoredDataset(this.isTransient(id) ? transientDir() : this.folders.datasetsDir, id);
           });
       this.loaded.set(id, data);
       data.catch(() => this.loaded.delete(id));
@@ -99,15 +118,16 @@ export class DatasetLibrary {
 
   /**
    * Imports a file or folder and keeps it: in the data folder (the app), or for this process only (the CLI, which
-   * must not fill the app's folder with a copy of every file it is pointed at).
+   * must not fill the app's folder with a copy of every file it is pointed at). The dataset is written into a
+   * temporary folder as it is read (an image folder's shards as they decode) and renamed into place when whole: a
+   * failed or cancelled import leaves nothing.
    */
   async import(
     path: string,
     options: ImportOptions,
     control: ImportControl = {},
     keep: 'stored' | 'transient' = 'stored',
-  ): Promise<DatasetSummary> {
-    const result = await importDataset(path, options, control);
+  ): Promise<DatasetSummary & { decoding?: ImportResult['decoding'] }> {
     const name = options.name ?? basename(path.replace(/[\\/]+$/, ''));
     const slug =
       name
@@ -115,19 +135,40 @@ export class DatasetLibrary {
         .replace(/[^a-z0-9]+/g, '-')
         .replace(/^-|-$/g, '')
         .slice(0, 40) || 'dataset';
-    const summary = summarizeImport(`imported-${slug}-${randomBytes(3).toString('hex')}`, name, path, result);
-    if (keep === 'stored') await saveDataset(this.folders.datasetsDir, summary, result.data);
-    else this.transient.set(summary.id, summary);
-    this.loaded.set(summary.id, Promise.resolve(result.data));
-    return summary;
+    const id = `imported-${slug}-${randomBytes(3).toString('hex')}`;
+    const parent = keep === 'stored' ? this.folders.datasetsDir : transientDir();
+    await mkdir(parent, { recursive: true });
+    let summary: DatasetSummary | null = null;
+    let result: ImportResult | null = null;
+    await writeFolderAtomically(fs, join(parent, id), async (folder) => {
+      result = await importDataset(path, options, control, {
+        folder,
+        ...(this.folders.decodePool ? { pool: this.folders.decodePool } : {}),
+      });
+      summary = summarizeImport(id, name, path, result);
+      try {
+        await writeDatasetFiles(folder, summary, result.data);
+      } finally {
+        if (result.data.kind === 'image-classification') result.data.shards?.close();
+      }
+    });
+    const done = result as ImportResult | null;
+    if (!summary || !done) throw new Error('the import ended without a dataset');
+    if (keep === 'transient') this.transient.set(id, summary);
+    // Data in memory stay loaded; sharded data are opened again from their final folder when first needed.
+    if (!(done.data.kind === 'image-classification' && done.data.shards)) this.loaded.set(id, Promise.resolve(done.data));
+    return { ...(summary as DatasetSummary), ...(done.decoding ? { decoding: done.decoding } : {}) };
   }
 
   async remove(id: string): Promise<boolean> {
     const summary = await this.summary(id);
     if (!summary || summary.origin !== 'imported') return false;
+    const loaded = this.loaded.get(id);
     this.loaded.delete(id);
-    this.transient.delete(id);
-    await removeStoredDataset(this.folders.datasetsDir, id);
+    // A sharded dataset's reader holds its shards open: closed before its folder goes.
+    await loaded?.then((data) => data.kind === 'image-classification' && data.shards?.close()).catch(() => undefined);
+    const transient = this.transient.delete(id);
+    await removeStoredDataset(transient ? transientDir() : this.folders.datasetsDir, id);
     return true;
   }
 }

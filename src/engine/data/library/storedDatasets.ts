@@ -4,18 +4,30 @@ import { join } from 'node:path';
 import type { DatasetSummary } from '../../../shared/datasets';
 import type { LoadedDataset } from '../datasetTypes';
 import { temporaryWriter, writeFolderAtomically } from '../../io/atomicWrite';
+import { SHARD_LABELS } from '../shards/shardFormat';
+import { ShardError, ShardReader } from '../shards/shardReader';
 
 /**
  * Imported datasets kept in the app's data folder, one folder each: summary.json, data.json (texts, tags, image
- * sizes) and the image bytes as raw .bin files. A dataset is written under a temporary name and renamed when
+ * sizes) and the image bytes, as raw .bin files or as shards (shards.json, shard-*.bin, labels.bin; an image
+ * folder's import writes them as it decodes). A dataset is written under a temporary name and renamed when
  * complete, so that a crash mid-import never leaves a half dataset that looks whole; the source files may then move
  * or vanish without the dataset going with them.
  */
 
 const SUMMARY = 'summary.json';
+/**
+ * Sharded images up to this many bytes are read into memory when loaded (CIFAR-10 at 32x32 is 180 MB); above it
+ * they stay on disk and training streams them. WORKBENCH_IN_MEMORY_BYTES overrides it (tests, benches).
+ */
+export const IN_MEMORY_BYTES = Number(process.env['WORKBENCH_IN_MEMORY_BYTES'] ?? 512 * 1024 * 1024);
 
 function withoutArrays(data: LoadedDataset): unknown {
   if (data.kind === 'image-classification') {
+    if (data.shards) {
+      const { shards: _shards, labels: _labels, ...rest } = data;
+      return { ...rest, storage: 'shards' };
+    }
     const { pixels: _pixels, labels: _labels, fileSplit: _split, ...rest } = data;
     return rest;
   }
@@ -26,35 +38,70 @@ function withoutArrays(data: LoadedDataset): unknown {
   return data;
 }
 
-export async function saveDataset(folder: string, summary: DatasetSummary, data: LoadedDataset): Promise<void> {
-  await writeFolderAtomically(fs, join(folder, summary.id), async (temporary) => {
-    await writeFile(join(temporary, 'data.json'), JSON.stringify(withoutArrays(data)));
-    if (data.kind === 'image-classification') {
-      await writeFile(join(temporary, 'pixels.bin'), data.pixels);
-      await writeFile(
-        join(temporary, 'labels.bin'),
-        new Uint8Array(data.labels.buffer, data.labels.byteOffset, data.labels.byteLength),
-      );
-      if (data.fileSplit) await writeFile(join(temporary, 'split.bin'), data.fileSplit);
-    }
-    // The summary last: a folder without one is not a dataset.
-    await writeFile(join(temporary, SUMMARY), JSON.stringify(summary));
-  });
+/**
+ * Writes a dataset's files into `folder` (already the temporary folder of an atomic write): its arrays, data.json,
+ * and summary.json last, since a folder without one is not a dataset. Sharded images are already there.
+ */
+export async function writeDatasetFiles(folder: string, summary: DatasetSummary, data: LoadedDataset): Promise<void> {
+  await writeFile(join(folder, 'data.json'), JSON.stringify(withoutArrays(data)));
+  if (data.kind === 'image-classification' && !data.shards) {
+    await writeFile(join(folder, 'pixels.bin'), data.pixels);
+    await writeFile(
+      join(folder, 'labels.bin'),
+      new Uint8Array(data.labels.buffer, data.labels.byteOffset, data.labels.byteLength),
+    );
+    if (data.fileSplit) await writeFile(join(folder, 'split.bin'), data.fileSplit);
+  }
+  await writeFile(join(folder, SUMMARY), JSON.stringify(summary));
 }
 
-export async function loadStoredDataset(folder: string, id: string): Promise<LoadedDataset> {
+export async function saveDataset(folder: string, summary: DatasetSummary, data: LoadedDataset): Promise<void> {
+  await writeFolderAtomically(fs, join(folder, summary.id), (temporary) => writeDatasetFiles(temporary, summary, data));
+}
+
+const int32s = (bytes: Buffer) => new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+
+/** Sharded images: into memory when small (then they train as any other set), else left on disk behind a reader. */
+async function loadShardedImages(
+  dir: string,
+  data: { classNames: string[]; height: number; width: number; channels: number; meanPixel: number[] },
+  inMemoryBytes: number,
+): Promise<LoadedDataset> {
+  const shards = await ShardReader.open(dir);
+  const labels = int32s(await readFile(join(dir, SHARD_LABELS)));
+  if (labels.length !== shards.count) {
+    shards.close();
+    throw new ShardError(dir, SHARD_LABELS, `holds ${labels.length} labels for ${shards.count} records`);
+  }
+  const { classNames, height, width, channels, meanPixel } = data;
+  const base = { kind: 'image-classification' as const, classNames, height, width, channels, labels };
+  if (shards.count * shards.recordBytes <= inMemoryBytes) {
+    try {
+      return { ...base, pixels: await shards.readAll() };
+    } finally {
+      shards.close();
+    }
+  }
+  return { ...base, shards, meanPixel };
+}
+
+export async function loadStoredDataset(folder: string, id: string, inMemoryBytes = IN_MEMORY_BYTES): Promise<LoadedDataset> {
   const dir = join(folder, id);
   const data = JSON.parse(await readFile(join(dir, 'data.json'), 'utf8')) as LoadedDataset & {
     labels: number[] | Int32Array;
     fileSplit?: number[];
+    storage?: 'shards';
+    meanPixel: number[];
   };
   if (data.kind === 'image-classification') {
+    if (data.storage === 'shards') return loadShardedImages(dir, data, inMemoryBytes);
     const labels = await readFile(join(dir, 'labels.bin'));
     const split = await readFile(join(dir, 'split.bin')).catch(() => null);
+    const { storage: _storage, meanPixel: _mean, ...stored } = data;
     return {
-      ...data,
+      ...(stored as Omit<typeof stored, 'pixels' | 'shards'>),
       pixels: new Uint8Array(await readFile(join(dir, 'pixels.bin'))),
-      labels: new Int32Array(labels.buffer.slice(labels.byteOffset, labels.byteOffset + labels.byteLength)),
+      labels: int32s(labels),
       ...(split ? { fileSplit: new Uint8Array(split) } : {}),
     };
   }

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ImageInputSpec, ModelSpec } from '../../../shared/architecture/modelSpec';
-import type { ImageClassificationData } from '../datasetTypes';
-import type { PreparedDataset } from '../preparedDataset';
+import type { ImageClassificationData, ShardedImageClassificationData } from '../datasetTypes';
+import { PrefetchedRecords } from '../shards/prefetchedRecords';
+import { shardwiseOrder } from '../shards/shardOrder';
+import type { PreparedDataset, SplitName } from '../preparedDataset';
 import { splitDataset } from '../split/datasetSplit';
 import { byName, splitCounts } from './gatherRows';
 import type { PreparationOptions } from './preparationOptions';
@@ -27,7 +29,7 @@ export function shiftImage(
 
 /** Image classification: float32 images [B, H, W, C] in [0, 1] in, the class [B] out. */
 export function prepareImageClassificationTask(
-  data: ImageClassificationData,
+  data: ImageClassificationData | ShardedImageClassificationData,
   spec: ModelSpec,
   options: PreparationOptions,
 ): PreparedDataset {
@@ -40,13 +42,26 @@ export function prepareImageClassificationTask(
     );
   }
   const pixelsPerImage = height * width * channels;
-  if (data.pixels.length !== data.labels.length * pixelsPerImage) {
-    throw new Error(
-      `the dataset has ${data.labels.length} labels but pixels for ${data.pixels.length / pixelsPerImage} images`,
-    );
-  }
+  const imageCount = data.shards ? data.shards.count : data.pixels.length / pixelsPerImage;
+  if (imageCount !== data.labels.length)
+    throw new Error(`the dataset has ${data.labels.length} labels but pixels for ${imageCount} images`);
   const indices = splitDataset(data, options);
   const split = byName(indices);
+  const key = (name: string, rows: ArrayLike<number>) => `${name}:${Array.prototype.join.call(rows, ',')}`;
+  const recordsOf = (name: SplitName, rows: ArrayLike<number>) => Array.from(rows, (row) => split(name)[row]!);
+  const prefetched = data.shards ? new PrefetchedRecords(data.shards) : null;
+  // The batch's images, uint8, one after another: a slice of memory, or the records fetched from the shards.
+  const imagesOf = (name: SplitName, rows: ArrayLike<number>): ((i: number) => Uint8Array) => {
+    if (!prefetched) {
+      const pixels = data.pixels!;
+      return (i) => {
+        const source = split(name)[rows[i]!]!;
+        return pixels.subarray(source * pixelsPerImage, (source + 1) * pixelsPerImage);
+      };
+    }
+    const bytes = prefetched.take(key(name, rows), recordsOf(name, rows));
+    return (i) => bytes.subarray(i * pixelsPerImage, (i + 1) * pixelsPerImage);
+  };
   return {
     task: 'image-classification',
     classNames: data.classNames,
@@ -60,18 +75,31 @@ export function prepareImageClassificationTask(
       // Each image's (dy, dx), drawn in turn from the step's stream; none without augmentation.
       const random = augment && augment.shift > 0 ? seededRandom(augment.seed) : null;
       const shifts = random && (() => Math.floor(random() * (2 * augment!.shift + 1)) - augment!.shift);
+      const pixelsOf = imagesOf(name, rows);
       for (let i = 0; i < rows.length; i++) {
-        const source = split(name)[rows[i]!]!;
-        const pixels = data.pixels.subarray(source * pixelsPerImage, (source + 1) * pixelsPerImage);
         const image = images.subarray(i * pixelsPerImage, (i + 1) * pixelsPerImage);
-        shiftImage(pixels, image, { height, width, channels }, shifts?.() ?? 0, shifts?.() ?? 0);
-        labels[i] = data.labels[source]!;
+        shiftImage(pixelsOf(i), image, { height, width, channels }, shifts?.() ?? 0, shifts?.() ?? 0);
+        labels[i] = data.labels[split(name)[rows[i]!]!]!;
       }
       return {
         inputs: [tf.tensor4d(images, [rows.length, height, width, channels])],
         targets: tf.tensor1d(labels, 'int32'),
       };
     },
+    ...(prefetched && data.shards
+      ? {
+          fetch: (name: SplitName, rows: ArrayLike<number>) => prefetched.fetch(key(name, rows), recordsOf(name, rows)),
+          // Two shards' worth of rows in the shuffle buffer: batches read from a shard or two at a time.
+          trainingOrder: (random: () => number) =>
+            shardwiseOrder(
+              indices.train.length,
+              (row) => indices.train[row]!,
+              data.shards!.index.recordsPerShard,
+              2 * data.shards!.index.recordsPerShard,
+              random,
+            ),
+        }
+      : {}),
     view: (name, row) => ({ tokens: {}, target: data.classNames[data.labels[split(name)[row]!]!]! }),
     encode: (example) => encodeImage(example, input),
     showPrediction: (ids) => data.classNames[ids[0]!] ?? String(ids[0]),

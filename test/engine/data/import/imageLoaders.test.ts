@@ -1,10 +1,10 @@
+import CRC32 from 'crc-32';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importCifarBinary } from '../../../../src/engine/data/import/cifarBinary';
 import { importDataset } from '../../../../src/engine/data/import/importDataset';
-import { importImageFolder } from '../../../../src/engine/data/import/imageFolder';
 import { importMnistIdx, parseIdx, readIdxFile } from '../../../../src/engine/data/import/mnistIdx';
 import { importOptionsSchema } from '../../../../src/shared/datasetImport';
 import {
@@ -15,6 +15,7 @@ import {
   writeImageFolder,
   writeMnistFolder,
 } from '../../../support/datasetFixtures';
+import { importFolderPixels } from '../../../support/imageFolderImport';
 
 let root: string;
 beforeAll(async () => {
@@ -125,31 +126,39 @@ describe('image folders', () => {
   it('decodes PNG and JPEG of any size to one size, skipping and listing what does not decode', async () => {
     const folder = join(root, 'colours');
     await writeImageFolder(folder, 6);
-    const data = await importImageFolder(folder, { height: 16, width: 16, channels: 3 });
+    const data = await importFolderPixels(folder, { height: 16, width: 16, channels: 3 });
     expect(data.classNames).toEqual(['blue', 'red']);
     expect(data.labels.length).toBe(12);
-    expect(data.skipped).toEqual([{ file: join('red', 'broken.png'), reason: 'neither a PNG nor a JPEG file' }]);
+    expect(data.decoder.name).toBe('sharp');
+    expect(data.skipped).toEqual([
+      { file: join('red', 'broken.png'), reason: 'Input buffer contains unsupported image format' },
+    ]);
     // Each image's mean colour says its class: red images are red-dominant, blue ones blue-dominant.
     for (let i = 0; i < 12; i++) {
       let [r, b] = [0, 0];
       for (let p = 0; p < 256; p++) [r, b] = [r + data.pixels[i * 768 + p * 3]!, b + data.pixels[i * 768 + p * 3 + 2]!];
       expect(r > b ? 'red' : 'blue').toBe(data.classNames[data.labels[i]!]);
     }
-    const grey = await importImageFolder(folder, { height: 8, width: 8, channels: 1 });
+    const grey = await importFolderPixels(folder, { height: 8, width: 8, channels: 1 });
     expect(grey.pixels.length).toBe(12 * 64);
   });
 
   it('refuses a PNG that declares an enormous size before decoding it, and lists it as skipped', async () => {
     const folder = join(root, 'huge-png');
     await writeImageFolder(folder, 2);
+    // A valid IHDR (its CRC right) declaring 65536 x 65536 RGB pixels, and no image data at all.
+    const ihdr = Uint8Array.from([0x49, 0x48, 0x44, 0x52, 0, 1, 0, 0, 0, 1, 0, 0, 8, 2, 0, 0, 0]);
+    const crc = CRC32.buf(ihdr) >>> 0;
     const header = Uint8Array.from([
-      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 1, 0, 0, 0, 1, 0, 0, 8, 2,
-      0, 0, 0,
+      ...[0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13],
+      ...ihdr,
+      ...[crc >>> 24, (crc >>> 16) & 255, (crc >>> 8) & 255, crc & 255],
     ]);
     await writeFile(join(folder, 'blue', 'huge.png'), header);
-    const data = await importImageFolder(folder);
+    const data = await importFolderPixels(folder);
     expect(data.skipped.map((s) => s.file)).toContain(join('blue', 'huge.png'));
-    expect(data.skipped.find((s) => s.file.endsWith('huge.png'))!.reason).toMatch(/declares 65536x65536 pixels/);
+    // libvips reads the declared size from the header and refuses it before decoding a pixel.
+    expect(data.skipped.find((s) => s.file.endsWith('huge.png'))!.reason).toMatch(/exceeds pixel limit/);
   });
 
   it('detects each format from the path', async () => {
@@ -158,7 +167,9 @@ describe('image folders', () => {
     await writeImageFolder(join(root, 'detect-images'), 2);
     expect((await importDataset(join(root, 'detect-mnist'), options('auto'))).format).toBe('mnist-idx');
     expect((await importDataset(join(root, 'detect-cifar'), options('auto'))).format).toBe('cifar10-binary');
-    const images = await importDataset(join(root, 'detect-images'), options('auto'));
+    const images = await importDataset(join(root, 'detect-images'), options('auto'), {}, {
+      folder: await mkdtemp(join(root, 'detect-shards-')),
+    });
     expect(images.format).toBe('image-folder');
     expect(images.notes[0]).toMatch(/1 files could not be decoded and were skipped: red.broken.png/);
     await expect(importDataset(join(root, 'nowhere'), options('auto'))).rejects.toThrow(
