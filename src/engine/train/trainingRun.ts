@@ -190,7 +190,10 @@ export class TrainingRun {
       const batch = rows.slice((step - 1) * batchSize, step * batchSize);
       return {
         size: batch.length,
-        rows: batch.slice(Math.floor((rank * batch.length) / replicas), Math.floor(((rank + 1) * batch.length) / replicas)),
+        rows: batch.slice(
+          Math.floor((rank * batch.length) / replicas),
+          Math.floor(((rank + 1) * batch.length) / replicas),
+        ),
       };
     };
     for (this.state.step = 1; this.state.step <= this.stepsPerEpoch; this.state.step++) {

@@ -39,6 +39,8 @@ export interface ImageFolderImport {
   skippedCount: number;
   decoder: { name: string; note?: string };
   seconds: number;
+  /** The most chunks that were ever out at once: what bounds the import's memory, whatever the image count. */
+  peakChunksInFlight: number;
 }
 
 /** Labels appended a chunk at a time, in 64k blocks: no copy of the whole array while it grows. */
@@ -61,7 +63,8 @@ class LabelLog {
 }
 
 function writeFailure(root: string, error: NodeJS.ErrnoException, images: number): DatasetFileError {
-  const why = error.code === 'ENOSPC' ? 'the disk is full' : `writing the dataset failed (${error.code ?? error.message})`;
+  const why =
+    error.code === 'ENOSPC' ? 'the disk is full' : `writing the dataset failed (${error.code ?? error.message})`;
   return new DatasetFileError(root, null, `${why} after ${images} images; nothing of this import was kept`);
 }
 
@@ -87,7 +90,11 @@ export async function importImageFolder(
   let total = 0;
   for await (const _image of folderImages(root, classes)) await counting(++total);
   if (total === 0)
-    throw new DatasetFileError(root, null, 'no image files (.jpg, .jpeg, .png, .webp, .gif, .tif, .tiff, .avif) in the class folders');
+    throw new DatasetFileError(
+      root,
+      null,
+      'no image files (.jpg, .jpeg, .png, .webp, .gif, .tif, .tiff, .avif) in the class folders',
+    );
   if (total * recordBytes > MAX_IMAGE_BYTES * 64)
     throw new DatasetFileError(root, null, `${total} images of ${recordBytes} bytes are more than this import allows`);
 
@@ -105,6 +112,7 @@ export async function importImageFolder(
   const channelSums = new Array<number>(target.channels).fill(0);
   const tick = progressTicker(control, 'decoding images', total);
   let done = 0;
+  let peakChunksInFlight = 0;
   // Chunks in the order they were sent: records are stored in folder order, whichever thread finishes first.
   const inFlight: { files: { path: string; label: number }[]; reply: Promise<DecodeReply> }[] = [];
   const store = async () => {
@@ -124,7 +132,15 @@ export async function importImageFolder(
   try {
     let batch: { path: string; label: number }[] = [];
     const send = async () => {
-      inFlight.push({ files: batch, reply: pool.decode(batch.map((f) => f.path), target, MAX_IMAGE_FILE_BYTES) });
+      const reply = pool.decode(
+        batch.map((f) => f.path),
+        target,
+        MAX_IMAGE_FILE_BYTES,
+      );
+      // A chunk still out when the import stops is rejected with nobody waiting for it: not an unhandled rejection.
+      reply.catch(() => undefined);
+      inFlight.push({ files: batch, reply });
+      peakChunksInFlight = Math.max(peakChunksInFlight, inFlight.length);
       batch = [];
       if (inFlight.length >= pool.size * CHUNKS_PER_THREAD) await store();
     };
@@ -172,7 +188,10 @@ export async function importImageFolder(
     meanPixel: channelSums.map((sum) => sum / pixelsPerChannel),
     skipped,
     skippedCount,
-    decoder: pool.decoder.note ? { name: pool.decoder.decoder, note: pool.decoder.note } : { name: pool.decoder.decoder },
+    decoder: pool.decoder.note
+      ? { name: pool.decoder.decoder, note: pool.decoder.note }
+      : { name: pool.decoder.decoder },
     seconds: (performance.now() - started) / 1000,
+    peakChunksInFlight,
   };
 }

@@ -75,7 +75,10 @@ export async function importDataset(
         meanPixel,
         shards: await ShardReader.open(target.folder),
       };
-      const notes = [...skippedNote(imported.skipped, imported.skippedCount), ...(imported.decoder.note ? [imported.decoder.note] : [])];
+      const notes = [
+        ...skippedNote(imported.skipped, imported.skippedCount),
+        ...(imported.decoder.note ? [imported.decoder.note] : []),
+      ];
       const decoding = {
         images: labels.length,
         skipped: imported.skippedCount,

@@ -147,7 +147,13 @@ export async function importMnistIdx(path: string, control: ImportControl = {}):
   const pairs = await findPairs(path);
   const tests: boolean[] = [];
   for (const [i, pair] of pairs.entries()) {
-    control.onProgress?.({ done: i, total: pairs.length, phase: `reading ${basename(pair.images)}`, rate: 0, etaSeconds: null });
+    control.onProgress?.({
+      done: i,
+      total: pairs.length,
+      phase: `reading ${basename(pair.images)}`,
+      rate: 0,
+      etaSeconds: null,
+    });
     const images = await readIdxFile(pair.images, 3, control.signal);
     const labels = await readIdxFile(pair.labels, 1, control.signal);
     parts.push(mnistFromIdx(pair.images, images, pair.labels, labels));

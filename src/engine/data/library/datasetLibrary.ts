@@ -24,6 +24,8 @@ export interface DatasetFolders {
   datasetsDir: string;
   /** The decode pool's settings for image imports: its built worker entry, its thread count. */
   decodePool?: DecodePoolOptions;
+  /** Sharded images up to this many bytes load into memory; bigger ones stream (IN_MEMORY_BYTES by default). */
+  inMemoryBytes?: number;
 }
 
 /** Where this process keeps its transient imports (the CLI's): a temporary folder, removed when the process exits. */
@@ -108,7 +110,11 @@ export class DatasetLibrary {
         ? loadBuiltinDataset(id, this.folders.cacheDir)
         : this.summary(id).then((summary) => {
             if (!summary) throw new Error(`unknown dataset "${id}"`);
-            return loadStoredDataset(this.isTransient(id) ? transientDir() : this.folders.datasetsDir, id);
+            return loadStoredDataset(
+              this.isTransient(id) ? transientDir() : this.folders.datasetsDir,
+              id,
+              this.folders.inMemoryBytes,
+            );
           });
       this.loaded.set(id, data);
       data.catch(() => this.loaded.delete(id));
@@ -156,7 +162,8 @@ export class DatasetLibrary {
     if (!summary || !done) throw new Error('the import ended without a dataset');
     if (keep === 'transient') this.transient.set(id, summary);
     // Data in memory stay loaded; sharded data are opened again from their final folder when first needed.
-    if (!(done.data.kind === 'image-classification' && done.data.shards)) this.loaded.set(id, Promise.resolve(done.data));
+    if (!(done.data.kind === 'image-classification' && done.data.shards))
+      this.loaded.set(id, Promise.resolve(done.data));
     return { ...(summary as DatasetSummary), ...(done.decoding ? { decoding: done.decoding } : {}) };
   }
 

@@ -59,7 +59,8 @@ export async function saveDataset(folder: string, summary: DatasetSummary, data:
   await writeFolderAtomically(fs, join(folder, summary.id), (temporary) => writeDatasetFiles(temporary, summary, data));
 }
 
-const int32s = (bytes: Buffer) => new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+const int32s = (bytes: Buffer) =>
+  new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 
 /** Sharded images: into memory when small (then they train as any other set), else left on disk behind a reader. */
 async function loadShardedImages(
@@ -85,7 +86,11 @@ async function loadShardedImages(
   return { ...base, shards, meanPixel };
 }
 
-export async function loadStoredDataset(folder: string, id: string, inMemoryBytes = IN_MEMORY_BYTES): Promise<LoadedDataset> {
+export async function loadStoredDataset(
+  folder: string,
+  id: string,
+  inMemoryBytes = IN_MEMORY_BYTES,
+): Promise<LoadedDataset> {
   const dir = join(folder, id);
   const data = JSON.parse(await readFile(join(dir, 'data.json'), 'utf8')) as LoadedDataset & {
     labels: number[] | Int32Array;

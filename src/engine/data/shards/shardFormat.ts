@@ -20,7 +20,11 @@ export const shardIndexSchema = z
     version: z.literal(1),
     /** What a record is: 'image' (uint8 pixels) or 'tokens' (uint32 little-endian ids, 0-padded). */
     record: z.enum(['image', 'tokens']),
-    recordBytes: z.number().int().positive().max(64 * 1024 * 1024),
+    recordBytes: z
+      .number()
+      .int()
+      .positive()
+      .max(64 * 1024 * 1024),
     recordsPerShard: z.number().int().positive(),
     records: z.number().int().nonnegative(),
     shards: z.array(

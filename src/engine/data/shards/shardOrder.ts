@@ -21,7 +21,10 @@ export function shardwiseOrder(
     if (!list) byShard.set(shard, (list = []));
     list.push(row);
   }
-  const shards = shuffleInPlace([...byShard.keys()].sort((a, b) => a - b), random);
+  const shards = shuffleInPlace(
+    [...byShard.keys()].sort((a, b) => a - b),
+    random,
+  );
   const order: number[] = [];
   const buffer: number[] = [];
   const release = () => {

@@ -2,6 +2,7 @@ import CRC32 from 'crc-32';
 import { closeSync, fstatSync, openSync, read, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { SHARD_INDEX, shardIndexSchema, type ShardIndex } from './shardFormat';
 
 /** Shards kept open at once; older ones are closed and reopened when touched again. */
@@ -33,6 +34,8 @@ function readAt(fd: number, into: Uint8Array, position: number): Promise<void> {
 export class ShardReader {
   private readonly fds = new Map<number, number>();
   private readonly verified = new Map<number, Promise<void>>();
+  /** Shards whose check failed, and why: every later read of them fails the same way. */
+  private readonly damaged = new Map<number, Error>();
 
   private constructor(
     readonly folder: string,
@@ -45,13 +48,18 @@ export class ShardReader {
     try {
       index = shardIndexSchema.parse(JSON.parse(await readFile(join(folder, SHARD_INDEX), 'utf8')));
     } catch (error) {
-      throw new ShardError(folder, SHARD_INDEX, `is not a valid shard index (${(error as Error).message.slice(0, 300)})`);
+      const why = error instanceof z.ZodError ? z.prettifyError(error).replace(/\s+/g, ' ') : (error as Error).message;
+      throw new ShardError(folder, SHARD_INDEX, `is not a valid shard index (${why.slice(0, 300)})`);
     }
     const reader = new ShardReader(folder, index);
     for (const [shard, entry] of index.shards.entries()) {
       const size = fstatSync(reader.fd(shard)).size;
       if (size !== entry.records * index.recordBytes)
-        throw new ShardError(folder, entry.file, `holds ${size} bytes, the index says ${entry.records * index.recordBytes}`);
+        throw new ShardError(
+          folder,
+          entry.file,
+          `holds ${size} bytes, the index says ${entry.records * index.recordBytes}`,
+        );
     }
     return reader;
   }
@@ -88,7 +96,12 @@ export class ShardReader {
     const { recordBytes, recordsPerShard } = this.index;
     const out = new Uint8Array(this.index.records * recordBytes);
     for (const [shard, entry] of this.index.shards.entries()) {
-      const bytes = out.subarray(shard * recordsPerShard * recordBytes, (shard * recordsPerShard + entry.records) * recordBytes);
+      const damage = this.damaged.get(shard);
+      if (damage) throw damage;
+      const bytes = out.subarray(
+        shard * recordsPerShard * recordBytes,
+        (shard * recordsPerShard + entry.records) * recordBytes,
+      );
       await readAt(this.fd(shard), bytes, 0).catch((error: Error) => this.unreadable(shard, error));
       this.compare(shard, CRC32.buf(bytes, 0));
       this.verified.set(shard, Promise.resolve());
@@ -100,6 +113,8 @@ export class ShardReader {
   readOneSync(record: number): Uint8Array {
     const { recordBytes, recordsPerShard } = this.index;
     const shard = this.shardOf(record);
+    const damage = this.damaged.get(shard);
+    if (damage) throw damage;
     if (!this.verified.has(shard)) {
       this.verifySync(shard);
       this.verified.set(shard, Promise.resolve());
@@ -132,7 +147,11 @@ export class ShardReader {
     try {
       fd = openSync(join(this.folder, this.index.shards[shard]!.file), 'r');
     } catch (error) {
-      throw new ShardError(this.folder, this.index.shards[shard]!.file, `cannot be opened (${(error as Error).message})`);
+      throw new ShardError(
+        this.folder,
+        this.index.shards[shard]!.file,
+        `cannot be opened (${(error as Error).message})`,
+      );
     }
     this.fds.set(shard, fd);
     if (this.fds.size > OPEN_SHARDS) {
@@ -154,12 +173,22 @@ export class ShardReader {
         }
         this.compare(shard, crc);
       })();
+      check.catch((error: Error) => this.damaged.set(shard, error));
       this.verified.set(shard, check);
     }
     return check;
   }
 
   private verifySync(shard: number): void {
+    try {
+      this.verifySyncOnce(shard);
+    } catch (error) {
+      this.damaged.set(shard, error as Error);
+      throw error;
+    }
+  }
+
+  private verifySyncOnce(shard: number): void {
     let crc = 0;
     for (const [chunk, position] of this.chunks(shard)) {
       if (readSync(this.fd(shard), chunk, 0, chunk.length, position) !== chunk.length)

@@ -48,9 +48,14 @@ describe('special files', () => {
     }
     await symlink('/dev/zero', join(folder, 'cat', 'zero.png'));
     fifo(join(folder, 'dog', 'pipe.png'));
-    const { data, notes } = await importDataset(folder, options('image-folder'), {}, {
-      folder: await mkdtemp(join(root, 'image-shards-')),
-    });
+    const { data, notes } = await importDataset(
+      folder,
+      options('image-folder'),
+      {},
+      {
+        folder: await mkdtemp(join(root, 'image-shards-')),
+      },
+    );
     expect(data.kind === 'image-classification' && data.labels.length).toBe(4);
     expect(notes[0]).toMatch(/2 files could not be decoded/);
     expect(notes[0]).toMatch(/cat\/zero\.png \(zero\.png: is a device/);

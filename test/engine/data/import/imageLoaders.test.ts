@@ -1,3 +1,4 @@
+import { deflateSync } from 'node:zlib';
 import CRC32 from 'crc-32';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -146,13 +147,20 @@ describe('image folders', () => {
   it('refuses a PNG that declares an enormous size before decoding it, and lists it as skipped', async () => {
     const folder = join(root, 'huge-png');
     await writeImageFolder(folder, 2);
-    // A valid IHDR (its CRC right) declaring 65536 x 65536 RGB pixels, and no image data at all.
-    const ihdr = Uint8Array.from([0x49, 0x48, 0x44, 0x52, 0, 1, 0, 0, 0, 1, 0, 0, 8, 2, 0, 0, 0]);
-    const crc = CRC32.buf(ihdr) >>> 0;
-    const header = Uint8Array.from([
-      ...[0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13],
-      ...ihdr,
-      ...[crc >>> 24, (crc >>> 16) & 255, (crc >>> 8) & 255, crc & 255],
+    // A valid PNG (every CRC right) declaring 65536 x 65536 RGB pixels, with 100 bytes of image data.
+    const chunk = (type: string, data: Uint8Array) => {
+      const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+      const framed = Buffer.alloc(body.length + 8);
+      framed.writeUInt32BE(data.length, 0);
+      body.copy(framed, 4);
+      framed.writeUInt32BE(CRC32.buf(body) >>> 0, body.length + 4);
+      return framed;
+    };
+    const header = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', Uint8Array.from([0, 1, 0, 0, 0, 1, 0, 0, 8, 2, 0, 0, 0])),
+      chunk('IDAT', deflateSync(new Uint8Array(100))),
+      chunk('IEND', new Uint8Array(0)),
     ]);
     await writeFile(join(folder, 'blue', 'huge.png'), header);
     const data = await importFolderPixels(folder);
@@ -167,9 +175,14 @@ describe('image folders', () => {
     await writeImageFolder(join(root, 'detect-images'), 2);
     expect((await importDataset(join(root, 'detect-mnist'), options('auto'))).format).toBe('mnist-idx');
     expect((await importDataset(join(root, 'detect-cifar'), options('auto'))).format).toBe('cifar10-binary');
-    const images = await importDataset(join(root, 'detect-images'), options('auto'), {}, {
-      folder: await mkdtemp(join(root, 'detect-shards-')),
-    });
+    const images = await importDataset(
+      join(root, 'detect-images'),
+      options('auto'),
+      {},
+      {
+        folder: await mkdtemp(join(root, 'detect-shards-')),
+      },
+    );
     expect(images.format).toBe('image-folder');
     expect(images.notes[0]).toMatch(/1 files could not be decoded and were skipped: red.broken.png/);
     await expect(importDataset(join(root, 'nowhere'), options('auto'))).rejects.toThrow(

@@ -12,7 +12,8 @@ export interface Decoder {
 /** sharp when its binary loads; jpeg-js and pngjs (JPEG and PNG only, in JavaScript) otherwise. */
 export async function loadDecoder(): Promise<Decoder> {
   const loaded = await loadSharp();
-  if ('sharp' in loaded) return { name: 'sharp', decode: (bytes, target) => decodeWithSharp(loaded.sharp, bytes, target) };
+  if ('sharp' in loaded)
+    return { name: 'sharp', decode: (bytes, target) => decodeWithSharp(loaded.sharp, bytes, target) };
   return {
     name: 'jpeg-js/pngjs',
     note: `sharp could not be loaded (${loaded.unavailable}): images were decoded by jpeg-js and pngjs, PNG and JPEG only, several times slower`,

@@ -15,7 +15,11 @@ const send = (message: DecodeWorkerMessage, transfer: ArrayBuffer[] = []) => por
 const decoder = await loadDecoder();
 send({ type: 'ready', decoder: decoder.name, ...(decoder.note ? { note: decoder.note } : {}) });
 
-port.on('message', (request: DecodeRequest) => void decodeChunk(request).then((reply) => send(reply, [reply.records.buffer as ArrayBuffer])));
+port.on(
+  'message',
+  (request: DecodeRequest) =>
+    void decodeChunk(request).then((reply) => send(reply, [reply.records.buffer as ArrayBuffer])),
+);
 
 async function decodeChunk({ id, files, target, maxFileBytes }: DecodeRequest): Promise<DecodeReply> {
   const recordBytes = recordBytesOf(target);

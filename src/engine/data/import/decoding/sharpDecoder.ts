@@ -26,7 +26,11 @@ export async function loadSharp(): Promise<{ sharp: SharpFactory } | { unavailab
  * grey images brought to 8-bit sRGB or to 8-bit grey. `limitInputPixels` refuses a decompression bomb from its
  * header, before any pixel is decoded.
  */
-export async function decodeWithSharp(sharp: SharpFactory, bytes: Uint8Array, target: ImageTarget): Promise<Uint8Array> {
+export async function decodeWithSharp(
+  sharp: SharpFactory,
+  bytes: Uint8Array,
+  target: ImageTarget,
+): Promise<Uint8Array> {
   const { data, info } = await sharp(bytes, { limitInputPixels: MAX_PIXELS_PER_IMAGE, failOn: 'error', pages: 1 })
     .rotate()
     .resize(target.width, target.height, { fit: 'fill' })
