@@ -10,15 +10,17 @@ import { pytorchExport } from './pytorchExport';
 import { replicaThroughput } from './replicaThroughput';
 import { sideBySideReplicas } from './sideBySideReplicas';
 import { accuracyTargets } from './accuracyTargets';
+import { imageFolderImport } from './imageFolderImport';
 
 // npm run bench [-- backend] [-- side-by-side | profile [preset ids] | pytorch | replicas [preset ids]]: prints
 // figures; asserts nothing (speed is measured here, never in unit tests). side-by-side: only the presets against
 // PyTorch, all of them or those named, on one thread and on every core (replicas against torch threads); profile: where their training step spends its time, kernel by kernel;
 // pytorch: an epoch in the app against its PyTorch export on one process and under torchrun x2; replicas: training
 // on 1 and on every core's worth of data-parallel replica threads; accuracy: each preset trained from its default
-// recipe against the accuracy its kind is known to reach (about an hour; not part of the default run).
+// recipe against the accuracy its kind is known to reach (about an hour; not part of the default run); images: image
+// folders imported at 10k and 100k files and trained from shards; imagenet: a 1.28 M-file folder imported end to end.
 const words = process.argv.slice(2);
-const MODES = ['side-by-side', 'profile', 'pytorch', 'replicas', 'accuracy'];
+const MODES = ['side-by-side', 'profile', 'pytorch', 'replicas', 'accuracy', 'images', 'imagenet'];
 const sideBySideOnly = words.includes('side-by-side');
 const presetIds = words.filter((word) => PRESETS.some((p) => p.id === word));
 const backend =
@@ -33,7 +35,9 @@ console.warn = (
   (...args: unknown[]) =>
     String(args[0]).startsWith('Orthogonal') ? undefined : warn(...args)
 )(console.warn);
-if (words.includes('accuracy')) {
+if (words.includes('images') || words.includes('imagenet')) {
+  await imageFolderImport(backend, words.includes('imagenet'));
+} else if (words.includes('accuracy')) {
   await accuracyTargets(presetIds);
 } else if (words.includes('profile')) {
   await kernelProfile(backend, presetIds.length > 0 ? PRESETS.filter((p) => presetIds.includes(p.id)) : PRESETS);
@@ -47,6 +51,7 @@ if (words.includes('accuracy')) {
 } else {
   editorValidation();
   await cifarImport();
+  await imageFolderImport(backend);
   await trainingThroughput(backend);
   await trainLoopThroughput(backend);
   await presetThroughput(backend);

@@ -49,5 +49,10 @@ export interface ImportProgressEvent {
   importId: string;
   phase: string;
   done: number;
+  /** 0 while the total is still being counted. */
   total: number;
+  /** Items per second in this phase. */
+  rate: number;
+  /** Seconds left at that rate; null while it cannot be told. */
+  etaSeconds: number | null;
 }

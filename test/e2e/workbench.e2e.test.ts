@@ -9,6 +9,7 @@ import { parseSpecText } from '../../src/shared/architecture/parseSpecText';
 import { PRESETS } from '../../src/shared/architecture/presets';
 import { browserHostMissing, ROOT, startBrowserHost, type BrowserHost } from '../support/browserHost';
 import { writeCifarFolder } from '../support/datasetFixtures';
+import { linkedImageFolder, photoJpeg } from '../support/photoFolder';
 import { screenshotPath } from '../support/screenshotPath';
 import { parseMetricsLog } from '../../src/main/runs/metricsLog';
 import { PNG } from 'pngjs';
@@ -208,6 +209,28 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
       /mean pixel value [\d. /]+ \(0–255 per channel\)/,
     );
 
+    // A folder of 1,500 photos (500x375 JPEGs, hard links of 20): decoded by sharp's threads into shards, with the
+    // rate and the time left shown while it runs.
+    const photos = await Promise.all(
+      Array.from({ length: 20 }, async (_, k) => {
+        const path = join(files, `photo-${k}.jpg`);
+        await writeFile(path, await photoJpeg(k));
+        return path;
+      }),
+    );
+    await linkedImageFolder(join(files, 'photos'), photos, 1500, 3);
+    await page.getByTestId('import-path').fill(join(files, 'photos'));
+    await page.getByTestId('import-start').click();
+    await expect
+      .poll(() => page.getByTestId('import-rate').textContent(), { timeout: 30_000 })
+      .toMatch(/^[\d,]+ \/ 1,500 · [\d,]+ per second · about \d+ (s|min) left$/);
+    await expect
+      .poll(() => page.getByTestId('dataset-details').locator('h2').textContent(), { timeout: 60_000 })
+      .toBe('photos');
+    await expect.poll(() => page.getByTestId('dataset-item').count()).toBe(9);
+    expect(await page.getByTestId('image-summary').textContent()).toMatch(/32×32 pixels, RGB/);
+    await expect.poll(() => grid.getByTestId('sample-item').count()).toBe(24);
+
     // A CSV with quoted commas and newlines: a token preview with unknown words marked, and a length histogram.
     const rows = Array.from(
       { length: 60 },
@@ -244,7 +267,7 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
     await expect
       .poll(() => page.getByTestId('import-error').textContent(), { timeout: 10_000 })
       .toMatch(/bad\.csv, row 3: 3 fields where the first row has 2/);
-    expect(await page.getByTestId('dataset-item').count()).toBe(9);
+    expect(await page.getByTestId('dataset-item').count()).toBe(10);
 
     // The imported reviews train with the preset the dataset brought (a text classifier), with character tokens.
     await page.getByTestId('dataset-train').click();

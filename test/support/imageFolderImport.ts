@@ -13,7 +13,7 @@ export async function importFolderPixels(
   control: ImportControl = {},
 ) {
   const out = await mkdtemp(join(tmpdir(), 'shards-'));
-  const imported = await importImageFolder(folder, out, target, control, { threads: 2 });
+  const imported = await importImageFolder(folder, out, target, control, { workers: 2 });
   const reader = await ShardReader.open(out);
   try {
     return { ...imported, out, pixels: await reader.readAll() };

@@ -43,7 +43,7 @@ export class DatasetService {
     try {
       return await this.library.import(request.path, request.options, {
         signal: controller.signal,
-        onProgress: ({ done, total, phase }) => this.progress({ importId: request.importId, done, total, phase }),
+        onProgress: (progress) => this.progress({ importId: request.importId, ...progress }),
       });
     } finally {
       this.imports.delete(request.importId);

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs/promises';
-import { writeFile } from 'node:fs/promises';
+import { statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SHARD_LABELS, type ShardIndex, SHARD_INDEX } from '../shards/shardFormat';
 import { ShardWriter } from '../shards/shardWriter';
@@ -8,15 +8,14 @@ import { DecodePool, type DecodePoolOptions } from './decoding/decodePool';
 import type { DecodeReply } from './decoding/decodeProtocol';
 import { recordBytesOf, type ImageTarget } from './decoding/imageTarget';
 import { classFolders, folderImages } from './decoding/walkImageFolder';
-import { MAX_IMAGE_BYTES } from './imageBudget';
 import { progressTicker, type ImportControl } from './importProgress';
 
 /** One image file may be at most this big (a large photo is a few tens of MB); a bigger one is skipped. */
 export const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
 /** Files per message to a decode thread: enough to amortise the message, few enough to keep every core busy. */
 const CHUNK_FILES = 32;
-/** Chunks given out per thread at once: one decoding, one waiting, so a thread never idles on the coordinator. */
-const CHUNKS_PER_THREAD = 2;
+/** Chunks given out per decode thread at once: one decoding, one waiting, so none idles on the coordinator. */
+const CHUNKS_PER_WORKER = 2;
 /** Skipped files listed by name; more are counted. */
 const LISTED_SKIPS = 1000;
 
@@ -62,6 +61,8 @@ class LabelLog {
   }
 }
 
+const gigabytes = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
+
 function writeFailure(root: string, error: NodeJS.ErrnoException, images: number): DatasetFileError {
   const why =
     error.code === 'ENOSPC' ? 'the disk is full' : `writing the dataset failed (${error.code ?? error.message})`;
@@ -73,7 +74,7 @@ function writeFailure(root: string, error: NodeJS.ErrnoException, images: number
  * by a pool of threads straight into shards in `out` (a folder the caller renames into place when this returns, and
  * removes when it throws). Two streaming passes: one counts the files (for the progress and its ETA), one decodes
  * them. Memory stays flat in the count: a few chunks in flight, one open shard, 4 bytes of label per image. A file
- * that does not decode is skipped and listed; cancelling stops every thread at once.
+ * that does not decode is skipped and listed; cancelling terminates every decode thread at once.
  */
 export async function importImageFolder(
   root: string,
@@ -95,11 +96,18 @@ export async function importImageFolder(
       null,
       'no image files (.jpg, .jpeg, .png, .webp, .gif, .tif, .tiff, .avif) in the class folders',
     );
-  if (total * recordBytes > MAX_IMAGE_BYTES * 64)
-    throw new DatasetFileError(root, null, `${total} images of ${recordBytes} bytes are more than this import allows`);
+  control.onProgress?.({ done: total, total, phase: 'counting files', rate: 0, etaSeconds: null });
+  // Refused now rather than when the disk fills: the shards need total * recordBytes (less what does not decode).
+  const { bavail, bsize } = await statfs(out);
+  if (total * recordBytes > bavail * bsize)
+    throw new DatasetFileError(
+      root,
+      null,
+      `${total} images of ${target.height}x${target.width}x${target.channels} need ${gigabytes(total * recordBytes)} GB; the disk has ${gigabytes(bavail * bsize)} GB free`,
+    );
 
   const pool = await DecodePool.start(poolOptions);
-  const stop = () => void pool.close();
+  const stop = () => pool.close();
   control.signal?.addEventListener('abort', stop);
   const writer = new ShardWriter(out, 'image', recordBytes, undefined, files);
   const labels = new LabelLog();
@@ -142,7 +150,7 @@ export async function importImageFolder(
       inFlight.push({ files: batch, reply });
       peakChunksInFlight = Math.max(peakChunksInFlight, inFlight.length);
       batch = [];
-      if (inFlight.length >= pool.size * CHUNKS_PER_THREAD) await store();
+      if (inFlight.length >= pool.size * CHUNKS_PER_WORKER) await store();
     };
     for await (const image of folderImages(root, classes)) {
       if (control.signal?.aborted) throw new ImportCancelledError();
@@ -161,7 +169,7 @@ export async function importImageFolder(
     throw control.signal?.aborted ? new ImportCancelledError() : error;
   } finally {
     control.signal?.removeEventListener('abort', stop);
-    await pool.close();
+    pool.close();
   }
   if (labels.length === 0)
     throw new DatasetFileError(

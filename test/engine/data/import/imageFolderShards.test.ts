@@ -1,5 +1,5 @@
 import * as fs from 'node:fs/promises';
-import { link, mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -10,6 +10,7 @@ import type { ImportProgress } from '../../../../src/engine/data/import/importPr
 import { DatasetLibrary } from '../../../../src/engine/data/library/datasetLibrary';
 import { importOptionsSchema } from '../../../../src/shared/datasetImport';
 import { importFolderPixels } from '../../../support/imageFolderImport';
+import { linkedImageFolder, photoJpeg } from '../../../support/photoFolder';
 
 let root: string;
 beforeAll(async () => {
@@ -30,31 +31,12 @@ function halves(alpha = false) {
   return sharp(raw, { raw: { width: w, height: h, channels: c } });
 }
 
-/** A large photo-like JPEG (smooth gradients with noise), as a camera folder holds. */
-async function photo(width = 500, height = 375): Promise<Buffer> {
-  const raw = Buffer.alloc(width * height * 3);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) {
-      const i = (y * width + x) * 3;
-      raw[i] = (x * 255) / width;
-      raw[i + 1] = (y * 255) / height + ((x * 7 + y * 13) % 40);
-      raw[i + 2] = 128 + 100 * Math.sin(x / 20) * Math.cos(y / 15);
-    }
-  return sharp(raw, { raw: { width, height, channels: 3 } })
-    .jpeg({ quality: 90 })
-    .toBuffer();
-}
-
-/** A class folder holding `count` hard links of one file: a big folder that costs no disk. */
-async function linkedFolder(name: string, count: number, bytes: Buffer, classes = 2): Promise<string> {
-  const folder = join(root, name);
+/** A folder of `count` hard links of one photo in two classes: a big folder that costs no disk. */
+async function linkedFolder(name: string, count: number, bytes: Buffer): Promise<string> {
   const original = join(root, `${name}.jpg`);
   await writeFile(original, bytes);
-  for (let c = 0; c < classes; c++) {
-    await mkdir(join(folder, `class${c}`), { recursive: true });
-    for (let i = c; i < count; i += classes) await link(original, join(folder, `class${c}`, `${i}.jpg`));
-  }
-  return folder;
+  await linkedImageFolder(join(root, name), [original], count, 2);
+  return join(root, name);
 }
 
 const rgbAt = (pixels: Uint8Array, width: number, image: number, y: number, x: number) => {
@@ -110,7 +92,7 @@ describe('image folders through sharp', () => {
   }, 30_000);
 
   it('stops every thread and keeps nothing when cancelled mid-import', async () => {
-    const folder = await linkedFolder('cancel', 2000, await photo());
+    const folder = await linkedFolder('cancel', 2000, await photoJpeg(0));
     const controller = new AbortController();
     const progress: ImportProgress[] = [];
     const out = await mkdtemp(join(root, 'cancel-out-'));
@@ -136,7 +118,7 @@ describe('image folders through sharp', () => {
   }, 60_000);
 
   it('ends cleanly when the disk is full, naming it, with nothing kept', async () => {
-    const folder = await linkedFolder('full', 200, await photo(64, 48));
+    const folder = await linkedFolder('full', 200, await photoJpeg(0, 64, 48));
     const out = await mkdtemp(join(root, 'full-out-'));
     // A file system whose shard files take 40 records (40 * 3072 bytes), then fail as a full disk does.
     let written = 0;
@@ -154,12 +136,12 @@ describe('image folders through sharp', () => {
       }) as typeof fs.open,
     };
     await expect(
-      importImageFolder(folder, out, { height: 32, width: 32, channels: 3 }, {}, { threads: 2 }, full),
+      importImageFolder(folder, out, { height: 32, width: 32, channels: 3 }, {}, { workers: 2 }, full),
     ).rejects.toThrow(/full: the disk is full after \d+ images; nothing of this import was kept/);
   }, 60_000);
 
   it('holds as many chunks in flight for 2,000 images as for 200: memory does not grow with the count', async () => {
-    const bytes = await photo(120, 90);
+    const bytes = await photoJpeg(0, 120, 90);
     const small = await importFolderPixels(await linkedFolder('count-200', 200, bytes), {
       height: 16,
       width: 16,
@@ -171,7 +153,7 @@ describe('image folders through sharp', () => {
       channels: 3,
     });
     expect([small.labels.length, large.labels.length]).toEqual([200, 2000]);
-    // Two threads, two chunks each: the bound is the pool's, not the folder's.
+    // Two decode processes, two chunks each: the bound is the pool's, not the folder's.
     expect(small.peakChunksInFlight).toBe(4);
     expect(large.peakChunksInFlight).toBe(4);
     // Every record is the same image decoded the same way.

@@ -33,8 +33,8 @@ class DecodeThread {
 /** The decode worker's built entry, for the entries that import (the app, the browser host); none from source. */
 export interface DecodePoolOptions {
   builtEntry?: URL;
-  /** Threads; one per core by default. */
-  threads?: number;
+  /** Decode threads; one per core by default. */
+  workers?: number;
 }
 
 /**
@@ -51,7 +51,7 @@ export class DecodePool {
 
   static async start(options: DecodePoolOptions = {}): Promise<DecodePool> {
     const launch = threadLauncher(import.meta.url, 'decodeWorker.ts', options.builtEntry);
-    const count = Math.max(1, options.threads ?? availableParallelism());
+    const count = Math.max(1, options.workers ?? availableParallelism());
     const workers = Array.from({ length: count }, () => launch({}));
     try {
       const ready = await Promise.all(
@@ -96,7 +96,8 @@ export class DecodePool {
     });
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.threads.map((thread) => thread.worker.terminate()));
+  /** Terminates every thread now, whatever it is decoding: a cancel takes effect at once. */
+  close(): void {
+    for (const thread of this.threads) void thread.worker.terminate();
   }
 }

@@ -3,6 +3,7 @@ import { MAX_PIXELS_PER_IMAGE } from '../imageBudget';
 import type { ImageTarget } from './imageTarget';
 
 type SharpFactory = (input: Uint8Array, options: SharpOptions) => Sharp;
+type SharpModule = SharpFactory & { concurrency(n: number): void; cache(enabled: boolean): void };
 
 /**
  * sharp (libvips), loaded when first needed: its native binary ships in an npm package for each platform, and where
@@ -10,9 +11,11 @@ type SharpFactory = (input: Uint8Array, options: SharpOptions) => Sharp;
  */
 export async function loadSharp(): Promise<{ sharp: SharpFactory } | { unavailable: string }> {
   try {
-    const module = (await import('sharp')) as unknown as { default: SharpFactory & { concurrency(n: number): void } };
+    const module = (await import('sharp')) as unknown as { default: SharpModule };
     // One libvips thread per image: the pool runs one image per worker thread, one worker per core.
     module.default.concurrency(1);
+    // Every image is decoded once: libvips' operation cache would only hold memory and its lock.
+    module.default.cache(false);
     return { sharp: module.default };
   } catch (error) {
     return { unavailable: error instanceof Error ? error.message.split('\n')[0]! : String(error) };
