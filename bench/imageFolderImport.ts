@@ -24,7 +24,13 @@ function importWithCli(folder: string, dataDir: string, size: string): ImportFig
   const output = execFileSync(
     process.execPath,
     ['--import', 'tsx', 'src/cli/import.ts', folder, '--format', 'image-folder', '--size', size],
-    { env: { ...process.env, WORKBENCH_DATA_DIR: dataDir, LANG: 'C' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    {
+      env: { ...process.env, WORKBENCH_DATA_DIR: dataDir, LANG: 'C' },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      // The progress bar is for a person watching; the report is on stdout.
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
   );
   const line = output.split('\n').find((l) => /images\/s, peak memory/.test(l))!;
   const [, seconds, rate, peak] = /([\d.]+) s, (\d+) images\/s, peak memory (\d+) MB/.exec(line)!;

@@ -21,13 +21,13 @@ import sys
 import time
 import zlib
 from datetime import datetime, timezone
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
-from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
+from torch.utils.data import DataLoader, Dataset, DistributedSampler, TensorDataset
 
 from model import WORKBENCH_WEIGHTS, Model, load_workbench_weights, read_safetensors
 
@@ -53,11 +53,18 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--out", default=os.path.join(HERE, "run"), help="where rank 0 writes the run")
     parser.add_argument("--resume", action="store_true", help="go on from --out's latest checkpoint")
     parser.add_argument("--onnx", action="store_true", help="also write model.onnx (torch.onnx.export)")
+    parser.add_argument("--shards", help="where a sharded dataset's shards are, when not where data/shards.json says")
     return parser.parse_args()
 
 
-def split(name: str) -> TensorDataset:
+def split(name: str, shards: Optional[str] = None) -> Dataset:
     """A split as the model reads it: token ids as int64, image bytes scaled to [0, 1], targets as int64."""
+    index = os.path.join(HERE, "data", "shards.json")
+    if os.path.exists(index):  # a dataset too big to copy: its records read from the workbench's shards
+        from sharded_dataset import ShardedImages
+
+        records = read_safetensors(os.path.join(HERE, "data", f"{name}-records.safetensors"))["records"]
+        return ShardedImages(index, records, shards)
     tensors = read_safetensors(os.path.join(HERE, "data", f"{name}.safetensors"))
     inputs = [
         tensors[i["id"]].long() if i["kind"] == "tokens" else tensors[i["id"]].float() / 255 for i in DATASET["inputs"]
@@ -316,7 +323,7 @@ def main() -> int:
         start_epoch, global_step = state["epoch"], state["globalStep"]
     trained = DistributedDataParallel(model) if distributed else model
 
-    train, validation, test = split("train"), split("validation"), split("test")
+    train, validation, test = (split(name, args.shards) for name in ("train", "validation", "test"))
     per_process = max(1, args.batch_size // world)
     sampler = DistributedSampler(train, world, rank, shuffle=True, seed=args.seed) if distributed else None
     generator = torch.Generator().manual_seed(args.seed)

@@ -28,7 +28,7 @@ export class ImportProgressBar {
           value: '{value}',
           total: '{total}',
           rate: '{rate}',
-          eta: '{eta}',
+          left: '{left}',
         }),
         stream: this.stream,
         barsize: 30,
@@ -36,12 +36,13 @@ export class ImportProgressBar {
         noTTYOutput: true,
         notTTYSchedule: 2000,
       });
-      this.bar.start(Math.max(progress.total, progress.done), 0, { rate: '0', eta: '-' });
+      this.bar.start(Math.max(progress.total, progress.done), 0, { rate: '0', left: '-' });
     }
-    if (progress.total === 0) this.bar!.setTotal(progress.done);
+    // While files are counted the total is what has been counted so far.
+    this.bar!.setTotal(progress.total > 0 ? progress.total : progress.done);
     this.bar!.update(progress.done, {
       rate: progress.rate.toFixed(0),
-      eta: progress.etaSeconds === null ? '-' : `${Math.ceil(progress.etaSeconds)} s`,
+      left: progress.etaSeconds === null ? '-' : `${Math.ceil(progress.etaSeconds)} s`,
     });
   }
 

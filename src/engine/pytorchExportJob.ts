@@ -26,7 +26,8 @@ const trainingOf = (plan: RunPlan, data: PreparedDataset) => ({
   datasetId: plan.datasetId,
   presetId: plan.presetId,
   ...(plan.tokenizer ? { tokenizerSettings: plan.tokenizer } : {}),
-  splits: encodedSplits(data, plan.spec),
+  // A sharded dataset is referenced where it lies; one in memory is written out as the model reads it.
+  splits: data.shards ?? encodedSplits(data, plan.spec),
   classNames: data.classNames,
   vocabularies: data.exportInfo.vocabularies,
   ...(data.exportInfo.tokenizer ? { tokenizer: data.exportInfo.tokenizer } : {}),

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseMetricsLog } from '../../src/main/runs/metricsLog';
 import { RunStore } from '../../src/main/runs/runStore';
 import { readEventFile } from '../support/tensorboardReader';
+import { writeImageFolder } from '../support/datasetFixtures';
 
 /**
  * train.py, the exported folder's trainer, run by Debian's PyTorch (.ci/run installs python3-torch): it evaluates
@@ -18,10 +19,10 @@ const torchMissing = probe.status === 0 ? null : `${PYTHON} cannot import torch`
 if (torchMissing) console.log(`skipping the train.py tests: ${torchMissing}`);
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const cli = (script: string, args: string[], dataDir: string) => {
+const cli = (script: string, args: string[], dataDir: string, env: Record<string, string> = {}) => {
   const run = spawnSync(process.execPath, ['--import', 'tsx', `src/cli/${script}.ts`, ...args], {
     cwd: ROOT,
-    env: { ...process.env, WORKBENCH_DATA_DIR: dataDir },
+    env: { ...process.env, WORKBENCH_DATA_DIR: dataDir, ...env },
     encoding: 'utf8',
     timeout: 240_000,
   });
@@ -149,6 +150,57 @@ describe('train.py', () => {
     },
     300_000,
   );
+
+  it('reads an image folder from its shards where they lie: the same examples, and torchrun x2 learns from them', async () => {
+    if (torchMissing) return;
+    const dataDir = await mkdtemp(join(tmpdir(), 'train-py-shards-'));
+    await writeImageFolder(join(dataDir, 'colours'), 60);
+    const imported = cli('import', [join(dataDir, 'colours'), '--format', 'image-folder'], dataDir, { LANG: 'C' });
+    const datasetId = /^dataset (\S+) \(colours\): 120 examples$/m.exec(imported)![1]!;
+    const exportFolder = (name: string, env: Record<string, string>) => {
+      const folder = join(dataDir, name);
+      // mlp-image: its recipe has no warm-up, so a few steps on 120 images move the loss.
+      const args = ['--format', 'pytorch', '--preset', 'mlp-image', '--dataset', datasetId, '--out', folder];
+      cli('export', args, dataDir, env);
+      return folder;
+    };
+    // The same dataset exported twice: streamed from its shards (as a set over the in-memory size is), and copied.
+    const sharded = exportFolder('sharded', { WORKBENCH_IN_MEMORY_BYTES: '0' });
+    const copied = exportFolder('copied', {});
+    const files = await readdir(join(sharded, 'data'));
+    expect(files).toContain('shards.json');
+    expect(files).not.toContain('train.safetensors');
+    expect(await readdir(sharded)).toContain('sharded_dataset.py');
+    expect(await readFile(join(sharded, 'README.md'), 'utf8')).toMatch(
+      /its shards are read where they are .*--shards FOLDER/s,
+    );
+    // Every example of every split, as train.py feeds them, is the same bytes from the shards as from the copy.
+    const digest = (folder: string) => {
+      const script = [
+        'import hashlib, sys',
+        `sys.path.insert(0, ${JSON.stringify(folder)})`,
+        'import train',
+        'for name in ("train", "validation", "test"):',
+        '    data, h = train.split(name), hashlib.sha256()',
+        '    for item in data:',
+        '        for x in item: h.update(str(x.dtype).encode()); h.update(x.numpy().tobytes())',
+        '    print(name, len(data), h.hexdigest())',
+      ].join('\n');
+      const run = spawnSync(PYTHON, ['-c', script], { cwd: folder, encoding: 'utf8' });
+      if (run.status !== 0) throw new Error(run.stderr);
+      return run.stdout;
+    };
+    const fromShards = digest(sharded);
+    expect(fromShards).toMatch(/^train \d+ [0-9a-f]{64}\nvalidation \d+ [0-9a-f]{64}\ntest \d+ [0-9a-f]{64}\n$/);
+    expect(fromShards).toBe(digest(copied));
+    // DistributedSampler shares the shards among two processes, and three epochs lower the test loss.
+    const before = finished(trainPy(sharded, ['--epochs', '0', '--out', join(sharded, 'untrained')]));
+    const after = finished(trainPy(sharded, ['--epochs', '3', '--out', join(sharded, 'run')], 2));
+    console.log(
+      `sharded colours under torchrun x2: test loss ${before.test.loss.toFixed(3)} -> ${after.test.loss.toFixed(3)}`,
+    );
+    expect(after.test.loss).toBeLessThan(before.test.loss);
+  }, 300_000);
 
   it('resumes from its checkpoint without repeating an epoch, and writes model.onnx', async () => {
     if (torchMissing) return;

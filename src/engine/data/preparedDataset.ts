@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { Task } from '../../shared/architecture/modelSpec';
 import type { DecodedExample } from '../../shared/prediction';
 import type { TokenizerExport } from './tokenizers/learnTokenizer';
+import type { ShardReference } from '../../export/pytorch/trainingFiles';
 
 export type { SplitName } from '../../shared/datasetInspection';
 import type { SplitName } from '../../shared/datasetInspection';
@@ -64,6 +65,8 @@ export interface PreparedDataset {
   fetch?(split: SplitName, rows: ArrayLike<number>): Promise<void>;
   /** Data on disk: an epoch's order of the training rows that reads the shards in turn (see shardwiseOrder). */
   trainingOrder?(random: () => number): number[];
+  /** Data on disk: where the shards are and the records of each split, for an export that references them. */
+  shards?: ShardReference;
   view(split: SplitName, row: number): ExampleView;
   /** The user's own example encoded as the training rows are (same tokenizer, vocabulary, image scaling). */
   encode(example: UserExample): EncodedExample;

@@ -1,7 +1,24 @@
 import type { ModelSpec } from '../../shared/architecture/modelSpec';
 
 /** The exported folder's README: what each file is and the commands that use it. */
-export function exportReadme(spec: ModelSpec, source: string, withTraining: boolean): string {
+/** What data/ holds: the splits copied, or (a sharded dataset) where its shards are. */
+function dataLines(shardsFolder: string | null): string {
+  if (shardsFolder === null)
+    return `- \`data/\`: the run's train, validation and test splits as the model reads them (\`*.safetensors\`: token ids,
+  image bytes, targets), with \`dataset.json\`, \`classes.json\`, \`vocab.json\` and \`tokenizer.json\`: no tokenizer
+  is needed to train.`;
+  return `- \`data/\`: the dataset is too big to copy, so its shards are read where they are (\`${shardsFolder}\`, named in
+  \`data/shards.json\`) by \`sharded_dataset.py\`, a map-style Dataset that DistributedSampler shares out; each
+  split is the list of records it reads (\`*-records.safetensors\`). Copy that folder with this one to train
+  elsewhere, and give its new place with \`--shards FOLDER\`.`;
+}
+
+export function exportReadme(
+  spec: ModelSpec,
+  source: string,
+  withTraining: boolean,
+  shardsFolder: string | null = null,
+): string {
   const example = spec.inputs
     .map((i) =>
       i.kind === 'tokens'
@@ -12,9 +29,7 @@ export function exportReadme(spec: ModelSpec, source: string, withTraining: bool
   const training = withTraining
     ? `- \`train.py\`: the run's recipe (\`recipe.json\`: optimizer, learning-rate schedule and warm-up, weight decay,
   clipping, label smoothing, epochs, global batch size, seed, checkpoint interval) on its split.
-- \`data/\`: the run's train, validation and test splits as the model reads them (\`*.safetensors\`: token ids,
-  image bytes, targets), with \`dataset.json\`, \`classes.json\`, \`vocab.json\` and \`tokenizer.json\`: no tokenizer
-  is needed to train.
+${dataLines(shardsFolder)}
 
 \`\`\`sh
 python train.py                                   # one process; CUDA when present

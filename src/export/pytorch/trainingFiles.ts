@@ -7,15 +7,34 @@ import type { TokenizerSettings } from '../../shared/tokenizerSettings';
 import type { ModelSpec } from '../../shared/architecture/modelSpec';
 import { encodeSafetensors, type NamedTensor } from '../safetensors';
 
-/** What train.py needs beside the model: the run's recipe and its split, already encoded. */
+type SplitName = 'train' | 'validation' | 'test';
+
+/**
+ * A dataset too big to copy into the export: where its shards are and which records each split reads. The export
+ * writes data/shards.json and each split's record list, and train.py reads the shards through sharded_dataset.py.
+ */
+export interface ShardReference {
+  /** The dataset's folder in the workbench's data folder (train.py's --shards points elsewhere). */
+  folder: string;
+  /** [height, width, channels] of each uint8 record. */
+  shape: [number, number, number];
+  recordBytes: number;
+  recordsPerShard: number;
+  shards: { file: string; records: number }[];
+  /** The labels file in the folder (int32 per record). */
+  labels: string;
+  records: Record<SplitName, Int32Array>;
+}
+
+/** What train.py needs beside the model: the run's recipe and its split, already encoded or referenced. */
 export interface TrainingData {
   recipe: HyperParams;
   datasetId: string;
   presetId: string | null;
   /** The tokenizer settings the run was planned with, so that an imported run cuts text as it did. */
   tokenizerSettings?: TokenizerSettings;
-  /** Each split's inputs (by spec input id) and targets, as the model reads them. */
-  splits: Record<'train' | 'validation' | 'test', NamedTensor[]>;
+  /** Each split's inputs (by spec input id) and targets, as the model reads them; or where its shards are. */
+  splits: Record<SplitName, NamedTensor[]> | ShardReference;
   classNames: string[];
   /** Token of each id, per token input. */
   vocabularies: Record<string, readonly string[]>;
@@ -31,6 +50,11 @@ export function readTrainPy(resourcesDir: string): string {
   return readFileSync(join(resourcesDir, 'pytorch', 'train.py'), 'utf8');
 }
 
+/** The Dataset class over a sharded dataset's shards, beside train.py in the resources. */
+export function readShardedDatasetPy(resourcesDir: string): string {
+  return readFileSync(join(resourcesDir, 'pytorch', 'sharded_dataset.py'), 'utf8');
+}
+
 /** The repository's resources folder, for the CLI and the tests (the packaged app passes its own). */
 export const REPOSITORY_RESOURCES = fileURLToPath(new URL('../../../resources', import.meta.url));
 
@@ -40,6 +64,7 @@ export function trainingFiles(
   data: TrainingData,
   weights: readonly NamedTensor[],
   trainPy: string,
+  shardedDatasetPy = '',
 ): Record<string, string | Uint8Array> {
   const manifest: ExportManifest = {
     format: 1,
@@ -65,8 +90,27 @@ export function trainingFiles(
     'data/classes.json': `${JSON.stringify(data.classNames)}\n`,
     'data/vocab.json': `${JSON.stringify(data.vocabularies)}\n`,
     'data/tokenizer.json': `${JSON.stringify(data.tokenizer ?? null)}\n`,
+    ...('records' in data.splits ? shardFiles(data.splits, shardedDatasetPy) : splitFiles(data.splits)),
+  };
+}
+
+function splitFiles(splits: Record<SplitName, NamedTensor[]>): Record<string, Uint8Array> {
+  return Object.fromEntries(
+    Object.entries(splits).map(([name, tensors]) => [`data/${name}.safetensors`, encodeSafetensors(tensors)]),
+  );
+}
+
+/** The shards' index and each split's record list, and the Dataset class that reads them: no pixel is copied. */
+function shardFiles(reference: ShardReference, shardedDatasetPy: string): Record<string, string | Uint8Array> {
+  const { records, ...index } = reference;
+  return {
+    'sharded_dataset.py': shardedDatasetPy,
+    'data/shards.json': `${JSON.stringify(index, null, 2)}\n`,
     ...Object.fromEntries(
-      Object.entries(data.splits).map(([name, tensors]) => [`data/${name}.safetensors`, encodeSafetensors(tensors)]),
+      Object.entries(records).map(([name, rows]) => [
+        `data/${name}-records.safetensors`,
+        encodeSafetensors([{ name: 'records', dtype: 'I32', shape: [rows.length], data: rows }]),
+      ]),
     ),
   };
 }

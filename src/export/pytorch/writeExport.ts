@@ -4,7 +4,13 @@ import type { ModelSpec } from '../../shared/architecture/modelSpec';
 import { encodeSafetensors, type NamedTensor } from '../safetensors';
 import { generateModelPy, type ExportBinding } from './modelPy';
 import { exportReadme } from './exportReadme';
-import { readTrainPy, REPOSITORY_RESOURCES, trainingFiles, type TrainingData } from './trainingFiles';
+import {
+  readShardedDatasetPy,
+  readTrainPy,
+  REPOSITORY_RESOURCES,
+  trainingFiles,
+  type TrainingData,
+} from './trainingFiles';
 
 export interface PytorchExport {
   spec: ModelSpec;
@@ -37,9 +43,20 @@ export async function writePytorchExport(
   const files: Record<string, string | Uint8Array> = {
     'model.py': source,
     'weights.safetensors': encodeSafetensors(exported.weights, { format: 'pt', source: exported.source }),
-    'README.md': exportReadme(exported.spec, exported.source, exported.training !== undefined),
+    'README.md': exportReadme(
+      exported.spec,
+      exported.source,
+      exported.training !== undefined,
+      exported.training && 'records' in exported.training.splits ? exported.training.splits.folder : null,
+    ),
     ...(exported.training
-      ? trainingFiles(exported.spec, exported.training, exported.weights, readTrainPy(resourcesDir))
+      ? trainingFiles(
+          exported.spec,
+          exported.training,
+          exported.weights,
+          readTrainPy(resourcesDir),
+          readShardedDatasetPy(resourcesDir),
+        )
       : {}),
   };
   for (const [name, content] of Object.entries(files)) await writeFile(join(outDir, name), content);

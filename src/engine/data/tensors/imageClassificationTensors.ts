@@ -3,6 +3,7 @@ import type { ImageInputSpec, ModelSpec } from '../../../shared/architecture/mod
 import type { ImageClassificationData, ShardedImageClassificationData } from '../datasetTypes';
 import { PrefetchedRecords } from '../shards/prefetchedRecords';
 import { shardwiseOrder } from '../shards/shardOrder';
+import { SHARD_LABELS } from '../shards/shardFormat';
 import type { PreparedDataset, SplitName } from '../preparedDataset';
 import { splitDataset } from '../split/datasetSplit';
 import { byName, splitCounts } from './gatherRows';
@@ -89,6 +90,19 @@ export function prepareImageClassificationTask(
     ...(prefetched && data.shards
       ? {
           fetch: (name: SplitName, rows: ArrayLike<number>) => prefetched.fetch(key(name, rows), recordsOf(name, rows)),
+          shards: {
+            folder: data.shards.folder,
+            shape: [height, width, channels],
+            recordBytes: data.shards.recordBytes,
+            recordsPerShard: data.shards.index.recordsPerShard,
+            shards: data.shards.index.shards.map(({ file, records }) => ({ file, records })),
+            labels: SHARD_LABELS,
+            records: {
+              train: Int32Array.from(indices.train),
+              validation: Int32Array.from(indices.validation),
+              test: Int32Array.from(indices.test),
+            },
+          },
           // Two shards' worth of rows in the shuffle buffer: batches read from a shard or two at a time.
           trainingOrder: (random: () => number) =>
             shardwiseOrder(
