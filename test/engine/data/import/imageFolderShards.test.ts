@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ImportCancelledError } from '../../../../src/engine/data/import/datasetFileError';
 import { importImageFolder } from '../../../../src/engine/data/import/imageFolder';
+import { loadDecoder } from '../../../../src/engine/data/import/decoding/decodeRecord';
 import type { ImportProgress } from '../../../../src/engine/data/import/importProgress';
 import { DatasetLibrary } from '../../../../src/engine/data/library/datasetLibrary';
 import { importOptionsSchema } from '../../../../src/shared/datasetImport';
@@ -45,6 +46,22 @@ const rgbAt = (pixels: Uint8Array, width: number, image: number, y: number, x: n
 };
 
 describe('image folders through sharp', () => {
+  it('decodes with jpeg-js and pngjs where sharp cannot load, and says so', async () => {
+    const decoder = await loadDecoder(() =>
+      Promise.reject(new Error('Could not load the "sharp" module using the linux-x64 runtime')),
+    );
+    expect(decoder.name).toBe('jpeg-js/pngjs');
+    expect(decoder.note).toMatch(
+      /^sharp could not be loaded \(Could not load the "sharp" module .*\): images were decoded by jpeg-js and pngjs/,
+    );
+    const target = { height: 4, width: 4, channels: 3 } as const;
+    // The plain PNG decodes (left half red), a WebP does not: the fallback reads PNG and JPEG only.
+    const record = await decoder.decode(await halves().png().toBuffer(), target);
+    expect([...record.subarray(0, 3)]).toEqual([230, 0, 0]);
+    await expect(decoder.decode(await halves().webp().toBuffer(), target)).rejects.toThrow(/neither a PNG nor a JPEG/);
+    expect((await loadDecoder()).name).toBe('sharp');
+  });
+
   it('applies EXIF orientation and brings CMYK, 16-bit, palette, alpha and grey images to 8-bit sRGB', async () => {
     const folder = join(root, 'formats');
     await mkdir(join(folder, 'all'), { recursive: true });
@@ -59,8 +76,14 @@ describe('image folders through sharp', () => {
       ['g-grey.png', halves().toColourspace('b-w').png().toBuffer()],
     ];
     for (const [name, bytes] of files) await writeFile(join(folder, 'all', name), await bytes);
+    // A JPEG cut short, as an interrupted copy leaves it: skipped, with libvips' reason.
+    const whole = await photoJpeg(1, 120, 90);
+    await writeFile(join(folder, 'all', 'h-truncated.jpg'), whole.subarray(0, whole.length >> 1));
     const data = await importFolderPixels(folder, { height: 8, width: 8, channels: 3 });
-    expect(data.skipped).toEqual([]);
+    expect(data.skipped).toEqual([
+      { file: join('all', 'h-truncated.jpg'), reason: expect.stringMatching(/premature end/i) },
+    ]);
+    expect(data.labels.length).toBe(7);
     // Folder order is the file system's: find each image by its decoded pattern instead of by index.
     const images = Array.from({ length: 7 }, (_, i) => ({
       topLeft: rgbAt(data.pixels, 8, i, 1, 1),

@@ -10,17 +10,17 @@ export interface Decoder {
 }
 
 /** sharp when its binary loads; jpeg-js and pngjs (JPEG and PNG only, in JavaScript) otherwise. */
-export async function loadDecoder(): Promise<Decoder> {
-  const loaded = await loadSharp();
+export async function loadDecoder(importSharp?: () => Promise<unknown>): Promise<Decoder> {
+  const loaded = await loadSharp(importSharp);
   if ('sharp' in loaded)
     return { name: 'sharp', decode: (bytes, target) => decodeWithSharp(loaded.sharp, bytes, target) };
   return {
     name: 'jpeg-js/pngjs',
     note: `sharp could not be loaded (${loaded.unavailable}): images were decoded by jpeg-js and pngjs, PNG and JPEG only, several times slower`,
-    decode: (bytes, target) => {
+    decode: async (bytes, target) => {
       const record = new Uint8Array(recordBytesOf(target));
       resizeInto(decodeImage(bytes), target.height, target.width, target.channels, record, 0);
-      return Promise.resolve(record);
+      return record;
     },
   };
 }

@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { readUserFile } from '../userFile';
 import { loadDecoder } from './decodeRecord';
 import type { DecodeReply, DecodeRequest, DecodeWorkerMessage } from './decodeProtocol';
-import { recordBytesOf } from './imageTarget';
+import { recordBytesOf, type ImageTarget } from './imageTarget';
 
 /**
  * One thread of the decode pool: reads each file it is given (regular files only, under a size cap), decodes it to
@@ -31,6 +31,20 @@ const ready: DecodeWorkerMessage = {
 };
 port.postMessage(ready);
 
+/**
+ * libvips keeps one error message for the process: a decode that starts elsewhere the moment one fails can clear it
+ * ("Unknown error"). Failures are rare, so a failed decode is tried again, up to twice, for its reason.
+ */
+async function decodeForReason(bytes: Uint8Array, target: ImageTarget): Promise<Uint8Array> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await decoder.decode(bytes, target);
+    } catch (error) {
+      if (attempt === 2 || !/^Unknown error/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
 async function decodeChunk({ id, files, target, maxFileBytes }: DecodeRequest): Promise<DecodeReply> {
   const recordBytes = recordBytesOf(target);
   const decoded: (Uint8Array | null)[] = new Array<Uint8Array | null>(files.length).fill(null);
@@ -43,7 +57,7 @@ async function decodeChunk({ id, files, target, maxFileBytes }: DecodeRequest): 
           maxBytes: maxFileBytes,
           limitName: 'the limit for one image file',
         });
-        decoded[index] = await decoder.decode(bytes, target);
+        decoded[index] = await decodeForReason(bytes, target);
       } catch (error) {
         // libvips ends some messages with a colon and a line of detail, or with nothing after the colon.
         const message = error instanceof Error ? error.message : String(error);

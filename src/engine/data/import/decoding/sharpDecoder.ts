@@ -9,9 +9,11 @@ type SharpModule = SharpFactory & { concurrency(n: number): void; cache(enabled:
  * sharp (libvips), loaded when first needed: its native binary ships in an npm package for each platform, and where
  * none loads the import says why and decodes with jpeg-js/pngjs instead.
  */
-export async function loadSharp(): Promise<{ sharp: SharpFactory } | { unavailable: string }> {
+export async function loadSharp(
+  importSharp: () => Promise<unknown> = () => import('sharp'),
+): Promise<{ sharp: SharpFactory } | { unavailable: string }> {
   try {
-    const module = (await import('sharp')) as unknown as { default: SharpModule };
+    const module = (await importSharp()) as { default: SharpModule };
     // One libvips thread per image: the pool runs one image per worker thread, one worker per core.
     module.default.concurrency(1);
     // Every image is decoded once: libvips' operation cache would only hold memory and its lock.
