@@ -120,9 +120,30 @@ export async function loadStoredDataset(
   return data;
 }
 
-/** The summaries of every complete stored dataset; unreadable folders are skipped with a message, not fatal. */
+/** Whether a process with this pid is running (a pid reused since is taken as running: nothing is removed then). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The summaries of every complete stored dataset; unreadable folders are skipped with a message, not fatal. An
+ * import's temporary folder whose process is gone (a crash, a kill mid-import) is removed: its shards may be
+ * gigabytes that no one will finish.
+ */
 export async function listStoredDatasets(folder: string): Promise<DatasetSummary[]> {
   const names = await readdir(folder).catch(() => [] as string[]);
+  for (const name of names) {
+    const writer = temporaryWriter(name);
+    if (writer !== null && !running(writer)) {
+      console.error(`[datasets] removing ${name}: the import that wrote it (process ${writer}) is gone`);
+      await rm(join(folder, name), { recursive: true, force: true });
+    }
+  }
   const summaries: DatasetSummary[] = [];
   // Folders being written (or left by a crash) are not datasets; .partial is how earlier versions named them.
   for (const name of names.filter((n) => temporaryWriter(n) === null && !n.endsWith('.partial')).sort()) {

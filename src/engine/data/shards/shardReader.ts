@@ -109,16 +109,16 @@ export class ShardReader {
     return out;
   }
 
-  /** One record, read now: for the few that a view shows, never a training step. */
+  /**
+   * One record, read now: for the few that a view shows (a page of samples, a prediction's example) and the odd
+   * batch taken before its fetch. Not verified first: checking a 64 MB shard to show one image would stall the
+   * app, and shown pixels reach no training. A shard already found damaged is refused.
+   */
   readOneSync(record: number): Uint8Array {
     const { recordBytes, recordsPerShard } = this.index;
     const shard = this.shardOf(record);
     const damage = this.damaged.get(shard);
     if (damage) throw damage;
-    if (!this.verified.has(shard)) {
-      this.verifySync(shard);
-      this.verified.set(shard, Promise.resolve());
-    }
     const out = new Uint8Array(recordBytes);
     const got = readSync(this.fd(shard), out, 0, recordBytes, (record % recordsPerShard) * recordBytes);
     if (got !== recordBytes) throw new ShardError(this.folder, this.index.shards[shard]!.file, 'ends early');
@@ -177,25 +177,6 @@ export class ShardReader {
       this.verified.set(shard, check);
     }
     return check;
-  }
-
-  private verifySync(shard: number): void {
-    try {
-      this.verifySyncOnce(shard);
-    } catch (error) {
-      this.damaged.set(shard, error as Error);
-      throw error;
-    }
-  }
-
-  private verifySyncOnce(shard: number): void {
-    let crc = 0;
-    for (const [chunk, position] of this.chunks(shard)) {
-      if (readSync(this.fd(shard), chunk, 0, chunk.length, position) !== chunk.length)
-        this.unreadable(shard, new Error('ends early'));
-      crc = CRC32.buf(chunk, crc);
-    }
-    this.compare(shard, crc);
   }
 
   /** The shard in VERIFY_CHUNK pieces, one buffer reused: [bytes to fill, their position]. */

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -139,6 +140,20 @@ describe('image folders through sharp', () => {
     expect(await library.list()).toEqual((await library.list()).filter((d) => d.origin !== 'imported'));
     expect(await readdir(out)).toEqual([]);
   }, 60_000);
+
+  it("removes the temporary folder of an import whose process is gone, and keeps a live one's", async () => {
+    const datasets = join(root, 'sweep-datasets');
+    const gone = spawnSync('true').pid!; // exited: its pid names no process now
+    for (const pid of [gone, process.pid]) {
+      await mkdir(join(datasets, `imported-photos-abc123.${pid}-deadbeef.tmp`), { recursive: true });
+      await writeFile(
+        join(datasets, `imported-photos-abc123.${pid}-deadbeef.tmp`, 'shard-00000.bin'),
+        new Uint8Array(64),
+      );
+    }
+    await new DatasetLibrary({ cacheDir: join(root, 'cache'), datasetsDir: datasets }).list();
+    expect(await readdir(datasets)).toEqual([`imported-photos-abc123.${process.pid}-deadbeef.tmp`]);
+  });
 
   it('ends cleanly when the disk is full, naming it, with nothing kept', async () => {
     const folder = await linkedFolder('full', 200, await photoJpeg(0, 64, 48));
