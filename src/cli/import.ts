@@ -86,14 +86,22 @@ async function main(): Promise<number> {
   }
   lines.push(cliText('cli.importSplit', inspection.split));
   const decoding = summary.decoding;
+  // The process's peak resident memory: the decode threads' included.
+  const peak = (process.resourceUsage().maxRSS / 1024).toFixed(0);
   lines.push(
-    cliText('cli.importTime', {
-      seconds: seconds.toFixed(1),
-      rate: ((decoding?.images ?? summary.examples) / seconds).toFixed(0),
-      // The process's peak resident memory: the decode threads' included.
-      peak: (process.resourceUsage().maxRSS / 1024).toFixed(0),
-      decoder: decoding?.decoder ?? summary.importedFrom?.format ?? '',
-    }),
+    decoding
+      ? cliText('cli.importTime', {
+          seconds: seconds.toFixed(1),
+          rate: (decoding.images / seconds).toFixed(0),
+          peak,
+          decoder: decoding.decoder,
+        })
+      : cliText('cli.importTimeExamples', {
+          seconds: seconds.toFixed(1),
+          rate: (summary.examples / seconds).toFixed(0),
+          peak,
+          format: summary.importedFrom?.format ?? '',
+        }),
   );
   for (const note of summary.notes ?? []) lines.push(cliText('cli.note', { notice: note }));
   console.log(terminalLines(lines.join('\n')));
