@@ -51,6 +51,22 @@ async function epochRate(datasets: DatasetLibrary, datasetId: string, backendNam
   return (summary.examples * 0.95) / epochs[0]!.seconds;
 }
 
+/** Milliseconds from asking an import 2 s into its decoding to stop to the import having stopped (nothing kept). */
+async function cancelLatency(folder: string, folders: { cacheDir: string; datasetsDir: string }): Promise<number> {
+  const controller = new AbortController();
+  let [scheduled, asked] = [false, 0];
+  const importing = new DatasetLibrary(folders).import(folder, importOptionsSchema.parse({ format: 'image-folder' }), {
+    signal: controller.signal,
+    onProgress: ({ phase }) => {
+      if (phase !== 'decoding images' || scheduled) return;
+      scheduled = true;
+      setTimeout(() => ((asked = performance.now()), controller.abort()), 2000);
+    },
+  });
+  await importing.catch(() => undefined);
+  return performance.now() - asked;
+}
+
 /**
  * Image folders at scale, through `npm run import` as a user runs it: 500x375 JPEGs (300 distinct photos, hard
  * linked) decoded to 64x64 at 10,000 and 100,000 files, with the images/s per core and the peak memory of each
@@ -79,6 +95,9 @@ export async function imageFolderImport(backendName?: string, imagenet = false):
     const folder = join(root, 'train-10000');
     await linkedImageFolder(folder, originals, 10_000, 10);
     const folders = { cacheDir: join(root, 'cache'), datasetsDir: join(root, 'datasets') };
+    console.log(
+      `cancel: the import stopped ${(await cancelLatency(folder, folders)).toFixed(0)} ms after it was asked to`,
+    );
     const summary = await new DatasetLibrary(folders).import(
       folder,
       importOptionsSchema.parse({ format: 'image-folder' }),
