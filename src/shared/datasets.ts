@@ -25,4 +25,6 @@ export interface DatasetSummary {
   notes?: string[];
   /** CSV/TSV imports: the columns of the file, to pick the text and label from. */
   columns?: string[];
+  /** Image folders: kept on disk as shards (how many, their bytes); above the in-memory size, trained from there. */
+  shards?: { count: number; bytes: number };
 }

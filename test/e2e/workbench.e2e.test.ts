@@ -229,6 +229,8 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
       .toBe('photos');
     await expect.poll(() => page.getByTestId('dataset-item').count()).toBe(9);
     expect(await page.getByTestId('image-summary').textContent()).toMatch(/32×32 pixels, RGB/);
+    // 1,500 images of 3,072 bytes: one shard of 4.4 MB.
+    expect(await page.getByTestId('shards-summary').textContent()).toMatch(/On disk in 1 shard of 4\.4 MB/);
     await expect.poll(() => grid.getByTestId('sample-item').count()).toBe(24);
 
     // A CSV with quoted commas and newlines: a token preview with unknown words marked, and a length histogram.

@@ -77,6 +77,9 @@ export function summarizeImport(id: string, name: string, path: string, result: 
     importedFrom: { path, format: result.format },
     notes: result.notes,
     ...(result.columns ? { columns: result.columns } : {}),
+    ...(data.kind === 'image-classification' && data.shards
+      ? { shards: { count: data.shards.index.shards.length, bytes: data.shards.count * data.shards.recordBytes } }
+      : {}),
   };
 }
 
