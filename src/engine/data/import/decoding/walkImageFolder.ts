@@ -41,7 +41,10 @@ function refusal(entry: Dirent): string | undefined {
 export async function* folderImages(root: string, classes: string[]): AsyncGenerator<FolderImage> {
   for (const [label, name] of classes.entries()) {
     const folder = join(root, name);
-    for await (const entry of await opendir(folder, { bufferSize: 256 })) {
+    const entries = await opendir(folder, { bufferSize: 256 }).catch((error: NodeJS.ErrnoException) => {
+      throw new DatasetFileError(folder, null, `the class folder cannot be read (${error.code ?? error.message})`);
+    });
+    for await (const entry of entries) {
       if (entry.isDirectory() || !IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase())) continue;
       const refused = refusal(entry);
       yield { path: join(folder, entry.name), label, ...(refused ? { refused: `${entry.name}: ${refused}` } : {}) };
