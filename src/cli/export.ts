@@ -15,6 +15,7 @@ import { planRun } from '../shared/runPlan';
 import { parseSpecText } from '../shared/architecture/parseSpecText';
 import { findPreset, PRESETS } from '../shared/architecture/presets';
 import { cliText } from './cliLanguage';
+import { runCommand } from './runCommand';
 
 const USAGE = cliText('cli.usage.export', { or: '|', presets: PRESETS.map((p) => p.id).join(', ') });
 
@@ -78,10 +79,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(terminalLines(error instanceof Error ? error.message : String(error)));
-    process.exit(2);
-  },
-);
+runCommand(main);

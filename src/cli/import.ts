@@ -9,6 +9,7 @@ import { hyperParamsSchema } from '../shared/hyperParams';
 import { terminalLines } from '../shared/controlCharacters';
 import { cliText } from './cliLanguage';
 import { ImportProgressBar } from './importProgress';
+import { runCommand } from './runCommand';
 
 const USAGE = cliText('cli.usage.import', { formats: IMPORT_FORMATS.join(', ') });
 
@@ -108,10 +109,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(terminalLines(error instanceof Error ? error.message : String(error)));
-    process.exit(2);
-  },
-);
+runCommand(main);

@@ -14,6 +14,7 @@ import { toPlainJson } from '../shared/wireFormat';
 import { formatPrediction } from './formatPrediction';
 import { terminalLines } from '../shared/controlCharacters';
 import { cliText } from './cliLanguage';
+import { runCommand } from './runCommand';
 
 const USAGE = cliText('cli.usage.predict', { image: 'picture.png|.jpg' });
 
@@ -86,10 +87,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(terminalLines(error instanceof Error ? error.message : String(error)));
-    process.exit(2);
-  },
-);
+runCommand(main);

@@ -27,6 +27,7 @@ import { RECIPE_OPTIONS, RECIPE_USAGE, recipeFromFlags } from './recipeFlags';
 import { readUserFile } from '../engine/data/import/userFile';
 import { terminalLines } from '../shared/controlCharacters';
 import { cliText } from './cliLanguage';
+import { runCommand } from './runCommand';
 
 // Usage is human output too: its words come from the message files, its flags and lists from the code.
 const USAGE = cliText('cli.usage.train', {
@@ -229,10 +230,4 @@ async function train(
   return outcome.type === 'finished' && outcome.status === 'failed' ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(terminalLines(error instanceof Error ? error.message : String(error)));
-    process.exit(2);
-  },
-);
+runCommand(main);
