@@ -6,14 +6,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/engine/backend';
 import { DatasetLibrary } from '../../../src/engine/data/library/datasetLibrary';
 import { seededRandom } from '../../../src/engine/data/split/seededRandom';
-import { prepareRunData, runTraining } from '../../../src/engine/train/runTraining';
+import { prepareRunData } from '../../../src/engine/train/runTraining';
 import type { BackendReport } from '../../../src/shared/backends';
 import type { DatasetSummary } from '../../../src/shared/datasets';
 import { importOptionsSchema } from '../../../src/shared/datasetImport';
-import type { EpochEvent, TrainEvent } from '../../../src/shared/events';
 import { hyperParamsSchema } from '../../../src/shared/hyperParams';
 import { planRun, type RunPlan } from '../../../src/shared/runPlan';
 import { writeImageFolder } from '../../support/datasetFixtures';
+import { expectTrainingLossFalls } from '../../support/lossFalls';
 
 let backend: BackendReport;
 let root: string;
@@ -70,16 +70,9 @@ describe('a dataset in shards', () => {
   });
 
   it('trains conv-attention-image streamed from its shards: the loss falls', async () => {
-    const events: TrainEvent[] = [];
-    const finished = await runTraining(
+    await expectTrainingLossFalls(
       { plan, backend, datasets: new DatasetLibrary({ ...folders(), inMemoryBytes: 0 }) },
-      { emit: (event) => events.push(event), stopRequested: () => false },
-      { attentionIntervalMs: 1e9, progressIntervalMs: 1e9 },
+      4,
     );
-    expect(finished.reason ?? '').toBe('');
-    expect(finished.status).toBe('completed');
-    const epochs = events.filter((e): e is EpochEvent => e.type === 'epoch');
-    expect(epochs).toHaveLength(4);
-    expect(epochs.at(-1)!.loss).toBeLessThan(epochs[0]!.loss);
   }, 120_000);
 });
