@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import { statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SHARD_LABELS, type ShardIndex, SHARD_INDEX } from '../shards/shardFormat';
+import { SHARD_LABELS, SHARD_INDEX } from '../shards/shardFormat';
 import { ShardWriter } from '../shards/shardWriter';
 import { DatasetFileError, ImportCancelledError } from './datasetFileError';
 import { DecodePool, type DecodePoolOptions } from './decoding/decodePool';
@@ -11,7 +11,7 @@ import { classFolders, folderImages } from './decoding/walkImageFolder';
 import { progressTicker, type ImportControl } from './importProgress';
 
 /** One image file may be at most this big (a large photo is a few tens of MB); a bigger one is skipped. */
-export const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
+const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
 /** Files per message to a decode thread: enough to amortise the message, few enough to keep every core busy. */
 const CHUNK_FILES = 32;
 /** Chunks given out per decode thread at once: one decoding, one waiting, so none idles on the coordinator. */
@@ -29,7 +29,6 @@ export interface SkippedFile {
 export interface ImageFolderImport {
   classNames: string[];
   target: ImageTarget;
-  index: ShardIndex;
   /** Every decoded image's label, in record order (also written to labels.bin). */
   labels: Int32Array;
   /** The mean of each channel over every pixel, 0..255. */
@@ -37,7 +36,6 @@ export interface ImageFolderImport {
   skipped: SkippedFile[];
   skippedCount: number;
   decoder: { name: string; note?: string };
-  seconds: number;
   /** The most chunks that were ever out at once: what bounds the import's memory, whatever the image count. */
   peakChunksInFlight: number;
 }
@@ -84,7 +82,6 @@ export async function importImageFolder(
   poolOptions: DecodePoolOptions = {},
   files: Pick<typeof fs, 'open'> = fs,
 ): Promise<ImageFolderImport> {
-  const started = performance.now();
   const classes = await classFolders(root);
   const recordBytes = recordBytesOf(target);
   const counting = progressTicker(control, 'counting files', 0);
@@ -177,10 +174,9 @@ export async function importImageFolder(
       null,
       `none of the ${total} images could be decoded (first: ${skipped[0]?.file}: ${skipped[0]?.reason})`,
     );
-  let index: ShardIndex;
   const labelArray = labels.toArray();
   try {
-    index = await writer.finish();
+    const index = await writer.finish();
     await writeFile(join(out, SHARD_LABELS), new Uint8Array(labelArray.buffer));
     await writeFile(join(out, SHARD_INDEX), JSON.stringify(index));
   } catch (error) {
@@ -191,7 +187,6 @@ export async function importImageFolder(
   return {
     classNames: classes,
     target,
-    index,
     labels: labelArray,
     meanPixel: channelSums.map((sum) => sum / pixelsPerChannel),
     skipped,
@@ -199,7 +194,6 @@ export async function importImageFolder(
     decoder: pool.decoder.note
       ? { name: pool.decoder.decoder, note: pool.decoder.note }
       : { name: pool.decoder.decoder },
-    seconds: (performance.now() - started) / 1000,
     peakChunksInFlight,
   };
 }

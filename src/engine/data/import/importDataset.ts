@@ -24,7 +24,7 @@ export interface ImportResult {
   notes: string[];
   columns?: string[];
   /** Image folders: how the decoding went, for the CLI's report. */
-  decoding?: { images: number; skipped: number; seconds: number; decoder: string };
+  decoding?: { images: number; decoder: string };
 }
 
 /** Where an import may write: the folder the dataset is being written to, and the decode pool's settings. */
@@ -79,12 +79,7 @@ export async function importDataset(
         ...skippedNote(imported.skipped, imported.skippedCount),
         ...(imported.decoder.note ? [imported.decoder.note] : []),
       ];
-      const decoding = {
-        images: labels.length,
-        skipped: imported.skippedCount,
-        seconds: imported.seconds,
-        decoder: imported.decoder.name,
-      };
+      const decoding = { images: labels.length, decoder: imported.decoder.name };
       return { data, format, notes, decoding };
     }
     case 'mnist-idx':

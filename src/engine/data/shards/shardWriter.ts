@@ -27,10 +27,6 @@ export class ShardWriter {
     this.recordsPerShard = recordsPerShard;
   }
 
-  get count(): number {
-    return this.records;
-  }
-
   /** Appends whole records (bytes.length a multiple of recordBytes), opening new shards as they fill. */
   async append(bytes: Uint8Array): Promise<void> {
     if (bytes.length % this.recordBytes !== 0)

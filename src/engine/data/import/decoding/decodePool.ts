@@ -80,11 +80,6 @@ export class DecodePool {
     return this.threads.length;
   }
 
-  /** Chunks given out and not yet answered, over every thread. */
-  get inFlight(): number {
-    return this.threads.reduce((n, thread) => n + thread.pending.size, 0);
-  }
-
   decode(files: string[], target: ImageTarget, maxFileBytes: number): Promise<DecodeReply> {
     const thread = this.threads.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     if (thread.failure) return Promise.reject(thread.failure);

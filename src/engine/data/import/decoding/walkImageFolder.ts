@@ -4,7 +4,7 @@ import { extname, join } from 'node:path';
 import { DatasetFileError } from '../datasetFileError';
 
 /** What libvips decodes (jpeg-js/pngjs, the fallback, only the first three). */
-export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.avif']);
+const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.avif']);
 
 /** A file of a class folder: its path and class, or why it is refused without being opened. */
 export interface FolderImage {
