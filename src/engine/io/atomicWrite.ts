@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
+import { processAlive } from './liveProcess';
 
 /** The file functions an atomic write needs: node:fs/promises, or a test's fault-injecting stand-in. */
 export type AtomicWriteFiles = Pick<typeof fs, 'open' | 'rename' | 'rm' | 'mkdir'>;
@@ -11,6 +12,15 @@ export const temporaryName = (path: string): string => `${path}.${process.pid}-$
 export function temporaryWriter(name: string): number | null {
   const match = /\.(\d+)-[0-9a-f]{8}\.tmp$/.exec(name);
   return match ? Number(match[1]) : null;
+}
+
+/**
+ * A temporary file or folder left by a writer that died: removable. One of a live process (this one included) is
+ * left alone: it may be that process's lock attempt or write, in flight now.
+ */
+export function isAbandonedTemporary(name: string): boolean {
+  const pid = temporaryWriter(name);
+  return pid !== null && !processAlive(pid, null);
 }
 
 /**

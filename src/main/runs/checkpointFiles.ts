@@ -8,7 +8,7 @@ import {
 } from '../../shared/storedRecords/checkpointIndex';
 import type { StoredCheckpoint } from '../../engine/train/runArtifacts';
 import { writeFolderAtomically } from '../../engine/io/atomicWrite';
-import { isAbandonedTemporary } from './processIdentity';
+import { isAbandonedTemporary } from '../../engine/io/atomicWrite';
 import { readRecord } from './readRecord';
 import { errorCode, sizeOf, type RunFileSystem } from './runFileSystem';
 

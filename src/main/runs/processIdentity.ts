@@ -1,44 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { temporaryWriter } from '../../engine/io/atomicWrite';
+import { processStart } from '../../engine/io/liveProcess';
 
-/**
- * When a process started, as the kernel counts it (Linux: /proc/<pid>/stat's 22nd field, clock ticks since boot);
- * null where that cannot be read. With the pid it names one process: a pid reused by a later process has another
- * start time, so a lock left by a dead process is not mistaken for a live one's.
- */
-export function processStart(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) is in parentheses and may hold spaces: count fields after its closing one.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/** Whether a process of this host with this pid (and, when known, start time) still runs. */
-export function processAlive(pid: number, start: string | null): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    // EPERM: it exists but belongs to another user.
-    if ((error as { code?: string }).code !== 'EPERM') return false;
-  }
-  if (start === null) return true;
-  const now = processStart(pid);
-  return now === null || now === start;
-}
-
+/** This process as a run lock names its holder: its host and its start time (the pid alone may be reused). */
 export const thisHost = hostname();
 export const thisProcessStart = processStart(process.pid);
-
-/**
- * A temporary file or folder left by a writer that died: removable. One of a live process (this one included) is
- * left alone: it may be that process's lock attempt or write, in flight now.
- */
-export function isAbandonedTemporary(name: string): boolean {
-  const pid = temporaryWriter(name);
-  return pid !== null && !processAlive(pid, null);
-}

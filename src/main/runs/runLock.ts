@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { RECORD_LIMITS } from '../../shared/runLayout';
 import { temporaryName } from '../../engine/io/atomicWrite';
-import { processAlive, thisHost, thisProcessStart } from './processIdentity';
+import { processAlive } from '../../engine/io/liveProcess';
+import { thisHost, thisProcessStart } from './processIdentity';
 import { readRecord } from './readRecord';
 import { errorCode, type RunFileSystem } from './runFileSystem';
 

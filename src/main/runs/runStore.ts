@@ -17,7 +17,7 @@ import { trainEventSchema } from '../../shared/storedRecords/trainEvent';
 import { toPlainJson } from '../../shared/wireFormat';
 import { isLive } from '../../shared/events';
 import { writeAtomically } from '../../engine/io/atomicWrite';
-import { isAbandonedTemporary } from './processIdentity';
+import { isAbandonedTemporary } from '../../engine/io/atomicWrite';
 import { CheckpointFiles } from './checkpointFiles';
 import { MetricsFold } from './metricsFold';
 import { frameRecord, repairMetricsLog, streamMetricsLog } from './metricsLog';

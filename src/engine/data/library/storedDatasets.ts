@@ -3,7 +3,7 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DatasetSummary } from '../../../shared/datasets';
 import type { LoadedDataset } from '../datasetTypes';
-import { temporaryWriter, writeFolderAtomically } from '../../io/atomicWrite';
+import { isAbandonedTemporary, temporaryWriter, writeFolderAtomically } from '../../io/atomicWrite';
 import { SHARD_LABELS } from '../shards/shardFormat';
 import { ShardError, ShardReader } from '../shards/shardReader';
 
@@ -120,16 +120,6 @@ export async function loadStoredDataset(
   return data;
 }
 
-/** Whether a process with this pid is running (a pid reused since is taken as running: nothing is removed then). */
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * The summaries of every complete stored dataset; unreadable folders are skipped with a message, not fatal. An
  * import's temporary folder whose process is gone (a crash, a kill mid-import) is removed: its shards may be
@@ -138,9 +128,8 @@ function running(pid: number): boolean {
 export async function listStoredDatasets(folder: string): Promise<DatasetSummary[]> {
   const names = await readdir(folder).catch(() => [] as string[]);
   for (const name of names) {
-    const writer = temporaryWriter(name);
-    if (writer !== null && !running(writer)) {
-      console.error(`[datasets] removing ${name}: the import that wrote it (process ${writer}) is gone`);
+    if (isAbandonedTemporary(name)) {
+      console.error(`[datasets] removing ${name}: the import that wrote it (process ${temporaryWriter(name)}) is gone`);
       await rm(join(folder, name), { recursive: true, force: true });
     }
   }
