@@ -1,9 +1,8 @@
-import * as fs from 'node:fs/promises';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DatasetSummary } from '../../../shared/datasets';
 import type { LoadedDataset } from '../datasetTypes';
-import { isAbandonedTemporary, temporaryWriter, writeFolderAtomically } from '../../io/atomicWrite';
+import { isAbandonedTemporary, temporaryWriter } from '../../io/atomicWrite';
 import { SHARD_LABELS } from '../shards/shardFormat';
 import { ShardError, ShardReader } from '../shards/shardReader';
 
@@ -53,10 +52,6 @@ export async function writeDatasetFiles(folder: string, summary: DatasetSummary,
     if (data.fileSplit) await writeFile(join(folder, 'split.bin'), data.fileSplit);
   }
   await writeFile(join(folder, SUMMARY), JSON.stringify(summary));
-}
-
-export async function saveDataset(folder: string, summary: DatasetSummary, data: LoadedDataset): Promise<void> {
-  await writeFolderAtomically(fs, join(folder, summary.id), (temporary) => writeDatasetFiles(temporary, summary, data));
 }
 
 const int32s = (bytes: Buffer) =>
