@@ -48,6 +48,8 @@ export default defineConfig({
           replicaWorker: resolve('src/main/training/replicaWorker.ts'),
           // The image import's decode threads (src/engine/data/import/decoding/decodePool.ts starts them).
           decodeWorker: resolve('src/engine/data/import/decoding/decodeWorker.ts'),
+          // A big text import's tokenize threads (src/engine/data/import/tokenizing/tokenizePool.ts starts them).
+          tokenizeWorker: resolve('src/engine/data/import/tokenizing/tokenizeWorker.ts'),
           serve: resolve('src/main/host/serve.ts'),
         },
       },

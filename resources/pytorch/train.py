@@ -61,10 +61,10 @@ def split(name: str, shards: Optional[str] = None) -> Dataset:
     """A split as the model reads it: token ids as int64, image bytes scaled to [0, 1], targets as int64."""
     index = os.path.join(HERE, "data", "shards.json")
     if os.path.exists(index):  # a dataset too big to copy: its records read from the workbench's shards
-        from sharded_dataset import ShardedImages
+        from sharded_dataset import sharded_split
 
         records = read_safetensors(os.path.join(HERE, "data", f"{name}-records.safetensors"))["records"]
-        return ShardedImages(index, records, shards)
+        return sharded_split(index, records, shards)
     tensors = read_safetensors(os.path.join(HERE, "data", f"{name}.safetensors"))
     inputs = [
         tensors[i["id"]].long() if i["kind"] == "tokens" else tensors[i["id"]].float() / 255 for i in DATASET["inputs"]

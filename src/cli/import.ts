@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { statSync } from 'node:fs';
 import { DatasetLibrary } from '../engine/data/library/datasetLibrary';
 import { buildInspectionContext, inspectDataset } from '../engine/data/inspection/inspectDataset';
 import { defaultDataDir } from '../main/defaultDataDir';
@@ -34,6 +35,7 @@ async function main(): Promise<number> {
       channels: { type: 'string' },
       name: { type: 'string' },
       workers: { type: 'string' },
+      'max-tokens': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -47,6 +49,7 @@ async function main(): Promise<number> {
     ...(values.name ? { name: values.name } : {}),
     ...(height ? { imageHeight: height, imageWidth: width } : {}),
     ...(values.channels ? { channels: Number(values.channels) } : {}),
+    ...(values['max-tokens'] ? { maxTokens: Number(values['max-tokens']) } : {}),
   });
   if (!parsed.success)
     throw new Error(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ') + `\n${USAGE}`);
@@ -57,7 +60,7 @@ async function main(): Promise<number> {
   const library = new DatasetLibrary({
     cacheDir: join(dataDir, 'cache'),
     datasetsDir: join(dataDir, 'datasets'),
-    ...(workers ? { decodePool: { workers } } : {}),
+    ...(workers ? { decodePool: { workers }, tokenizePool: { workers } } : {}),
   });
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
@@ -86,7 +89,7 @@ async function main(): Promise<number> {
       lines.push(`  ${name}: ${counts.train[i]} / ${counts.validation[i]} / ${counts.test[i]}`);
   }
   lines.push(cliText('cli.importSplit', inspection.split));
-  const decoding = summary.decoding;
+  const { decoding, streamed } = summary;
   // The process's peak resident memory: the decode threads' included.
   const peak = (process.resourceUsage().maxRSS / 1024).toFixed(0);
   lines.push(
@@ -97,12 +100,19 @@ async function main(): Promise<number> {
           peak,
           decoder: decoding.decoder,
         })
-      : cliText('cli.importTimeExamples', {
-          seconds: seconds.toFixed(1),
-          rate: (summary.examples / seconds).toFixed(0),
-          peak,
-          format: summary.importedFrom?.format ?? '',
-        }),
+      : streamed
+        ? cliText('cli.importTimeTexts', {
+            seconds: seconds.toFixed(1),
+            rate: (streamed.texts / seconds).toFixed(0),
+            megabytes: (statSync(positionals[0]!).size / 1e6 / seconds).toFixed(1),
+            peak,
+          })
+        : cliText('cli.importTimeExamples', {
+            seconds: seconds.toFixed(1),
+            rate: (summary.examples / seconds).toFixed(0),
+            peak,
+            format: summary.importedFrom?.format ?? '',
+          }),
   );
   for (const note of summary.notes ?? []) lines.push(cliText('cli.note', { notice: note }));
   console.log(terminalLines(lines.join('\n')));

@@ -35,6 +35,8 @@ export interface WorkbenchOptions {
   resourcesDir?: string;
   /** The built decode worker (decodeWorker.js beside the entry), for image imports; from source when unset. */
   decodeWorker?: URL;
+  /** The built tokenize worker (tokenizeWorker.js beside the entry), for big text imports; from source when unset. */
+  tokenizeWorker?: URL;
 }
 
 /** The services behind both transports, wired once: run store, training supervisor and worker, handlers. */
@@ -46,6 +48,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
   const library = new DatasetLibrary({
     ...folders,
     ...(options.decodeWorker ? { decodePool: { builtEntry: options.decodeWorker } } : {}),
+    ...(options.tokenizeWorker ? { tokenizePool: { builtEntry: options.tokenizeWorker } } : {}),
   });
   const supervisor = new TrainingSupervisor(options.launchWorker, {
     ...folders,

@@ -20,6 +20,7 @@ app.whenReady().then(async () => {
     transport: 'electron',
     launchWorker: workerLauncher(new URL('./trainingWorker.js', import.meta.url)),
     decodeWorker: new URL('./decodeWorker.js', import.meta.url),
+    tokenizeWorker: new URL('./tokenizeWorker.js', import.meta.url),
     ...(process.env['WORKBENCH_BACKEND'] ? { backend: process.env['WORKBENCH_BACKEND'] } : {}),
     // resources/ sits beside out/ in the source tree and in the packaged app.
     resourcesDir: fileURLToPath(new URL('../../resources', import.meta.url)),

@@ -28,6 +28,8 @@ export const importOptionsSchema = z
     header: z.enum(['auto', 'yes', 'no']).default('auto'),
     textColumn: z.string().min(1).max(200).optional(),
     labelColumn: z.string().min(1).max(200).optional(),
+    /** Text files streamed into shards (the big ones): the tokens kept of each text, the rest cut when stored. */
+    maxTokens: z.number().int().min(8).max(4096).default(256),
   })
   .strict();
 export type ImportOptions = z.infer<typeof importOptionsSchema>;

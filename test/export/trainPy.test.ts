@@ -7,6 +7,7 @@ import { parseMetricsLog } from '../../src/main/runs/metricsLog';
 import { RunStore } from '../../src/main/runs/runStore';
 import { readEventFile } from '../support/tensorboardReader';
 import { writeImageFolder } from '../support/datasetFixtures';
+import { fixtureWords, reviews, writeCsv } from '../support/textFixtures';
 
 /**
  * train.py, the exported folder's trainer, run by Debian's PyTorch (.ci/run installs python3-torch): it evaluates
@@ -198,6 +199,56 @@ describe('train.py', () => {
     const after = finished(trainPy(sharded, ['--epochs', '3', '--out', join(sharded, 'run')], 2));
     console.log(
       `sharded colours under torchrun x2: test loss ${before.test.loss.toFixed(3)} -> ${after.test.loss.toFixed(3)}`,
+    );
+    expect(after.test.loss).toBeLessThan(before.test.loss);
+  }, 300_000);
+
+  it('reads a big text file from its token-id shards: each text’s first ids, and torchrun x2 learns from them', async () => {
+    if (torchMissing) return;
+    const dataDir = await mkdtemp(join(tmpdir(), 'train-py-text-shards-'));
+    const rows = reviews(400);
+    await writeCsv(join(dataDir, 'reviews.csv'), rows);
+    // Streamed into shards however small: the threshold is 0 bytes.
+    const imported = cli('import', [join(dataDir, 'reviews.csv'), '--max-tokens', '40'], dataDir, {
+      LANG: 'C',
+      WORKBENCH_STREAM_TEXT_BYTES: '0',
+    });
+    expect(imported).toMatch(/texts\/s .*streamed into token-id shards/);
+    const datasetId = /^dataset (\S+) \(reviews\.csv\): 400 examples$/m.exec(imported)![1]!;
+    const folder = join(dataDir, 'exported');
+    cli(
+      'export',
+      ['--format', 'pytorch', '--preset', 'transformer-text', '--dataset', datasetId, '--out', folder],
+      dataDir,
+    );
+    expect(await readdir(join(folder, 'data'))).toContain('shards.json');
+    // Each example as train.py feeds it: the record it reads, its ids decoded by the exported vocabulary, its class.
+    const script = [
+      'import json, sys',
+      `sys.path.insert(0, ${JSON.stringify(folder)})`,
+      'import train',
+      'vocab = json.load(open("data/vocab.json"))["tokens"]',
+      'classes = json.load(open("data/classes.json"))',
+      'data = train.split("train")',
+      'for i in range(len(data)):',
+      '    ids, label = data[i]',
+      '    assert ids.dtype == train.torch.int64 and tuple(ids.shape) == (64,)',
+      '    print(int(data.records[i]), classes[int(label)], " ".join(vocab[t] for t in ids.tolist() if t != 0))',
+    ].join('\n');
+    const run = spawnSync(PYTHON, ['-c', script], { cwd: folder, encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(run.stderr);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(250);
+    for (const line of lines) {
+      const [record, label, ...words] = line.split(' ');
+      const source = rows[Number(record)]!;
+      expect(label).toBe(source.label);
+      expect(words).toEqual(fixtureWords(source.text).slice(0, 40));
+    }
+    const before = finished(trainPy(folder, ['--epochs', '0', '--out', join(folder, 'untrained')]));
+    const after = finished(trainPy(folder, ['--epochs', '3', '--out', join(folder, 'run')], 2));
+    console.log(
+      `sharded reviews under torchrun x2: test loss ${before.test.loss.toFixed(3)} -> ${after.test.loss.toFixed(3)}`,
     );
     expect(after.test.loss).toBeLessThan(before.test.loss);
   }, 300_000);

@@ -7,6 +7,28 @@ export interface TextClassificationData {
   labels: Int32Array;
   /** The files' own split, when they came with one: 0 train, 1 test, per text. */
   fileSplit?: Uint8Array;
+  shards?: undefined;
+}
+
+/**
+ * Texts too many to hold (a big CSV/TSV/JSONL file, streamed at import): each text's first `maxTokens` token ids in
+ * shards on disk, cut by the tokenizer and vocabulary learnt at import, and read a batch at a time as images are.
+ */
+export interface ShardedTextClassificationData {
+  classNames: string[];
+  texts?: undefined;
+  labels: Int32Array;
+  fileSplit?: undefined;
+  shards: ShardReader;
+  /** Each text's length in tokens before it was cut. */
+  lengths: Uint32Array;
+  tokenizer: 'word' | 'char';
+  /**
+   * Most frequent first (id = position), with each token's count over the file (a smaller vocabulary is a prefix)
+   * and the file's number of tokens.
+   */
+  vocabulary: { tokens: string[]; counts: number[]; total: number };
+  maxTokens: number;
 }
 
 /** Images as loaded: uint8 pixels [count, height, width, channels], row-major; float32 only one batch at a time. */
@@ -58,7 +80,12 @@ export interface Seq2seqData {
 }
 
 /** Any dataset as a loader returns it, tagged with its task. */
-export type TextClassificationDataset = { kind: 'text-classification' } & TextClassificationData;
+export type TextClassificationDataset = { kind: 'text-classification' } & (
+  TextClassificationData | ShardedTextClassificationData
+);
+/** Data whose records are in shards on disk, which its reader holds open. */
+export type ShardedDataset =
+  ShardedImageClassificationData | ({ kind: 'text-classification' } & ShardedTextClassificationData);
 export type LoadedDataset =
   | TextClassificationDataset
   | ImageClassificationData

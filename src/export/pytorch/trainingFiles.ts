@@ -16,8 +16,13 @@ type SplitName = 'train' | 'validation' | 'test';
 export interface ShardReference {
   /** The dataset's folder in the workbench's data folder (train.py's --shards points elsewhere). */
   folder: string;
-  /** [height, width, channels] of each uint8 record. */
-  shape: [number, number, number];
+  /** What a record is: uint8 pixels, or uint32 little-endian token ids (0-padded). */
+  record: 'image' | 'tokens';
+  /** [height, width, channels] of each image record; [ids kept] of a tokens record. */
+  shape: number[];
+  /** Tokens: the model reads `length` ids (the record's first, 0-padded), and an id at or past `vocabSize` is <unk> (1). */
+  length?: number;
+  vocabSize?: number;
   recordBytes: number;
   recordsPerShard: number;
   shards: { file: string; records: number }[];

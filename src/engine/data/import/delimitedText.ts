@@ -31,7 +31,7 @@ function sampleRows(rows: string[][], columns: number): string[][] {
   return rows.slice(0, Math.max(2, Math.min(2000, Math.floor(SAMPLE_CELLS / Math.max(1, columns)))));
 }
 
-function looksLikeHeader(first: string[], rest: string[][]): boolean {
+export function looksLikeHeader(first: string[], rest: string[][]): boolean {
   const names = first.map((cell) => cell.trim().toLowerCase());
   if (names.some((name) => TEXT_NAMES.includes(name) || LABEL_NAMES.includes(name) || SEQ2SEQ_NAMES.includes(name)))
     return true;
@@ -90,7 +90,7 @@ export function findColumn(file: string, table: DelimitedTable, wanted: string, 
   );
 }
 
-function guessColumns(table: DelimitedTable): { text: number; label: number } {
+export function guessColumns(table: DelimitedTable): { text: number; label: number } {
   const named = (names: string[]) => table.columns.findIndex((c) => names.includes(c.toLowerCase()));
   const sample = sampleRows(table.rows, table.columns.length);
   const distinct = table.columns.map((_, c) => new Set(sample.map((row) => row[c])).size);

@@ -3,11 +3,13 @@ import { statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SHARD_LABELS, SHARD_INDEX } from '../shards/shardFormat';
 import { ShardWriter } from '../shards/shardWriter';
+import { Int32Log } from '../shards/int32Log';
 import { DatasetFileError, ImportCancelledError } from './datasetFileError';
 import { DecodePool, type DecodePoolOptions } from './decoding/decodePool';
 import type { DecodeReply } from './decoding/decodeProtocol';
 import { recordBytesOf, type ImageTarget } from './decoding/imageTarget';
 import { classFolders, folderImages } from './decoding/walkImageFolder';
+import { gigabytes, writeFailure } from './writeFailure';
 import { progressTicker, type ImportControl } from './importProgress';
 
 /** One image file may be at most this big (a large photo is a few tens of MB); a bigger one is skipped. */
@@ -38,33 +40,6 @@ export interface ImageFolderImport {
   decoder: { name: string; note?: string };
   /** The most chunks that were ever out at once: what bounds the import's memory, whatever the image count. */
   peakChunksInFlight: number;
-}
-
-/** Labels appended a chunk at a time, in 64k blocks: no copy of the whole array while it grows. */
-class LabelLog {
-  private readonly blocks: Int32Array[] = [];
-  length = 0;
-
-  push(label: number): void {
-    const at = this.length % 65536;
-    if (at === 0) this.blocks.push(new Int32Array(65536));
-    this.blocks.at(-1)![at] = label;
-    this.length++;
-  }
-
-  toArray(): Int32Array {
-    const out = new Int32Array(this.length);
-    this.blocks.forEach((block, i) => out.set(block.subarray(0, Math.min(65536, this.length - i * 65536)), i * 65536));
-    return out;
-  }
-}
-
-const gigabytes = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
-
-function writeFailure(root: string, error: NodeJS.ErrnoException, images: number): DatasetFileError {
-  const why =
-    error.code === 'ENOSPC' ? 'the disk is full' : `writing the dataset failed (${error.code ?? error.message})`;
-  return new DatasetFileError(root, null, `${why} after ${images} images; nothing of this import was kept`);
 }
 
 /**
@@ -107,7 +82,7 @@ export async function importImageFolder(
   const stop = () => pool.close();
   control.signal?.addEventListener('abort', stop);
   const writer = new ShardWriter(out, 'image', recordBytes, undefined, files);
-  const labels = new LabelLog();
+  const labels = new Int32Log();
   const skipped: SkippedFile[] = [];
   let skippedCount = 0;
   const skip = (path: string, reason: string) => {
@@ -126,7 +101,7 @@ export async function importImageFolder(
     try {
       await writer.append(reply.records);
     } catch (error) {
-      throw writeFailure(root, error as NodeJS.ErrnoException, labels.length);
+      throw writeFailure(root, error as NodeJS.ErrnoException, `${labels.length} images`);
     }
     chunk.files.forEach((file, i) => (reply.ok[i] ? labels.push(file.label) : undefined));
     for (const { index, reason } of reply.failures) skip(chunk.files[index]!.path, reason);
@@ -181,7 +156,7 @@ export async function importImageFolder(
     await writeFile(join(out, SHARD_INDEX), JSON.stringify(index));
   } catch (error) {
     await writer.abandon();
-    throw writeFailure(root, error as NodeJS.ErrnoException, labels.length);
+    throw writeFailure(root, error as NodeJS.ErrnoException, `${labels.length} images`);
   }
   const pixelsPerChannel = labels.length * target.height * target.width;
   return {

@@ -16,6 +16,8 @@ import { importMnistIdx } from './mnistIdx';
 import { readTextFile } from './readText';
 import { seq2seqFromJsonLines, seq2seqFromTsv } from './seq2seqPairs';
 import { statUserPath } from './userFile';
+import { importStreamedText } from './tokenizing/streamedText';
+import type { TokenizePoolOptions } from './tokenizing/tokenizePool';
 
 export interface ImportResult {
   data: LoadedDataset;
@@ -25,12 +27,63 @@ export interface ImportResult {
   columns?: string[];
   /** Image folders: how the decoding went, for the CLI's report. */
   decoding?: { images: number; decoder: string };
+  /** Text streamed into shards: how many texts and tokens, for the CLI's report. */
+  streamed?: { texts: number; tokens: number };
 }
 
-/** Where an import may write: the folder the dataset is being written to, and the decode pool's settings. */
+/** Where an import may write: the folder the dataset is being written to, and its thread pools' settings. */
 export interface ImportTarget {
   folder: string;
   pool?: DecodePoolOptions;
+  tokenizePool?: TokenizePoolOptions;
+  /** CSV/TSV/JSONL files bigger than this are streamed into token-id shards; STREAM_TEXT_BYTES by default. */
+  streamTextBytes?: number;
+}
+
+/**
+ * Text files up to this size are read whole and kept as text (any tokenizer, learnt per run); bigger ones are
+ * streamed into shards of token ids. WORKBENCH_STREAM_TEXT_BYTES overrides it (tests, benches).
+ */
+export const STREAM_TEXT_BYTES = Number(process.env['WORKBENCH_STREAM_TEXT_BYTES'] ?? 64 * 1024 * 1024);
+
+async function streamedText(
+  path: string,
+  format: 'csv' | 'tsv' | 'jsonl',
+  options: ImportOptions,
+  control: ImportControl,
+  target: ImportTarget,
+): Promise<ImportResult> {
+  const imported = await importStreamedText(
+    path,
+    format,
+    {
+      header: options.header,
+      maxTokens: options.maxTokens,
+      ...(options.textColumn ? { textColumn: options.textColumn } : {}),
+      ...(options.labelColumn ? { labelColumn: options.labelColumn } : {}),
+    },
+    target.folder,
+    control,
+    target.tokenizePool,
+  );
+  const { classNames, labels, lengths, tokenizer, vocabulary, maxTokens } = imported;
+  const data = {
+    kind: 'text-classification' as const,
+    classNames,
+    labels,
+    lengths,
+    tokenizer,
+    vocabulary: { ...vocabulary, total: imported.tokens },
+    maxTokens,
+    shards: await ShardReader.open(target.folder),
+  };
+  return {
+    data,
+    format,
+    notes: imported.notes,
+    ...(imported.columns ? { columns: imported.columns } : {}),
+    streamed: { texts: labels.length, tokens: imported.tokens },
+  };
 }
 
 function skippedNote(skipped: SkippedFile[], count: number): string[] {
@@ -44,6 +97,45 @@ function skippedNote(skipped: SkippedFile[], count: number): string[] {
 function readText(path: string, info: Stats, control: ImportControl): Promise<string> {
   if (info.isDirectory()) throw new DatasetFileError(path, null, 'is a folder; this format is read from one file');
   return readTextFile(path, control.signal);
+}
+
+/** A CSV, TSV or JSON Lines file of labelled texts, read whole and kept as text. */
+async function textClassificationInMemory(
+  path: string,
+  format: 'csv' | 'tsv' | 'jsonl',
+  info: Stats,
+  options: ImportOptions,
+  control: ImportControl,
+): Promise<ImportResult> {
+  if (format === 'jsonl') {
+    const records = parseJsonLines(path, await readText(path, info, control), ['text', 'label']);
+    const indexed = indexLabels(
+      path,
+      'field "label"',
+      records.map((r) => r.label.trim()),
+    );
+    return {
+      data: { kind: 'text-classification', ...indexed, texts: records.map((r) => r.text) },
+      format,
+      notes: [],
+    };
+  }
+  const { columns, textColumn, labelColumn, ...data } = textClassificationFromDelimited(
+    path,
+    await readText(path, info, control),
+    {
+      delimiter: format === 'tsv' ? '\t' : ',',
+      header: options.header,
+      ...(options.textColumn ? { textColumn: options.textColumn } : {}),
+      ...(options.labelColumn ? { labelColumn: options.labelColumn } : {}),
+    },
+  );
+  return {
+    data: { kind: 'text-classification', ...data },
+    format,
+    notes: [`text from column "${textColumn}", labels from column "${labelColumn}"`],
+    columns,
+  };
 }
 
 /** Reads a file or folder in the given format (or the detected one) into a dataset in memory. */
@@ -87,38 +179,11 @@ export async function importDataset(
     case 'cifar10-binary':
       return { data: await importCifarBinary(path, control), format, notes: [] };
     case 'csv':
-    case 'tsv': {
-      const delimiter = format === 'tsv' ? '\t' : ',';
-      const { columns, textColumn, labelColumn, ...data } = textClassificationFromDelimited(
-        path,
-        await readText(path, info, control),
-        {
-          delimiter,
-          header: options.header,
-          ...(options.textColumn ? { textColumn: options.textColumn } : {}),
-          ...(options.labelColumn ? { labelColumn: options.labelColumn } : {}),
-        },
-      );
-      return {
-        data: { kind: 'text-classification', ...data },
-        format,
-        notes: [`text from column "${textColumn}", labels from column "${labelColumn}"`],
-        columns,
-      };
-    }
-    case 'jsonl': {
-      const records = parseJsonLines(path, await readText(path, info, control), ['text', 'label']);
-      const indexed = indexLabels(
-        path,
-        'field "label"',
-        records.map((r) => r.label.trim()),
-      );
-      return {
-        data: { kind: 'text-classification', ...indexed, texts: records.map((r) => r.text) },
-        format,
-        notes: [],
-      };
-    }
+    case 'tsv':
+    case 'jsonl':
+      if (target && !info.isDirectory() && info.size > (target.streamTextBytes ?? STREAM_TEXT_BYTES))
+        return streamedText(path, format, options, control, target);
+      return textClassificationInMemory(path, format, info, options, control);
     case 'conll':
       return { data: parseConll(path, await readText(path, info, control)), format, notes: [] };
     case 'seq2seq-tsv':

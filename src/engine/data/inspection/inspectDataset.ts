@@ -12,7 +12,7 @@ import { learnTextFields, type LearntField } from '../tasks/taskText';
 import { UNKNOWN_ID } from '../tokenizers/wordVocabulary';
 import type { TokenizerSettings } from '../../../shared/tokenizerSettings';
 import { exampleCount, splitDataset, type SplitOptions } from '../split/datasetSplit';
-import type { LoadedDataset } from '../datasetTypes';
+import type { LoadedDataset, ShardedTextClassificationData } from '../datasetTypes';
 import type { SplitIndices } from '../split/stratifiedSplit';
 
 /** Everything inspection derives from one choice of split and tokenizer; built once, read by every page. */
@@ -38,13 +38,18 @@ export function buildInspectionContext(
   return { summary, data, split, splitSource, fields };
 }
 
-function histogram(name: string, lengths: number[], maxLength: number | null): LengthHistogram {
-  const longest = lengths.reduce((a, b) => Math.max(a, b), 0);
+function histogram(name: string, lengths: number[] | Uint32Array, maxLength: number | null): LengthHistogram {
+  let [longest, sum, over] = [0, 0, 0];
+  for (const length of lengths) {
+    longest = Math.max(longest, length);
+    sum += length;
+    if (maxLength !== null && length > maxLength) over++;
+  }
   const binWidth = Math.max(1, Math.ceil((longest + 1) / 40));
   const counts = new Array<number>(Math.floor(longest / binWidth) + 1).fill(0);
   for (const length of lengths) counts[Math.floor(length / binWidth)]!++;
-  const mean = lengths.reduce((a, b) => a + b, 0) / Math.max(1, lengths.length);
-  const truncated = maxLength === null ? 0 : lengths.filter((l) => l > maxLength).length / Math.max(1, lengths.length);
+  const mean = sum / Math.max(1, lengths.length);
+  const truncated = over / Math.max(1, lengths.length);
   return { name, binWidth, counts, maxLength, mean, longest, truncated };
 }
 
@@ -75,6 +80,19 @@ function classCounts(context: InspectionContext): DatasetInspection['classCounts
   };
 }
 
+/**
+ * Texts stored as token ids are too many to read for a view: their lengths were kept at import, and the coverage
+ * is the share of the file's tokens among the vocabulary's first ids (counted over every split, not the held-out).
+ */
+function storedTextMeasures(data: ShardedTextClassificationData, field: LearntField) {
+  const { counts, total } = data.vocabulary;
+  const known = counts.slice(0, field.tokenizer.vocabulary.size).reduce((a, b) => a + b, 0);
+  return {
+    vocabulary: { name: field.name, size: field.tokenizer.vocabulary.size, coverage: total > 0 ? known / total : 1 },
+    lengths: histogram(field.name, data.lengths, field.input?.maxLength ?? null),
+  };
+}
+
 /** What the Datasets view shows of a dataset: split sizes, class balance, image summary or text statistics. */
 export function inspectDataset(context: InspectionContext): DatasetInspection {
   const { data, split, summary } = context;
@@ -89,10 +107,11 @@ export function inspectDataset(context: InspectionContext): DatasetInspection {
   const isCoverageRow = new Uint8Array(examples);
   for (const row of coverageRows) isCoverageRow[row] = 1;
   const measured = context.fields.map((field) => {
+    if (data.kind === 'text-classification' && data.shards) return storedTextMeasures(data, field);
     const lengths = new Array<number>(examples);
     let [known, total] = [0, 0];
     for (let i = 0; i < examples; i++) {
-      const tokens = field.tokenizer.tokenize(field.text(i));
+      const tokens = field.tokens(i);
       lengths[i] = tokens.length;
       if (!isCoverageRow[i]) continue;
       total += tokens.length;
@@ -146,7 +165,7 @@ export function sampleDataset(
   const samples = rows.slice(offset, offset + limit).map((index) => {
     const fields = context.fields.map((field) => {
       const text = field.text(index);
-      const tokens = field.tokenizer.tokenize(text).slice(0, field.input?.maxLength ?? 200);
+      const tokens = field.tokens(index).slice(0, field.input?.maxLength ?? 200);
       return {
         name: field.name,
         text: text.slice(0, TEXT_PREVIEW),

@@ -13,8 +13,15 @@ import type { LoadedDataset } from '../datasetTypes';
 import { importDataset, type ImportResult } from '../import/importDataset';
 import type { ImportControl } from '../import/importProgress';
 import { suggestTokenizer } from '../tokenizers/learnTokenizer';
-import { listStoredDatasets, loadStoredDataset, removeStoredDataset, writeDatasetFiles } from './storedDatasets';
+import {
+  closeShards,
+  listStoredDatasets,
+  loadStoredDataset,
+  removeStoredDataset,
+  writeDatasetFiles,
+} from './storedDatasets';
 import type { DecodePoolOptions } from '../import/decoding/decodePool';
+import type { TokenizePoolOptions } from '../import/tokenizing/tokenizePool';
 import { writeFolderAtomically } from '../../io/atomicWrite';
 
 export interface DatasetFolders {
@@ -24,6 +31,10 @@ export interface DatasetFolders {
   datasetsDir: string;
   /** The decode pool's settings for image imports: its built worker entry, its thread count. */
   decodePool?: DecodePoolOptions;
+  /** The tokenize pool's settings for big text imports: its built worker entry, its thread count. */
+  tokenizePool?: TokenizePoolOptions;
+  /** Text files bigger than this stream into token-id shards (STREAM_TEXT_BYTES by default). */
+  streamTextBytes?: number;
   /** Sharded images up to this many bytes load into memory; bigger ones stream (IN_MEMORY_BYTES by default). */
   inMemoryBytes?: number;
 }
@@ -50,7 +61,7 @@ export function summarizeImport(id: string, name: string, path: string, result: 
         : [];
   const texts =
     data.kind === 'text-classification'
-      ? data.texts
+      ? (data.texts ?? [])
       : data.kind === 'seq2seq'
         ? data.sources
         : data.kind === 'sequence-labelling'
@@ -68,7 +79,7 @@ export function summarizeImport(id: string, name: string, path: string, result: 
     ...(data.kind === 'image-classification'
       ? { imageShape: { height: data.height, width: data.width, channels: data.channels } }
       : {}),
-    ...(data.kind === 'seq2seq'
+    ...(data.kind === 'seq2seq' || (data.kind === 'text-classification' && data.shards)
       ? { defaultTokenizer: data.tokenizer }
       : texts.length > 0
         ? { defaultTokenizer: suggestTokenizer(texts) }
@@ -77,7 +88,7 @@ export function summarizeImport(id: string, name: string, path: string, result: 
     importedFrom: { path, format: result.format },
     notes: result.notes,
     ...(result.columns ? { columns: result.columns } : {}),
-    ...(data.kind === 'image-classification' && data.shards
+    ...('shards' in data && data.shards
       ? { shards: { count: data.shards.index.shards.length, bytes: data.shards.count * data.shards.recordBytes } }
       : {}),
   };
@@ -136,7 +147,7 @@ export class DatasetLibrary {
     options: ImportOptions,
     control: ImportControl = {},
     keep: 'stored' | 'transient' = 'stored',
-  ): Promise<DatasetSummary & { decoding?: ImportResult['decoding'] }> {
+  ): Promise<DatasetSummary & Pick<ImportResult, 'decoding' | 'streamed'>> {
     const name = options.name ?? basename(path.replace(/[\\/]+$/, ''));
     const slug =
       name
@@ -153,21 +164,26 @@ export class DatasetLibrary {
       result = await importDataset(path, options, control, {
         folder,
         ...(this.folders.decodePool ? { pool: this.folders.decodePool } : {}),
+        ...(this.folders.tokenizePool ? { tokenizePool: this.folders.tokenizePool } : {}),
+        ...(this.folders.streamTextBytes !== undefined ? { streamTextBytes: this.folders.streamTextBytes } : {}),
       });
       summary = summarizeImport(id, name, path, result);
       try {
         await writeDatasetFiles(folder, summary, result.data);
       } finally {
-        if (result.data.kind === 'image-classification') result.data.shards?.close();
+        closeShards(result.data);
       }
     });
     const done = result as ImportResult | null;
     if (!summary || !done) throw new Error('the import ended without a dataset');
     if (keep === 'transient') this.transient.set(id, summary);
     // Data in memory stay loaded; sharded data are opened again from their final folder when first needed.
-    if (!(done.data.kind === 'image-classification' && done.data.shards))
-      this.loaded.set(id, Promise.resolve(done.data));
-    return { ...(summary as DatasetSummary), ...(done.decoding ? { decoding: done.decoding } : {}) };
+    if (!('shards' in done.data && done.data.shards)) this.loaded.set(id, Promise.resolve(done.data));
+    return {
+      ...(summary as DatasetSummary),
+      ...(done.decoding ? { decoding: done.decoding } : {}),
+      ...(done.streamed ? { streamed: done.streamed } : {}),
+    };
   }
 
   async remove(id: string): Promise<boolean> {
@@ -176,7 +192,7 @@ export class DatasetLibrary {
     const loaded = this.loaded.get(id);
     this.loaded.delete(id);
     // A sharded dataset's reader holds its shards open: closed before its folder goes.
-    await loaded?.then((data) => data.kind === 'image-classification' && data.shards?.close()).catch(() => undefined);
+    await loaded?.then(closeShards).catch(() => undefined);
     const transient = this.transient.delete(id);
     await removeStoredDataset(transient ? transientDir() : this.folders.datasetsDir, id);
     return true;

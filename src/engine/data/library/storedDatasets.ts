@@ -1,7 +1,8 @@
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DatasetSummary } from '../../../shared/datasets';
-import type { LoadedDataset } from '../datasetTypes';
+import type { LoadedDataset, ShardedTextClassificationData } from '../datasetTypes';
+import { SHARD_LENGTHS } from '../import/tokenizing/streamedText';
 import { isAbandonedTemporary, temporaryWriter } from '../../io/atomicWrite';
 import { SHARD_LABELS } from '../shards/shardFormat';
 import { ShardError, ShardReader } from '../shards/shardReader';
@@ -31,6 +32,10 @@ function withoutArrays(data: LoadedDataset): unknown {
     return rest;
   }
   if (data.kind === 'text-classification') {
+    if (data.shards) {
+      const { shards: _shards, labels: _labels, lengths: _lengths, ...rest } = data;
+      return { ...rest, storage: 'shards' };
+    }
     const { labels, fileSplit, ...rest } = data;
     return { ...rest, labels: [...labels], ...(fileSplit ? { fileSplit: [...fileSplit] } : {}) };
   }
@@ -81,6 +86,32 @@ async function loadShardedImages(
   return { ...base, shards, meanPixel };
 }
 
+/** Texts stored as token ids: always left on disk behind a reader (only a big file is stored this way). */
+async function loadShardedText(
+  dir: string,
+  data: Pick<ShardedTextClassificationData, 'classNames' | 'tokenizer' | 'vocabulary' | 'maxTokens'>,
+): Promise<LoadedDataset> {
+  const shards = await ShardReader.open(dir);
+  const labels = int32s(await readFile(join(dir, SHARD_LABELS)));
+  const lengths = new Uint32Array(int32s(await readFile(join(dir, SHARD_LENGTHS))).buffer);
+  for (const [file, count] of [
+    [SHARD_LABELS, labels.length],
+    [SHARD_LENGTHS, lengths.length],
+  ] as const) {
+    if (count !== shards.count) {
+      shards.close();
+      throw new ShardError(dir, file, `holds ${count} values for ${shards.count} records`);
+    }
+  }
+  const { classNames, tokenizer, vocabulary, maxTokens } = data;
+  return { kind: 'text-classification', classNames, labels, shards, lengths, tokenizer, vocabulary, maxTokens };
+}
+
+/** Closes the reader a sharded dataset holds its shards open with (before its folder goes). */
+export function closeShards(data: LoadedDataset): void {
+  if ('shards' in data) data.shards?.close();
+}
+
 export async function loadStoredDataset(
   folder: string,
   id: string,
@@ -106,10 +137,14 @@ export async function loadStoredDataset(
     };
   }
   if (data.kind === 'text-classification') {
+    if (data.storage === 'shards') return loadShardedText(dir, data as unknown as ShardedTextClassificationData);
+    const { classNames, texts, labels, fileSplit } = data as unknown as { texts: string[] } & typeof data;
     return {
-      ...data,
-      labels: Int32Array.from(data.labels),
-      ...(data.fileSplit ? { fileSplit: Uint8Array.from(data.fileSplit) } : {}),
+      kind: 'text-classification',
+      classNames,
+      texts,
+      labels: Int32Array.from(labels),
+      ...(fileSplit ? { fileSplit: Uint8Array.from(fileSplit) } : {}),
     };
   }
   return data;

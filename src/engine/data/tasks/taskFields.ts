@@ -11,6 +11,8 @@ export interface TextField<D> {
   name: string;
   /** The text of one example (a tagged sentence: its tokens joined by spaces). */
   text(data: D, index: number): string;
+  /** The tokens of one example as the tokenizer cuts them; stored tokens where the text is not kept. */
+  tokens?(data: D, index: number, tokenizer: Tokenizer): string[];
   /** Learns this field's tokenizer on the training rows only. */
   learn(data: D, trainRows: readonly number[], settings: LearntTokenizerSettings): Tokenizer;
 }

@@ -11,6 +11,8 @@ import { TEXT_CLASSIFICATION_TEXT } from './textClassificationText';
 export interface LearntField {
   name: string;
   text: (index: number) => string;
+  /** The example's tokens, as the tokenizer cuts its text (or as stored, for texts kept as token ids). */
+  tokens: (index: number) => string[];
   tokenizer: Tokenizer;
   /** The token input reading this field, if the model has one for it. */
   input: TokenInputSpec | undefined;
@@ -48,10 +50,13 @@ export function learnTextFields(
   return text.fields.map((field, position) => {
     const input = tokenInputs[position];
     const complete = completeTokenizerSettings(settings, kind, input?.vocabSize ?? DEFAULT_VOCABULARY);
+    const tokenizer = field.learn(data, trainRows, complete);
     return {
       name: field.name,
       text: (index) => field.text(data, index),
-      tokenizer: field.learn(data, trainRows, complete),
+      tokens: (index) =>
+        field.tokens ? field.tokens(data, index, tokenizer) : tokenizer.tokenize(field.text(data, index)),
+      tokenizer,
       input,
     };
   });

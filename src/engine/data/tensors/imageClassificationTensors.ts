@@ -1,9 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ImageInputSpec, ModelSpec } from '../../../shared/architecture/modelSpec';
 import type { ImageClassificationData, ShardedImageClassificationData } from '../datasetTypes';
-import { PrefetchedRecords } from '../shards/prefetchedRecords';
-import { shardwiseOrder } from '../shards/shardOrder';
-import { SHARD_LABELS } from '../shards/shardFormat';
+import { shardedRows } from './shardedRows';
 import type { PreparedDataset, SplitName } from '../preparedDataset';
 import { splitDataset } from '../split/datasetSplit';
 import { byName, splitCounts } from './gatherRows';
@@ -48,19 +46,19 @@ export function prepareImageClassificationTask(
     throw new Error(`the dataset has ${data.labels.length} labels but pixels for ${imageCount} images`);
   const indices = splitDataset(data, options);
   const split = byName(indices);
-  const key = (name: string, rows: ArrayLike<number>) => `${name}:${Array.prototype.join.call(rows, ',')}`;
-  const recordsOf = (name: SplitName, rows: ArrayLike<number>) => Array.from(rows, (row) => split(name)[row]!);
-  const prefetched = data.shards ? new PrefetchedRecords(data.shards) : null;
+  const sharded = data.shards
+    ? shardedRows(data.shards, indices, { record: 'image', shape: [height, width, channels] })
+    : null;
   // The batch's images, uint8, one after another: a slice of memory, or the records fetched from the shards.
   const imagesOf = (name: SplitName, rows: ArrayLike<number>): ((i: number) => Uint8Array) => {
-    if (!prefetched) {
+    if (!sharded) {
       const pixels = data.pixels!;
       return (i) => {
         const source = split(name)[rows[i]!]!;
         return pixels.subarray(source * pixelsPerImage, (source + 1) * pixelsPerImage);
       };
     }
-    const bytes = prefetched.take(key(name, rows), recordsOf(name, rows));
+    const bytes = sharded.take(name, rows);
     return (i) => bytes.subarray(i * pixelsPerImage, (i + 1) * pixelsPerImage);
   };
   return {
@@ -87,33 +85,7 @@ export function prepareImageClassificationTask(
         targets: tf.tensor1d(labels, 'int32'),
       };
     },
-    ...(prefetched && data.shards
-      ? {
-          fetch: (name: SplitName, rows: ArrayLike<number>) => prefetched.fetch(key(name, rows), recordsOf(name, rows)),
-          shards: {
-            folder: data.shards.folder,
-            shape: [height, width, channels],
-            recordBytes: data.shards.recordBytes,
-            recordsPerShard: data.shards.index.recordsPerShard,
-            shards: data.shards.index.shards.map(({ file, records }) => ({ file, records })),
-            labels: SHARD_LABELS,
-            records: {
-              train: Int32Array.from(indices.train),
-              validation: Int32Array.from(indices.validation),
-              test: Int32Array.from(indices.test),
-            },
-          },
-          // Two shards' worth of rows in the shuffle buffer: batches read from a shard or two at a time.
-          trainingOrder: (random: () => number) =>
-            shardwiseOrder(
-              indices.train.length,
-              (row) => indices.train[row]!,
-              data.shards!.index.recordsPerShard,
-              2 * data.shards!.index.recordsPerShard,
-              random,
-            ),
-        }
-      : {}),
+    ...(sharded ? sharded.prepared : {}),
     view: (name, row) => ({ tokens: {}, target: data.classNames[data.labels[split(name)[row]!]!]! }),
     encode: (example) => encodeImage(example, input),
     showPrediction: (ids) => data.classNames[ids[0]!] ?? String(ids[0]),
