@@ -11,6 +11,7 @@ import { replicaThroughput } from './replicaThroughput';
 import { sideBySideReplicas } from './sideBySideReplicas';
 import { accuracyTargets } from './accuracyTargets';
 import { imageFolderImport } from './imageFolderImport';
+import { textImport } from './textImport';
 
 // npm run bench [-- backend] [-- side-by-side | profile [preset ids] | pytorch | replicas [preset ids]]: prints
 // figures; asserts nothing (speed is measured here, never in unit tests). side-by-side: only the presets against
@@ -18,9 +19,10 @@ import { imageFolderImport } from './imageFolderImport';
 // pytorch: an epoch in the app against its PyTorch export on one process and under torchrun x2; replicas: training
 // on 1 and on every core's worth of data-parallel replica threads; accuracy: each preset trained from its default
 // recipe against the accuracy its kind is known to reach (about an hour; not part of the default run); images: image
-// folders imported at 10k and 100k files and trained from shards; imagenet: a 1.28 M-file folder imported end to end.
+// folders imported at 10k and 100k files and trained from shards; imagenet: a 1.28 M-file folder imported end to end;
+// texts: CSVs of 100 MB and 1 GB streamed into token-id shards.
 const words = process.argv.slice(2);
-const MODES = ['side-by-side', 'profile', 'pytorch', 'replicas', 'accuracy', 'images', 'imagenet'];
+const MODES = ['side-by-side', 'profile', 'pytorch', 'replicas', 'accuracy', 'images', 'imagenet', 'texts'];
 const sideBySideOnly = words.includes('side-by-side');
 const presetIds = words.filter((word) => PRESETS.some((p) => p.id === word));
 const backend =
@@ -35,7 +37,9 @@ console.warn = (
   (...args: unknown[]) =>
     String(args[0]).startsWith('Orthogonal') ? undefined : warn(...args)
 )(console.warn);
-if (words.includes('images') || words.includes('imagenet')) {
+if (words.includes('texts')) {
+  await textImport();
+} else if (words.includes('images') || words.includes('imagenet')) {
   await imageFolderImport(backend, words.includes('imagenet'));
 } else if (words.includes('accuracy')) {
   await accuracyTargets(presetIds);
@@ -52,6 +56,7 @@ if (words.includes('images') || words.includes('imagenet')) {
   editorValidation();
   await cifarImport();
   await imageFolderImport(backend);
+  await textImport();
   await trainingThroughput(backend);
   await trainLoopThroughput(backend);
   await presetThroughput(backend);

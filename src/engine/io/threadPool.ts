@@ -97,7 +97,19 @@ export class ThreadPool<Request extends { id: number }, Reply extends { id: numb
 
   /** Sends a request (its id given here) to the least busy thread; `transfer` moves buffers instead of copying. */
   request(body: WithoutId<Request>, transfer: ArrayBuffer[] = []): Promise<Reply> {
-    const thread = this.threads.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    return this.send(
+      this.threads.reduce((a, b) => (b.pending.size < a.pending.size ? b : a)),
+      body,
+      transfer,
+    );
+  }
+
+  /** Sends the same request to every thread (what each has gathered, say), after what each was given before. */
+  requestEach(body: WithoutId<Request>): Promise<Reply[]> {
+    return Promise.all(this.threads.map((thread) => this.send(thread, body, [])));
+  }
+
+  private send(thread: PoolThread<Reply>, body: WithoutId<Request>, transfer: ArrayBuffer[]): Promise<Reply> {
     if (thread.failure) return Promise.reject(thread.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

@@ -84,24 +84,19 @@ describe('a big text file streamed into token-id shards', () => {
     expect(await readFile(join(b, 'labels.bin'))).toEqual(await readFile(join(a, 'labels.bin')));
   }, 60_000);
 
-  it('holds the same few batches in flight for 10,000 texts as for 100,000', async () => {
+  it('holds the same few chunks in flight for 10,000 texts as for 100,000', async () => {
     const peaks: number[] = [];
     for (const count of [10_000, 100_000]) {
       const file = join(root, `many-${count}.jsonl`);
       await writeJsonLines(file, reviews(count, 3));
-      const imported = await importStreamedText(
-        file,
-        'jsonl',
-        { maxTokens: 16 },
-        await outFolder(),
-        {},
-        { workers: 2 },
-      );
+      // Chunks of 16k characters: dozens of them even in the smaller file.
+      const options = { maxTokens: 16, chunkChars: 16_384 };
+      const imported = await importStreamedText(file, 'jsonl', options, await outFolder(), {}, { workers: 2 });
       expect(imported.labels.length).toBe(count);
-      peaks.push(imported.peakBatchesInFlight);
+      peaks.push(imported.peakChunksInFlight);
     }
     expect(peaks[1]).toBe(peaks[0]);
-    expect(peaks[0]).toBeLessThanOrEqual(4);
+    expect(peaks[0]).toBe(4);
   }, 120_000);
 
   it.each([
@@ -142,7 +137,7 @@ describe('a big text file streamed into token-id shards', () => {
     await writeFile(file, `text,label\nfine,a\nalso fine,b\n"never closed,a\n${'x'.repeat(3_000_000)}\n`);
     await expect(
       importStreamedText(file, 'csv', { header: 'auto', maxTokens: 8 }, await outFolder(), {}, { workers: 1 }),
-    ).rejects.toThrow(/unclosed\.csv, line 5: a record of more than 1000000 characters/);
+    ).rejects.toThrow(/unclosed\.csv, line 4: a record of more than 1000000 characters/);
   });
 
   it('cancels mid-import at once, leaving the shards it had begun abandoned for the caller to remove', async () => {
@@ -183,20 +178,22 @@ describe('bounded token counts', () => {
       const j = state % (i + 1);
       [stream[i], stream[j]] = [stream[j]!, stream[i]!];
     }
-    const roomy = new BoundedCounts(10_000);
-    const tight = new BoundedCounts(1000);
-    // Batches of 500 tokens, as a tokenize thread returns them: distinct tokens with their counts.
-    for (let at = 0; at < stream.length; at += 500) {
-      const batch = new Map<string, number>();
-      for (const i of stream.slice(at, at + 500)) batch.set(`t${i}`, (batch.get(`t${i}`) ?? 0) + 1);
-      roomy.add([...batch.keys()], [...batch.values()]);
-      tight.add([...batch.keys()], [...batch.values()]);
+    // Two threads' counts, each over half the stream, merged as the import merges them.
+    const [roomy, tight] = [new BoundedCounts(10_000), new BoundedCounts(2000)];
+    for (const half of [stream.slice(0, stream.length / 2), stream.slice(stream.length / 2)]) {
+      const [thread, tightThread] = [new BoundedCounts(5000), new BoundedCounts(1000)];
+      for (const i of half) {
+        thread.add(`t${i}`);
+        tightThread.add(`t${i}`);
+      }
+      roomy.merge(thread.entries());
+      tight.merge(tightThread.entries());
     }
     expect(roomy.floor).toBe(0);
     expect(roomy.top(5000).counts).toEqual(exact);
     expect(roomy.top(3).tokens).toEqual(['t0', 't1', 't2']);
     expect(tight.floor).toBeGreaterThan(0);
-    expect(tight.distinct).toBeLessThanOrEqual(1000);
+    expect(tight.distinct).toBeLessThanOrEqual(2000);
     // The 50 most frequent are kept, each count low by at most the floor.
     const top = tight.top(50);
     expect([...top.tokens].sort()).toEqual(Array.from({ length: 50 }, (_, i) => `t${i}`).sort());

@@ -1,0 +1,2 @@
+import { textImport } from './textImport';
+await textImport([100, 1000]);
