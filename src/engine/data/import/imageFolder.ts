@@ -10,6 +10,7 @@ import type { DecodeReply } from './decoding/decodeProtocol';
 import { recordBytesOf, type ImageTarget } from './decoding/imageTarget';
 import { classFolders, folderImages } from './decoding/walkImageFolder';
 import { gigabytes, writeFailure } from './writeFailure';
+import { withImportPool } from './pooledImport';
 import { progressTicker, type ImportControl } from './importProgress';
 
 /** One image file may be at most this big (a large photo is a few tens of MB); a bigger one is skipped. */
@@ -79,8 +80,6 @@ export async function importImageFolder(
     );
 
   const pool = await DecodePool.start(poolOptions);
-  const stop = () => pool.close();
-  control.signal?.addEventListener('abort', stop);
   const writer = new ShardWriter(out, 'image', recordBytes, undefined, files);
   const labels = new Int32Log();
   const skipped: SkippedFile[] = [];
@@ -109,7 +108,7 @@ export async function importImageFolder(
     done += chunk.files.length;
     await tick(done);
   };
-  try {
+  await withImportPool(pool, writer, control, async () => {
     let batch: { path: string; label: number }[] = [];
     const send = async () => {
       const reply = pool.decode(
@@ -136,13 +135,7 @@ export async function importImageFolder(
     }
     if (batch.length > 0) await send();
     while (inFlight.length > 0) await store();
-  } catch (error) {
-    await writer.abandon();
-    throw control.signal?.aborted ? new ImportCancelledError() : error;
-  } finally {
-    control.signal?.removeEventListener('abort', stop);
-    pool.close();
-  }
+  });
   if (labels.length === 0)
     throw new DatasetFileError(
       root,

@@ -40,6 +40,8 @@ export const useDatasetsStore = defineStore('datasets', () => {
     channels: 3 as 1 | 3,
     textColumn: '',
     labelColumn: '',
+    /** Tokens kept per text when a big text file is streamed into shards. */
+    maxTokens: 256,
   });
   const importing = reactive({
     importId: null as string | null,
@@ -187,6 +189,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
           imageHeight: importForm.imageSize,
           imageWidth: importForm.imageSize,
           channels: importForm.channels,
+          maxTokens: importForm.maxTokens,
           ...(importForm.textColumn.trim() ? { textColumn: importForm.textColumn.trim() } : {}),
           ...(importForm.labelColumn.trim() ? { labelColumn: importForm.labelColumn.trim() } : {}),
         },

@@ -6,7 +6,8 @@ import { SHARD_INDEX, SHARD_LABELS } from '../../shards/shardFormat';
 import { ShardWriter } from '../../shards/shardWriter';
 import { RESERVED } from '../../tokenizers/wordVocabulary';
 import { indexLabels } from '../classLabels';
-import { DatasetFileError, ImportCancelledError } from '../datasetFileError';
+import { DatasetFileError } from '../datasetFileError';
+import { withImportPool } from '../pooledImport';
 import type { DelimitedTextOptions } from '../delimitedText';
 import { progressTicker, type ImportControl } from '../importProgress';
 import { gigabytes, writeFailure } from '../writeFailure';
@@ -101,8 +102,6 @@ export async function importStreamedText(
   const size = (await stat(file)).size;
   const megabytes = Math.max(1, Math.ceil(size / 1e6));
   const pool = await TokenizePool.start(file, source.layout, poolOptions);
-  const stop = () => pool.close();
-  control.signal?.addEventListener('abort', stop);
   const limit = pool.size * CHUNKS_PER_THREAD;
   const { maxTokens } = options;
   const { tokenizer } = source;
@@ -110,7 +109,7 @@ export async function importStreamedText(
   let bytes = 0;
   const chunks = () =>
     recordChunks(file, format !== 'jsonl', control.signal, (read) => (bytes = read), options.chunkChars ?? CHUNK_CHARS);
-  try {
+  return withImportPool(pool, writer, control, async () => {
     // The first pass: every token and label counted.
     const reading = progressTicker(control, 'learning the vocabulary (MB read)', megabytes);
     const counts = new BoundedCounts();
@@ -212,11 +211,5 @@ export async function importStreamedText(
         ...(cut > 0 ? [`${cut} texts longer than ${maxTokens} tokens were cut to ${maxTokens} when stored`] : []),
       ],
     };
-  } catch (error) {
-    await writer.abandon();
-    throw control.signal?.aborted ? new ImportCancelledError() : error;
-  } finally {
-    control.signal?.removeEventListener('abort', stop);
-    pool.close();
-  }
+  });
 }
