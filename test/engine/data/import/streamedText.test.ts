@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importStreamedText } from '../../../../src/engine/data/import/tokenizing/streamedText';
+import { wholeRecordsEnd } from '../../../../src/engine/data/import/tokenizing/recordChunks';
+import { textClassificationFromDelimited } from '../../../../src/engine/data/import/delimitedText';
 import { BoundedCounts } from '../../../../src/engine/data/import/tokenizing/boundedCounts';
 import { ImportCancelledError } from '../../../../src/engine/data/import/datasetFileError';
 import { SHARD_INDEX } from '../../../../src/engine/data/shards/shardFormat';
@@ -98,6 +100,30 @@ describe('a big text file streamed into token-id shards', () => {
     expect(peaks[1]).toBe(peaks[0]);
     expect(peaks[0]).toBe(4);
   }, 120_000);
+
+  it('cuts the stream at record ends however the quotes fall: the rows the whole file parses into', async () => {
+    // Quoted fields spanning lines, escaped quotes, a literal quote inside an unquoted field, CRLF line ends.
+    const tricky = [
+      ['"a review\nover two lines, ""quoted"" inside"', 'pos'],
+      ['a 5" screen unquoted', 'neg'],
+      ['"three\r\nline\nfield"', 'pos'],
+      ['plain text', 'neg'],
+      ['"ends with a quote """', 'pos'],
+    ];
+    const rows = Array.from({ length: 400 }, (_, i) => tricky[i % tricky.length]!);
+    const file = join(root, 'tricky.csv');
+    await writeFile(file, ['text,label', ...rows.map(([text, label]) => `${text},${label}`)].join('\r\n') + '\r\n');
+    const whole = textClassificationFromDelimited(file, await readFile(file, 'utf8'), { delimiter: ',' });
+    expect(whole.texts).toHaveLength(400);
+    // Chunks of 50 characters: a cut falls inside nearly every quoted field.
+    const options = { header: 'auto' as const, maxTokens: 8, chunkChars: 50 };
+    const imported = await importStreamedText(file, 'csv', options, await outFolder(), {}, { workers: 2 });
+    expect(Array.from(imported.lengths)).toEqual(whole.texts.map((text) => fixtureWords(text).length));
+    expect(Array.from(imported.labels)).toEqual(Array.from(whole.labels));
+    expect(wholeRecordsEnd('x,"a\nb', ',')).toBe(-1);
+    expect(wholeRecordsEnd('x,5" y\nz', ',')).toBe(7);
+    expect(wholeRecordsEnd('{"a": 1}\n{"b"', null)).toBe(9);
+  }, 60_000);
 
   it.each([
     [

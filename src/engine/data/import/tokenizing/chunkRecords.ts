@@ -2,7 +2,7 @@ import Papa from 'papaparse';
 import { DatasetFileError } from '../datasetFileError';
 import { jsonRecord } from '../jsonLines';
 import { checkRecordLength, MAX_RECORD_CHARS } from '../readText';
-import type { RecordChunk } from './recordChunks';
+import { delimiterOf, type RecordChunk } from './recordChunks';
 
 /** How a file's records are laid out: JSON Lines' "text" and "label", or the two chosen columns of a CSV/TSV. */
 export type RecordLayout =
@@ -23,8 +23,6 @@ export interface ChunkRecords {
   texts: string[];
   labels: string[];
 }
-
-const delimiterOf = (format: 'csv' | 'tsv') => (format === 'tsv' ? '\t' : ',');
 
 /** The line a CSV row starts on: rows before it may span lines (quoted newlines), so Papa's cursor tells. */
 function lineOfRow(chunk: RecordChunk, format: 'csv' | 'tsv', row: number): number {

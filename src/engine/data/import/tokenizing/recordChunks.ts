@@ -14,29 +14,47 @@ function newlines(text: string, from = 0, to = text.length): number {
   return count;
 }
 
+/** The field delimiter of a CSV or TSV file; null for JSON Lines, whose records are lines. */
+export function delimiterOf(format: 'csv' | 'tsv'): string;
+export function delimiterOf(format: 'csv' | 'tsv' | 'jsonl'): string | null;
+export function delimiterOf(format: 'csv' | 'tsv' | 'jsonl'): string | null {
+  return format === 'jsonl' ? null : format === 'tsv' ? '\t' : ',';
+}
+
+const QUOTE = 34;
+const NEWLINE = 10;
+const RETURN = 13;
+
 /**
- * Where the text's whole records end: just after its last newline that is outside quotes (CSV/TSV, where a quoted
- * field may hold newlines, and "" inside quotes is an escaped quote: it toggles twice) or just after its last
- * newline (JSON Lines, whose strings cannot hold one). -1 when no record ends in it yet.
+ * Where the text's whole records end: just after its last newline outside a quoted field. A quote opens a field
+ * only at its start (after a delimiter or a line break), as Papa Parse reads it, so `5" screen` stays text; inside
+ * one, "" is an escaped quote. JSON Lines (no delimiter) ends a record at every newline: its strings cannot hold one.
+ * -1 when no record ends in the text yet.
  */
-export function wholeRecordsEnd(text: string, quoted: boolean): number {
-  if (!quoted) {
+export function wholeRecordsEnd(text: string, delimiter: string | null): number {
+  if (delimiter === null) {
     const last = text.lastIndexOf('\n');
     return last < 0 ? -1 : last + 1;
   }
+  const separator = delimiter.charCodeAt(0);
   let end = -1;
   let inside = false;
-  let from = 0;
-  for (let quote = text.indexOf('"'); ; quote = text.indexOf('"', quote + 1)) {
-    const to = quote < 0 ? text.length : quote;
-    if (!inside) {
-      const last = text.lastIndexOf('\n', to - 1);
-      if (last >= from) end = last + 1;
-    }
-    if (quote < 0) return end;
-    inside = !inside;
-    from = quote + 1;
+  let fieldStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inside) {
+      if (c !== QUOTE) continue;
+      if (text.charCodeAt(i + 1) === QUOTE) i++;
+      else inside = false;
+    } else if (c === QUOTE && fieldStart) {
+      inside = true;
+      fieldStart = false;
+    } else if (c === NEWLINE) {
+      end = i + 1;
+      fieldStart = true;
+    } else fieldStart = c === separator || c === RETURN;
   }
+  return end;
 }
 
 /**
@@ -46,7 +64,8 @@ export function wholeRecordsEnd(text: string, quoted: boolean): number {
  */
 export async function* recordChunks(
   file: string,
-  quoted: boolean,
+  /** The CSV/TSV delimiter; null for JSON Lines. */
+  delimiter: string | null,
   signal: AbortSignal | undefined,
   onBytes: (bytes: number) => void,
   chunkChars = 1 << 20,
@@ -64,16 +83,16 @@ export async function* recordChunks(
     pending += text;
     while (pending.length >= chunkChars) {
       // The whole records in the next chunkChars characters; all of them, when one record is longer than that.
-      const end = wholeRecordsEnd(pending.slice(0, chunkChars), quoted);
-      const cut = end > 0 ? end : wholeRecordsEnd(pending, quoted);
+      const end = wholeRecordsEnd(pending.slice(0, chunkChars), delimiter);
+      const cut = end > 0 ? end : wholeRecordsEnd(pending, delimiter);
       if (cut <= 0) break;
       yield take(cut);
     }
-    if (pending.length > MAX_RECORD_CHARS && wholeRecordsEnd(pending, quoted) < 0)
+    if (pending.length > MAX_RECORD_CHARS && wholeRecordsEnd(pending, delimiter) < 0)
       throw new DatasetFileError(
         file,
         `line ${line}`,
-        `a record of more than ${MAX_RECORD_CHARS} characters${quoted ? ' (a quote opened and never closed?)' : ''}`,
+        `a record of more than ${MAX_RECORD_CHARS} characters${delimiter === null ? '' : ' (a quote opened and never closed?)'}`,
       );
   }
   if (pending.length > 0) yield take(pending.length);

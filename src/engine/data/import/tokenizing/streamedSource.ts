@@ -3,7 +3,7 @@ import { suggestTokenizer } from '../../tokenizers/learnTokenizer';
 import { DatasetFileError } from '../datasetFileError';
 import { findColumn, guessColumns, looksLikeHeader, type DelimitedTextOptions } from '../delimitedText';
 import { chunkRecords, type RecordLayout } from './chunkRecords';
-import { recordChunks } from './recordChunks';
+import { delimiterOf, recordChunks } from './recordChunks';
 import type { StreamedTokenizerKind } from './tokenizeProtocol';
 
 /** Rows the header and column guesses look at, as the in-memory import samples. */
@@ -20,8 +20,8 @@ export interface StreamedSource {
 }
 
 /** The first chunk of whole records (about a megabyte): the sample every choice is made on. */
-async function firstChunk(file: string, quoted: boolean) {
-  const chunks = recordChunks(file, quoted, undefined, () => undefined);
+async function firstChunk(file: string, delimiter: string | null) {
+  const chunks = recordChunks(file, delimiter, undefined, () => undefined);
   const { value } = await chunks.next();
   await chunks.return(undefined);
   if (!value || value.text.trim() === '') throw new DatasetFileError(file, null, 'the file holds no records');
@@ -37,13 +37,13 @@ export async function openStreamedSource(
   format: 'csv' | 'tsv' | 'jsonl',
   options: DelimitedTextOptions,
 ): Promise<StreamedSource> {
-  const chunk = await firstChunk(file, format !== 'jsonl');
-  if (format === 'jsonl') {
-    const layout: RecordLayout = { format };
+  const delimiter = delimiterOf(format);
+  const chunk = await firstChunk(file, delimiter);
+  if (delimiter === null) {
+    const layout: RecordLayout = { format: 'jsonl' };
     const { texts } = chunkRecords(file, chunk, layout, true);
     return { layout, textColumn: 'text', labelColumn: 'label', tokenizer: suggestTokenizer(texts) };
   }
-  const delimiter = format === 'tsv' ? '\t' : ',';
   const sample = Papa.parse<string[]>(chunk.text, { delimiter, skipEmptyLines: 'greedy', preview: SAMPLE_ROWS }).data;
   if (sample.length === 0) throw new DatasetFileError(file, null, 'the file holds no rows');
   const width = sample[0]!.length;

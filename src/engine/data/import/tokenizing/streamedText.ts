@@ -13,7 +13,7 @@ import { progressTicker, type ImportControl } from '../importProgress';
 import { gigabytes, writeFailure } from '../writeFailure';
 import { BoundedCounts } from './boundedCounts';
 import { openStreamedSource } from './streamedSource';
-import { recordChunks, type RecordChunk } from './recordChunks';
+import { delimiterOf, recordChunks, type RecordChunk } from './recordChunks';
 import { TokenizePool, type TokenizePoolOptions } from './tokenizePool';
 import type { StreamedTokenizerKind } from './tokenizeProtocol';
 
@@ -108,7 +108,13 @@ export async function importStreamedText(
   const writer = new ShardWriter(out, 'tokens', maxTokens * 4, undefined, files);
   let bytes = 0;
   const chunks = () =>
-    recordChunks(file, format !== 'jsonl', control.signal, (read) => (bytes = read), options.chunkChars ?? CHUNK_CHARS);
+    recordChunks(
+      file,
+      delimiterOf(format),
+      control.signal,
+      (read) => (bytes = read),
+      options.chunkChars ?? CHUNK_CHARS,
+    );
   return withImportPool(pool, writer, control, async () => {
     // The first pass: every token and label counted.
     const reading = progressTicker(control, 'learning the vocabulary (MB read)', megabytes);
