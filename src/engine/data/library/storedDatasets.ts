@@ -2,9 +2,8 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DatasetSummary } from '../../../shared/datasets';
 import type { LoadedDataset, ShardedTextClassificationData } from '../datasetTypes';
-import { SHARD_LENGTHS } from '../import/tokenizing/streamedText';
 import { isAbandonedTemporary, temporaryWriter } from '../../io/atomicWrite';
-import { SHARD_LABELS } from '../shards/shardFormat';
+import { SHARD_LABELS, SHARD_LENGTHS } from '../shards/shardFormat';
 import { ShardError, ShardReader } from '../shards/shardReader';
 
 /**

@@ -10,6 +10,8 @@ import { z } from 'zod';
 export const SHARD_INDEX = 'shards.json';
 /** Labels of every record, int32 little-endian, in record order: small enough to hold (5 MB for ImageNet). */
 export const SHARD_LABELS = 'labels.bin';
+/** Text records: each text's length in tokens before it was cut, uint32 little-endian (the length histogram). */
+export const SHARD_LENGTHS = 'lengths.bin';
 /** A shard holds about this many bytes: big enough for sequential reads, small enough to shuffle shards well. */
 export const SHARD_TARGET_BYTES = 64 * 1024 * 1024;
 

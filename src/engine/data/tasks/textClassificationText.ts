@@ -1,7 +1,7 @@
 import type { TaskText, DataOf } from './taskFields';
 import { learnTokenizer, suggestTokenizer } from '../tokenizers/learnTokenizer';
 import { storedTokenizer, storedTokens } from '../tokenizers/storedTokenizer';
-import { RESERVED } from '../tokenizers/wordVocabulary';
+import { joinWholeTokens, RESERVED } from '../tokenizers/wordVocabulary';
 
 type Data = DataOf<'text-classification'>;
 
@@ -14,7 +14,7 @@ export const TEXT_CLASSIFICATION_TEXT: TaskText<Data> = {
     {
       name: 'text',
       text: (data, index) =>
-        data.shards ? storedTokens(data, index).join(data.tokenizer === 'char' ? '' : ' ') : data.texts[index]!,
+        data.shards ? joinWholeTokens(data.tokenizer, storedTokens(data, index)) : data.texts[index]!,
       tokens: (data, index, tokenizer) =>
         data.shards ? storedTokens(data, index) : tokenizer.tokenize(data.texts[index]!),
       learn: (data, rows, settings) =>

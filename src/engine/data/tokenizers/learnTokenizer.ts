@@ -1,5 +1,5 @@
 import type { TokenizerKind, TokenizerSettings } from '../../../shared/tokenizerSettings';
-import { tokenizeWords, WordVocabulary } from './wordVocabulary';
+import { joinWholeTokens, tokenizeWords, wholeTokenCutter, WordVocabulary } from './wordVocabulary';
 import { learnSubwordMerges, mergedSymbol, type SubwordModel } from './subwordMerges';
 import { bpeCutter, joinSubwords, wordPieceCutter } from './subwordTokenizer';
 
@@ -36,8 +36,6 @@ export function completeTokenizerSettings(
     minFrequency: settings?.minFrequency ?? 1,
   };
 }
-
-const characters = (text: string) => [...text];
 
 function countWords(texts: Iterable<string>): Map<string, number> {
   const counts = new Map<string, number>();
@@ -77,13 +75,13 @@ export function learnTokenizer(
     const model = learnSubwordMerges(countWords(trainingTexts), Math.max(0, vocabSize - reserved.length), minFrequency);
     return subwordTokenizer(kind, model, reserved);
   }
-  const cut = kind === 'char' ? characters : tokenizeWords;
+  const cut = wholeTokenCutter(kind);
   const vocabulary = WordVocabulary.learn(trainingTexts.map(cut), vocabSize, minFrequency, reserved);
   return {
     kind,
     vocabulary,
     tokenize: cut,
-    detokenize: (tokens) => tokens.join(kind === 'char' ? '' : ' '),
+    detokenize: (tokens) => joinWholeTokens(kind, tokens),
     exported: { kind },
   };
 }

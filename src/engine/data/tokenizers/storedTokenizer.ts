@@ -1,6 +1,6 @@
 import type { ShardedTextClassificationData } from '../datasetTypes';
 import type { LearntTokenizerSettings, Tokenizer } from './learnTokenizer';
-import { RESERVED, tokenizeWords, UNKNOWN_ID, WordVocabulary } from './wordVocabulary';
+import { joinWholeTokens, RESERVED, UNKNOWN_ID, wholeTokenCutter, WordVocabulary } from './wordVocabulary';
 
 /**
  * The tokenizer of texts stored as token ids: the cutting chosen at import, and the first ids of the vocabulary
@@ -21,8 +21,8 @@ export function storedTokenizer(data: ShardedTextClassificationData, settings: L
   return {
     kind,
     vocabulary: new WordVocabulary(tokens.slice(0, size)),
-    tokenize: kind === 'char' ? (text) => [...text] : tokenizeWords,
-    detokenize: (words) => words.join(kind === 'char' ? '' : ' '),
+    tokenize: wholeTokenCutter(kind),
+    detokenize: (words) => joinWholeTokens(kind, words),
     exported: { kind },
   };
 }

@@ -15,6 +15,15 @@ export function tokenizeWords(text: string): string[] {
   return text.toLowerCase().match(WORD) ?? [];
 }
 
+/** How text is cut into whole tokens, words or characters: training, a stored import and its threads alike. */
+export function wholeTokenCutter(kind: 'word' | 'char'): (text: string) => string[] {
+  return kind === 'char' ? (text) => [...text] : tokenizeWords;
+}
+
+/** Whole tokens back into text: characters joined as they were, words with a space. */
+export const joinWholeTokens = (kind: 'word' | 'char', tokens: readonly string[]): string =>
+  tokens.join(kind === 'char' ? '' : ' ');
+
 /** A word-level vocabulary learnt from the training split only: the most frequent words first. */
 export class WordVocabulary {
   private readonly ids: Map<string, number>;

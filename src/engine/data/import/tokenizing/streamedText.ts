@@ -2,7 +2,7 @@ import * as fs from 'node:fs/promises';
 import { stat, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Int32Log } from '../../shards/int32Log';
-import { SHARD_INDEX, SHARD_LABELS } from '../../shards/shardFormat';
+import { SHARD_INDEX, SHARD_LABELS, SHARD_LENGTHS } from '../../shards/shardFormat';
 import { ShardWriter } from '../../shards/shardWriter';
 import { RESERVED } from '../../tokenizers/wordVocabulary';
 import { indexLabels } from '../classLabels';
@@ -17,8 +17,6 @@ import { delimiterOf, recordChunks, type RecordChunk } from './recordChunks';
 import { TokenizePool, type TokenizePoolOptions } from './tokenizePool';
 import type { StreamedTokenizerKind } from './tokenizeProtocol';
 
-/** Each record's length in tokens before it was cut, uint32 little-endian: the Datasets view's length histogram. */
-export const SHARD_LENGTHS = 'lengths.bin';
 /** The vocabulary a streamed import keeps, reserved tokens included; a model's smaller one is its first ids. */
 export const STREAMED_VOCABULARY = 50_000;
 /** Characters per chunk sent to a tokenize thread: enough to amortise the message, few enough to keep them all busy. */
@@ -40,9 +38,8 @@ export interface StreamedTextImport {
   maxTokens: number;
   columns?: string[];
   notes: string[];
-  /** Tokens in the whole file, and how many of them the vocabulary knows. */
+  /** Tokens in the whole file. */
   tokens: number;
-  knownTokens: number;
   /** The most chunks that were ever out at once, in either pass. */
   peakChunksInFlight: number;
 }
@@ -144,7 +141,6 @@ export async function importStreamedText(
     const { classNames } = indexLabels(file, `column "${source.labelColumn}"`, [...labelCounts.keys()]);
     const top = counts.top(STREAMED_VOCABULARY - RESERVED.length);
     const vocabulary = { tokens: [...RESERVED, ...top.tokens], counts: [...RESERVED.map(() => 0), ...top.counts] };
-    const knownTokens = top.counts.reduce((a, b) => a + b, 0);
 
     // Refused now rather than when the disk fills.
     const needed = texts * maxTokens * 4;
@@ -207,7 +203,6 @@ export async function importStreamedText(
       maxTokens,
       ...(source.columns ? { columns: source.columns } : {}),
       tokens: counts.total,
-      knownTokens,
       peakChunksInFlight,
       notes: [
         ...(source.columns

@@ -50,14 +50,12 @@ export class TokenizePool {
   }
 
   count(chunk: RecordChunk, first: boolean, kind: StreamedTokenizerKind): Promise<CountReply> {
-    return this.answer(this.pool.request({ pass: 'count', chunk, first, kind })) as Promise<CountReply>;
+    return this.pool.request({ pass: 'count', chunk, first, kind }).then(this.answer) as Promise<CountReply>;
   }
 
   /** Every thread's token counts of the first pass, gathered after every chunk it was given. */
   async counts(): Promise<CountsReply[]> {
-    return (await Promise.all(
-      (await this.pool.requestEach({ pass: 'counts' })).map((reply) => this.answer(Promise.resolve(reply))),
-    )) as CountsReply[];
+    return (await this.pool.requestEach({ pass: 'counts' })).map(this.answer) as CountsReply[];
   }
 
   /** Gives every thread the vocabulary and classes that the encode requests after it use. */
@@ -67,7 +65,7 @@ export class TokenizePool {
   }
 
   encode(chunk: RecordChunk, first: boolean, maxTokens: number): Promise<EncodeReply> {
-    return this.answer(this.pool.request({ pass: 'encode', chunk, first, maxTokens })) as Promise<EncodeReply>;
+    return this.pool.request({ pass: 'encode', chunk, first, maxTokens }).then(this.answer) as Promise<EncodeReply>;
   }
 
   close(): void {
@@ -75,9 +73,8 @@ export class TokenizePool {
   }
 
   /** A chunk's failure as the error that names the file and the line. */
-  private async answer(reply: Promise<TokenizeReply>): Promise<TokenizeReply> {
-    const answered = await reply;
-    if ('failure' in answered) throw new DatasetFileError(this.file, answered.failure.where, answered.failure.problem);
-    return answered;
-  }
+  private readonly answer = (reply: TokenizeReply): TokenizeReply => {
+    if ('failure' in reply) throw new DatasetFileError(this.file, reply.failure.where, reply.failure.problem);
+    return reply;
+  };
 }

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { PAD_ID, tokenizeWords, UNKNOWN_ID } from '../../tokenizers/wordVocabulary';
+import { PAD_ID, UNKNOWN_ID, wholeTokenCutter } from '../../tokenizers/wordVocabulary';
 import { DatasetFileError } from '../datasetFileError';
 import { BoundedCounts } from './boundedCounts';
 import { chunkRecords, type ChunkRecords, type RecordLayout } from './chunkRecords';
@@ -11,7 +11,6 @@ import type {
   EncodeReply,
   EncodeRequest,
   SetupMessage,
-  StreamedTokenizerKind,
   TokenizeRequest,
   TokenizerReady,
   VocabularyMessage,
@@ -23,8 +22,6 @@ import type {
  * in-memory tokenizers' own; a chunk that cannot be read comes back as a failure naming its line, never a crash.
  */
 const port = parentPort!;
-
-const cutter = (kind: StreamedTokenizerKind) => (kind === 'char' ? (text: string) => [...text] : tokenizeWords);
 
 let setup: { file: string; layout: RecordLayout } | null = null;
 let vocabulary: { cut: (text: string) => string[]; ids: Map<string, number>; classes: Map<string, number> } | null =
@@ -41,7 +38,7 @@ const THREAD_CAPACITY = 500_000;
 
 function count(request: CountRequest): CountReply {
   const { texts, labels } = records(request);
-  const cut = cutter(request.kind);
+  const cut = wholeTokenCutter(request.kind);
   passCounts ??= new BoundedCounts(THREAD_CAPACITY);
   for (const text of texts) for (const token of cut(text)) passCounts.add(token);
   const labelCounts = new Map<string, number>();
@@ -80,7 +77,7 @@ port.on('message', (message: TokenizeRequest | SetupMessage | VocabularyMessage)
     if (message.type === 'setup') setup = { file: message.file, layout: message.layout };
     else
       vocabulary = {
-        cut: cutter(message.kind),
+        cut: wholeTokenCutter(message.kind),
         ids: new Map(message.tokens.map((token, id) => [token, id])),
         classes: new Map(message.classNames.map((name, id) => [name, id])),
       };
