@@ -427,6 +427,9 @@ def main() -> int:
         {"type": "finished", "status": "completed", "epochs": epochs_done, "test": figures, **({"reason": reason} if reason else {})}
     )
     if distributed:
+        # Every rank reaches the end before any tears the group down: rank 0 is still writing the weights (and ONNX)
+        # when the others finish, and a group destroyed under a peer can leave that peer waiting forever.
+        dist.barrier()
         dist.destroy_process_group()
     return 0
 

@@ -60,6 +60,8 @@ async function main(): Promise<number> {
   const library = new DatasetLibrary({
     cacheDir: join(dataDir, 'cache'),
     datasetsDir: join(dataDir, 'datasets'),
+    // The report needs the labels only: a sharded set stays on disk rather than load its pixels to count them.
+    inMemoryBytes: 0,
     ...(workers ? { decodePool: { workers }, tokenizePool: { workers } } : {}),
   });
   const controller = new AbortController();
@@ -90,14 +92,15 @@ async function main(): Promise<number> {
   }
   lines.push(cliText('cli.importSplit', inspection.split));
   const { decoding, streamed } = summary;
-  // The process's peak resident memory: the decode threads' included.
-  const peak = (process.resourceUsage().maxRSS / 1024).toFixed(0);
+  // Peak resident memory: this process's (its threads' included) and, for images, its decode processes' added.
+  const peak = ((process.resourceUsage().maxRSS * 1024 + (decoding?.peakMemoryBytes ?? 0)) / 1e6).toFixed(0);
   lines.push(
     decoding
       ? cliText('cli.importTime', {
           seconds: seconds.toFixed(1),
           rate: (decoding.images / seconds).toFixed(0),
           peak,
+          processes: decoding.processes,
           decoder: decoding.decoder,
         })
       : streamed

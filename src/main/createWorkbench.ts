@@ -10,6 +10,7 @@ import { TrainingService } from './services/trainingService';
 import { ComparisonService } from './comparisons/comparisonService';
 import { PytorchService } from './services/pytorchService';
 import { TrainingSupervisor, type WorkerLauncher } from './training/trainingSupervisor';
+import type { ProcessForker } from '../engine/io/processLauncher';
 
 export type EventSink = <E extends EventChannel>(channel: E, payload: EventPayloads[E]) => void;
 
@@ -35,6 +36,8 @@ export interface WorkbenchOptions {
   resourcesDir?: string;
   /** The built decode worker (decodeWorker.js beside the entry), for image imports; from source when unset. */
   decodeWorker?: URL;
+  /** How the desktop app starts a decode process (Electron's utilityProcess); Node's fork when unset. */
+  forkProcess?: ProcessForker;
   /** The built tokenize worker (tokenizeWorker.js beside the entry), for big text imports; from source when unset. */
   tokenizeWorker?: URL;
 }
@@ -47,7 +50,14 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
   const folders = { cacheDir: join(options.dataDir, 'cache'), datasetsDir: join(options.dataDir, 'datasets') };
   const library = new DatasetLibrary({
     ...folders,
-    ...(options.decodeWorker ? { decodePool: { builtEntry: options.decodeWorker } } : {}),
+    ...(options.decodeWorker
+      ? {
+          decodePool: {
+            builtEntry: options.decodeWorker,
+            ...(options.forkProcess ? { forkProcess: options.forkProcess } : {}),
+          },
+        }
+      : {}),
     ...(options.tokenizeWorker ? { tokenizePool: { builtEntry: options.tokenizeWorker } } : {}),
   });
   const supervisor = new TrainingSupervisor(options.launchWorker, {

@@ -3,6 +3,7 @@ import { app, BrowserWindow } from 'electron';
 import { setupApplicationMenu } from './applicationMenu';
 import { APP_VERSION } from './appVersion';
 import { createWorkbench } from './createWorkbench';
+import { forkUtilityProcess } from './forkUtilityProcess';
 import { pickDatasetPath } from './pickDatasetPath';
 import { setupElectronIpc } from './ipc/bindElectronIpc';
 import { registerAppScheme, setupAppProtocol } from './appProtocol';
@@ -20,6 +21,7 @@ app.whenReady().then(async () => {
     transport: 'electron',
     launchWorker: workerLauncher(new URL('./trainingWorker.js', import.meta.url)),
     decodeWorker: new URL('./decodeWorker.js', import.meta.url),
+    forkProcess: forkUtilityProcess,
     tokenizeWorker: new URL('./tokenizeWorker.js', import.meta.url),
     ...(process.env['WORKBENCH_BACKEND'] ? { backend: process.env['WORKBENCH_BACKEND'] } : {}),
     // resources/ sits beside out/ in the source tree and in the packaged app.

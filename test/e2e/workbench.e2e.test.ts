@@ -209,8 +209,8 @@ describe.skipIf(missing.length > 0)('the workbench in Chromium through the brows
       /mean pixel value [\d. /]+ \(0–255 per channel\)/,
     );
 
-    // A folder of 1,500 photos (500x375 JPEGs, hard links of 20): decoded by sharp's threads into shards, with the
-    // rate and the time left shown while it runs.
+    // A folder of 1,500 photos (500x375 JPEGs, hard links of 20): decoded by sharp in the decode processes into
+    // shards, with the rate and the time left shown while it runs.
     const photos = await Promise.all(
       Array.from({ length: 20 }, async (_, k) => {
         const path = join(files, `photo-${k}.jpg`);

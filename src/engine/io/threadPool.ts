@@ -1,5 +1,18 @@
-import type { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
+
+/**
+ * What a pool runs its requests on: a worker thread (node:worker_threads' Worker has this shape) or a process (see
+ * processLauncher.ts), whose `transfer` is ignored as a process copies every message anyway.
+ */
+export interface PoolMember {
+  postMessage(message: unknown, transfer?: readonly ArrayBuffer[]): void;
+  // 'message' gives the message, 'error' an Error, 'exit' the exit code: `any`, as Worker's overloads type each.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  on(event: 'message' | 'error' | 'exit', listener: (value: any) => void): unknown;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  once(event: 'message' | 'error' | 'exit', listener: (value: any) => void): unknown;
+  terminate(): unknown;
+}
 
 /** A worker's first message, before any reply; what else it says (the library it loaded) is the pool's `ready`. */
 export interface ThreadReady {
@@ -20,7 +33,7 @@ class PoolThread<Reply extends { id: number }> {
   failure: Error | null = null;
 
   constructor(
-    readonly worker: Worker,
+    readonly worker: PoolMember,
     what: string,
   ) {
     worker.on('message', (message: Reply | ThreadReady) => {
@@ -34,8 +47,8 @@ class PoolThread<Reply extends { id: number }> {
       for (const request of this.pending.values()) request.reject(this.failure);
       this.pending.clear();
     };
-    worker.on('error', (error) => fail(new Error(`a ${what} thread failed: ${error.message}`)));
-    worker.on('exit', (code) => fail(new Error(`a ${what} thread stopped (exit code ${code})`)));
+    worker.on('error', (error) => fail(new Error(`${what} failed: ${error.message}`)));
+    worker.on('exit', (code) => fail(new Error(`${what} stopped (exit code ${code})`)));
   }
 }
 
@@ -47,8 +60,9 @@ export interface ThreadPoolOptions {
 }
 
 /**
- * Worker threads, one per core by default, that answer requests by id: each request goes to the thread with the
- * fewest under way. Closing terminates every thread at once, whatever it is doing; requests still out are rejected.
+ * Worker threads (or processes), one per core by default, that answer requests by id: each request goes to the one
+ * with the fewest under way. Closing terminates every one at once, whatever it is doing; requests still out are
+ * rejected.
  */
 export class ThreadPool<Request extends { id: number }, Reply extends { id: number }, Ready extends ThreadReady> {
   private nextId = 0;
@@ -59,9 +73,9 @@ export class ThreadPool<Request extends { id: number }, Reply extends { id: numb
     readonly ready: Ready,
   ) {}
 
-  /** Starts `count` threads with `launch` and waits until each has said it is ready. */
+  /** Starts `workers` members with `launch` and waits until each has said it is ready; `what` names one in errors. */
   static async start<Request extends { id: number }, Reply extends { id: number }, Ready extends ThreadReady>(
-    launch: () => Worker,
+    launch: () => PoolMember,
     what: string,
     workers = availableParallelism(),
   ): Promise<ThreadPool<Request, Reply, Ready>> {
@@ -72,12 +86,10 @@ export class ThreadPool<Request extends { id: number }, Reply extends { id: numb
           (worker) =>
             new Promise<Ready>((resolve, reject) => {
               worker.once('message', (message: Ready) =>
-                message.type === 'ready' ? resolve(message) : reject(new Error(`a ${what} thread did not start`)),
+                message.type === 'ready' ? resolve(message) : reject(new Error(`${what} did not start`)),
               );
               worker.once('error', reject);
-              worker.once('exit', (code) =>
-                reject(new Error(`a ${what} thread stopped while starting (exit ${code})`)),
-              );
+              worker.once('exit', (code) => reject(new Error(`${what} stopped while starting (exit ${code})`)));
             }),
         ),
       );

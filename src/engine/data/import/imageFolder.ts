@@ -15,9 +15,9 @@ import { progressTicker, type ImportControl } from './importProgress';
 
 /** One image file may be at most this big (a large photo is a few tens of MB); a bigger one is skipped. */
 const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
-/** Files per message to a decode thread: enough to amortise the message, few enough to keep every core busy. */
+/** Files per message to a decode process: enough to amortise the message, few enough to keep every core busy. */
 const CHUNK_FILES = 32;
-/** Chunks given out per decode thread at once: one decoding, one waiting, so none idles on the coordinator. */
+/** Chunks given out per decode process at once: one decoding, one waiting, so none idles on the coordinator. */
 const CHUNKS_PER_WORKER = 2;
 /** Skipped files listed by name; more are counted. */
 const LISTED_SKIPS = 1000;
@@ -38,17 +38,18 @@ export interface ImageFolderImport {
   meanPixel: number[];
   skipped: SkippedFile[];
   skippedCount: number;
-  decoder: { name: string; note?: string };
+  /** The library, why not sharp if not, how many processes decoded and the sum of their peak resident memory. */
+  decoder: { name: string; note?: string; processes: number; peakMemoryBytes: number };
   /** The most chunks that were ever out at once: what bounds the import's memory, whatever the image count. */
   peakChunksInFlight: number;
 }
 
 /**
  * A folder of class folders (root/cat/001.jpg, root/dog/002.png, ...), as torchvision's ImageFolder reads it, decoded
- * by a pool of threads straight into shards in `out` (a folder the caller renames into place when this returns, and
+ * by a pool of processes straight into shards in `out` (a folder the caller renames into place when this returns, and
  * removes when it throws). Two streaming passes: one counts the files (for the progress and its ETA), one decodes
  * them. Memory stays flat in the count: a few chunks in flight, one open shard, 4 bytes of label per image. A file
- * that does not decode is skipped and listed; cancelling terminates every decode thread at once.
+ * that does not decode is skipped and listed; cancelling kills every decode process at once.
  */
 export async function importImageFolder(
   root: string,
@@ -159,9 +160,12 @@ export async function importImageFolder(
     meanPixel: channelSums.map((sum) => sum / pixelsPerChannel),
     skipped,
     skippedCount,
-    decoder: pool.decoder.note
-      ? { name: pool.decoder.decoder, note: pool.decoder.note }
-      : { name: pool.decoder.decoder },
+    decoder: {
+      name: pool.decoder.decoder,
+      ...(pool.decoder.note ? { note: pool.decoder.note } : {}),
+      processes: pool.size,
+      peakMemoryBytes: pool.peakMemoryBytes,
+    },
     peakChunksInFlight,
   };
 }

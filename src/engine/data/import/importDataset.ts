@@ -26,7 +26,7 @@ export interface ImportResult {
   notes: string[];
   columns?: string[];
   /** Image folders: how the decoding went, for the CLI's report. */
-  decoding?: { images: number; decoder: string };
+  decoding?: { images: number; decoder: string; processes: number; peakMemoryBytes: number };
   /** Text streamed into shards: how many texts and tokens, for the CLI's report. */
   streamed?: { texts: number; tokens: number };
 }
@@ -171,7 +171,8 @@ export async function importDataset(
         ...skippedNote(imported.skipped, imported.skippedCount),
         ...(imported.decoder.note ? [imported.decoder.note] : []),
       ];
-      const decoding = { images: labels.length, decoder: imported.decoder.name };
+      const { name, processes, peakMemoryBytes } = imported.decoder;
+      const decoding = { images: labels.length, decoder: name, processes, peakMemoryBytes };
       return { data, format, notes, decoding };
     }
     case 'mnist-idx':

@@ -115,7 +115,7 @@ describe('image folders through sharp', () => {
     ).toBeGreaterThanOrEqual(3);
   }, 30_000);
 
-  it('stops every thread and keeps nothing when cancelled mid-import', async () => {
+  it('stops every decode process and keeps nothing when cancelled mid-import', async () => {
     const folder = await linkedFolder('cancel', 2000, await photoJpeg(0));
     const controller = new AbortController();
     const progress: ImportProgress[] = [];

@@ -1,6 +1,6 @@
 import type { ImageTarget } from './imageTarget';
 
-/** A chunk of files for one decode worker: each becomes a record of `target`, or a failure with its reason. */
+/** A chunk of files for one decode process: each becomes a record of `target`, or a failure with its reason. */
 export interface DecodeRequest {
   id: number;
   files: string[];
@@ -12,16 +12,19 @@ export interface DecodeRequest {
 export interface DecodeReply {
   type: 'decoded';
   id: number;
-  /** decoded * recordBytes bytes, transferred, not copied. */
+  /** decoded * recordBytes bytes. */
   records: Uint8Array;
   /** For each file, whether its record is in `records`: 1 decoded, 0 failed. */
   ok: Uint8Array;
   failures: { index: number; reason: string }[];
   /** Sums of each channel's bytes over the decoded records: the dataset's mean pixel without a second pass. */
   channelSums: number[];
+  /** The process that decoded it, and its peak resident memory so far: an import's memory counts its decoders'. */
+  pid: number;
+  peakMemoryBytes: number;
 }
 
-/** What a worker says once, before any reply: the library it decodes with, and why not sharp if not. */
+/** What a decode process says once, before any reply: the library it decodes with, and why not sharp if not. */
 export interface DecoderReady {
   type: 'ready';
   decoder: string;

@@ -1,27 +1,25 @@
-import { parentPort } from 'node:worker_threads';
+import { poolPort } from '../../../io/poolPort';
 import { readUserFile } from '../userFile';
 import { loadDecoder } from './decodeRecord';
 import type { DecodeReply, DecodeRequest, DecodeWorkerMessage } from './decodeProtocol';
 import { recordBytesOf, type ImageTarget } from './imageTarget';
 
 /**
- * One thread of the decode pool: reads each file it is given (regular files only, under a size cap), decodes it to
- * the target record and sends the chunk's records back in one message. A file that fails is a reason, never a
- * crash: the chunk always comes back.
+ * One process of the decode pool: reads each file it is given (regular files only, under a size cap), decodes it to
+ * the target record and sends the chunk's records back in one message, with this process's peak memory. A file that
+ * fails is a reason, never a crash: the chunk always comes back.
  */
-const port = parentPort!;
+const port = poolPort<DecodeRequest>();
 
 /**
- * Images decoded at once by one thread: libvips hands each decode between its threads under locks, and with one at
- * a time a thread's core idles through the hand-offs (measured here: 2 threads decoded 429 images/s one at a time,
- * 523 two at a time). The second also reads its file while the first decodes.
+ * Images decoded at once by one process: libvips hands each decode to a thread of its own, and with one at a time
+ * the core idles through the hand-off and the file's read. The second decodes while the first is handed over.
  */
 const DECODES_AT_ONCE = 2;
 
 const decoder = await loadDecoder();
-port.on(
-  'message',
-  (request: DecodeRequest) =>
+port.onMessage(
+  (request) =>
     void decodeChunk(request).then((reply) => port.postMessage(reply, [reply.records.buffer as ArrayBuffer])),
 );
 const ready: DecodeWorkerMessage = {
@@ -85,5 +83,7 @@ async function decodeChunk({ id, files, target, maxFileBytes }: DecodeRequest): 
     ok,
     failures,
     channelSums,
+    pid: process.pid,
+    peakMemoryBytes: process.resourceUsage().maxRSS * 1024,
   };
 }

@@ -37,7 +37,7 @@ export class TokenizePool {
     const launch = threadLauncher(import.meta.url, 'tokenizeWorker.ts', options.builtEntry);
     const pool = await ThreadPool.start<TokenizeRequest, TokenizeReply, TokenizerReady>(
       () => launch({ resourceLimits: THREAD_HEAP }),
-      'tokenize',
+      'a tokenize thread',
       options.workers,
     );
     const setup: SetupMessage = { type: 'setup', file, layout };

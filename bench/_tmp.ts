@@ -1,2 +1,0 @@
-import { textImport } from './textImport';
-await textImport([100, 1000]);
