@@ -5,8 +5,12 @@ import type { ProcessForker } from '../engine/io/processLauncher';
  * A pool process in the desktop app: Electron's utilityProcess, as Node's fork would start a second copy of the app
  * (its executable is Electron, and the RunAsNode fuse is off). Messages go by structured clone, as with fork.
  */
-export const forkUtilityProcess: ProcessForker = (entry) => {
-  const child = utilityProcess.fork(entry, [], { serviceName: 'Attention Workbench decoder', stdio: 'inherit' });
+export const forkUtilityProcess: ProcessForker = (entry, env) => {
+  const child = utilityProcess.fork(entry, [], {
+    serviceName: 'Attention Workbench decoder',
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const listen = (event: 'message' | 'error' | 'exit', listener: (value: any) => void) =>
     event === 'error'

@@ -8,7 +8,7 @@ import { DecodePool } from '../../../../src/engine/data/import/decoding/decodePo
 import { importImageFolder } from '../../../../src/engine/data/import/imageFolder';
 import type { ImportControl } from '../../../../src/engine/data/import/importProgress';
 import { DatasetLibrary } from '../../../../src/engine/data/library/datasetLibrary';
-import { forkNodeProcess } from '../../../../src/engine/io/processLauncher';
+import { forkNodeProcess, type ProcessForker } from '../../../../src/engine/io/processLauncher';
 import { importOptionsSchema } from '../../../../src/shared/datasetImport';
 import type { PoolMember } from '../../../../src/engine/io/threadPool';
 import { linkedImageFolder, photoJpeg } from '../../../support/photoFolder';
@@ -29,8 +29,8 @@ beforeAll(async () => {
 /** Node's fork, keeping each decode process started so that a test can look at it, or kill it. */
 function recordingForker() {
   const started: (PoolMember & { pid: number | undefined })[] = [];
-  const forkProcess = (entry: string) => {
-    const member = forkNodeProcess(entry);
+  const forkProcess = (entry: string, env: Record<string, string> = {}) => {
+    const member = forkNodeProcess(entry, env);
     started.push(member);
     return member;
   };
@@ -58,14 +58,14 @@ function kernelPeakBytes(pid: number): number {
   return Number(kilobytes) * 1024;
 }
 
-const importInto = async (control: ImportControl, forkProcess: (entry: string) => PoolMember) => {
+const importInto = async (control: ImportControl, forkProcess: ProcessForker) => {
   const out = await mkdtemp(join(root, 'out-'));
   const importing = importImageFolder(folder, out, target, control, { workers: 2, forkProcess });
   return { out, importing };
 };
 
 /** Through the dataset library, which removes what a failed import wrote: `datasets` is where it would be kept. */
-const importIntoLibrary = async (control: ImportControl, forkProcess: (entry: string) => PoolMember) => {
+const importIntoLibrary = async (control: ImportControl, forkProcess: ProcessForker) => {
   const datasets = await mkdtemp(join(root, 'datasets-'));
   const library = new DatasetLibrary({
     cacheDir: join(root, 'cache'),
@@ -118,7 +118,7 @@ describe('the decode processes of an image import', () => {
     expect(await readdir(datasets)).toEqual([]);
   }, 120_000);
 
-  it("count in the import's peak memory: at least what the kernel showed for each of them mid-import", async () => {
+  it("run as configured and count in the import's peak memory: at least what the kernel showed mid-import", async () => {
     const { started, forkProcess } = recordingForker();
     let seenMidImport = 0;
     const { importing } = await importInto(
@@ -130,6 +130,11 @@ describe('the decode processes of an image import', () => {
       },
       forkProcess,
     );
+    // Each runs with libuv's pool sized to its decodes at once and two malloc arenas, as its environment shows.
+    for (const { pid } of started) {
+      const environment = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      expect(environment).toEqual(expect.arrayContaining(['UV_THREADPOOL_SIZE=2', 'MALLOC_ARENA_MAX=2']));
+    }
     const imported = await importing;
     expect(imported.decoder.processes).toBe(2);
     expect(seenMidImport).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 import { processLauncher, type ProcessForker } from '../../../io/processLauncher';
 import { ThreadPool, type ThreadPoolOptions } from '../../../io/threadPool';
-import type { DecodeReply, DecodeRequest, DecoderReady } from './decodeProtocol';
+import { DECODE_PROCESS_ENV, type DecodeReply, type DecodeRequest, type DecoderReady } from './decodeProtocol';
 import type { ImageTarget } from './imageTarget';
 
 /**
@@ -23,7 +23,13 @@ export class DecodePool {
   private constructor(private readonly pool: ThreadPool<DecodeRequest, DecodeReply, DecoderReady>) {}
 
   static async start(options: DecodePoolOptions = {}): Promise<DecodePool> {
-    const launch = processLauncher(import.meta.url, 'decodeWorker.ts', options.builtEntry, options.forkProcess);
+    const launch = processLauncher(
+      import.meta.url,
+      'decodeWorker.ts',
+      options.builtEntry,
+      DECODE_PROCESS_ENV,
+      options.forkProcess,
+    );
     return new DecodePool(
       await ThreadPool.start<DecodeRequest, DecodeReply, DecoderReady>(launch, 'a decode process', options.workers),
     );

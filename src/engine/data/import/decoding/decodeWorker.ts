@@ -1,7 +1,7 @@
 import { poolPort } from '../../../io/poolPort';
 import { readUserFile } from '../userFile';
 import { loadDecoder } from './decodeRecord';
-import type { DecodeReply, DecodeRequest, DecodeWorkerMessage } from './decodeProtocol';
+import { DECODES_AT_ONCE, type DecodeReply, type DecodeRequest, type DecodeWorkerMessage } from './decodeProtocol';
 import { recordBytesOf, type ImageTarget } from './imageTarget';
 
 /**
@@ -10,12 +10,6 @@ import { recordBytesOf, type ImageTarget } from './imageTarget';
  * fails is a reason, never a crash: the chunk always comes back.
  */
 const port = poolPort<DecodeRequest>();
-
-/**
- * Images decoded at once by one process: libvips hands each decode to a thread of its own, and with one at a time
- * the core idles through the hand-off and the file's read. The second decodes while the first is handed over.
- */
-const DECODES_AT_ONCE = 2;
 
 const decoder = await loadDecoder();
 port.onMessage(
