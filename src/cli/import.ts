@@ -78,6 +78,9 @@ async function main(): Promise<number> {
     bar.stop();
   }
   const seconds = (performance.now() - started) / 1000;
+  // The import's peak resident memory, taken before the report below reads the set back: this process's (its threads'
+  // included) and, for images, its decode processes' added.
+  const importPeakBytes = process.resourceUsage().maxRSS * 1024 + (summary.decoding?.peakMemoryBytes ?? 0);
   const data = await library.load(summary.id);
   const defaults = hyperParamsSchema.parse({});
   const inspection = inspectDataset(
@@ -92,8 +95,7 @@ async function main(): Promise<number> {
   }
   lines.push(cliText('cli.importSplit', inspection.split));
   const { decoding, streamed } = summary;
-  // Peak resident memory: this process's (its threads' included) and, for images, its decode processes' added.
-  const peak = ((process.resourceUsage().maxRSS * 1024 + (decoding?.peakMemoryBytes ?? 0)) / 1e6).toFixed(0);
+  const peak = (importPeakBytes / 1e6).toFixed(0);
   lines.push(
     decoding
       ? cliText('cli.importTime', {
