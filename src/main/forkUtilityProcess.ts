@@ -1,5 +1,5 @@
 import { utilityProcess } from 'electron';
-import type { ProcessForker } from '../engine/io/processLauncher';
+import { emitterMember, type ProcessForker } from '../engine/io/processLauncher';
 
 /**
  * A pool process in the desktop app: Electron's utilityProcess, as Node's fork would start a second copy of the app
@@ -11,18 +11,15 @@ export const forkUtilityProcess: ProcessForker = (entry, env) => {
     stdio: 'inherit',
     env: { ...process.env, ...env },
   });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const listen = (event: 'message' | 'error' | 'exit', listener: (value: any) => void) =>
-    event === 'error'
-      ? // Electron reports a fatal V8 error by its type and where, not as an Error.
-        (type: string, location: string) => listener(new Error(`${type} at ${location}`))
-      : listener;
   // Its typed overloads take one event each; the pool listens through the emitter it is.
-  const emitter: NodeJS.EventEmitter = child;
-  return {
-    postMessage: (message) => child.postMessage(message),
-    on: (event, listener) => emitter.on(event, listen(event, listener)),
-    once: (event, listener) => emitter.once(event, listen(event, listener)),
-    terminate: () => child.kill(),
-  };
+  return emitterMember(
+    child,
+    (event, listener) =>
+      event === 'error'
+        ? // Electron reports a fatal V8 error by its type and where, not as an Error.
+          (type: string, location: string) => listener(new Error(`${type} at ${location}`))
+        : listener,
+    (message) => child.postMessage(message),
+    () => void child.kill(),
+  );
 };

@@ -9,6 +9,30 @@ import type { PoolMember } from './threadPool';
  */
 export type ProcessForker = (entry: string, env: Record<string, string>) => PoolMember;
 
+// What the pool listens with, and what an emitter calls: `any`, as each event's arguments differ.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Listener = (value: any) => void;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type EmitterListener = (...args: any[]) => void;
+
+/**
+ * A child process as a pool member, whichever API started it: `adapt` turns what it emits for an event into what the
+ * pool expects (the message, an Error, the exit code).
+ */
+export function emitterMember(
+  emitter: NodeJS.EventEmitter,
+  adapt: (event: 'message' | 'error' | 'exit', listener: Listener) => EmitterListener,
+  postMessage: (message: unknown) => void,
+  terminate: () => void,
+): PoolMember {
+  return {
+    postMessage,
+    on: (event, listener) => emitter.on(event, adapt(event, listener)),
+    once: (event, listener) => emitter.once(event, adapt(event, listener)),
+    terminate,
+  };
+}
+
 /**
  * Node's fork as a pool member: messages by structured clone ('advanced' serialisation, so typed arrays arrive as
  * typed arrays), terminate kills at once, and the exit code is the signal's name when a signal ended it.
@@ -24,19 +48,18 @@ export const forkNodeProcess = (
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const listen = (event: 'message' | 'error' | 'exit', listener: (value: any) => void) =>
-    event === 'exit' ? (code: number | null, signal: string | null) => listener(code ?? signal) : listener;
-  return {
-    pid: child.pid,
-    postMessage: (message) => {
+  const member = emitterMember(
+    child,
+    // The exit code, or the signal's name when a signal ended it.
+    (event, listener) =>
+      event === 'exit' ? (code: number | null, signal: string | null) => listener(code ?? signal) : listener,
+    (message) => {
       // A process that has gone is reported by its 'exit', with why: a send that finds it gone (EPIPE) says less.
       if (child.connected) child.send(message as Serializable, () => undefined);
     },
-    on: (event, listener) => child.on(event, listen(event, listener)),
-    once: (event, listener) => child.once(event, listen(event, listener)),
-    terminate: () => child.kill('SIGKILL'),
-  };
+    () => child.kill('SIGKILL'),
+  );
+  return { ...member, pid: child.pid };
 };
 
 /**
