@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerWasmKernels } from '../src';
+import { DENSE, registerWasmKernels } from '../src';
 
 // npm run bench -w @attention-workbench/wasm-kernels: a few training steps' kernels on plain tfjs-backend-wasm, then
 // after registerWasmKernels, in one process. Prints figures; asserts nothing.
@@ -20,6 +20,19 @@ const CASES: Case[] = [
     name: 'dense forward+backward [2048,128]x[128,64]',
     inputs: () => [random([2048, 128]), random([128, 64])],
     run: ([x, w]) => tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.relu(tf.matMul(a, b))))([x!, w!]),
+  },
+  {
+    // mlp-image's first layer as its training step runs it: DENSE where registered, tfjs' three ops before.
+    name: 'dense layer, ReLU and bias [32,3072]x[3072,25]',
+    inputs: () => [random([32, 3072]), random([3072, 25]), random([25])],
+    run: ([x, w, b]) =>
+      tf.grads((a: tf.Tensor, k: tf.Tensor, c: tf.Tensor) =>
+        tf.sum(
+          tf.getKernel(DENSE, tf.getBackend())
+            ? (tf.engine().runKernel(DENSE, { x: a, kernel: k, bias: c }, { activation: 'relu' }) as tf.Tensor)
+            : tf.relu(tf.add(tf.matMul(a, k), c)),
+        ),
+      )([x!, w!, b!]),
   },
   {
     name: 'attention scores, 128 heads [64,16]x[16,64]',

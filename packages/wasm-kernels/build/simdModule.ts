@@ -4,6 +4,7 @@ import { ADAM_WAT } from '../src/elementwise/adamWat';
 import { REDUCE_WAT } from '../src/elementwise/reduceWat';
 import { MAX_POOL_GRAD_WAT } from '../src/pool/maxPoolGradWat';
 import { GEMM_WAT } from '../src/matmul/gemmWat';
+import { DENSE_WAT } from '../src/matmul/denseWat';
 import { BATCH_NORM_WAT } from '../src/norm/batchNormWat';
 import { PLANE_CONV_WAT } from '../src/conv/planeConvWat';
 import { DROPOUT_MASK_WAT } from '../src/elementwise/dropoutMaskWat';
@@ -28,6 +29,7 @@ export const SIMD_MODULE_WAT = `(module (import "env" "memory" (memory 1)) ${[
   TRANSPOSE_WAT,
   COPY_ROWS_WAT,
   GEMM_WAT,
+  DENSE_WAT,
   BATCH_NORM_WAT,
   PLANE_CONV_WAT,
   DROPOUT_MASK_WAT,

@@ -14,6 +14,13 @@ export const SOFTMAX_GRAD = 'WorkbenchSoftmaxGrad';
  */
 export const CROSS_ENTROPY = 'WorkbenchCrossEntropy';
 export const CROSS_ENTROPY_GRAD = 'WorkbenchCrossEntropyGrad';
+/**
+ * A dense layer's forward pass, x [rows, depth] W [depth, cols] (+ bias [cols]), then ReLU or nothing (DenseAttrs),
+ * and its gradient through the bias and the activation: for 'relu' [dz, db] with dz = y > 0 ? dy : 0, for
+ * 'linear' [db] (dz is dy); db is dz summed over the rows. The products of the backward pass stay BatchMatMul.
+ */
+export const DENSE = 'WorkbenchDense';
+export const DENSE_GRAD = 'WorkbenchDenseGrad';
 /** One Adam step of one variable: value, m, v, gradient in, the new three out (AdamUpdateAttrs). */
 export const ADAM_UPDATE = 'WorkbenchAdamUpdate';
 /** A dropout mask of `keep` probability, scaled by 1 / keep, drawn from a seed. */
@@ -55,6 +62,10 @@ export interface LstmRecurrenceAttrs {
   reverse: boolean;
   activation: GateActivation;
   returnSequences: boolean;
+}
+
+export interface DenseAttrs {
+  activation: 'linear' | 'relu';
 }
 
 export interface CrossEntropyAttrs {

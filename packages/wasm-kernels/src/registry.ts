@@ -23,6 +23,7 @@ import { installMeanGradByTile } from './elementwise/meanGradByTile';
 import { installMiddleAxisReduce } from './elementwise/middleAxisReduce';
 import { installTanhOnHeap } from './elementwise/tanhOnHeap';
 import { installFastMatMul, SIMD_MAX_COLUMNS, SPLIT_FROM } from './matmul/fastMatMul';
+import { installDenseOnHeap } from './matmul/denseOnHeap';
 import { installFusedMatMulOnHeap } from './matmul/fusedMatMulOnHeap';
 import { installBatchNormOnHeap } from './norm/batchNormOnHeap';
 import { installBatchNormTraining } from './norm/batchNormTraining';
@@ -184,6 +185,15 @@ export const KERNEL_REGISTRY: readonly KernelEntry[] = [
       'float32, linear or relu, one bias per column, columns in fours: the product above, then bias and relu in place',
     install: installFusedMatMulOnHeap,
     test: PACKAGE_TEST('simdProduct'),
+  },
+  {
+    family: 'matmul',
+    replaces: [],
+    adds: [names.DENSE, names.DENSE_GRAD, `${names.DENSE} gradient`],
+    takes:
+      'float32 [rows, depth] x [depth, cols], linear or ReLU: the product, then bias and ReLU in one pass; backward dz and the bias sum in one',
+    install: installDenseOnHeap,
+    test: PACKAGE_TEST('denseOnHeap'),
   },
   {
     family: 'pool',

@@ -16,10 +16,21 @@ export function dropout(x: tf.Tensor, rate: number): tf.Tensor {
   }
   return tf.tidy(() => {
     const attrs = { shape: x.shape, rate, ...(seeds ? { seeds } : {}) };
-    const mask = tf.engine().runKernel(DROPOUT_MASK, {}, attrs as unknown as tf.NamedAttrMap);
-    return tf.mul(x, mask as tf.Tensor);
+    const mask = tf.engine().runKernel(DROPOUT_MASK, {}, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+    return maskedBy(mask)(x);
   });
 }
+
+/**
+ * x times the mask, whose gradient is dy times the mask: the tape keeps the mask alone, where Multiply's gradient
+ * keeps both operands and casts one (three kernel calls of tfjs' engine fewer a dropout, ~5 us each).
+ */
+const maskedBy = (mask: tf.Tensor) =>
+  tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([mask]);
+    return { value: tf.mul(x, mask), gradFunc: (dy: tf.Tensor, [kept]: tf.Tensor[]) => tf.mul(dy, kept!) };
+  });
 
 type DropoutArgs = Parameters<typeof layers.dropout>[0];
 

@@ -4,6 +4,7 @@ import './additiveAttention';
 import './attentionPooling';
 import './batchNormalization';
 import './cbam';
+import './dense';
 import './dropout';
 import './firstToken';
 import './fusedRecurrent';

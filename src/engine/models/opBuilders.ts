@@ -4,6 +4,7 @@ import { AdditiveAttention } from '../layers/additiveAttention';
 import { AttentionPooling } from '../layers/attentionPooling';
 import { BatchNormalization } from '../layers/batchNormalization';
 import { Cbam } from '../layers/cbam';
+import { Dense } from '../layers/dense';
 import { Dropout } from '../layers/dropout';
 import { FirstToken } from '../layers/firstToken';
 import { FusedRecurrent } from '../layers/fusedRecurrent';
@@ -215,10 +216,7 @@ const builders: { [O in OpName]: OpBuilder<O> } = {
   dense: (params, context) =>
     samePositions(
       context,
-      apply(
-        layers.dense({ name: context.nodeId, units: params.units, activation: params.activation }),
-        single(context),
-      ),
+      apply(new Dense({ name: context.nodeId, units: params.units, activation: params.activation }), single(context)),
     ),
   activation: (params, context) =>
     samePositions(context, apply(layers.activation({ name: context.nodeId, activation: params.fn }), single(context))),
@@ -245,9 +243,9 @@ const builders: { [O in OpName]: OpBuilder<O> } = {
   concat: (_params, context) =>
     samePositions(context, apply(layers.concatenate({ name: context.nodeId, axis: -1 }), context.inputs)),
   classifier: (_params, context) =>
-    withoutPositions(apply(layers.dense({ name: context.nodeId, units: context.classes }), single(context))),
+    withoutPositions(apply(new Dense({ name: context.nodeId, units: context.classes }), single(context))),
   tokenClassifier: (_params, context) =>
-    samePositions(context, apply(layers.dense({ name: context.nodeId, units: context.classes }), single(context))),
+    samePositions(context, apply(new Dense({ name: context.nodeId, units: context.classes }), single(context))),
 };
 
 function recurrentResult(context: OpContext, returnSequences: boolean, output: OpResult['output']): OpResult {

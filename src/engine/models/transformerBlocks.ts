@@ -1,4 +1,5 @@
 import { layers, type SymbolicTensor } from '@tensorflow/tfjs-layers';
+import { Dense } from '../layers/dense';
 import { Dropout } from '../layers/dropout';
 import { LayerNormalization } from '../layers/layerNormalization';
 import { MultiHeadAttention } from '../layers/multiHeadAttention';
@@ -16,8 +17,8 @@ function blockParts(context: OpContext, rate: number) {
     /** FFN(x) = ReLU(x W1 + b1) W2 + b2 */
     feedForward: (input: SymbolicTensor, ffnDim: number, modelDim: number) =>
       apply(
-        layers.dense({ name: `${id}_ffn2`, units: modelDim }),
-        apply(layers.dense({ name: `${id}_ffn1`, units: ffnDim, activation: 'relu' }), input),
+        new Dense({ name: `${id}_ffn2`, units: modelDim }),
+        apply(new Dense({ name: `${id}_ffn1`, units: ffnDim, activation: 'relu' }), input),
       ),
   };
 }

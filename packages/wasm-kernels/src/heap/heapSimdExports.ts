@@ -23,6 +23,8 @@ export interface HeapSimdExports {
   copyRows(src: number, dst: number, n0: number, n1: number, n2: number, s0: number, s1: number, s2: number, row: number): void;
   gemm: GemmSignature;
   gemmInto: GemmSignature;
+  denseBiasAct(x: number, bias: number, rows: number, cols: number, hasBias: number, relu: number): void;
+  denseGrad(dy: number, y: number, dz: number, db: number, acc: number, rows: number, cols: number, relu: number): void;
   scaleShift(x: number, out: number, params: number, rows: number, channels: number): void;
   channelSums(x: number, dy: number, mean: number, sums: number, acc: number, rows: number, channels: number): void;
   channelMoments(x: number, out: number, acc: number, rows: number, channels: number): void;
@@ -71,6 +73,8 @@ export const HEAP_SIMD_EXPORTS = [
   'copyRows',
   'gemm',
   'gemmInto',
+  'denseBiasAct',
+  'denseGrad',
   'scaleShift',
   'channelSums',
   'channelMoments',
