@@ -32,7 +32,8 @@ function reference(
 }
 
 // The SIMD product (matmul/gemmWat.ts) in 4 x 8, 4 x 4 and single-column blocks, k in chunks of 256, columns in
-// panels of 128: shapes that end inside each of those, a transposed A read where it lies, shared operands.
+// panels of 128: shapes that end inside each of those, a transposed A read where it lies (or spaced first), shared
+// operands.
 const CASES: [number[], number, number, number, boolean, boolean][] = [
   // [items of A, items of B], m, k, n, transposeA, transposeB
   [[1, 1], 5, 7, 9, false, false],
@@ -47,6 +48,10 @@ const CASES: [number[], number, number, number, boolean, boolean][] = [
   [[3, 3], 6, 33, 5, true, false],
   [[4, 1], 5, 16, 11, false, true],
   [[1, 4], 10, 8, 16, true, false],
+  // A transposed A whose rows are 4 kB (1,024 floats) or 12 kB apart: copied to rows 16 floats longer first.
+  [[1, 1], 1024, 9, 25, true, false],
+  [[2, 2], 3072, 5, 3, true, false],
+  [[2, 1], 1024, 4, 8, true, false],
 ];
 
 describe('the SIMD product on the wasm heap', () => {
