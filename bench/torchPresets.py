@@ -237,6 +237,31 @@ class Mlp(nn.Module):
         return self.layers(self.embed(x) if self.embed is not None else x)
 
 
+class VisionTransformer(nn.Module):
+    """Dosovitskiy et al. 2021, as the workbench's patchEmbedding: p x p patches projected by a convolution whose
+    stride is its kernel, a class token and learned positions, pre-norm encoder blocks, a last norm, the class token
+    read by the head."""
+
+    def __init__(self, spec, classes, dropout):
+        super().__init__()
+        image, patches = spec["inputs"][0], params_of(spec, "patches")
+        size, dim = patches["patchSize"], patches["dim"]
+        count = (image["height"] // size) * (image["width"] // size) + 1
+        self.project = nn.Conv2d(image["channels"], dim, size, stride=size)
+        self.token = nn.Parameter(torch.randn(1, 1, dim) * 0.02)
+        self.position = nn.Parameter(torch.randn(1, count, dim) * 0.02)
+        self.blocks = nn.ModuleList(encoder_layer(dim, params_of(spec, f"encoder{i}"), dropout) for i in (1, 2, 3))
+        self.norm = nn.LayerNorm(dim, eps=1e-6)
+        self.head = nn.Linear(dim, classes)
+
+    def forward(self, x):  # [B, H, W, C], as the workbench feeds images
+        x = self.project(x.permute(0, 3, 1, 2)).flatten(2).transpose(1, 2)  # [B, patches, D]
+        x = torch.cat([self.token.expand(x.shape[0], -1, -1), x], dim=1) + self.position
+        for block in self.blocks:
+            x = block(x)
+        return self.head(self.norm(x)[:, 0])
+
+
 MODELS = {
     "conv-attention-image": ConvAttention,
     "cnn-lstm-text": CnnLstm,
@@ -245,6 +270,7 @@ MODELS = {
     "transformer-seq2seq": TransformerSeq2seq,
     "mlp-image": Mlp,
     "mlp-text": Mlp,
+    "vit-image": VisionTransformer,
 }
 
 
