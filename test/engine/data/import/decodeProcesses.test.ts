@@ -138,8 +138,11 @@ describe('the decode processes of an image import', () => {
     const imported = await importing;
     expect(imported.decoder.processes).toBe(2);
     expect(seenMidImport).toBeGreaterThan(0);
-    // A peak only grows: what the processes reported at their last chunk is at least the kernel's reading halfway.
-    expect(imported.decoder.peakMemoryBytes).toBeGreaterThanOrEqual(seenMidImport);
+    // A peak only grows: what the processes reported at their last chunk is at least the kernel's reading halfway,
+    // less what the kernel's per-CPU page counters may not have summed yet at either reading (Linux 6.2 and later
+    // count a process's pages per CPU: its figures may be off by a batch of pages per CPU; 172 kB was seen here).
+    const counterSlack = 1024 * 1024;
+    expect(imported.decoder.peakMemoryBytes).toBeGreaterThanOrEqual(seenMidImport - counterSlack);
     // And it is theirs, not the whole machine's: under 300 MB each.
     expect(imported.decoder.peakMemoryBytes).toBeLessThan(2 * 300e6);
   }, 120_000);
