@@ -4,17 +4,13 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { heapSimd } from '@attention-workbench/wasm-kernels';
 import { selectBackend } from '../../../src/engine/backend';
 import { Dense } from '../../../src/engine/layers/dense';
+import { seededRandom } from '../../../src/engine/data/split/seededRandom';
 import { expectClose } from '../../support/tensorAssertions';
 
-/** mulberry32-style draws in [-1, 1): the same inputs on both backends. */
+/** Draws in [-1, 1) from a seed: the same inputs on both backends. */
 function draws(n: number, seed: number): number[] {
-  let state = seed >>> 0;
-  return Array.from({ length: n }, () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  });
+  const random = seededRandom(seed);
+  return Array.from({ length: n }, () => random() * 2 - 1);
 }
 
 interface Case {
