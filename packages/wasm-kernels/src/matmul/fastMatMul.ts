@@ -188,7 +188,7 @@ function productInSimd(
  * A transposed A is read down its columns, a row of memory apart: where a row is a multiple of 4 kB (a weight
  * gradient X^T dZ with 1,024 or 3,072 features), every k of a block falls on the same L1 cache set and they evict each
  * other. [32, 3072]^T x [32, 25] (mlp-image's first weight gradient) took 255 us read in place here, 145 with 3,000
- * features. Copied first with rows ROW_GAP floats longer, the same product is ~160 us with the copy.
+ * features. Copied first with rows ROW_GAP floats longer, the same product takes 144-155 us with the copy.
  */
 const ALIASING_STRIDE = 4096;
 const ROW_GAP = 16;
