@@ -2,14 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { layers } from '@tensorflow/tfjs-layers';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { BATCH_NORM_TRAINING, fusedBatchNormInTraining } from '@attention-workbench/wasm-kernels';
+import { tfjsLayerClass } from './tfjsLayerClass';
 
 type BatchNormalizationArgs = NonNullable<Parameters<typeof layers.batchNormalization>[0]>;
 
-/** tfjs-layers' own BatchNormalization class, as its serialization registry holds it (the package does not export it). */
-const TfjsBatchNormalization = tf.serialization.SerializationMap.getMap().classNameMap[
-  'BatchNormalization'
-]![0] as unknown as (new (args: BatchNormalizationArgs) => layers.Layer) &
-  tf.serialization.SerializableConstructor<layers.Layer>;
+const TfjsBatchNormalization = tfjsLayerClass<BatchNormalizationArgs>('BatchNormalization');
 
 interface LayerVariable {
   read(): tf.Tensor;

@@ -2,14 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { layers } from '@tensorflow/tfjs-layers';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { DENSE, type DenseAttrs } from '@attention-workbench/wasm-kernels';
+import { tfjsLayerClass } from './tfjsLayerClass';
 
 type DenseArgs = Parameters<typeof layers.dense>[0];
 
-/** tfjs-layers' own Dense class, as its serialization registry holds it (the package does not export the class). */
-const TfjsDense = tf.serialization.SerializationMap.getMap().classNameMap['Dense']![0] as unknown as (new (
-  args: DenseArgs,
-) => layers.Layer) &
-  tf.serialization.SerializableConstructor<layers.Layer>;
+const TfjsDense = tfjsLayerClass<DenseArgs>('Dense');
 
 /** The parts of tfjs-layers' Dense that its call reads (private there). */
 interface DenseInternals {

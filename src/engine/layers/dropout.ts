@@ -3,6 +3,7 @@ import { layers } from '@tensorflow/tfjs-layers';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { DROPOUT_MASK } from '@attention-workbench/wasm-kernels';
 import { nextDropoutSeeds } from './dropoutSeeds';
+import { tfjsLayerClass } from './tfjsLayerClass';
 
 /**
  * tf.dropout(x, rate), as one Multiply by a mask from the kernels package's DROPOUT_MASK where that kernel is
@@ -34,11 +35,7 @@ const maskedBy = (mask: tf.Tensor) =>
 
 type DropoutArgs = Parameters<typeof layers.dropout>[0];
 
-/** tfjs-layers' own Dropout class, as its serialization registry holds it (the package does not export the class). */
-const TfjsDropout = tf.serialization.SerializationMap.getMap().classNameMap['Dropout']![0] as unknown as (new (
-  args: DropoutArgs,
-) => layers.Layer) &
-  tf.serialization.SerializableConstructor<layers.Layer>;
+const TfjsDropout = tfjsLayerClass<DropoutArgs>('Dropout');
 
 /**
  * tfjs-layers' Dropout (Srivastava et al. 2014: in training each element is zeroed with probability `rate` and the
