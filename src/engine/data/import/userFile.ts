@@ -1,4 +1,4 @@
-import { constants, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { DatasetFileError, ImportCancelledError } from './datasetFileError';
@@ -181,6 +181,55 @@ export async function readUserFile(path: string, limits: ReadLimits): Promise<Ui
     throw error;
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * A regular file read whole, synchronously, under `maxBytes` counted on the bytes read (a file may grow after its
+ * stat). For a process that does nothing else meanwhile (a decode process): the five hand-offs to libuv's pool that
+ * the asynchronous read costs a file would queue behind the decodes holding that pool. Read into `reuse` when the
+ * file fits (the result is then a view of it, valid until the next read into it), into a new buffer otherwise.
+ */
+export function readRegularFileSync(
+  path: string,
+  limits: Pick<ReadLimits, 'maxBytes' | 'limitName'>,
+  reuse?: Uint8Array,
+): Uint8Array {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    throw new DatasetFileError(
+      path,
+      null,
+      code === 'ENOENT' ? 'no such file' : `cannot be opened (${code ?? message})`,
+    );
+  }
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) throw new DatasetFileError(path, null, `is ${describeKind(info)}, not a regular file`);
+    if (info.size > limits.maxBytes)
+      throw new DatasetFileError(path, null, `${info.size} bytes is more than ${limits.maxBytes}, ${limits.limitName}`);
+    // One byte past the stated size: a file that grew is read on, and its end seen in the same call when it did not.
+    const wanted = Math.min(limits.maxBytes + 1, info.size + 1);
+    let buffer = reuse && reuse.length >= wanted ? reuse.subarray(0, wanted) : new Uint8Array(wanted);
+    let length = 0;
+    for (;;) {
+      if (length === buffer.length) {
+        if (length > limits.maxBytes)
+          throw new DatasetFileError(path, null, `holds more than ${limits.maxBytes} bytes, ${limits.limitName}`);
+        const grown = new Uint8Array(Math.min(limits.maxBytes + 1, length + CHUNK_BYTES));
+        grown.set(buffer);
+        buffer = grown;
+      }
+      const bytesRead = readSync(fd, buffer, length, Math.min(CHUNK_BYTES, buffer.length - length), null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    closeSync(fd);
   }
 }
 

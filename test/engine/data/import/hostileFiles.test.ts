@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importDataset } from '../../../../src/engine/data/import/importDataset';
-import { readUserFile } from '../../../../src/engine/data/import/userFile';
+import { readRegularFileSync, readUserFile } from '../../../../src/engine/data/import/userFile';
 import { splitDataset } from '../../../../src/engine/data/split/datasetSplit';
 import { importOptionsSchema } from '../../../../src/shared/datasetImport';
 import { idxBytes, pngBytes } from '../../../support/datasetFixtures';
@@ -123,6 +123,35 @@ describe('sizes that lie', () => {
     await expect(readUserFile('/proc/self/status', { maxBytes: 16, limitName: 'the test limit' })).rejects.toThrow(
       /status: holds more than 16 bytes, the test limit/,
     );
+    // The decode processes' synchronous read keeps the same limits and says the same.
+    expect(() => readRegularFileSync(file, { maxBytes: 4096, limitName: 'the test limit' })).toThrow(
+      /grows\.csv: 5000 bytes is more than 4096, the test limit/,
+    );
+    expect(() => readRegularFileSync('/proc/self/status', { maxBytes: 16, limitName: 'the test limit' })).toThrow(
+      /status: holds more than 16 bytes, the test limit/,
+    );
+  });
+
+  it('reads a file synchronously into the buffer it is given when it fits, into a new one when not', async () => {
+    const file = join(root, 'bytes.bin');
+    const contents = Uint8Array.from({ length: 3000 }, (_, i) => (i * 7) % 256);
+    await writeFile(file, contents);
+    const limits = { maxBytes: 1 << 20, limitName: 'the test limit' };
+    const roomy = new Uint8Array(4096).fill(9);
+    const inRoomy = readRegularFileSync(file, limits, roomy);
+    expect(inRoomy.buffer).toBe(roomy.buffer);
+    expect(inRoomy).toEqual(contents);
+    const small = new Uint8Array(100);
+    const inNew = readRegularFileSync(file, limits, small);
+    expect(inNew.buffer).not.toBe(small.buffer);
+    expect(inNew).toEqual(contents);
+    // /proc files say they are empty and are not: read on past the stated size, into a grown buffer.
+    expect(new TextDecoder().decode(readRegularFileSync('/proc/self/status', limits, small))).toMatch(/^Name:/);
+    fifo(join(root, 'sync-pipe.png'));
+    expect(() => readRegularFileSync(join(root, 'sync-pipe.png'), limits)).toThrow(
+      /sync-pipe\.png: is a named pipe \(FIFO\), not a regular file/,
+    );
+    expect(() => readRegularFileSync(join(root, 'missing.png'), limits)).toThrow(/missing\.png: no such file/);
   });
 
   it('stops reading mid-file when cancelled', async () => {

@@ -1,18 +1,11 @@
 import type { ImageTarget } from './imageTarget';
 
 /**
- * Images decoded at once by one process: libvips hands each decode to a thread of its own, and with one at a time
- * the core idles through the hand-off and the file's read. The second decodes while the first is handed over.
+ * What a decode process runs with. libuv's pool of one thread: the process decodes one image at a time, and more
+ * threads would only take turns on the same core. Two malloc arenas: libvips' threads otherwise each grow one, and
+ * the process with them (30k JPEGs: 470 MB peak with the default, 441 with 2, at the same speed).
  */
-export const DECODES_AT_ONCE = 2;
-
-/**
- * What a decode process runs with. libuv's pool sized to the decodes at once: each decode holds one of its threads,
- * and more threads only take turns on the same core (10-30k JPEGs here: 607 images/s with the default 4, 649-666 with
- * 2). Two malloc arenas: libvips' threads otherwise each grow one, and the process with them (30k JPEGs: 470 MB peak
- * with the default, 441 with 2, at the same speed).
- */
-export const DECODE_PROCESS_ENV = { UV_THREADPOOL_SIZE: String(DECODES_AT_ONCE), MALLOC_ARENA_MAX: '2' };
+export const DECODE_PROCESS_ENV = { UV_THREADPOOL_SIZE: '1', MALLOC_ARENA_MAX: '2' };
 
 /** A chunk of files for one decode process: each becomes a record of `target`, or a failure with its reason. */
 export interface DecodeRequest {
