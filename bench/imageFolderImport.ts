@@ -71,7 +71,7 @@ async function cancelLatency(folder: string, folders: { cacheDir: string; datase
  * Image folders at scale, through `npm run import` as a user runs it: 500x375 JPEGs (300 distinct photos, hard
  * linked) decoded to 64x64 at 10,000 and 100,000 files, with the images/s per core and the peak memory of each
  * import; then conv-attention-image trained one epoch on 10,000 images at 32x32, from memory and from shards.
- * `imagenet`: the same at ImageNet's 1,281,167 files in 1,000 classes, end to end (about half an hour here).
+ * `imagenet`: the same at ImageNet's 1,281,167 files in 1,000 classes, end to end (about half an hour here, linking included).
  */
 export async function imageFolderImport(backendName?: string, imagenet = false): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'bench-images-'));

@@ -36,18 +36,25 @@ export async function statUserPath(path: string): Promise<Stats> {
   return info;
 }
 
+/** Read-only; O_NONBLOCK makes opening a FIFO return at once instead of waiting for a writer. */
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
+
+function openFailure(path: string, error: NodeJS.ErrnoException): DatasetFileError {
+  return new DatasetFileError(
+    path,
+    null,
+    error.code === 'ENOENT' ? 'no such file' : `cannot be opened (${error.code ?? error.message})`,
+  );
+}
+
 /**
  * Opens a regular file for reading. O_NONBLOCK makes opening a FIFO return at once instead of waiting for a writer
  * (on a regular file it changes nothing); fstat on the open handle then refuses what is not a regular file, which
  * also covers a path swapped between a check and the open.
  */
 export async function openRegularFile(path: string): Promise<{ handle: FileHandle; size: number }> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch((error: NodeJS.ErrnoException) => {
-    throw new DatasetFileError(
-      path,
-      null,
-      error.code === 'ENOENT' ? 'no such file' : `cannot be opened (${error.code ?? error.message})`,
-    );
+  const handle = await open(path, OPEN_FLAGS).catch((error: NodeJS.ErrnoException) => {
+    throw openFailure(path, error);
   });
   const info = await handle.stat();
   if (!info.isFile()) {
@@ -197,14 +204,9 @@ export function readRegularFileSync(
 ): Uint8Array {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(path, OPEN_FLAGS);
   } catch (error) {
-    const { code, message } = error as NodeJS.ErrnoException;
-    throw new DatasetFileError(
-      path,
-      null,
-      code === 'ENOENT' ? 'no such file' : `cannot be opened (${code ?? message})`,
-    );
+    throw openFailure(path, error as NodeJS.ErrnoException);
   }
   try {
     const info = fstatSync(fd);
