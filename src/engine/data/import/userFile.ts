@@ -39,6 +39,15 @@ export async function statUserPath(path: string): Promise<Stats> {
 /** Read-only; O_NONBLOCK makes opening a FIFO return at once instead of waiting for a writer. */
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 
+/** What the synchronous and the asynchronous read refuse alike, in the same words. */
+function notRegularFile(path: string, info: Stats): DatasetFileError {
+  return new DatasetFileError(path, null, `is ${describeKind(info)}, not a regular file`);
+}
+
+function statedOverLimit(path: string, size: number, limits: Pick<ReadLimits, 'maxBytes' | 'limitName'>) {
+  return new DatasetFileError(path, null, `${size} bytes is more than ${limits.maxBytes}, ${limits.limitName}`);
+}
+
 function openFailure(path: string, error: NodeJS.ErrnoException): DatasetFileError {
   return new DatasetFileError(
     path,
@@ -59,7 +68,7 @@ export async function openRegularFile(path: string): Promise<{ handle: FileHandl
   const info = await handle.stat();
   if (!info.isFile()) {
     await handle.close();
-    throw new DatasetFileError(path, null, `is ${describeKind(info)}, not a regular file`);
+    throw notRegularFile(path, info);
   }
   return { handle, size: info.size };
 }
@@ -164,7 +173,7 @@ export async function readUserFile(path: string, limits: ReadLimits): Promise<Ui
   const { handle, size } = await openRegularFile(path);
   if (!limits.gunzip && size > limits.maxBytes) {
     await handle.close();
-    throw new DatasetFileError(path, null, `${size} bytes is more than ${limits.maxBytes}, ${limits.limitName}`);
+    throw statedOverLimit(path, size, limits);
   }
   // Small files (one image of a folder) get a buffer of their size, not a megabyte each.
   const chunkBytes = Math.min(CHUNK_BYTES, Math.max(4096, size + 1));
@@ -210,9 +219,8 @@ export function readRegularFileSync(
   }
   try {
     const info = fstatSync(fd);
-    if (!info.isFile()) throw new DatasetFileError(path, null, `is ${describeKind(info)}, not a regular file`);
-    if (info.size > limits.maxBytes)
-      throw new DatasetFileError(path, null, `${info.size} bytes is more than ${limits.maxBytes}, ${limits.limitName}`);
+    if (!info.isFile()) throw notRegularFile(path, info);
+    if (info.size > limits.maxBytes) throw statedOverLimit(path, info.size, limits);
     // One byte past the stated size: a file that grew is read on, and its end seen in the same call when it did not.
     const wanted = Math.min(limits.maxBytes + 1, info.size + 1);
     let buffer = reuse && reuse.length >= wanted ? reuse.subarray(0, wanted) : new Uint8Array(wanted);

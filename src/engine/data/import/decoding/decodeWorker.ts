@@ -18,8 +18,9 @@ const decoder = await loadDecoder();
 // time also keeps libvips' one error message per process to the decode that failed.
 let previous = Promise.resolve();
 // Each image leaves libvips' output buffer, and each chunk its records, as garbage outside the heap, which V8 would
-// let grow by tens of MB a process, and with the file count (30k JPEGs: 75 to 116 MB). Collected every 8 chunks instead: 89-91 MB
-// throughout, at the same speed (10k JPEGs, median of 4: 713 images/s against 712; a collection every chunk: 680).
+// let grow by tens of MB a process, and with the file count (30k JPEGs: 75 to 116 MB). Collected every 8 chunks
+// instead: 84-91 MB throughout, at the same speed (10k JPEGs, median of 4: 713 images/s against 712; a collection
+// every chunk: 680).
 const collectGarbage = fullGarbageCollection();
 const CHUNKS_PER_COLLECTION = 8;
 let chunks = 0;
